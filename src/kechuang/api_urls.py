@@ -1,0 +1,18 @@
+"""/api/v1/: one router for every app's viewsets, the OpenAPI schema and its docs page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from kechuang.orgs import api as orgs_api
+from kechuang.regions import api as regions_api
+
+router = DefaultRouter()
+regions_api.register(router)
+orgs_api.register(router)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,20 @@
+"""Domain errors carry a message a clerk can read (Chinese by default)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the operation; nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class ScopeError(DomainError):
+    """The actor may not touch this object (outside their county or organisation)."""
+
+    def __init__(self, message: str = "无权操作该记录") -> None:
+        super().__init__(message, code="permission_denied")

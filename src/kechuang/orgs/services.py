@@ -1,0 +1,108 @@
+"""Writes to organisations, chain memberships and annual reports — each audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from kechuang.accounts.models import User
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change, snapshot
+from kechuang.core.services import create_object, delete_object, update_object
+from kechuang.orgs.models import (
+    ChainMembership,
+    Enterprise,
+    EnterpriseAnnualReport,
+    IndustrialChain,
+    Organisation,
+)
+from kechuang.policy import credit_code as cc
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if data.get("credit_code"):
+        data["credit_code"] = cc.normalize(data["credit_code"])
+    return data
+
+
+def create_enterprise(*, actor: User, data: dict[str, Any]) -> Enterprise:
+    data = _normalise(data)
+    data["kind"] = Organisation.Kind.ENTERPRISE
+    chains = data.pop("chain_memberships", None)
+    with transaction.atomic():
+        obj = create_object(model=Enterprise, actor=actor, data=data)
+        if chains is not None:
+            set_chain_memberships(actor=actor, organisation=obj, memberships=chains)
+    return obj
+
+
+def update_enterprise(*, actor: User, enterprise: Organisation, data: dict[str, Any]) -> Enterprise:
+    data = _normalise(data)
+    data.pop("kind", None)
+    chains = data.pop("chain_memberships", None)
+    if actor.role == "enterprise":
+        # an enterprise keeps its own profile but cannot move itself or change its tier
+        for locked_field in ("county", "county_id", "tier", "above_scale", "credit_code"):
+            data.pop(locked_field, None)
+    with transaction.atomic():
+        obj = update_object(obj=Enterprise.objects.get(pk=enterprise.pk), actor=actor, data=data)
+        if chains is not None:
+            set_chain_memberships(actor=actor, organisation=obj, memberships=chains)
+    return obj
+
+
+def create_organisation(*, actor: User, data: dict[str, Any]) -> Organisation:
+    return create_object(model=Organisation, actor=actor, data=_normalise(data))
+
+
+def set_chain_memberships(
+    *, actor: User, organisation: Organisation, memberships: list[tuple[IndustrialChain, str]]
+) -> None:
+    """Replace the organisation's chain memberships; each change is audited."""
+    with transaction.atomic():
+        current = {m.chain_id: m for m in organisation.chain_memberships.all()}
+        wanted = {chain.pk: role for chain, role in memberships}
+        for chain_id, m in current.items():
+            if chain_id not in wanted:
+                record_change(actor=actor, action=ChangeRecord.Action.DELETE, obj=m,
+                              before=snapshot(m))
+                m.delete()
+            elif m.role != wanted[chain_id]:
+                before = snapshot(m)
+                m.role = wanted[chain_id]
+                m.save()
+                record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=m,
+                              before=before, after=snapshot(m))
+        for chain_id, role in wanted.items():
+            if chain_id not in current:
+                m = ChainMembership.objects.create(organisation=organisation, chain_id=chain_id,
+                                                   role=role)
+                record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=m,
+                              after=snapshot(m))
+
+
+def create_annual_report(*, actor: User, data: dict[str, Any]) -> EnterpriseAnnualReport:
+    return create_object(model=EnterpriseAnnualReport, actor=actor, data=data)
+
+
+def update_annual_report(
+    *, actor: User, report: EnterpriseAnnualReport, data: dict[str, Any]
+) -> EnterpriseAnnualReport:
+    data = {k: v for k, v in data.items() if k not in ("enterprise", "enterprise_id")}
+    return update_object(obj=report, actor=actor, data=data)
+
+
+def delete_annual_report(*, actor: User, report: EnterpriseAnnualReport) -> None:
+    delete_object(obj=report, actor=actor)
+
+
+def load_chains(*, rows: list[dict[str, Any]]) -> int:
+    """Reference data from the region file; idempotent."""
+    created = 0
+    for i, row in enumerate(rows, start=1):
+        _, was_created = IndustrialChain.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "sort_order": i})
+        created += int(was_created)
+    return created

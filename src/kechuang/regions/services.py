@@ -1,0 +1,43 @@
+"""Load the deployment's regions (and industrial chains) from a data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from kechuang.regions.models import Region
+
+
+def read_region_file(path: str | Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@transaction.atomic
+def load_regions(*, path: str | Path) -> dict[str, int]:
+    """Idempotent: codes are keys; a second run changes nothing."""
+    data = read_region_file(path)
+    created = 0
+
+    def upsert(code: str, **fields) -> Region:
+        nonlocal created
+        obj, was_created = Region.objects.update_or_create(code=str(code), defaults=fields)
+        created += int(was_created)
+        return obj
+
+    province = upsert(data["province"]["code"], name=data["province"]["name"],
+                      level=Region.Level.PROVINCE, kind=Region.Kind.PROVINCE, parent=None)
+    city = upsert(data["city"]["code"], name=data["city"]["name"], level=Region.Level.CITY,
+                  kind=Region.Kind.CITY, parent=province)
+    rows = list(data.get("counties", [])) + list(data.get("zones", []))
+    for i, row in enumerate(rows, start=1):
+        upsert(row["code"], name=row["name"], level=Region.Level.COUNTY,
+               kind=row.get("kind", Region.Kind.COUNTY), gb2260=row.get("gb2260", True),
+               parent=city, sort_order=i)
+
+    from kechuang.orgs.services import load_chains
+
+    chains = load_chains(rows=data.get("industrial_chains", []))
+    return {"regions_created": created, "chains_created": chains}

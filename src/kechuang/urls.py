@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kechuang.core.admin_site import restrict_admin_to_city_admins
+
+restrict_admin_to_city_admins(admin.site)
+
+urlpatterns = [
+    path("", include("kechuang.web.urls")),
+    path("accounts/", include("kechuang.accounts.urls")),
+    path("enterprises/", include("kechuang.orgs.urls")),
+    path("audit/", include("kechuang.audit.urls")),
+    path("jobs/", include("kechuang.jobs.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("kechuang.api_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+"""Left navigation, grouped by the plan's actions and modules; filtered by what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class NavItem:
+    label: Any
+    url_name: str | None = None
+    icon: str = ""
+    roles: frozenset[str] | None = None  # None: every signed-in role
+    note: Any = ""  # shown for modules that are not built yet
+    url: str = ""
+    active: bool = False
+
+
+@dataclass
+class NavGroup:
+    label: Any
+    items: list[NavItem] = field(default_factory=list)
+
+
+BUREAU = frozenset({"city_admin", "city_staff", "county_staff"})
+AUDIT = frozenset({"city_admin", "auditor"})
+
+MENU: list[NavGroup] = [
+    NavGroup(_("工作台"), [NavItem(_("首页"), "web:home", "house")]),
+    NavGroup(_("科技创新主体强化（行动四）"), [
+        NavItem(_("企业库"), "orgs:enterprise_list", "buildings",
+                roles=BUREAU | {"enterprise"}),
+        NavItem(_("年度报表"), "orgs:report_list", "table", roles=BUREAU | {"enterprise"}),
+    ]),
+    NavGroup(_("系统"), [
+        NavItem(_("我的后台任务"), "jobs:job_list", "hourglass"),
+        NavItem(_("审计日志"), "audit:change_list", "shield-check", roles=AUDIT),
+        NavItem(_("登录日志"), "audit:authevent_list", "person-lock", roles=AUDIT),
+        NavItem(_("接口文档"), "api-docs", "code-square", roles=BUREAU),
+    ]),
+]
+
+
+def menu_for(user: Any, path: str) -> list[NavGroup]:
+    out: list[NavGroup] = []
+    for group in MENU:
+        items = []
+        for item in group.items:
+            if item.roles is not None and user.role not in item.roles:
+                continue
+            try:
+                url = reverse(item.url_name) if item.url_name else ""
+            except NoReverseMatch:
+                continue
+            active = bool(url) and (path == url or (url != "/" and path.startswith(url)))
+            items.append(NavItem(item.label, item.url_name, item.icon, item.roles, item.note, url,
+                                 active))
+        if items:
+            out.append(NavGroup(group.label, items))
+    return out
