@@ -150,6 +150,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Lock the account, not the address: a county office sits behind one NAT address, and
+# locking it would lock out every clerk there (docs/decisions.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # seconds
 SESSION_COOKIE_AGE = 12 * 3600
@@ -238,6 +241,5 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
-    SILENCED_SYSTEM_CHECKS = [] if env.bool("SECURE_HSTS_PRELOAD", default=False) else [
-        "security.W021"
-    ]
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]  # preload is an operator's decision
