@@ -22,8 +22,8 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get(KEY)
             if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
-                request.session["_idle_expired"] = True
-                logout(request)
+                logout(request)  # flushes the session; the flag goes into the new one
+                request.session["idle_expired"] = True
             else:
                 request.session[KEY] = now
         return self.get_response(request)
