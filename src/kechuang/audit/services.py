@@ -24,9 +24,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """Field values as JSON-able data; foreign keys by id."""
+    """Field values as JSON-able data; foreign keys by id; automatic timestamps left out."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            continue
         data[f.attname] = _jsonable(getattr(obj, f.attname))
     return data
 

@@ -103,12 +103,11 @@ class Organisation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("orgs:enterprise_detail", args=[self.pk])
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # people paste codes with spaces and lower case: normalise before the field checks
         if self.credit_code:
-            try:
-                self.credit_code = cc.validate(self.credit_code)
-            except cc.CreditCodeError as exc:
-                raise ValidationError({"credit_code": exc.message}) from exc
+            self.credit_code = cc.normalize(self.credit_code)
+        super().clean_fields(exclude=exclude)
 
 
 class EnterpriseManager(RestrictManager):
