@@ -1,0 +1,5 @@
+"""``python -m kechuang.planextract extract FILE``."""
+
+from .extract import main
+
+raise SystemExit(main())
