@@ -61,4 +61,10 @@ def menu_for(user: Any, path: str) -> list[NavGroup]:
                                  active))
         if items:
             out.append(NavGroup(group.label, items))
+    # only the most specific match stays active (/enterprises/reports/ is 年度报表, not 企业库)
+    matches = [i for g in out for i in g.items if i.active]
+    if len(matches) > 1:
+        best = max(matches, key=lambda i: len(i.url))
+        for i in matches:
+            i.active = i is best
     return out

@@ -1,0 +1,43 @@
+"""Small template helpers shared by every page (``{% load kc %}``)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def elided_pages(page_obj: Any, on_each_side: int = 2, on_ends: int = 1) -> list[Any]:
+    """Page numbers with "…" gaps, e.g. 1 … 4 5 [6] 7 8 … 20."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number,
+                                                         on_each_side=on_each_side,
+                                                         on_ends=on_ends))
+
+
+@register.filter
+def wan(value: Any, places: int = 2) -> str:
+    """Yuan → 万元 with thousands separators: 30000000 → "3,000.00"."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value) / Decimal(10000)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    q = Decimal(1).scaleb(-int(places))
+    return f"{amount.quantize(q, rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def percent(part: Any, whole: Any) -> str:
+    """part / whole as "12.3%" ("" when whole is 0 or missing)."""
+    try:
+        p, w = Decimal(part), Decimal(whole)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    if not w:
+        return ""
+    return f"{(p * 100 / w).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
