@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "kechuang.orgs"
     label = "orgs"
     verbose_name = "企业与机构"
+
+    def ready(self) -> None:
+        from kechuang.orgs import exports  # noqa: F401  (registers the export job handlers)

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from kechuang.accounts.scoping import scope_q
 from kechuang.orgs.models import (
     ChainMembership,
     Enterprise,
     EnterpriseAnnualReport,
+    IndustrialChain,
     Organisation,
 )
+from kechuang.regions.models import Region
+from kechuang.regions.selectors import counties
 
 ENTERPRISE_SORTS = {
     "name": "name", "-name": "-name",
@@ -59,8 +63,8 @@ def with_chains(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
     )
 
 
-def enterprise_detail(*, user: Any, pk: int) -> Enterprise:
-    return with_chains(Enterprise.objects.restrict(user, "view").select_related("county")).get(
+def enterprise_detail(*, user: Any, pk: int, action: str = "view") -> Enterprise:
+    return with_chains(Enterprise.objects.restrict(user, action).select_related("county")).get(
         pk=pk)
 
 
@@ -71,3 +75,65 @@ def annual_reports(*, user: Any, action: str = "view",
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     return qs.order_by("enterprise_id", "-year")
+
+
+REPORT_SORTS = {
+    "year": "year", "-year": "-year",
+    "enterprise": "enterprise__name", "-enterprise": "-enterprise__name",
+    "county": "enterprise__county__sort_order", "-county": "-enterprise__county__sort_order",
+    "revenue": "revenue_yuan", "-revenue": "-revenue_yuan",
+    "rd_expense": "rd_expense_yuan", "-rd_expense": "-rd_expense_yuan",
+    "updated": "updated_at", "-updated": "-updated_at",
+}
+
+
+def report_list(
+    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
+) -> QuerySet[EnterpriseAnnualReport]:
+    """The annual reports a user may see, filtered; the same rows feed the page and the export."""
+    f = filters or {}
+    qs = annual_reports(user=user, action=action)
+    if f.get("year"):
+        qs = qs.filter(year=f["year"])
+    if f.get("county"):
+        qs = qs.filter(enterprise__county_id=f["county"])
+    if f.get("enterprise"):
+        qs = qs.filter(enterprise_id=f["enterprise"])
+    if f.get("q"):
+        term = str(f["q"]).strip()
+        qs = qs.filter(Q(enterprise__name__icontains=term)
+                       | Q(enterprise__credit_code__icontains=term.upper()))
+    order = REPORT_SORTS.get(f.get("sort") or "", None)
+    return qs.order_by(order, "id") if order else qs.order_by("-year", "enterprise__name", "id")
+
+
+def annual_report(*, user: Any, pk: int, action: str = "view") -> EnterpriseAnnualReport:
+    return annual_reports(user=user, action=action).get(pk=pk)
+
+
+def report_years(*, user: Any) -> list[int]:
+    """The fiscal years that have reports the user may see, newest first (filter choices)."""
+    return list(annual_reports(user=user).order_by("-year").values_list("year", flat=True)
+                .distinct())
+
+
+def industrial_chains(*, user: Any) -> QuerySet[IndustrialChain]:
+    return IndustrialChain.objects.restrict(user, "view").order_by("sort_order", "code")
+
+
+def counties_in_scope(*, user: Any, action: str = "view") -> QuerySet[Region]:
+    """The counties a user's enterprise rows can lie in (filter and form choices).
+
+    The whole city for city staff; otherwise the counties of the rows ``restrict()`` gives,
+    plus the user's own county (a county clerk adding the county's first enterprise).
+    """
+    q = scope_q(user, action, Enterprise)
+    qs = counties()
+    if q is None:
+        return qs.none()
+    if not q:
+        return qs
+    mine = Q(pk__in=Enterprise.objects.restrict(user, action).values("county_id"))
+    if getattr(user, "county_id", None):
+        mine |= Q(pk=user.county_id)
+    return qs.filter(mine)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from kechuang.accounts.models import User
+from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
+from kechuang.core.errors import ScopeError
 from kechuang.core.services import create_object, delete_object, update_object
 from kechuang.orgs.models import (
     ChainMembership,
@@ -18,6 +21,9 @@ from kechuang.orgs.models import (
     Organisation,
 )
 from kechuang.policy import credit_code as cc
+
+# An enterprise keeps its own profile but cannot move itself, change its code or its tier.
+ENTERPRISE_LOCKED_FIELDS = ("county", "credit_code", "tier", "above_scale")
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -43,9 +49,9 @@ def update_enterprise(*, actor: User, enterprise: Organisation, data: dict[str, 
     data.pop("kind", None)
     chains = data.pop("chain_memberships", None)
     if actor.role == "enterprise":
-        # an enterprise keeps its own profile but cannot move itself or change its tier
-        for locked_field in ("county", "county_id", "tier", "above_scale", "credit_code"):
+        for locked_field in ENTERPRISE_LOCKED_FIELDS:
             data.pop(locked_field, None)
+            data.pop(f"{locked_field}_id", None)
     with transaction.atomic():
         obj = update_object(obj=Enterprise.objects.get(pk=enterprise.pk), actor=actor, data=data)
         if chains is not None:
@@ -57,10 +63,24 @@ def create_organisation(*, actor: User, data: dict[str, Any]) -> Organisation:
     return create_object(model=Organisation, actor=actor, data=_normalise(data))
 
 
+def update_organisation(
+    *, actor: User, organisation: Organisation, data: dict[str, Any]
+) -> Organisation:
+    if organisation.kind == Organisation.Kind.ENTERPRISE:
+        return update_enterprise(actor=actor, enterprise=organisation, data=data)
+    data = _normalise(data)
+    data.pop("kind", None)
+    return update_object(obj=organisation, actor=actor, data=data)
+
+
 def set_chain_memberships(
     *, actor: User, organisation: Organisation, memberships: list[tuple[IndustrialChain, str]]
 ) -> None:
     """Replace the organisation's chain memberships; each change is audited."""
+    if not can(actor, "change", ChainMembership):
+        raise PermissionDenied
+    if not Organisation.objects.restrict(actor, "change").filter(pk=organisation.pk).exists():
+        raise ScopeError("该企业不在您的管辖范围内，未保存")
     with transaction.atomic():
         current = {m.chain_id: m for m in organisation.chain_memberships.all()}
         wanted = {chain.pk: role for chain, role in memberships}

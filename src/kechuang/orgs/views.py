@@ -1,13 +1,239 @@
-from django.http import HttpResponse
+"""Enterprise and annual-report pages. Thin: selectors read, services write.
+
+No right to the action → 403; the right, but the row outside ``restrict()`` → 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.scoping import can
+from kechuang.core.errors import DomainError
+from kechuang.jobs.services import start_job
+from kechuang.orgs import selectors, services
+from kechuang.orgs.forms import (
+    LOCKED_FOR_ENTERPRISE,
+    AnnualReportForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    ReportFilterForm,
+    apply_service_error,
+)
+from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
+
+PAGE_SIZE = 50
 
 
-def enterprise_list(request):
-    return HttpResponse("stub")
+def _require(user: Any, action: str, model: type) -> None:
+    if not can(user, action, model):
+        raise PermissionDenied
 
 
-def enterprise_detail(request, pk):
-    return HttpResponse("stub")
+def _get_or_404(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
 
 
-def report_list(request):
-    return HttpResponse("stub")
+def _page(request: HttpRequest, qs) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ---- enterprises -------------------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "view", Enterprise)
+    form = EnterpriseFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
+                                                         filters=filters))
+    page = _page(request, qs)
+    return render(request, "orgs/enterprise_list.html", {
+        "form": form,
+        "filters": filters,
+        "page_obj": page,
+        "sort": filters.get("sort", "name"),
+        "filtered": any(k != "sort" for k in filters),
+        "can_add": can(user, "add", Enterprise),
+        "can_export": can(user, "export", Enterprise),
+    })
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require(user, "view", Enterprise)
+    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
+    reports = selectors.annual_reports(user=user, enterprise=enterprise)
+    return render(request, "orgs/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "reports": reports,
+        "can_change": can(user, "change", Enterprise),
+        "can_add_report": can(user, "add", EnterpriseAnnualReport),
+        "can_change_report": can(user, "change", EnterpriseAnnualReport),
+        "can_delete_report": can(user, "delete", EnterpriseAnnualReport),
+    })
+
+
+@login_required
+def enterprise_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "add", Enterprise)
+    form = EnterpriseForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.create_enterprise(actor=user, data=form.service_data())
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已新增企业“%(name)s”。") % {"name": obj.name})
+            return redirect("orgs:enterprise_detail", pk=obj.pk)
+    return render(request, "orgs/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require(user, "change", Enterprise)
+    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk, action="change")
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.update_enterprise(actor=user, enterprise=enterprise,
+                                             data=form.service_data())
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存企业“%(name)s”。") % {"name": obj.name})
+            return redirect("orgs:enterprise_detail", pk=obj.pk)
+    locked = [enterprise._meta.get_field(n) for n in LOCKED_FOR_ENTERPRISE
+              if n not in form.fields]
+    return render(request, "orgs/enterprise_form.html", {
+        "form": form, "enterprise": enterprise,
+        "locked": [(f.verbose_name, _display(enterprise, f)) for f in locked],
+    })
+
+
+def _display(obj: Any, field: Any) -> Any:
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")()
+    value = getattr(obj, field.name)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value
+
+
+@login_required
+@require_POST
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "export", Enterprise)
+    filters = EnterpriseFilterForm(request.POST, user=user).filters()
+    job = start_job(owner=user, kind="orgs.enterprise_export", title=_("导出企业名单"),
+                    params=filters)
+    messages.info(request, _("已开始导出，完成后可在本页下载。"))
+    return redirect(reverse("jobs:job_detail", args=[job.pk]))
+
+
+# ---- annual reports ----------------------------------------------------------------------
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "view", EnterpriseAnnualReport)
+    form = ReportFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    page = _page(request, selectors.report_list(user=user, action="view", filters=filters))
+    return render(request, "orgs/report_list.html", {
+        "form": form,
+        "filters": filters,
+        "page_obj": page,
+        "sort": filters.get("sort", ""),
+        "filtered": any(k != "sort" for k in filters),
+        "can_export": can(user, "export", EnterpriseAnnualReport),
+        "can_change_report": can(user, "change", EnterpriseAnnualReport),
+        "can_delete_report": can(user, "delete", EnterpriseAnnualReport),
+    })
+
+
+@login_required
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require(user, "add", EnterpriseAnnualReport)
+    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
+    form = AnnualReportForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data() | {"enterprise": enterprise}
+        try:
+            report = services.create_annual_report(actor=user, data=data)
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存%(year)s年度报表。") % {"year": report.year})
+            return redirect("orgs:enterprise_detail", pk=enterprise.pk)
+    return render(request, "orgs/report_form.html", {
+        "form": form, "enterprise": enterprise, "report": None})
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require(user, "change", EnterpriseAnnualReport)
+    report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="change")
+    enterprise = report.enterprise
+    form = AnnualReportForm(request.POST or None, instance=report, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.update_annual_report(actor=user, report=report,
+                                                   data=form.service_data())
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存%(year)s年度报表。") % {"year": report.year})
+            return redirect("orgs:enterprise_detail", pk=enterprise.pk)
+    return render(request, "orgs/report_form.html", {
+        "form": form, "enterprise": enterprise, "report": report})
+
+
+@login_required
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require(user, "delete", EnterpriseAnnualReport)
+    report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="delete")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.delete_annual_report(actor=user, report=report)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("已删除%(name)s。") % {"name": str(report)})
+            return redirect("orgs:enterprise_detail", pk=report.enterprise_id)
+    return render(request, "orgs/report_confirm_delete.html", {"report": report, "error": error})
+
+
+@login_required
+@require_POST
+def report_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "export", EnterpriseAnnualReport)
+    filters = ReportFilterForm(request.POST, user=user).filters()
+    job = start_job(owner=user, kind="orgs.report_export", title=_("导出企业年度报表"),
+                    params=filters)
+    messages.info(request, _("已开始导出，完成后可在本页下载。"))
+    return redirect(reverse("jobs:job_detail", args=[job.pk]))

@@ -60,7 +60,8 @@ def test_invalid_report_writes_nothing(users, enterprise_a):
 @pytest.mark.django_db
 def test_enterprise_user_edits_own_profile_but_not_locked_fields(users, enterprise_a, county_b):
     services.update_enterprise(actor=users["enterprise_a_user"], enterprise=enterprise_a,
-                               data={"contact_name": "王经理", "county": county_b, "tier": "leader"})
+                               data={"contact_name": "王经理", "county": county_b,
+                                     "tier": "leader"})
     enterprise_a.refresh_from_db()
     assert enterprise_a.contact_name == "王经理"
     assert enterprise_a.county.code == "140403" and enterprise_a.tier == ""

@@ -1,0 +1,240 @@
+"""Forms for the enterprise and annual-report pages.
+
+ModelForms give the widgets and the model's own validation (credit-code check character,
+report invariants); the views pass ``cleaned_data`` to the services, which validate again
+inside their transaction and write the change record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.scoping import can
+from kechuang.orgs import selectors
+from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
+from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
+from kechuang.policy import credit_code as cc
+
+ABOVE_SCALE_CHOICES = [("", _("全部")), ("1", _("规模以上")), ("0", _("规模以下"))]
+LOCKED_FOR_ENTERPRISE = ("county", "credit_code", "tier", "above_scale")
+SEARCH_HINT = _("企业名称或统一社会信用代码")
+
+
+def industry_filter_choices() -> list[tuple[str, Any]]:
+    """门类 letters and their 大类 codes, grouped by 门类 (one <optgroup> each)."""
+    choices: list[tuple[str, Any]] = [("", _("全部行业"))]
+    for letter, name in SECTIONS.items():
+        group = [(letter, f"{letter} {name}（{_('整个门类')}）")]
+        group += [(code, f"{code} {dname}") for code, dname in DIVISIONS.items()
+                  if code[0] == letter]
+        choices.append((f"{letter} {name}", group))
+    return choices
+
+
+def _style(form: forms.Form, small: bool = False) -> None:
+    """Bootstrap classes on every widget (templates stay free of per-field markup)."""
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(w, forms.Select):
+            css = "form-select form-select-sm" if small else "form-select"
+        else:
+            css = "form-control form-control-sm" if small else "form-control"
+        w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
+
+
+class EnterpriseFilterForm(forms.Form):
+    """The list's filters; ``filters()`` is what the selector and the export job receive."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
+                                                      "type": "search"}))
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全部县区"))
+    industry = forms.ChoiceField(label=_("行业"), required=False)
+    chain = forms.ModelChoiceField(label=_("产业链"), queryset=None, required=False,
+                                   empty_label=_("全部产业链"))
+    chain_role = forms.ChoiceField(label=_("链上角色"), required=False,
+                                   choices=[("", _("全部角色")), *ChainMembership.Role.choices])
+    tier = forms.ChoiceField(label=_("培育梯队"), required=False)
+    above_scale = forms.ChoiceField(label=_("规模"), required=False, choices=ABOVE_SCALE_CHOICES)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[(k, k) for k in selectors.ENTERPRISE_SORTS])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = selectors.counties_in_scope(user=user)
+        self.fields["chain"].queryset = selectors.industrial_chains(user=user)
+        self.fields["industry"].choices = industry_filter_choices()
+        tiers = [(v, label) for v, label in Organisation.Tier.choices if v]
+        self.fields["tier"].choices = [("", _("全部梯队")), *tiers, ("none", _("未入梯队"))]
+        _style(self, small=True)
+
+    def filters(self) -> dict[str, Any]:
+        """JSON-able filter values of the fields that validated (bad values are ignored)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out: dict[str, Any] = {}
+        for name, value in data.items():
+            if value in (None, ""):
+                continue
+            out[name] = value.pk if hasattr(value, "pk") else value
+        return out
+
+
+class ReportFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
+                                                      "type": "search"}))
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全部县区"))
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[(k, k) for k in selectors.REPORT_SORTS])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = selectors.counties_in_scope(user=user)
+        years = selectors.report_years(user=user)
+        self.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
+        _style(self, small=True)
+
+    filters = EnterpriseFilterForm.filters
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Create/edit an enterprise; chain memberships are one role select per industrial chain.
+
+    An enterprise user editing its own profile gets no county, credit code, tier or scale
+    fields (the service drops them anyway) and no chain fields (chains are the bureau's call).
+    """
+
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40,
+                                  help_text=_("18位，可含空格或小写字母，保存时自动规范化"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "credit_code", "county", "industry_code", "established_on",
+                  "above_scale", "tier", "address", "contact_name", "contact_phone"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        adding = self.instance.pk is None
+        if "county" in self.fields:
+            self.fields["county"].queryset = selectors.counties_in_scope(
+                user=user, action="add" if adding else "change")
+            self.fields["county"].empty_label = _("请选择县区")
+        self.fields["industry_code"].choices = [("", _("请选择行业")), *INDUSTRY_CHOICES]
+        if not can(user, "add", Enterprise):  # the enterprise itself: profile fields only
+            for name in LOCKED_FOR_ENTERPRISE:
+                self.fields.pop(name, None)
+        self.chain_fields: list[tuple[Any, str]] = []
+        if can(user, "change", ChainMembership):
+            current = {}
+            if not adding:
+                current = {m.chain_id: m.role for m in self.instance.chain_memberships.all()}
+            role_choices = [("", _("不在该链")), *ChainMembership.Role.choices]
+            for chain in selectors.industrial_chains(user=user):
+                name = f"chain_{chain.pk}"
+                self.fields[name] = forms.ChoiceField(label=chain.name, required=False,
+                                                      choices=role_choices,
+                                                      initial=current.get(chain.pk, ""))
+                self.chain_fields.append((chain, name))
+        _style(self)
+
+    @property
+    def profile_fields(self) -> list[forms.BoundField]:
+        chain_names = {name for _, name in self.chain_fields}
+        return [self[n] for n in self.fields if n not in chain_names]
+
+    @property
+    def chain_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for _, name in self.chain_fields]
+
+    def clean_credit_code(self) -> str:
+        return cc.normalize(self.cleaned_data["credit_code"])
+
+    def service_data(self) -> dict[str, Any]:
+        """cleaned_data in the shape the services take."""
+        chain_names = {name for _, name in self.chain_fields}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in chain_names}
+        if self.chain_fields:
+            data["chain_memberships"] = [(chain, self.cleaned_data[name])
+                                         for chain, name in self.chain_fields
+                                         if self.cleaned_data.get(name)]
+        return data
+
+
+REPORT_SECTIONS = [
+    (_("人员"), ["year", "employees", "st_staff"]),
+    (_("收入与资产"), ["revenue_yuan", "total_income_yuan", "high_tech_revenue_yuan",
+                   "total_costs_yuan", "total_assets_yuan", "net_assets_yuan"]),
+    (_("研发费用（六类）"), ["rd_expense_yuan", "rd_domestic_yuan", "rd_personnel_yuan",
+                       "rd_direct_input_yuan", "rd_depreciation_yuan", "rd_amortization_yuan",
+                       "rd_design_yuan", "rd_other_yuan", "rd_entrusted_domestic_yuan",
+                       "rd_entrusted_overseas_yuan", "rd_reserve_fund_yuan"]),
+    (_("知识产权与成果"), ["ip_class_1_count", "ip_class_2_count", "achievements_converted",
+                      "has_rd_activity"]),
+]
+
+
+class AnnualReportForm(forms.ModelForm):
+    """One enterprise's figures for one year, in the four sections of the paper form."""
+
+    class Meta:
+        model = EnterpriseAnnualReport
+        fields = [name for _, names in REPORT_SECTIONS for name in names]
+
+    def __init__(self, *args: Any, enterprise: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.instance.enterprise = enterprise
+        if self.instance.pk is None:  # reports are filed for the year just ended
+            self.fields["year"].initial = timezone.localdate().year - 1
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        _style(self)
+
+    @property
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(title, [self[n] for n in names]) for title, names in REPORT_SECTIONS]
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        # the form has no enterprise field, so Django skips the (enterprise, year) constraint
+        if "year" in self._errors or self.cleaned_data.get("year") is None:
+            return
+        keep = {"enterprise", "year"}
+        exclude = {f.name for f in self.instance._meta.fields} - keep
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError:
+            self.add_error("year", _("该企业%(year)s年度的报表已存在，请编辑原报表") % {
+                "year": self.cleaned_data["year"]})
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def apply_service_error(form: forms.BaseForm, exc: Exception) -> None:
+    """Show a service's ValidationError / DomainError on the form (field or non-field)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    if isinstance(exc, ValidationError):
+        form.add_error(None, exc)
+        return
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, getattr(exc, "message", str(exc)))
