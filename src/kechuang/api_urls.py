@@ -1,9 +1,10 @@
-"""/api/v1/: one router for every app's viewsets, the OpenAPI schema and its docs page."""
+"""/api/v1/: one router for every app's viewsets, token login, the OpenAPI schema and its docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from kechuang.core.api_auth import AuthTokenView
 from kechuang.orgs import api as orgs_api
 from kechuang.regions import api as regions_api
 
@@ -13,6 +14,7 @@ orgs_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("auth/token", AuthTokenView.as_view(), name="api-token"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

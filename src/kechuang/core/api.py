@@ -1,23 +1,38 @@
-"""Shared API plumbing: pagination and the one error format.
+"""Shared API plumbing: pagination, the scoped viewset base, and the one error format.
 
 Every error response has the shape
 ``{"code": "...", "message": "...", "errors": [{"field": "a.b", "message": "..."}]}``
-with Chinese messages, so clients need one parser.
+with Chinese messages, so clients need one parser. The OpenAPI schema declares it on every
+operation (:func:`error_responses_hook`).
+
+Scoping (style.md §3): a viewset names its ``scoped_model``; :class:`ScopedPermission` answers
+403 when the role has no right to the request's action at all (``can()``), and the viewset's
+``get_queryset`` reads through ``restrict(user, self.scope_action)`` so a row outside the
+user's scope is a 404.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 
 
@@ -27,10 +42,72 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+# --- scoping ------------------------------------------------------------------------------
+
+METHOD_ACTIONS = {
+    "GET": "view", "HEAD": "view", "OPTIONS": "view",
+    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+}
+
+
+def scope_action(request) -> str:
+    """The restrict()/can() action for an HTTP method."""
+    return METHOD_ACTIONS.get(request.method, "view")
+
+
+class ScopedPermission(BasePermission):
+    """Signed in, and the role has the request's action on the view's model at all (else 403).
+
+    Which rows: the viewset's get_queryset() through restrict() (outside the scope → 404).
+    """
+
+    message = gettext_lazy("您的角色无权执行该操作")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return can(user, scope_action(request), view.scoped_model)
+
+
+class ScopedViewSetMixin:
+    """Base for every /api/v1/ viewset over a scoped model.
+
+    Token first, so an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
+    """
+
+    scoped_model: type[models.Model]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [ScopedPermission]
+    # no SearchFilter by default: without search_fields it would only add a dead parameter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+
+    @property
+    def scope_action(self) -> str:
+        return scope_action(self.request)
+
+    def restricted(self, model: type[models.Model] | None = None) -> models.QuerySet:
+        """``Model.objects.restrict(request.user, <action of the request's method>)``."""
+        model = model or self.scoped_model
+        return model._default_manager.restrict(self.request.user, self.scope_action)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id (an integer, unlike NumberFilter's decimal)."""
+
+    field_class = forms.IntegerField
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
 def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # a list serializer's errors, keyed by item index
+                out.extend(_flatten(value, f"{prefix}[{key}]"))
+                continue
             name = "" if key in ("non_field_errors", "__all__") else str(key)
             path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             out.extend(_flatten(value, path))
@@ -56,6 +133,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = status.HTTP_403_FORBIDDEN if exc.code == "permission_denied" else 400
         return Response(error_body(exc.code, exc.message, errors), status=code)
     if isinstance(exc, DjangoValidationError):
+        # full_clean() in a service: field names are the model's, which the serializers share
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, Http404):
@@ -75,3 +153,80 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = error_body(str(code), str(detail))
     return response
+
+
+# --- OpenAPI ------------------------------------------------------------------------------
+
+ERROR_RESPONSES = {
+    "400": gettext_lazy("请求数据或查询参数有误（errors 列出每个字段的问题）"),
+    "401": gettext_lazy("未登录，或令牌无效"),
+    "403": gettext_lazy("当前角色无权执行该操作，或账号已锁定"),
+    "404": gettext_lazy("记录不存在或不在您的管辖范围内（页码超出范围也是 404）"),
+}
+# An operation may narrow the declared errors: @extend_schema(extensions={ERROR_CODES: ["400"]}).
+ERROR_CODES = "x-kechuang-error-codes"
+
+
+def error_responses_hook(result: dict, generator, request, public) -> dict:
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: declare the error format on every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string", "description": str(_(
+                "出错字段的路径，如 credit_code、chains[0].role；空字符串表示整体错误"))},
+            "message": {"type": "string", "description": str(_("中文错误说明"))},
+        },
+        "required": ["field", "message"],
+    })
+    schemas.setdefault("Error", {
+        "type": "object",
+        "description": str(_("所有错误响应的统一格式")),
+        "properties": {
+            "code": {"type": "string", "description": str(_(
+                "错误代码，如 invalid、not_authenticated、permission_denied、not_found、"
+                "locked_out"))},
+            "message": {"type": "string", "description": str(_("中文错误说明"))},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ErrorDetail"}},
+        },
+        "required": ["code", "message", "errors"],
+    })
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = operation.pop(ERROR_CODES, None) or list(ERROR_RESPONSES)
+            responses = operation["responses"]
+            for code in codes:
+                responses.setdefault(code, {
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Error"}}},
+                    "description": str(ERROR_RESPONSES[code]),
+                })
+            operation["responses"] = dict(sorted(responses.items()))
+    return result
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are the rows the requesting user may see.
+
+    An id outside the scope is answered exactly like an unknown id (no existence leak).
+    """
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("编号为 {pk_value} 的记录不存在，或不在您的管辖范围内"),
+        "incorrect_type": gettext_lazy("应填写记录编号（整数），收到的是 {data_type}"),
+    }
+
+    def __init__(self, *, model: type[models.Model], action: str = "view", **kwargs) -> None:
+        self.model = model
+        self.action = action
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model._default_manager.none())  # typing/schema only
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> models.QuerySet:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.model._default_manager.restrict(user, self.action)
+
