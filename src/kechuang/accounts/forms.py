@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,26 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
 
 
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's form (old password, new password twice, AUTH_PASSWORD_VALIDATORS), styled."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("原密码不正确，请重新输入。"),
+        "password_mismatch": _("两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {"old_password": _("原密码"), "new_password1": _("新密码"),
+                  "new_password2": _("再次输入新密码")}
+        for name, field in self.fields.items():
+            field.label = labels.get(name, field.label)
+            field.widget.attrs["class"] = "form-control"
+        self.fields["new_password2"].help_text = ""
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data.get("new_password1", "")
+        if password and password == self.data.get("old_password"):
+            raise ValidationError(_("新密码不能与原密码相同。"), code="password_unchanged")
+        return password

@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from kechuang.audit import signals  # noqa: F401  (login events)
+        from kechuang.audit import (
+            exports,  # noqa: F401  (export job handlers)
+            signals,  # noqa: F401  (login events)
+        )

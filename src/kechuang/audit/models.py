@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
+from kechuang.accounts.scoping import READ, Scope, register, rights
 
 
 class ReadOnlyQuerySet(models.QuerySet):
@@ -70,7 +70,8 @@ class ChangeRecord(AppendOnly):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     @property
     def changed_fields(self) -> list[tuple[str, object, object]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,13 +24,26 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Never copied into the audit trail in clear: a password hash in a change record would be
+# readable by every auditor. A short digest still shows *that* it changed.
+SECRET_FIELDS = frozenset({"password"})
+SECRET_PREFIX = "secret:"
+
+
+def _mask(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    return SECRET_PREFIX + hashlib.sha256(str(value).encode()).hexdigest()[:12]
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """Field values as JSON-able data; foreign keys by id; automatic timestamps left out."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             continue
-        data[f.attname] = _jsonable(getattr(obj, f.attname))
+        value = getattr(obj, f.attname)
+        data[f.attname] = _mask(value) if f.name in SECRET_FIELDS else _jsonable(value)
     return data
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -9,11 +12,19 @@ from django.dispatch import receiver
 from kechuang.audit.models import AuthEvent
 
 
+def _client_ip(request) -> str | None:
+    """The address axes sees (AXES_CLIENT_IP_CALLABLE / ipware behind a proxy, else REMOTE_ADDR)."""
+    ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
+
+
 def _meta(request) -> dict:
     if request is None:
         return {"ip": None, "user_agent": ""}
-    ip = request.META.get("REMOTE_ADDR") or None
-    return {"ip": ip, "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
+    return {"ip": _client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
 
 
 @receiver(user_logged_in)

@@ -1,9 +1,115 @@
-from django.http import HttpResponse
+"""Audit trail pages: read only, for city administrators and auditors.
+
+No right to read the audit trail → 403; a record outside ``restrict()`` → 404. There is no
+page, form or endpoint that edits or deletes an audit record (the models refuse it too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.scoping import can
+from kechuang.audit import selectors
+from kechuang.audit.forms import AuthEventFilterForm, ChangeFilterForm
+from kechuang.audit.models import AuthEvent, ChangeRecord
+from kechuang.jobs.services import start_job
+
+PAGE_SIZE = 50
 
 
-def change_list(request):
-    return HttpResponse("stub")
+def _require(user: Any, action: str, model: type) -> None:
+    if not can(user, action, model):
+        raise PermissionDenied
 
 
-def authevent_list(request):
-    return HttpResponse("stub")
+def _read_only(request: HttpRequest, model: type) -> HttpResponse | None:
+    """403 for a role without the right (whatever the method), then 405 for anything but GET."""
+    _require(request.user, "view", model)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
+def _page(request: HttpRequest, qs) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    if refused := _read_only(request, ChangeRecord):
+        return refused
+    user = request.user
+    form = ChangeFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    page = _page(request, selectors.change_list(user=user, filters=filters))
+    rows = [(r, selectors.type_label(r.content_type), selectors.source_label(r.source),
+             selectors.changed_labels(r)) for r in page]
+    return render(request, "audit/change_list.html", {
+        "form": form, "filters": filters, "page_obj": page, "rows": rows,
+        "filtered": bool(filters), "can_export": can(user, "export", ChangeRecord),
+    })
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _read_only(request, ChangeRecord):
+        return refused
+    user = request.user
+    try:
+        record = selectors.change_detail(user=user, pk=pk)
+    except ChangeRecord.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "audit/change_detail.html", {
+        "record": record,
+        "object_type": selectors.type_label(record.content_type),
+        "source": selectors.source_label(record.source),
+        "changes": selectors.field_changes(record),
+        "siblings": selectors.same_request(user=user, record=record)[:50],
+    })
+
+
+@login_required
+@require_POST
+def change_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "export", ChangeRecord)
+    filters = ChangeFilterForm(request.POST, user=user).filters()
+    job = start_job(owner=user, kind="audit.change_export", title=_("导出数据变更记录"),
+                    params=filters)
+    messages.info(request, _("已开始导出，完成后可在本页下载。"))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def authevent_list(request: HttpRequest) -> HttpResponse:
+    if refused := _read_only(request, AuthEvent):
+        return refused
+    user = request.user
+    form = AuthEventFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    page = _page(request, selectors.authevent_list(user=user, filters=filters))
+    return render(request, "audit/authevent_list.html", {
+        "form": form, "filters": filters, "page_obj": page,
+        "filtered": bool(filters), "can_export": can(user, "export", AuthEvent),
+    })
+
+
+@login_required
+@require_POST
+def authevent_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user, "export", AuthEvent)
+    filters = AuthEventFilterForm(request.POST, user=user).filters()
+    job = start_job(owner=user, kind="audit.authevent_export", title=_("导出登录日志"),
+                    params=filters)
+    messages.info(request, _("已开始导出，完成后可在本页下载。"))
+    return redirect(job.get_absolute_url())

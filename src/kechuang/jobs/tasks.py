@@ -21,6 +21,9 @@ from kechuang.jobs.registry import get_handler
 
 log = logging.getLogger(__name__)
 
+SYSTEM_ERROR = ("处理过程中发生系统错误（{kind}），请稍后重试；"
+                "如仍失败，请联系系统管理员并告知任务编号 {pk}。")
+
 
 @task()
 def run_job(job_id: int) -> str:
@@ -44,9 +47,9 @@ def run_job(job_id: int) -> str:
     except Exception as exc:  # the reason is shown to the user who started it
         if isinstance(exc, DomainError):
             reason = exc.message
-        else:
+        else:  # details go to the log, not to the page: the user gets a reason in Chinese
             log.exception("job %s failed", job.pk)
-            reason = f"{type(exc).__name__}: {exc}"
+            reason = SYSTEM_ERROR.format(kind=type(exc).__name__, pk=job.pk)
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=reason[:5000],
                                              finished_at=timezone.now())
         return "failed"

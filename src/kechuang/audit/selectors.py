@@ -1,0 +1,237 @@
+"""Reads of the audit trail, always through ``restrict()`` (city administrators and auditors).
+
+The list pages, the detail page and the Excel exports share these functions, so an export holds
+exactly the rows the list showed. Filters arrive as JSON-able dicts (the export job stores them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.audit.models import AuthEvent, ChangeRecord
+from kechuang.audit.services import SECRET_FIELDS, SECRET_PREFIX
+
+EMPTY = "—"
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of a local calendar day (Asia/Shanghai), as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _date_range(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    start, end = _date(filters.get("date_from")), _date(filters.get("date_to"))
+    if start:
+        qs = qs.filter(at__gte=_day_start(start))
+    if end:  # the whole of the last day
+        qs = qs.filter(at__lt=_day_start(end + dt.timedelta(days=1)))
+    return qs
+
+
+def change_list(
+    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
+) -> QuerySet[ChangeRecord]:
+    """Change records the user may read, filtered, newest first."""
+    f = filters or {}
+    qs = ChangeRecord.objects.restrict(user, action).select_related("content_type")
+    if f.get("content_type"):
+        qs = qs.filter(content_type_id=f["content_type"])
+    if f.get("action"):
+        qs = qs.filter(action=f["action"])
+    if f.get("actor"):
+        qs = qs.filter(actor_name__icontains=str(f["actor"]).strip())
+    if f.get("object_id"):
+        qs = qs.filter(object_id=str(f["object_id"]).strip())
+    if f.get("request_id"):
+        qs = qs.filter(request_id=str(f["request_id"]).strip())
+    if f.get("q"):
+        qs = qs.filter(object_repr__icontains=str(f["q"]).strip())
+    return _date_range(qs, f).order_by("-at", "-id")
+
+
+def change_detail(*, user: Any, pk: int) -> ChangeRecord:
+    return ChangeRecord.objects.restrict(user, "view").select_related("content_type").get(pk=pk)
+
+
+def same_request(*, user: Any, record: ChangeRecord) -> QuerySet[ChangeRecord]:
+    """The other changes written by the same request or job run."""
+    if not record.request_id:
+        return ChangeRecord.objects.none()
+    return (ChangeRecord.objects.restrict(user, "view").select_related("content_type")
+            .filter(request_id=record.request_id).exclude(pk=record.pk).order_by("at", "id"))
+
+
+def object_types(*, user: Any) -> list[tuple[int, str]]:
+    """(content type id, label) of the kinds of object the user's change records touch."""
+    ids = (ChangeRecord.objects.restrict(user, "view").order_by()
+           .values_list("content_type_id", flat=True).distinct())
+    out = [(ct_id, type_label(ContentType.objects.get_for_id(ct_id))) for ct_id in ids]
+    return sorted(out, key=lambda item: item[1])
+
+
+def authevent_list(
+    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
+) -> QuerySet[AuthEvent]:
+    """Login events the user may read, filtered, newest first."""
+    f = filters or {}
+    qs = AuthEvent.objects.restrict(user, action)
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("username"):
+        qs = qs.filter(username__icontains=str(f["username"]).strip())
+    if f.get("ip"):
+        qs = qs.filter(ip=str(f["ip"]).strip())
+    return _date_range(qs, f).order_by("-at", "-id")
+
+
+# ---- presenting a change record ----------------------------------------------------------
+
+
+def source_label(source: str) -> str:
+    """"web" → 网页, "job:orgs.enterprise_export:12" → 后台任务 …, "cli:seed" → 命令行 …"""
+    if not source:
+        return EMPTY
+    head, _sep, rest = source.partition(":")
+    labels = {"web": _("网页"), "api": _("接口"), "job": _("后台任务"), "cli": _("命令行"),
+              "system": _("系统")}
+    label = labels.get(head)
+    if label is None:
+        return source
+    return f"{label}（{rest}）" if rest else str(label)
+
+
+def type_label(ct: ContentType) -> str:
+    model = ct.model_class()
+    if model is None:  # the model was removed since; the record stays readable
+        return f"{ct.app_label}.{ct.model}"
+    return str(model._meta.verbose_name)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str  # the attribute name stored in the snapshot
+    label: str  # the model field's verbose name
+    before: str
+    after: str
+    changed: bool
+
+
+def _fields_by_attname(model: type[models.Model] | None) -> dict[str, models.Field]:
+    if model is None:
+        return {}
+    return {f.attname: f for f in model._meta.concrete_fields}
+
+
+def _present(value: Any, field: models.Field | None, related: dict[Any, str]) -> str:
+    if isinstance(value, str) and value.startswith(SECRET_PREFIX):
+        return "******"
+    if value is None or value == "":
+        return EMPTY
+    if field is not None:
+        if field.is_relation:
+            label = related.get(value) or related.get(str(value))
+            return f"{label}（#{value}）" if label else f"#{value}"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _related_labels(model: type[models.Model] | None, snapshots: list[dict]) -> dict[Any, str]:
+    """Labels of the rows foreign keys point at, one query per related model.
+
+    Reads through the related model's base manager on purpose: the reader is a city
+    administrator or auditor looking at the audit trail, and the label is what the record
+    already describes. A row deleted since shows as its bare id.
+    """
+    labels: dict[Any, str] = {}
+    for attname, field in _fields_by_attname(model).items():
+        if not field.is_relation or field.related_model is None:
+            continue
+        ids = {s.get(attname) for s in snapshots if s and s.get(attname) not in (None, "")}
+        if not ids:
+            continue
+        rel = field.related_model
+        for obj in rel._base_manager.filter(pk__in=ids):
+            labels[obj.pk] = str(obj)
+            labels[str(obj.pk)] = str(obj)
+    return labels
+
+
+def field_changes(record: ChangeRecord, *, resolve: bool = True,
+                  all_fields: bool = False) -> list[FieldChange]:
+    """Field by field before → after, labelled with the model's verbose field names.
+
+    Creates and deletes list every stored field; updates only the changed ones unless
+    ``all_fields``. ``resolve`` turns foreign-key ids into labels (detail page); exports skip it.
+    """
+    model = record.content_type.model_class()
+    fields = _fields_by_attname(model)
+    before, after = record.before or {}, record.after or {}
+    related = _related_labels(model, [before, after]) if resolve else {}
+    order = {name: i for i, name in enumerate(fields)}
+    keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
+    out = []
+    for key in keys:
+        b, a = before.get(key), after.get(key)
+        changed = b != a
+        if record.action == ChangeRecord.Action.UPDATE and not changed and not all_fields:
+            continue
+        field = fields.get(key)
+        label = str(field.verbose_name) if field is not None else key
+        if field is not None and field.name in SECRET_FIELDS and changed and b and a:
+            out.append(FieldChange(key, label, "******", _("******（已修改）"), True))
+            continue
+        out.append(FieldChange(key, label, _present(b, field, related) if key in before else "",
+                               _present(a, field, related) if key in after else "", changed))
+    return out
+
+
+def changed_labels(record: ChangeRecord) -> list[str]:
+    """The verbose names of the fields an update changed (list page summary)."""
+    if record.action != ChangeRecord.Action.UPDATE:
+        return []
+    fields = _fields_by_attname(record.content_type.model_class())
+    names = []
+    for key, _b, _a in record.changed_fields:
+        field = fields.get(key)
+        names.append(str(field.verbose_name) if field is not None else key)
+    return names
+
+
+def changes_text(record: ChangeRecord) -> str:
+    """One line per field, for the export: "字段：前 → 后"."""
+    lines = []
+    for c in field_changes(record, resolve=False):
+        if record.action == ChangeRecord.Action.CREATE:
+            lines.append(f"{c.label}：{c.after}")
+        elif record.action == ChangeRecord.Action.DELETE:
+            lines.append(f"{c.label}：{c.before}")
+        else:
+            lines.append(f"{c.label}：{c.before} → {c.after}")
+    return "\n".join(lines)
