@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from kechuang.plans.models import Action, Indicator, Plan, PlanTask
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+
+
+class PlanTaskInline(admin.TabularInline):
+    model = PlanTask
+    extra = 0
+    fields = ("sort_order", "text", "responsible_unit", "due_date", "status")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("sort_order", "key", "name", "unit", "target", "comparison", "direction",
+              "scope", "source")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "region", "year")
+    list_filter = ("year",)
+    inlines = [ActionInline]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "plan")
+    list_filter = ("plan",)
+    inlines = [PlanTaskInline, IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("key", "name", "unit", "target", "comparison", "direction", "scope",
+                    "source", "action")
+    list_filter = ("action__plan", "source", "scope")
+    search_fields = ("key", "name")
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(admin.ModelAdmin):
+    list_display = ("text", "action", "responsible_unit", "due_date", "status")
+    list_filter = ("action__plan", "status")
+    search_fields = ("text", "responsible_unit")
