@@ -54,7 +54,8 @@ RULES = [
     Rule("policy-no-django", re.compile(r"^\s*(from|import)\s+django\b", re.M), in_policy,
          "policy/ is pure Python: no Django import", "from decimal import Decimal",
          "from django.db import models"),
-    Rule("policy-no-clock", re.compile(r"\b(date\.today|datetime\.now|datetime\.today|time\.time)\("),
+    Rule("policy-no-clock", re.compile(
+        r"\b(date\.today|datetime\.now|datetime\.today|time\.time)\("),
          in_policy, "policy/ takes dates as parameters (as_of), never the clock",
          "def f(as_of: date): ...", "as_of = date.today()"),
     Rule("policy-no-float", re.compile(r"\bfloat\("), in_policy,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.regions",
     "kechuang.orgs",
+    "kechuang.plans",
     "kechuang.audit",
     "kechuang.jobs",
     "kechuang.web",
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kechuang.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,8 +204,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # no badge from validator.swagger.io: the docs page makes no request off the site
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ChainRoleEnum": "kechuang.orgs.models.ChainMembership.Role",
+        "UserRoleEnum": "kechuang.accounts.roles.Role",
+    },
+    # the one error format, declared on every operation (core/api.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kechuang.core.api.error_responses_hook",
+    ],
 }
 
 TASKS = {
@@ -221,7 +232,7 @@ KECHUANG_REGION_FILE = env.str(
     "KECHUANG_REGION_FILE", default=str(BASE_DIR / "regions" / "data" / "changzhi.yaml")
 )
 KECHUANG_PLAN_FILE = env.str(
-    "KECHUANG_PLAN_FILE", default=str(BASE_DIR / "plans_data" / "plan-2025.yaml")
+    "KECHUANG_PLAN_FILE", default=str(BASE_DIR / "plans" / "data" / "plan-2025.yaml")
 )
 
 LOGGING = {

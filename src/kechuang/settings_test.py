@@ -1,9 +1,15 @@
 """Settings for the test suite: fast hashing, plain static storage, jobs run inline."""
 
 import os
+import tempfile
 
 os.environ.setdefault("KECHUANG_TESTING", "1")
 os.environ.setdefault("KECHUANG_TASKS_IMMEDIATE", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from kechuang.settings import *  # noqa: E402,F403
+
+# job results and uploads of the test run go to a throw-away folder, not var/media
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kechuang-test-media-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

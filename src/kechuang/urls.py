@@ -8,6 +8,7 @@ restrict_admin_to_city_admins(admin.site)
 
 urlpatterns = [
     path("", include("kechuang.web.urls")),
+    path("", include("kechuang.core.urls")),
     path("accounts/", include("kechuang.accounts.urls")),
     path("enterprises/", include("kechuang.orgs.urls")),
     path("audit/", include("kechuang.audit.urls")),

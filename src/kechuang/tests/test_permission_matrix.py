@@ -33,6 +33,7 @@ VISIBLE = {
     "city_admin": {"a", "b"}, "city_staff": {"a", "b"},
     "county_a_staff": {"a"}, "county_b_staff": {"b"},
     "enterprise_a_user": {"a"}, "enterprise_b_user": {"b"},
+    "provider": set(),
 }
 
 
@@ -48,6 +49,9 @@ class Route:
     skip_reason: str = ""
     also_post: bool = False  # also POST (empty) and expect the same denials
     list_marker: Callable[[dict, str], str] | None = None  # text that shows place's rows
+    scoped: bool = True  # False: reference data every allowed role reads in full
+    export_marker: Callable[[dict, str], str] | None = None  # text in the job's Excel file
+    visible: dict[str, set[str]] | None = None  # overrides VISIBLE (e.g. per-owner rows)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -57,6 +61,17 @@ def ent(ctx, place):
 
 def rep(ctx, place):
     return {"pk": ctx[f"report_{place}"].pk}
+
+
+def region(ctx, place):
+    """Regions are public reference data: every signed-in role reads both counties."""
+    return {"pk": ctx[f"enterprise_{place}"].county_id}
+
+
+def chain(ctx, place):
+    from kechuang.orgs.models import IndustrialChain
+
+    return {"pk": IndustrialChain.objects.order_by("pk")[0 if place == "a" else 1].pk}
 
 
 def ent_name(ctx, place):
@@ -71,7 +86,77 @@ ROUTES: dict[str, Route] = {
     "orgs:enterprise_list": Route(allowed=BUREAU | ENTERPRISE_USERS, list_marker=ent_name),
     "orgs:enterprise_detail": Route(allowed=BUREAU | ENTERPRISE_USERS, kwargs=ent),
     "orgs:report_list": Route(allowed=BUREAU | ENTERPRISE_USERS),
+    "orgs:enterprise_add": Route(allowed=BUREAU, also_post=True),
+    "orgs:enterprise_edit": Route(allowed=BUREAU | ENTERPRISE_USERS, kwargs=ent, also_post=True),
+    "orgs:enterprise_export": Route(allowed=BUREAU | ENTERPRISE_USERS, method="POST", ok=(302,),
+                                    export_marker=ent_name),
+    "orgs:report_add": Route(allowed=BUREAU | ENTERPRISE_USERS, kwargs=ent, also_post=True),
+    "orgs:report_edit": Route(allowed=BUREAU | ENTERPRISE_USERS, kwargs=rep, also_post=True),
+    "orgs:report_delete": Route(allowed=BUREAU, kwargs=rep),
+    "orgs:report_export": Route(allowed=BUREAU | ENTERPRISE_USERS, method="POST", ok=(302,),
+                                export_marker=ent_name),
 }
+
+API_ORG_READERS = BUREAU | ENTERPRISE_USERS | {"provider"}
+ROUTES.update({
+    "api-root": Route(allowed=SIGNED_IN, api=True),
+    "api-schema": Route(allowed=set(ROLES), public=True, api=True),
+    "api-docs": Route(allowed=set(ROLES), public=True),
+    "api-token": Route(allowed=set(ROLES), public=True, api=True, method="POST", ok=(400,)),
+    "api-region-list": Route(allowed=SIGNED_IN, api=True),
+    "api-region-detail": Route(allowed=SIGNED_IN, api=True, kwargs=region,
+                               scoped=False),
+    "api-chain-list": Route(allowed=SIGNED_IN, api=True),
+    "api-chain-detail": Route(allowed=SIGNED_IN, api=True, kwargs=chain,
+                              scoped=False),
+    "api-organisation-list": Route(allowed=API_ORG_READERS, api=True, list_marker=ent_name),
+    "api-organisation-detail": Route(allowed=API_ORG_READERS, api=True, kwargs=ent),
+    "api-enterprise-list": Route(allowed=BUREAU | ENTERPRISE_USERS, api=True,
+                                 list_marker=ent_name),
+    "api-enterprise-detail": Route(allowed=BUREAU | ENTERPRISE_USERS, api=True, kwargs=ent),
+    "api-annual-report-list": Route(allowed=BUREAU | ENTERPRISE_USERS, api=True,
+                                    list_marker=ent_name),
+    "api-annual-report-detail": Route(allowed=BUREAU | ENTERPRISE_USERS, api=True, kwargs=rep),
+})
+
+def change_record(ctx, place):
+    from kechuang.audit.services import record_change, snapshot
+
+    e = ctx[f"enterprise_{place}"]
+    return {"pk": record_change(actor=None, action="create", obj=e, after=snapshot(e)).pk}
+
+
+def job(ctx, place):
+    """A finished job of county A's clerk ("a") or of county B's clerk ("b")."""
+    from django.core.files.base import ContentFile
+
+    from kechuang.jobs.models import Job
+
+    owner = ctx["users"]["county_a_staff" if place == "a" else "county_b_staff"]
+    j = Job.objects.create(owner=owner, kind="test", title="导出", status="succeeded")
+    j.result_file.save("r.xlsx", ContentFile(b"x"))
+    return {"pk": j.pk}
+
+
+# Jobs are personal: only the owner sees them, whatever the role.
+JOB_OWNERS = {role: set() for role in ROLES} | {"county_a_staff": {"a"},
+                                                "county_b_staff": {"b"}}
+
+ROUTES.update({
+    "core:ping": Route(allowed=set(ROLES), public=True),
+    "accounts:profile": Route(allowed=SIGNED_IN),
+    "accounts:password_change": Route(allowed=SIGNED_IN),
+    "audit:change_list": Route(allowed=AUDIT, also_post=True),
+    "audit:change_detail": Route(allowed=AUDIT, kwargs=change_record, also_post=True,
+                                 scoped=False),
+    "audit:change_export": Route(allowed=AUDIT, method="POST", ok=(302,)),
+    "audit:authevent_list": Route(allowed=AUDIT, also_post=True),
+    "audit:authevent_export": Route(allowed=AUDIT, method="POST", ok=(302,)),
+    "jobs:job_list": Route(allowed=SIGNED_IN),
+    "jobs:job_detail": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
+    "jobs:job_progress": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
+    "jobs:job_download": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
+})
 
 IGNORED_PREFIXES = ("admin:",)
 
@@ -115,9 +200,28 @@ def _request(client, route: Route, url: str, method: str):
     return getattr(client, method.lower())(url)
 
 
+def _export_text(user) -> str:
+    """Every cell of the newest job's Excel file, as one string."""
+    from python_calamine import CalamineWorkbook
+
+    from kechuang.jobs.models import Job
+
+    job = Job.objects.filter(owner=user).latest("pk")
+    assert job.status == "succeeded", job.error
+    with job.result_file.open("rb") as fh:
+        wb = CalamineWorkbook.from_filelike(fh)
+        rows = wb.get_sheet_by_index(0).to_python()
+    return "\n".join(str(c) for row in rows for c in row)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "role"), CASES)
-def test_matrix(client, ctx, name, role):
+def test_matrix(client, ctx, name, role, django_capture_on_commit_callbacks):
     route = ROUTES[name]
     if route.skip_reason:
         pytest.skip(route.skip_reason)
@@ -128,7 +232,8 @@ def test_matrix(client, ctx, name, role):
     for place in places:
         url = reverse(name, kwargs=route.kwargs(ctx, place) if route.kwargs else None)
         for method in methods:
-            resp = _request(client, route, url, method)
+            with django_capture_on_commit_callbacks(execute=True):
+                resp = _request(client, route, url, method)
             where = f"{method} {url} as {role}"
             if role == "anonymous" and not route.public:
                 if route.api:
@@ -139,13 +244,20 @@ def test_matrix(client, ctx, name, role):
             if role not in route.allowed:
                 assert resp.status_code == 403, f"{where}: {resp.status_code}, expected 403"
                 continue
-            if place is not None and place not in VISIBLE.get(role, {"a", "b"}):
+            visible = route.visible if route.visible is not None else VISIBLE
+            if (route.scoped and place is not None
+                    and place not in visible.get(role, {"a", "b"})):
                 assert resp.status_code == 404, f"{where}: {resp.status_code}, expected 404"
                 continue
             if method == route.method:
                 assert resp.status_code in route.ok, f"{where}: {resp.status_code}"
-                if route.list_marker and role in VISIBLE:
+                if route.list_marker and role in VISIBLE and resp.status_code == 200:
                     body = resp.content.decode()
                     for p in ("a", "b"):
                         shown = route.list_marker(ctx, p) in body
                         assert shown == (p in VISIBLE[role]), f"{where}: rows of {p} shown={shown}"
+                if route.export_marker and role in VISIBLE:
+                    text = _export_text(ctx["users"][role])
+                    for p in ("a", "b"):
+                        shown = route.export_marker(ctx, p) in text
+                        assert shown == (p in VISIBLE[role]), f"{where}: export of {p}={shown}"

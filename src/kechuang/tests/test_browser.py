@@ -1,0 +1,91 @@
+"""A real browser (Debian's Chromium through Playwright) walks the pages a county clerk uses.
+
+Never `playwright install`: the test drives /usr/bin/chromium, which `make test` installs
+from Debian when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from conftest import make_enterprise
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def login(page, live_server, username: str, password: str = "Kc-test-Pass-2025") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_county_clerk_filters_opens_detail_and_never_sees_other_county(
+    page, live_server, users, county_a, enterprise_a, enterprise_b, report_a
+):
+    make_enterprise(county_a, "长治丁光伏科技有限公司", 4, industry_code="C38")
+    login(page, live_server, "county_a_staff")
+
+    page.get_by_role("link", name="企业库").first.click()
+    page.wait_for_url("**/enterprises/")
+    table = page.get_by_test_id("enterprise-table")
+    assert "长治甲科技有限公司" in table.inner_text()
+    assert "长治丁光伏科技有限公司" in table.inner_text()
+    assert "襄垣乙化工有限公司" not in page.content()
+
+    # filter by industry (C26) through the filter bar
+    page.select_option("#id_industry", "C26")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**industry=C26**")
+    text = page.get_by_test_id("enterprise-table").inner_text()
+    assert "长治甲科技有限公司" in text and "长治丁光伏科技有限公司" not in text
+
+    # search for the other county's enterprise by name: nothing
+    page.fill("#id_q", "襄垣乙化工")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state()
+    assert "襄垣乙化工有限公司" not in page.content()
+
+    # open a detail page from the list
+    page.goto(f"{live_server.url}/enterprises/")
+    page.get_by_role("link", name="长治甲科技有限公司").click()
+    page.wait_for_url(f"**/enterprises/{enterprise_a.pk}/")
+    assert enterprise_a.credit_code in page.content()
+    assert "2024" in page.content()  # its annual report
+
+    # the other county's enterprise is not found, even by URL
+    resp = page.goto(f"{live_server.url}/enterprises/{enterprise_b.pk}/")
+    assert resp.status == 404
+    assert "襄垣乙化工有限公司" not in page.content()
