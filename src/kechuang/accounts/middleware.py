@@ -1,4 +1,8 @@
-"""Idle sessions expire (MLPS level 3): no request for SESSION_IDLE_TIMEOUT → log out."""
+"""Idle sessions expire (MLPS level 3): no request for SESSION_IDLE_TIMEOUT → log out.
+
+The last-seen stamp is rewritten at most once a minute, so a page view does not cost a
+session write (the timeout is accurate to that minute).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 KEY = "_last_seen"
+RESTAMP_AFTER = 60  # seconds
 
 
 class IdleTimeoutMiddleware:
@@ -24,6 +29,6 @@ class IdleTimeoutMiddleware:
             if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)  # flushes the session; the flag goes into the new one
                 request.session["idle_expired"] = True
-            else:
+            elif last is None or now - int(last) >= RESTAMP_AFTER:
                 request.session[KEY] = now
         return self.get_response(request)

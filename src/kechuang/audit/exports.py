@@ -7,73 +7,17 @@ list showed. XlsxWriter in constant-memory mode writes row by row.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kechuang.audit import selectors
-from kechuang.core.errors import DomainError
+from kechuang.core.excel import CHUNK, Column, write_workbook
+from kechuang.core.excel import local as _local
+from kechuang.core.excel import stamp as _stamp
 from kechuang.jobs.registry import JobOutput, Progress, job_handler
-
-CHUNK = 2000
-PROGRESS_EVERY = 500
-MAX_ROWS = 1_000_000  # an .xlsx sheet holds 1,048,576 rows
-
-
-@dataclass(frozen=True)
-class Column:
-    header: Any
-    value: Callable[[Any], Any]
-    width: int = 14
-    kind: str = "text"  # text | datetime | wrap
-
-
-def _local(value: Any) -> Any:
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _write(*, sheet: str, columns: list[Column], rows: Iterable[Any], total: int,
-           progress: Progress) -> tuple[bytes, int]:
-    if total > MAX_ROWS:
-        raise DomainError(_("符合条件的记录有 %(n)s 条，超过 Excel 单表上限，"
-                            "请缩小日期范围后再导出。") % {"n": total})
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
-    ws = wb.add_worksheet(sheet)
-    head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    fmts = {"text": wb.add_format({"num_format": "@"}),
-            "wrap": wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"}),
-            "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, col.width)
-        ws.write_string(0, c, str(col.header), head)
-    ws.freeze_panes(1, 0)
-    done = 0
-    progress(0, total)
-    for obj in rows:
-        done += 1
-        for c, col in enumerate(columns):
-            value = col.value(obj)
-            if value is None or value == "":
-                ws.write_blank(done, c, None, fmts[col.kind])
-            elif col.kind == "datetime":
-                ws.write_datetime(done, c, value, fmts["datetime"])
-            else:
-                ws.write_string(done, c, str(value), fmts[col.kind])
-        if done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    if done:
-        ws.autofilter(0, 0, done, len(columns) - 1)
-    wb.close()
-    progress(done, max(total, done))
-    return out.getvalue(), done
 
 
 def change_columns() -> list[Column]:
@@ -103,15 +47,12 @@ def authevent_columns() -> list[Column]:
     ]
 
 
-def _stamp() -> str:
-    return timezone.localdate().strftime("%Y%m%d")
-
 
 @job_handler("audit.change_export")
 def export_changes(job: Any, progress: Progress) -> JobOutput:
     with translation.override(settings.LANGUAGE_CODE):
         qs = selectors.change_list(user=job.owner, action="export", filters=job.params)
-        content, rows = _write(sheet=_("数据变更记录"), columns=change_columns(),
+        content, rows = write_workbook(sheet_name=_("数据变更记录"), columns=change_columns(),
                                rows=qs.iterator(chunk_size=CHUNK), total=qs.count(),
                                progress=progress)
         return JobOutput(content=content, filename=f"{_('数据变更记录')}-{_stamp()}.xlsx",
@@ -122,7 +63,7 @@ def export_changes(job: Any, progress: Progress) -> JobOutput:
 def export_authevents(job: Any, progress: Progress) -> JobOutput:
     with translation.override(settings.LANGUAGE_CODE):
         qs = selectors.authevent_list(user=job.owner, action="export", filters=job.params)
-        content, rows = _write(sheet=_("登录日志"), columns=authevent_columns(),
+        content, rows = write_workbook(sheet_name=_("登录日志"), columns=authevent_columns(),
                                rows=qs.iterator(chunk_size=CHUNK), total=qs.count(),
                                progress=progress)
         return JobOutput(content=content, filename=f"{_('登录日志')}-{_stamp()}.xlsx",

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kechuang.accounts.scoping import can
+from kechuang.core.authentication import ExpiringTokenAuthentication
 from kechuang.core.errors import DomainError
 
 
@@ -77,7 +78,7 @@ class ScopedViewSetMixin:
     """
 
     scoped_model: type[models.Model]
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [ScopedPermission]
     # no SearchFilter by default: without search_fields it would only add a dead parameter
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from kechuang.accounts.roles import Role
 from kechuang.core.api import ERROR_CODES
+from kechuang.core.authentication import ExpiringTokenAuthentication, token_expired
 
 
 class LockedOut(exceptions.APIException):
@@ -65,7 +65,7 @@ class AuthTokenView(APIView):
     account, and the audit trail records the failed login, the lockout and the login.
     """
 
-    authentication_classes = [TokenAuthentication]  # no session: no CSRF on the login POST
+    authentication_classes = [ExpiringTokenAuthentication]  # no session: no CSRF on the login POST
     throttle_classes: list = []
 
     def get_permissions(self):
@@ -92,6 +92,9 @@ class AuthTokenView(APIView):
             raise exceptions.ValidationError(
                 _("用户名或密码错误。连续多次失败将暂时锁定账号。"), code="invalid_login")
         token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # a fresh login gets a fresh token
+            token.delete()
+            token = Token.objects.create(user=user)
         user_logged_in.send(sender=type(user), request=request, user=user)
         return Response(TokenSerializer({
             "token": token.key, "username": user.get_username(), "role": user.role,

@@ -8,77 +8,19 @@ with their related rows prefetched (no per-row queries).
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kechuang.core.excel import CHUNK, Column, write_workbook
+from kechuang.core.excel import local as _local
+from kechuang.core.excel import stamp as _stamp
 from kechuang.jobs.registry import JobOutput, Progress, job_handler
 from kechuang.orgs import industry, selectors
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
-
-CHUNK = 2000
-PROGRESS_EVERY = 500
-
-
-@dataclass(frozen=True)
-class Column:
-    header: Any
-    value: Callable[[Any], Any]
-    kind: str = "text"  # text | number | money | date | datetime
-    width: int = 14
-
-
-def _local(value: Any) -> Any:
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def write_workbook(*, sheet_name: str, columns: list[Column], rows: Iterable[Any], total: int,
-                   progress: Progress) -> tuple[bytes, int]:
-    """Stream rows into an .xlsx (constant memory); returns (content, rows written)."""
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
-    ws = wb.add_worksheet(sheet_name)
-    head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True,
-                          "valign": "vcenter"})
-    fmts = {
-        "text": wb.add_format({"num_format": "@"}),
-        "number": wb.add_format({"num_format": "0"}),
-        "money": wb.add_format({"num_format": "#,##0.00"}),
-        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-        "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-    }
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, col.width)
-        ws.write_string(0, c, str(col.header), head)
-    ws.freeze_panes(1, 0)
-    done = 0
-    progress(0, total)
-    for obj in rows:
-        done += 1
-        for c, col in enumerate(columns):
-            value = col.value(obj)
-            if value is None or value == "":
-                ws.write_blank(done, c, None, fmts[col.kind])
-            elif col.kind in ("number", "money"):
-                ws.write_number(done, c, float(value), fmts[col.kind])
-            elif col.kind in ("date", "datetime"):
-                ws.write_datetime(done, c, value, fmts[col.kind])
-            else:
-                ws.write_string(done, c, str(value), fmts["text"])
-        if done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    if done:
-        ws.autofilter(0, 0, done, len(columns) - 1)
-    wb.close()
-    progress(done, max(total, done))
-    return out.getvalue(), done
 
 
 def _tiers() -> dict[str, str]:
@@ -136,9 +78,6 @@ def report_columns() -> list[Column]:
     cols.append(Column(_("更新时间"), lambda r: _local(r.updated_at), kind="datetime", width=17))
     return cols
 
-
-def _stamp() -> str:
-    return timezone.localdate().strftime("%Y%m%d")
 
 
 @job_handler("orgs.enterprise_export")

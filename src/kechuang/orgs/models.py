@@ -95,7 +95,10 @@ class Organisation(models.Model):
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["kind", "county", "name"])]
+        indexes = [
+            models.Index(fields=["kind", "county", "name"]),
+            models.Index(fields=["kind", "name", "id"], name="orgs_org_kind_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -91,3 +91,24 @@ def test_revoke_token(users):
     assert resp.status_code == 401
     assert resp.json()["code"] == "authentication_failed"
     assert APIClient().delete(URL).status_code == 401
+
+
+@pytest.mark.django_db
+def test_expired_token_is_refused_and_a_new_login_renews_it(users, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = users["city_staff"]
+    token = Token.objects.create(user=user)
+    Token.objects.filter(pk=token.pk).update(
+        created=timezone.now() - dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS, minutes=1))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    resp = api.get("/api/v1/enterprises/")
+    assert resp.status_code == 401 and "过期" in resp.json()["message"]
+    resp = APIClient().post("/api/v1/auth/token",
+                            {"username": "city_staff", "password": "Kc-test-Pass-2025"})
+    assert resp.status_code == 200 and resp.json()["token"] != token.key
