@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kechuang.web.urls")),
     path("", include("kechuang.core.urls")),
     path("accounts/", include("kechuang.accounts.urls")),
+    path("plan/", include("kechuang.plans.urls")),
     path("enterprises/", include("kechuang.orgs.urls")),
     path("audit/", include("kechuang.audit.urls")),
     path("jobs/", include("kechuang.jobs.urls")),

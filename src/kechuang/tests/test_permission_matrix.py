@@ -144,6 +144,7 @@ JOB_OWNERS = {role: set() for role in ROLES} | {"county_a_staff": {"a"},
 
 ROUTES.update({
     "core:ping": Route(allowed=set(ROLES), public=True),
+    "plans:plan_detail": Route(allowed=BUREAU),
     "accounts:profile": Route(allowed=SIGNED_IN),
     "accounts:password_change": Route(allowed=SIGNED_IN),
     "audit:change_list": Route(allowed=AUDIT, also_post=True),

@@ -30,7 +30,10 @@ BUREAU = frozenset({"city_admin", "city_staff", "county_staff"})
 AUDIT = frozenset({"city_admin", "auditor"})
 
 MENU: list[NavGroup] = [
-    NavGroup(_("工作台"), [NavItem(_("首页"), "web:home", "house")]),
+    NavGroup(_("工作台"), [
+        NavItem(_("首页"), "web:home", "house"),
+        NavItem(_("工作要点"), "plans:plan_detail", "journal-text", roles=BUREAU),
+    ]),
     NavGroup(_("科技创新主体强化（行动四）"), [
         NavItem(_("企业库"), "orgs:enterprise_list", "buildings",
                 roles=BUREAU | {"enterprise"}),
