@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, plain static storage, jobs run inline."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("KECHUANG_TESTING", "1")
@@ -11,5 +13,6 @@ from kechuang.settings import *  # noqa: E402,F403
 
 # job results and uploads of the test run go to a throw-away folder, not var/media
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kechuang-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
