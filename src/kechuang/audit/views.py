@@ -6,14 +6,9 @@ page, form or endpoint that edits or deletes an audit record (the models refuse 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,26 +16,16 @@ from kechuang.accounts.scoping import can
 from kechuang.audit import selectors
 from kechuang.audit.forms import AuthEventFilterForm, ChangeFilterForm
 from kechuang.audit.models import AuthEvent, ChangeRecord
-from kechuang.jobs.services import start_job
-
-PAGE_SIZE = 50
-
-
-def _require(user: Any, action: str, model: type) -> None:
-    if not can(user, action, model):
-        raise PermissionDenied
+from kechuang.web.shortcuts import paginate, require, start_export
 
 
 def _read_only(request: HttpRequest, model: type) -> HttpResponse | None:
     """403 for a role without the right (whatever the method), then 405 for anything but GET."""
-    _require(request.user, "view", model)
+    require(request.user, "view", model)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return None
 
-
-def _page(request: HttpRequest, qs) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -50,7 +35,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ChangeFilterForm(request.GET or None, user=user)
     filters = form.filters()
-    page = _page(request, selectors.change_list(user=user, filters=filters))
+    page = paginate(request, selectors.change_list(user=user, filters=filters))
     rows = [(r, selectors.type_label(r.content_type), selectors.source_label(r.source),
              selectors.changed_labels(r)) for r in page]
     return render(request, "audit/change_list.html", {
@@ -81,12 +66,10 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "export", ChangeRecord)
+    require(user, "export", ChangeRecord)
     filters = ChangeFilterForm(request.POST, user=user).filters()
-    job = start_job(owner=user, kind="audit.change_export", title=_("导出数据变更记录"),
-                    params=filters)
-    messages.info(request, _("已开始导出，完成后可在本页下载。"))
-    return redirect(job.get_absolute_url())
+    return start_export(request, kind="audit.change_export", title=_("导出数据变更记录"),
+                        params=filters)
 
 
 @login_required
@@ -96,7 +79,7 @@ def authevent_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = AuthEventFilterForm(request.GET or None, user=user)
     filters = form.filters()
-    page = _page(request, selectors.authevent_list(user=user, filters=filters))
+    page = paginate(request, selectors.authevent_list(user=user, filters=filters))
     return render(request, "audit/authevent_list.html", {
         "form": form, "filters": filters, "page_obj": page,
         "filtered": bool(filters), "can_export": can(user, "export", AuthEvent),
@@ -107,9 +90,7 @@ def authevent_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def authevent_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "export", AuthEvent)
+    require(user, "export", AuthEvent)
     filters = AuthEventFilterForm(request.POST, user=user).filters()
-    job = start_job(owner=user, kind="audit.authevent_export", title=_("导出登录日志"),
-                    params=filters)
-    messages.info(request, _("已开始导出，完成后可在本页下载。"))
-    return redirect(job.get_absolute_url())
+    return start_export(request, kind="audit.authevent_export", title=_("导出登录日志"),
+                        params=filters)

@@ -9,17 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
-from kechuang.jobs.services import start_job
 from kechuang.orgs import selectors, services
 from kechuang.orgs.forms import (
     LOCKED_FOR_ENTERPRISE,
@@ -30,13 +27,7 @@ from kechuang.orgs.forms import (
     apply_service_error,
 )
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-
-PAGE_SIZE = 50
-
-
-def _require(user: Any, action: str, model: type) -> None:
-    if not can(user, action, model):
-        raise PermissionDenied
+from kechuang.web.shortcuts import paginate, require, start_export
 
 
 def _get_or_404(fn, **kwargs):
@@ -46,9 +37,6 @@ def _get_or_404(fn, **kwargs):
         raise Http404 from exc
 
 
-def _page(request: HttpRequest, qs) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 # ---- enterprises -------------------------------------------------------------------------
 
@@ -56,12 +44,12 @@ def _page(request: HttpRequest, qs) -> Any:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "view", Enterprise)
+    require(user, "view", Enterprise)
     form = EnterpriseFilterForm(request.GET or None, user=user)
     filters = form.filters()
     qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
                                                          filters=filters))
-    page = _page(request, qs)
+    page = paginate(request, qs)
     return render(request, "orgs/enterprise_list.html", {
         "form": form,
         "filters": filters,
@@ -76,7 +64,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user, "view", Enterprise)
+    require(user, "view", Enterprise)
     enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
     reports = selectors.annual_reports(user=user, enterprise=enterprise)
     return render(request, "orgs/enterprise_detail.html", {
@@ -92,7 +80,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def enterprise_add(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "add", Enterprise)
+    require(user, "add", Enterprise)
     form = EnterpriseForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +96,7 @@ def enterprise_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user, "change", Enterprise)
+    require(user, "change", Enterprise)
     enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk, action="change")
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
     if request.method == "POST" and form.is_valid():
@@ -141,12 +129,10 @@ def _display(obj: Any, field: Any) -> Any:
 @require_POST
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "export", Enterprise)
+    require(user, "export", Enterprise)
     filters = EnterpriseFilterForm(request.POST, user=user).filters()
-    job = start_job(owner=user, kind="orgs.enterprise_export", title=_("导出企业名单"),
-                    params=filters)
-    messages.info(request, _("已开始导出，完成后可在本页下载。"))
-    return redirect(reverse("jobs:job_detail", args=[job.pk]))
+    return start_export(request, kind="orgs.enterprise_export", title=_("导出企业名单"),
+                        params=filters)
 
 
 # ---- annual reports ----------------------------------------------------------------------
@@ -155,10 +141,10 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "view", EnterpriseAnnualReport)
+    require(user, "view", EnterpriseAnnualReport)
     form = ReportFilterForm(request.GET or None, user=user)
     filters = form.filters()
-    page = _page(request, selectors.report_list(user=user, action="view", filters=filters))
+    page = paginate(request, selectors.report_list(user=user, action="view", filters=filters))
     return render(request, "orgs/report_list.html", {
         "form": form,
         "filters": filters,
@@ -174,7 +160,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user, "add", EnterpriseAnnualReport)
+    require(user, "add", EnterpriseAnnualReport)
     enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
     form = AnnualReportForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +179,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user, "change", EnterpriseAnnualReport)
+    require(user, "change", EnterpriseAnnualReport)
     report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="change")
     enterprise = report.enterprise
     form = AnnualReportForm(request.POST or None, instance=report, enterprise=enterprise)
@@ -213,7 +199,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user, "delete", EnterpriseAnnualReport)
+    require(user, "delete", EnterpriseAnnualReport)
     report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="delete")
     error = ""
     if request.method == "POST":
@@ -231,9 +217,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, "export", EnterpriseAnnualReport)
+    require(user, "export", EnterpriseAnnualReport)
     filters = ReportFilterForm(request.POST, user=user).filters()
-    job = start_job(owner=user, kind="orgs.report_export", title=_("导出企业年度报表"),
-                    params=filters)
-    messages.info(request, _("已开始导出，完成后可在本页下载。"))
-    return redirect(reverse("jobs:job_detail", args=[job.pk]))
+    return start_export(request, kind="orgs.report_export", title=_("导出企业年度报表"),
+                        params=filters)
