@@ -16,3 +16,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="kechuang-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# no persistent connections: the live-server and worker threads must not keep the test
+# database open when it is dropped
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
