@@ -26,15 +26,15 @@ setup: $(VENV)/.installed
 	$(PY) manage.py seed
 	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED)
 
-# Serve with gunicorn (production WSGI server, whitenoise-compressed static files) and a
-# background-job worker beside it; Ctrl-C stops both.
+# Serve with gunicorn (production WSGI server, whitenoise-compressed static files, DEBUG off)
+# and a background-job worker beside it; Ctrl-C stops both.
 run: setup serve
 
 serve: $(VENV)/.installed
 	@echo "Kechuang: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
+	  DEBUG=0 $(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
 	    --access-logfile - --error-logfile -
 
 lint: $(VENV)/.installed
