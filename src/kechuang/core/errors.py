@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     """A business rule refused the operation; nothing was written."""
@@ -16,5 +18,5 @@ class DomainError(Exception):
 class ScopeError(DomainError):
     """The actor may not touch this object (outside their county or organisation)."""
 
-    def __init__(self, message: str = "无权操作该记录") -> None:
-        super().__init__(message, code="permission_denied")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("无权操作该记录"), code="permission_denied")

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
@@ -18,7 +19,7 @@ M = TypeVar("M", bound=models.Model)
 def _ensure_in_scope(obj: models.Model, actor: Any, action: str) -> None:
     model = type(obj)
     if not model._default_manager.restrict(actor, action).filter(pk=obj.pk).exists():
-        raise ScopeError("该记录不在您的管辖范围内，未保存")
+        raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
 
 
 def create_object(*, model: type[M], actor: Any, data: dict[str, Any], reason: str = "") -> M:
@@ -44,7 +45,7 @@ def update_object(*, obj: M, actor: Any, data: dict[str, Any], reason: str = "")
         locked = model._default_manager.restrict(actor, "change").select_for_update().filter(
             pk=obj.pk).first()
         if locked is None:
-            raise ScopeError("该记录不在您的管辖范围内，未保存")
+            raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
         before = snapshot(locked)
         for key, value in data.items():
             setattr(locked, key, value)
@@ -64,7 +65,7 @@ def delete_object(*, obj: models.Model, actor: Any, reason: str = "") -> None:
         locked = model._default_manager.restrict(actor, "delete").select_for_update().filter(
             pk=obj.pk).first()
         if locked is None:
-            raise ScopeError("该记录不在您的管辖范围内，未删除")
+            raise ScopeError(_("该记录不在您的管辖范围内，未删除"))
         before = snapshot(locked)
         record_change(actor=actor, action=ChangeRecord.Action.DELETE, obj=locked, before=before,
                       reason=reason)

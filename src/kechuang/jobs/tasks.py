@@ -8,6 +8,7 @@ import time
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 try:  # Django 6 ships the task framework; 5.2 uses the backport
     from django.tasks import task  # type: ignore[import-not-found]
@@ -21,8 +22,8 @@ from kechuang.jobs.registry import get_handler
 
 log = logging.getLogger(__name__)
 
-SYSTEM_ERROR = ("处理过程中发生系统错误（{kind}），请稍后重试；"
-                "如仍失败，请联系系统管理员并告知任务编号 {pk}。")
+SYSTEM_ERROR = _("处理过程中发生系统错误（%(kind)s），请稍后重试；"
+                 "如仍失败，请联系系统管理员并告知任务编号 %(pk)s。")
 
 
 @task()
@@ -49,7 +50,7 @@ def run_job(job_id: int) -> str:
             reason = exc.message
         else:  # details go to the log, not to the page: the user gets a reason in Chinese
             log.exception("job %s failed", job.pk)
-            reason = SYSTEM_ERROR.format(kind=type(exc).__name__, pk=job.pk)
+            reason = str(SYSTEM_ERROR) % {"kind": type(exc).__name__, "pk": job.pk}
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=reason[:5000],
                                              finished_at=timezone.now())
         return "failed"

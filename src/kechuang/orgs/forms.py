@@ -28,8 +28,9 @@ SEARCH_HINT = _("企业名称或统一社会信用代码")
 def industry_filter_choices() -> list[tuple[str, Any]]:
     """门类 letters and their 大类 codes, grouped by 门类 (one <optgroup> each)."""
     choices: list[tuple[str, Any]] = [("", _("全部行业"))]
+    whole = _("整个门类")
     for letter, name in SECTIONS.items():
-        group = [(letter, f"{letter} {name}（{_('整个门类')}）")]
+        group = [(letter, f"{letter} {name}（{whole}）")]
         group += [(code, f"{code} {dname}") for code, dname in DIVISIONS.items()
                   if code[0] == letter]
         choices.append((f"{letter} {name}", group))

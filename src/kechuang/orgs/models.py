@@ -217,7 +217,7 @@ class EnterpriseAnnualReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.year}年度"
+        return _("%(name)s %(year)s年度") % {"name": self.enterprise, "year": self.year}
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kechuang.accounts.models import User
 from kechuang.accounts.scoping import can
@@ -80,7 +81,7 @@ def set_chain_memberships(
     if not can(actor, "change", ChainMembership):
         raise PermissionDenied
     if not Organisation.objects.restrict(actor, "change").filter(pk=organisation.pk).exists():
-        raise ScopeError("该企业不在您的管辖范围内，未保存")
+        raise ScopeError(_("该企业不在您的管辖范围内，未保存"))
     with transaction.atomic():
         current = {m.chain_id: m for m in organisation.chain_memberships.all()}
         wanted = {chain.pk: role for chain, role in memberships}

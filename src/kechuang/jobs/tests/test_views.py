@@ -141,7 +141,7 @@ def test_failing_handler_stores_the_reason_in_chinese(client_for, users, run):
 def test_unexpected_error_shows_a_chinese_reason_without_internals(client_for, users, run):
     job = run(users["city_staff"], kind="tests.crash")
     assert job.status == Job.Status.FAILED
-    assert job.error == SYSTEM_ERROR.format(kind="RuntimeError", pk=job.pk)
+    assert job.error == str(SYSTEM_ERROR) % {"kind": "RuntimeError", "pk": job.pk}
     assert "/srv/kechuang" not in job.error and "系统错误" in job.error
 
 
