@@ -59,9 +59,11 @@ test: lint browser-deps unit
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
+# Chinese msgids are the source; only English needs a catalogue. Needs Debian's gettext.
 messages: $(VENV)/.installed
-	cd src/kechuang && ../../$(PY) ../../manage.py makemessages -l en -l zh_Hans --no-obsolete
-	cd src/kechuang && ../../$(PY) ../../manage.py compilemessages
+	cd src/kechuang && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete \
+	  --ignore "policy/*" --ignore "planextract/*"
+	cd src/kechuang && ../../$(PY) ../../manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var
