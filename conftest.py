@@ -9,13 +9,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _reset_language():
     """A request activates its language for the thread; do not let it leak into the next test."""
     yield
+    from django.utils import translation
+
     translation.deactivate()
 
 
