@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from kechuang.orgs import demo
 from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
+from kechuang.policy import AnnualFigures, TechSmeInput, evaluate_tech_sme
 from kechuang.policy import credit_code as cc
 
 CHANGZHI = {c.code for c in demo.COUNTIES}
@@ -22,40 +23,23 @@ def sample() -> list[demo.DemoOrganisation]:
     return list(demo.generate_enterprises(2025, 3000))
 
 
-# -- rough checks of policy-rules.md a/b on the figures (shaping only; not the engine) --
-
-def _band(value: Decimal, bands: list[tuple[str, int]]) -> int:
-    return next((score for limit, score in bands if value >= Decimal(limit)), 0)
-
-
-def tech_sme_score(f: dict) -> tuple[int, int]:
-    """(科技人员 score, total) per 国科发政〔2017〕115号 第七条."""
-    staff = _band(Decimal(f["st_staff"]) / f["employees"],
-                  [("0.30", 20), ("0.25", 16), ("0.20", 12), ("0.15", 8), ("0.10", 4)])
-    rd, revenue, costs = f["rd_expense_yuan"], f["revenue_yuan"], f["total_costs_yuan"]
-    by_revenue = _band(rd / revenue, [("0.06", 50), ("0.05", 40), ("0.04", 30), ("0.03", 20),
-                                      ("0.02", 10)]) if revenue else 0
-    by_costs = _band(rd / costs, [("0.30", 50), ("0.25", 40), ("0.20", 30), ("0.15", 20),
-                                  ("0.10", 10)]) if costs else 0
-    ip = 30 if f["ip_class_1_count"] else {0: 0, 1: 6, 2: 12, 3: 18}.get(
-        f["ip_class_2_count"], 24)
-    return staff, staff + max(by_revenue, by_costs) + ip
-
+# -- qualification, judged by the national-rules engine itself --
 
 def qualifies_tech_sme(org: demo.DemoOrganisation) -> bool:
-    f = org.reports[-1].fields
-    small = (f["employees"] <= 500 and f["revenue_yuan"] <= 200_000_000
-             and f["total_assets_yuan"] <= 200_000_000)
-    if not small:
-        return False
-    if org.tier in ("high_tech", "leader"):
-        return True  # 直通车: a valid high-tech certificate
-    staff, total = tech_sme_score(f)
-    return staff > 0 and total >= 60
+    latest = org.reports[-1]
+    figures = AnnualFigures.from_dict({"year": latest.year, **latest.fields})
+    result = evaluate_tech_sme(TechSmeInput(
+        figures, industry_code=org.industry_code, established_on=org.established_on,
+        has_valid_high_tech_certificate=org.tier in ("high_tech", "leader")), gaps=False)
+    return result.eligible
 
 
 def qualifies_high_tech(org: demo.DemoOrganisation) -> bool:
-    """The conditions of 32号 第十一条 that figures can show (4, 5, 6 and some IP)."""
+    """The conditions of 32号 第十一条 that figures can show (4, 5, 6 and some IP).
+
+    A figures-only check: the engine's full pre-assessment also needs the expert-judged
+    innovation items, which demo data does not have.
+    """
     years = [r.fields for r in org.reports[-3:]]
     f = years[-1]
     if not (f["ip_class_1_count"] or f["ip_class_2_count"]):
