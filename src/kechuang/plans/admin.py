@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kechuang.core.admin import AuditedModelAdmin
 from kechuang.plans.models import Action, Indicator, Plan, PlanTask
 
 
@@ -22,21 +23,21 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedModelAdmin):
     list_display = ("title", "region", "year")
     list_filter = ("year",)
     inlines = [ActionInline]
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(AuditedModelAdmin):
     list_display = ("number", "name", "plan")
     list_filter = ("plan",)
     inlines = [PlanTaskInline, IndicatorInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedModelAdmin):
     list_display = ("key", "name", "unit", "target", "comparison", "direction", "scope",
                     "source", "action")
     list_filter = ("action__plan", "source", "scope")
@@ -44,7 +45,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(admin.ModelAdmin):
+class PlanTaskAdmin(AuditedModelAdmin):
     list_display = ("text", "action", "responsible_unit", "due_date", "status")
     list_filter = ("action__plan", "status")
     search_fields = ("text", "responsible_unit")
