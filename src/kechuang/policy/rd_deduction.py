@@ -42,6 +42,24 @@ NEGATIVE_LIST: dict[str, str] = {
     "R90": "娱乐业",
 }
 
+# sections (门类) that are on the list as a whole: a bare section code is enough to decide
+NEGATIVE_SECTIONS: dict[str, str] = {
+    "F": "批发和零售业", "H": "住宿和餐饮业", "K": "房地产业", "L": "租赁和商务服务业",
+}
+
+
+def negative_list_industry(code: str) -> str | None:
+    """The negative-list industry of a GB/T 4754 code, or None.
+
+    The division (大类, e.g. ``F51``) decides; finer codes (``F5121``, ``C161``) belong to
+    their division, and a bare section code counts when the whole section is listed (``F``).
+    """
+    code = code.strip().upper()
+    if code[:3] in NEGATIVE_LIST:
+        return NEGATIVE_LIST[code[:3]]
+    return NEGATIVE_SECTIONS.get(code)
+
+
 CATEGORY_FIELDS = ("rd_personnel_yuan", "rd_direct_input_yuan", "rd_depreciation_yuan",
                    "rd_amortization_yuan", "rd_design_yuan")
 
@@ -293,9 +311,10 @@ def _negative_list(inp: RdDeductionInput) -> Condition:
             Decimal("0.000001"), "ROUND_DOWN"), Decimal("0.5"),
             f"负面清单行业业务收入 {yuan(neg)} ÷（收入总额 − 不征税收入 − 投资收益）{yuan(base)} = "
             f"{pct(neg, base)}，" + _verdict(excluded))
-    if code in NEGATIVE_LIST:
+    industry = negative_list_industry(code)
+    if industry is not None:
         return Condition("c_negative_list", label, False, code, "负面清单行业",
-                         f"所属行业 {code} {NEGATIVE_LIST[code]} 属于负面清单行业，不得加计扣除"
+                         f"所属行业 {code} {industry} 属于负面清单行业，不得加计扣除"
                          "（按行业代码判断；如负面清单业务收入占比不超过 50%，"
                          "请提供 negative_list_income_yuan 重新计算）")
     return Condition("c_negative_list", label, True, code or "未填", "负面清单行业",

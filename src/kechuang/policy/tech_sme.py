@@ -443,12 +443,15 @@ class _Option:
 
 
 def _st_options(rules: TechSmeRules, f: AnnualFigures) -> list[_Option]:
-    current = st_points(rules, f.st_staff, f.employees)
+    best = st_points(rules, f.st_staff, f.employees)
     out = []
     for b in reversed(rules.st_bands):
         need = ceil_int(Decimal(f.employees) * b.lower_pct / HUNDRED)
-        if b.points > current and f.st_staff < need <= f.employees:
-            out.append(_Option("st_staff", {"st_staff": need}, b.points, "st_staff",
+        # the rounded-up headcount may reach a higher band than b (3 staff: 1 person = 33%)
+        p = st_points(rules, need, f.employees)
+        if p > best and f.st_staff < need <= f.employees:
+            best = p
+            out.append(_Option("st_staff", {"st_staff": need}, p, "st_staff",
                                f"占比达到 {pct(need, f.employees)}"))
     return out
 
