@@ -18,3 +18,6 @@ urlpatterns = [
     path("api/v1/", include("kechuang.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "kechuang.web.views.page_not_found"
+handler500 = "kechuang.web.views.server_error"

@@ -78,6 +78,8 @@ class ScopedViewSetMixin:
     """
 
     scoped_model: type[models.Model]
+    # ids of at most 18 digits (BIGINT holds 19): a longer one is a 404, not a database error
+    lookup_value_regex = r"[0-9]{1,18}"
     authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [ScopedPermission]
     # no SearchFilter by default: without search_fields it would only add a dead parameter
@@ -93,10 +95,20 @@ class ScopedViewSetMixin:
         return model._default_manager.restrict(self.request.user, self.scope_action)
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A filter on a row id (an integer, unlike NumberFilter's decimal)."""
+MAX_ID = 2**63 - 1  # the largest BIGINT row id; larger numbers are a 400, not a 500
 
-    field_class = forms.IntegerField
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id (an integer within the id range, unlike NumberFilter's decimal)."""
+
+    field_class = IdField
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -225,6 +237,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", model._default_manager.none())  # typing/schema only
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> models.Model:
+        if isinstance(data, bool) or (isinstance(data, (int, str)) and str(data).lstrip(
+                "-").isdigit() and not 0 < int(data) <= MAX_ID):
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
     def get_queryset(self) -> models.QuerySet:
         request = self.context.get("request")

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from kechuang.accounts.roles import Role
 from kechuang.accounts.scoping import can
-from kechuang.core.api import ScopedPrimaryKeyRelatedField
+from kechuang.core.api import MAX_ID, ScopedPrimaryKeyRelatedField
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS
 from kechuang.orgs.models import (
@@ -179,10 +179,12 @@ class EnterpriseSerializer(OrganisationSerializer):
 class EnterpriseQuerySerializer(serializers.Serializer):
     """The enterprise list's query parameters: the same filters as the list page."""
 
-    county = serializers.IntegerField(required=False, min_value=1, label=_("县区编号"))
+    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                      label=_("县区编号"))
     industry = serializers.CharField(required=False, max_length=3, label=_("行业"),
                                      help_text=_("门类字母（如 C）或大类代码（如 C26）"))
-    chain = serializers.IntegerField(required=False, min_value=1, label=_("产业链编号"))
+    chain = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                      label=_("产业链编号"))
     chain_role = serializers.ChoiceField(required=False, choices=ChainMembership.Role.choices,
                                          label=_("链上角色"))
     tier = serializers.ChoiceField(
@@ -206,10 +208,12 @@ class EnterpriseQuerySerializer(serializers.Serializer):
 class AnnualReportQuerySerializer(serializers.Serializer):
     """The report list's query parameters: the same filters as the report list page."""
 
-    enterprise = serializers.IntegerField(required=False, min_value=1, label=_("企业编号"))
+    enterprise = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                      label=_("企业编号"))
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
                                     label=_("年度"))
-    county = serializers.IntegerField(required=False, min_value=1, label=_("县区编号"))
+    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                      label=_("县区编号"))
     q = serializers.CharField(required=False, allow_blank=True, max_length=100,
                               label=_("搜索"), help_text=_("按企业名称或统一社会信用代码查找"))
     ordering = serializers.ChoiceField(required=False, choices=list(selectors.REPORT_SORTS),
