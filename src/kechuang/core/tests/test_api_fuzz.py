@@ -30,7 +30,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def token(users, report_a, report_b):
+def keep_connection():
+    """Like Django's test client: requests must not close the test's database connection
+    (on PostgreSQL that would end the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(users, report_a, report_b, keep_connection):
     from rest_framework.authtoken.models import Token
 
     return Token.objects.create(user=users["county_a_staff"]).key
