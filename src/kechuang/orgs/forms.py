@@ -18,10 +18,10 @@ from kechuang.accounts.scoping import can
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
+from kechuang.orgs.services import ENTERPRISE_LOCKED_FIELDS
 from kechuang.policy import credit_code as cc
 
 ABOVE_SCALE_CHOICES = [("", _("全部")), ("1", _("规模以上")), ("0", _("规模以下"))]
-LOCKED_FOR_ENTERPRISE = ("county", "credit_code", "tier", "above_scale")
 SEARCH_HINT = _("企业名称或统一社会信用代码")
 
 
@@ -137,7 +137,7 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["county"].empty_label = _("请选择县区")
         self.fields["industry_code"].choices = [("", _("请选择行业")), *INDUSTRY_CHOICES]
         if not can(user, "add", Enterprise):  # the enterprise itself: profile fields only
-            for name in LOCKED_FOR_ENTERPRISE:
+            for name in ENTERPRISE_LOCKED_FIELDS:
                 self.fields.pop(name, None)
         self.chain_fields: list[tuple[Any, str]] = []
         if can(user, "change", ChainMembership):
@@ -226,16 +226,3 @@ class AnnualReportForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
-
-
-def apply_service_error(form: forms.BaseForm, exc: Exception) -> None:
-    """Show a service's ValidationError / DomainError on the form (field or non-field)."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    if isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-        return
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, getattr(exc, "message", str(exc)))

@@ -24,12 +24,12 @@ from kechuang.orgs.models import (
     IndustrialChain,
     Organisation,
 )
+
+# ENTERPRISE_LOCKED_FIELDS: what an enterprise user may not change on its own profile (the
+# service drops them silently; the API says so instead).
+from kechuang.orgs.services import ENTERPRISE_LOCKED_FIELDS
 from kechuang.policy import credit_code as cc
 from kechuang.regions.models import Region
-
-# What an enterprise user may not change on its own profile (orgs.services.update_enterprise
-# drops them silently; the API says so instead).
-ENTERPRISE_LOCKED_FIELDS = ("county", "tier", "above_scale", "credit_code")
 
 INT_MAX = 2_147_483_647  # PostgreSQL integer
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,15 +19,13 @@ from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.orgs import selectors, services
 from kechuang.orgs.forms import (
-    LOCKED_FOR_ENTERPRISE,
     AnnualReportForm,
     EnterpriseFilterForm,
     EnterpriseForm,
     ReportFilterForm,
-    apply_service_error,
 )
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-from kechuang.web.shortcuts import paginate, require, start_export
+from kechuang.web.shortcuts import paginate, require, save_form, start_export
 
 
 def _get_or_404(fn, **kwargs):
@@ -82,14 +80,11 @@ def enterprise_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "add", Enterprise)
     form = EnterpriseForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = services.create_enterprise(actor=user, data=form.service_data())
-        except (DomainError, ValidationError) as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("已新增企业“%(name)s”。") % {"name": obj.name})
-            return redirect("orgs:enterprise_detail", pk=obj.pk)
+    obj = save_form(request, form,
+                    lambda data: services.create_enterprise(actor=user, data=data),
+                    lambda o: _("已新增企业“%(name)s”。") % {"name": o.name})
+    if obj is not None:
+        return redirect("orgs:enterprise_detail", pk=obj.pk)
     return render(request, "orgs/enterprise_form.html", {"form": form, "enterprise": None})
 
 
@@ -99,16 +94,13 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "change", Enterprise)
     enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk, action="change")
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = services.update_enterprise(actor=user, enterprise=enterprise,
-                                             data=form.service_data())
-        except (DomainError, ValidationError) as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("已保存企业“%(name)s”。") % {"name": obj.name})
-            return redirect("orgs:enterprise_detail", pk=obj.pk)
-    locked = [enterprise._meta.get_field(n) for n in LOCKED_FOR_ENTERPRISE
+    obj = save_form(request, form,
+                    lambda data: services.update_enterprise(actor=user, enterprise=enterprise,
+                                                            data=data),
+                    lambda o: _("已保存企业“%(name)s”。") % {"name": o.name})
+    if obj is not None:
+        return redirect("orgs:enterprise_detail", pk=obj.pk)
+    locked = [enterprise._meta.get_field(n) for n in services.ENTERPRISE_LOCKED_FIELDS
               if n not in form.fields]
     return render(request, "orgs/enterprise_form.html", {
         "form": form, "enterprise": enterprise,
@@ -133,6 +125,10 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilterForm(request.POST, user=user).filters()
     return start_export(request, kind="orgs.enterprise_export", title=_("导出企业名单"),
                         params=filters)
+
+
+def _report_saved(report: Any) -> str:
+    return _("已保存%(year)s年度报表。") % {"year": report.year}
 
 
 # ---- annual reports ----------------------------------------------------------------------
@@ -163,15 +159,12 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "add", EnterpriseAnnualReport)
     enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
     form = AnnualReportForm(request.POST or None, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data() | {"enterprise": enterprise}
-        try:
-            report = services.create_annual_report(actor=user, data=data)
-        except (DomainError, ValidationError) as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("已保存%(year)s年度报表。") % {"year": report.year})
-            return redirect("orgs:enterprise_detail", pk=enterprise.pk)
+    saved = save_form(request, form,
+                      lambda data: services.create_annual_report(
+                          actor=user, data=data | {"enterprise": enterprise}),
+                      _report_saved)
+    if saved is not None:
+        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
     return render(request, "orgs/report_form.html", {
         "form": form, "enterprise": enterprise, "report": None})
 
@@ -183,15 +176,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="change")
     enterprise = report.enterprise
     form = AnnualReportForm(request.POST or None, instance=report, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.update_annual_report(actor=user, report=report,
-                                                   data=form.service_data())
-        except (DomainError, ValidationError) as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("已保存%(year)s年度报表。") % {"year": report.year})
-            return redirect("orgs:enterprise_detail", pk=enterprise.pk)
+    saved = save_form(request, form,
+                      lambda data: services.update_annual_report(actor=user, report=report,
+                                                                 data=data),
+                      _report_saved)
+    if saved is not None:
+        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
     return render(request, "orgs/report_form.html", {
         "form": form, "enterprise": enterprise, "report": report})
 

@@ -1,18 +1,21 @@
-"""View plumbing every app shares: the 403 check, pagination, starting an export job."""
+"""View plumbing every app shares: the 403 check, pagination, exports, saving a form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
+from kechuang.core.errors import DomainError
 from kechuang.jobs.services import start_job
 
 PAGE_SIZE = 50
@@ -34,3 +37,33 @@ def start_export(request: HttpRequest, *, kind: str, title: str,
     job = start_job(owner=request.user, kind=kind, title=title, params=params)
     messages.info(request, _("已开始导出，完成后可在本页下载。"))
     return redirect(job.get_absolute_url())
+
+
+def apply_service_error(form: BaseForm, exc: Exception) -> None:
+    """Show a service's ValidationError / DomainError on the form (field or non-field)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    if isinstance(exc, ValidationError):
+        form.add_error(None, exc)
+        return
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, getattr(exc, "message", str(exc)))
+
+
+def save_form(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Model],
+              success: Callable[[Model], str]) -> Model | None:
+    """On a valid POST, hand the form's data to a service; its refusal lands on the form.
+
+    Returns the saved object (with a success message queued), or None to re-render the form.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save(form.service_data())
+    except (DomainError, ValidationError) as exc:
+        apply_service_error(form, exc)
+        return None
+    messages.success(request, success(obj))
+    return obj
