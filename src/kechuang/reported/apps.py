@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportedConfig(AppConfig):
+    name = "kechuang.reported"
+    label = "reported"
+    verbose_name = _("指标上报")
