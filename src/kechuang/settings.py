@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kechuang.web.context_processors.navigation",
+                "kechuang.notices.context_processors.unread_notices",
             ],
         },
     }
@@ -178,6 +179,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"  # evidence files: outside the web root, served by views only
+# uploaded evidence (core/uploads.py): neither STATIC_ROOT nor MEDIA_ROOT, no URL serves it;
+# views stream files with serve_private() after their own permission check
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,6 +14,8 @@ from kechuang.settings import *  # noqa: E402,F403
 # job results and uploads of the test run go to a throw-away folder, not var/media
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kechuang-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="kechuang-test-private-")
+atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # no persistent connections: the live-server and worker threads must not keep the test

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from kechuang.audit.context import current_request_id, current_source
 from kechuang.audit.models import ChangeRecord
@@ -21,6 +22,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name, not its content
+        return value.name or ""
     return value
 
 

@@ -1,0 +1,120 @@
+"""Evidence uploads: extension and content must agree, size limit, private storage, serving."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kechuang.core.uploads import (
+    UploadTo,
+    max_upload_bytes,
+    private_storage,
+    serve_private,
+    validate_upload,
+)
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 20
+
+
+def office(member: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr(member, "<x/>")
+    return buf.getvalue()
+
+
+def up(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.mark.parametrize(("name", "content", "ctype"), [
+    ("公报.pdf", PDF, "application/pdf"),
+    ("图.PNG", PNG, "image/png"),
+    ("照片.jpg", JPG, "image/jpeg"),
+    ("照片.jpeg", JPG, "image/jpeg"),
+    ("台账.xlsx", office("xl/workbook.xml"),
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("函.docx", office("word/document.xml"),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+])
+def test_accepts_matching_extension_and_content(name, content, ctype):
+    assert validate_upload(up(name, content)) == ctype
+
+
+@pytest.mark.parametrize(("name", "content", "needle"), [
+    ("说明.txt", b"hello", "类型不允许"),
+    ("程序.exe", b"MZ\x90\x00", "类型不允许"),
+    ("无扩展名", PDF, "类型不允许"),
+    ("假的.pdf", b"MZ\x90\x00 not a pdf", "内容与扩展名 .pdf 不符"),
+    ("假的.png", JPG, "内容与扩展名 .png 不符"),
+    ("假的.xlsx", office("word/document.xml"), "内容与扩展名 .xlsx 不符"),
+    ("假的.docx", b"PK\x03\x04 broken zip", "内容与扩展名 .docx 不符"),
+    ("空.pdf", b"", "空文件"),
+])
+def test_refuses_with_a_chinese_message_naming_the_file(name, content, needle):
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(up(name, content))
+    message = exc.value.messages[0]
+    assert needle in message and name in message
+
+
+def test_size_limit_names_file_and_limit(settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    assert max_upload_bytes() == 1024 * 1024
+    big = up("大文件.pdf", PDF + b"0" * (1024 * 1024))
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(big)
+    message = exc.value.messages[0]
+    assert "大文件.pdf" in message and "超过上限 1 MB" in message
+    assert validate_upload(up("小文件.pdf", PDF)) == "application/pdf"
+
+
+def test_default_limit_is_20_mb():
+    assert max_upload_bytes() == 20 * 1024 * 1024
+
+
+def test_private_storage_is_outside_static_and_media_and_has_no_url(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    name = private_storage.save("x/a.pdf", ContentFile(PDF))
+    assert (tmp_path / "private" / name).exists()
+    location = private_storage.location
+    assert not location.startswith(str(settings.MEDIA_ROOT))
+    assert not location.startswith(str(settings.STATIC_ROOT))
+    with pytest.raises(ValueError):
+        private_storage.url(name)
+
+
+def test_default_private_root_is_var_private():
+    from kechuang import settings as project
+
+    assert project.PRIVATE_MEDIA_ROOT == project.VAR_DIR / "private"
+    assert project.PRIVATE_MEDIA_ROOT not in (project.MEDIA_ROOT, project.STATIC_ROOT)
+
+
+def test_upload_to_uses_a_random_name_keeping_the_extension():
+    path = UploadTo("reported")(None, "../../etc/统计公报.PDF")
+    assert path.startswith("reported/") and path.endswith(".pdf") and "统计" not in path
+    assert ".." not in path
+
+
+@pytest.mark.django_db
+def test_serve_private_sends_an_attachment(settings, tmp_path):
+    from kechuang.reported.models import Evidence
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    ev = Evidence(original_name="统计公报.pdf")
+    ev.file.save("统计公报.pdf", ContentFile(PDF), save=False)
+    resp = serve_private(ev.file, "统计公报.pdf")
+    assert resp["Content-Type"] == "application/pdf"
+    assert resp["X-Content-Type-Options"] == "nosniff"
+    assert resp["Content-Disposition"].startswith("attachment")
+    assert "filename*=utf-8''" in resp["Content-Disposition"]
+    assert b"".join(resp.streaming_content) == PDF
