@@ -6,3 +6,6 @@ class ReportedConfig(AppConfig):
     name = "kechuang.reported"
     label = "reported"
     verbose_name = _("指标上报")
+
+    def ready(self) -> None:
+        from kechuang.reported import exports  # noqa: F401  (export job handler)

@@ -51,3 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"库中现有：企业 {counts.get('enterprise', 0)}、高校 {counts.get('university', 0)}、"
             f"科研院所 {counts.get('institute', 0)}、服务机构 {counts.get('service_provider', 0)}")
+        from kechuang.reported.demo import demo_plan, seed_demo_reported_values
+
+        reported = seed_demo_reported_values(demo_plan())  # no plan (seed not run): nothing
+        if reported:
+            self.stdout.write(f"指标上报演示数值：新增 {reported} 条")

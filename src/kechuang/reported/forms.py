@@ -1,0 +1,102 @@
+"""Forms of the reported-value pages: filters, submission (with files), review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.roles import CITY_ROLES
+from kechuang.core.uploads import EVIDENCE_EXTENSIONS, max_upload_bytes, size_label
+from kechuang.orgs.forms import _style
+from kechuang.reported import selectors
+from kechuang.reported.models import ReportedValue
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        unit = f"（{obj.unit}）" if obj.unit else ""
+        return f"{obj.action.plan.year} · {obj.name}{unit}"
+
+
+class ValueFilterForm(forms.Form):
+    indicator = IndicatorChoiceField(label=_("指标"), queryset=None, required=False,
+                                     empty_label=_("全部指标"))
+    county = forms.ChoiceField(label=_("县区"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部状态")), *ReportedValue.Status.choices])
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = selectors.reported_indicators(user=user)
+        self.fields["county"].choices = [("", _("全部")), (selectors.CITY, _("全市"))] + [
+            (str(c.pk), c.name) for c in selectors.filter_counties(user=user)]
+        self.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in selectors.value_years(user=user)]
+        _style(self, small=True)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        out: dict[str, Any] = {}
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if value in (None, ""):
+                continue
+            out[name] = value.pk if hasattr(value, "pk") else value
+        return out
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ",".join(f".{e}" for e in sorted(EVIDENCE_EXTENSIONS))}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ValueForm(forms.Form):
+    indicator = IndicatorChoiceField(label=_("指标"), queryset=None)
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全市（市级数值）"))
+    period_end = forms.DateField(label=_("截至日期"),
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("数值的统计截至日期（累计值），通常为月末"))
+    value = forms.DecimalField(label=_("数值"), max_digits=16, decimal_places=4)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = selectors.reported_indicators(user=user)
+        self.fields["county"].queryset = selectors.submit_counties(user=user)
+        self.fields["files"].help_text = _(
+            "可多选；PDF、图片（PNG/JPG）、Excel（xlsx）或 Word（docx），单个文件不超过 %(limit)s"
+        ) % {"limit": size_label(max_upload_bytes())}
+        if getattr(user, "role", None) not in CITY_ROLES:
+            # a county clerk reports for their county only; the city's figures are the city's
+            self.fields["county"].required = True
+            self.fields["county"].empty_label = None
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "files"}
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(label=_("审核意见"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,188 @@
+"""Reported values (指标上报): figures only a statistics office or a department knows.
+
+A county or city clerk submits the value of a ``source: reported`` indicator as of a date
+(``period_end``, usually a month end; the cumulative / as-of figure at that date), with
+evidence files; city staff approve or reject it (``reported.workflows``). Rows are never
+edited: a correction is a new submission, and every row stays as history. The effective
+value of (indicator, county, period_end) is the latest approved row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.roles import Role
+from kechuang.accounts.scoping import (
+    RestrictManager,
+    RestrictQuerySet,
+    Scope,
+    can,
+    register,
+    rights,
+)
+from kechuang.core.uploads import UploadTo, private_storage
+
+COUNTY_WIDE_ACTIONS = frozenset({"view", "export"})
+
+
+def plain(value: Decimal | None) -> str:
+    """2.3500 → "2.35", 16.0000 → "16" (never "1.6E+1")."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+class ReportedValueQuerySet(RestrictQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> ReportedValueQuerySet:
+        """The registered scope, plus: county staff *read* the city-level rows (county null).
+
+        They submit (``add``) only for their own county; the city's figures are view-only.
+        """
+        if (action in COUNTY_WIDE_ACTIONS and can(user, action, self.model)
+                and user.role == Role.COUNTY_STAFF and user.county_id):
+            return self.filter(Q(county_id=user.county_id) | Q(county__isnull=True))
+        return super().restrict(user, action)
+
+
+class ReportedValue(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已退回")
+
+    indicator = models.ForeignKey("plans.Indicator", verbose_name=_("指标"),
+                                  on_delete=models.PROTECT, related_name="reported_values")
+    county = models.ForeignKey("regions.Region", verbose_name=_("县区"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="reported_values",
+                               limit_choices_to={"level": "county"},
+                               help_text=_("留空表示全市数值"))
+    period_end = models.DateField(_("截至日期"),
+                                  help_text=_("数值的统计截至日期（累计值），通常为月末"))
+    value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = RestrictManager.from_queryset(ReportedValueQuerySet)()
+
+    class Meta:
+        verbose_name = _("上报数值")
+        verbose_name_plural = _("上报数值")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["indicator", "status", "period_end"]),
+            models.Index(fields=["county", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        where = self.county.name if self.county_id else _("全市")
+        return f"{self.indicator.name} · {where} · {self.period_end:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reported:value_detail", args=[self.pk])
+
+    @property
+    def display_value(self) -> str:
+        return plain(self.value)
+
+    @property
+    def display_target(self) -> str:
+        return plain(self.indicator.target)
+
+    def clean(self) -> None:
+        """Single-row rules (Chinese messages).
+
+        ``period_end`` lies within the plan's year: an annual figure published after the
+        year end (e.g. in February) is still the figure *as of* 31 December and is entered
+        with that date, so the dashboard of the year finds it. It cannot be in the future.
+        """
+        super().clean()
+        errors: dict[str, Any] = {}
+        indicator = self.indicator if self.indicator_id else None
+        if indicator is None:
+            return
+        from kechuang.plans.models import Indicator
+
+        plan = indicator.action.plan
+        if indicator.source != Indicator.Source.REPORTED:
+            errors["indicator"] = _("指标“%(name)s”的数据来自系统统计，不接受上报") % {
+                "name": indicator.name}
+        if indicator.scope == Indicator.Scope.COUNTY and not self.county_id:
+            errors["county"] = _("指标“%(name)s”按县区考核，请选择县区") % {
+                "name": indicator.name}
+        if self.county_id and self.county.parent_id != plan.region_id:
+            errors["county"] = _("“%(county)s”不是%(city)s所辖县区") % {
+                "county": self.county.name, "city": plan.region.name}
+        if self.period_end:
+            if not dt.date(plan.year, 1, 1) <= self.period_end <= dt.date(plan.year, 12, 31):
+                errors["period_end"] = _(
+                    "截至日期须在%(year)s年内（年度数据在次年发布的，截至日期填 %(year)s-12-31）"
+                ) % {"year": plan.year}
+            elif self.period_end > timezone.localdate():
+                errors["period_end"] = _("截至日期不能晚于今天")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EvidenceQuerySet(RestrictQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> EvidenceQuerySet:
+        """Evidence follows its row: visible exactly when the reported value is."""
+        if not can(user, action, self.model):
+            return self.none()
+        return self.filter(reported_value__in=ReportedValue.objects.restrict(user, action))
+
+
+class Evidence(models.Model):
+    """A file backing a reported value (statistics bulletin, department letter…)."""
+
+    reported_value = models.ForeignKey(ReportedValue, verbose_name=_("上报数值"),
+                                       on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=UploadTo("reported"),
+                            max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = RestrictManager.from_queryset(EvidenceQuerySet)()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["reported_value_id", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reported:evidence_download", args=[self.pk])
+
+
+# City roles see, submit, export and approve everything; county staff see their county's
+# rows and the city-level rows (ReportedValueQuerySet.restrict) and submit for their county;
+# every other role has nothing. No change/delete: history is kept, corrections resubmit.
+_RIGHTS = rights(city_admin={"view", "add", "export", "approve"},
+                 city_staff={"view", "add", "export", "approve"},
+                 county_staff={"view", "add", "export"})
+register(ReportedValue, Scope(rights=_RIGHTS, county="county"))
+register(Evidence, Scope(rights=_RIGHTS, county="reported_value__county"))

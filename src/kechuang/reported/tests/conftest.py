@@ -1,0 +1,63 @@
+"""Fixtures: the 2025 plan's reported indicators and values in county A, county B and the city."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+
+@pytest.fixture
+def plan(regions):
+    from kechuang.plans.services import load_plan
+
+    return load_plan()["plan"]
+
+
+@pytest.fixture
+def indicators(plan):
+    from kechuang.plans.models import Indicator
+
+    return {i.key: i for i in Indicator.objects.filter(action__plan=plan)}
+
+
+def make_value(indicator, submitted_by, *, county=None, period_end=dt.date(2025, 6, 30),
+               value="10", status="submitted", reviewed_by=None, note="", **extra):
+    """A row written directly (no service): for fixtures of lists and selectors."""
+    from django.utils import timezone
+
+    from kechuang.reported.models import ReportedValue
+
+    return ReportedValue.objects.create(
+        indicator=indicator, county=county, period_end=period_end, value=Decimal(value),
+        status=status, submitted_by=submitted_by, reviewed_by=reviewed_by, note=note,
+        reviewed_at=timezone.now() if reviewed_by else None, **extra)
+
+
+@pytest.fixture
+def values(users, indicators, county_a, county_b):
+    """One submitted value per place: county A, county B (county fiscal spending), city."""
+    ind = indicators["county_fiscal_st_spending"]
+    return {
+        "a": make_value(ind, users["county_a_staff"], county=county_a, note="甲县区数值"),
+        "b": make_value(ind, users["county_b_staff"], county=county_b, note="乙县区数值"),
+        "city": make_value(indicators["rd_intensity"], users["city_admin"], value="2.3",
+                           note="全市数值"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf_file(name="统计公报.pdf", content=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

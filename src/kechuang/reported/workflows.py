@@ -1,0 +1,31 @@
+"""The approval flow of reported values, as data (style.md §4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.roles import CITY_ROLES
+from kechuang.workflow.services import Step, Workflow
+
+S = "submitted"
+
+
+def _reviewed(obj: Any, actor: Any, reason: str) -> None:
+    obj.reviewed_by = actor
+    obj.reviewed_at = timezone.now()
+    obj.review_note = reason[:500]
+
+
+REPORTED_FLOW = Workflow(
+    name="reported_value",
+    steps=(
+        Step(S, "approve", "approved", roles=CITY_ROLES, label=_("通过"), effect=_reviewed),
+        Step(S, "reject", "rejected", roles=CITY_ROLES, label=_("退回"), effect=_reviewed,
+             reason_required=True),
+    ),
+    forbid_self=frozenset({"approve", "reject"}),
+    submitted_by="submitted_by",
+)
