@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kechuang.core.admin import AuditedModelAdmin
-from kechuang.plans.models import Action, Indicator, Plan, PlanTask
+from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 
 
 class ActionInline(admin.TabularInline):
@@ -18,7 +18,7 @@ class PlanTaskInline(admin.TabularInline):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ("sort_order", "key", "name", "unit", "target", "comparison", "direction",
+    fields = ("sort_order", "key", "name", "unit", "target", "comparison", "direction", "metric",
               "scope", "source")
 
 
@@ -49,3 +49,10 @@ class PlanTaskAdmin(AuditedModelAdmin):
     list_display = ("text", "action", "responsible_unit", "due_date", "status")
     list_filter = ("action__plan", "status")
     search_fields = ("text", "responsible_unit")
+
+
+@admin.register(CountyAllocation)
+class CountyAllocationAdmin(AuditedModelAdmin):
+    list_display = ("indicator", "county", "target", "updated_at")
+    list_filter = ("indicator__action__plan", "county")
+    search_fields = ("indicator__name", "indicator__key")

@@ -6,9 +6,12 @@ A plan belongs to a city (its region). Loaded from a data file by
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import ALL, RestrictManager, Scope, register, rights
@@ -22,6 +25,14 @@ class Plan(models.Model):
     aim = models.TextField(_("总体要求"), blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True,
                               help_text=_("文件名称或数据文件"))
+    source_text = models.TextField(_("原文"), blank=True,
+                                   help_text=_("由文本导入时保存的工作要点原文"))
+    on_track_ratio = models.DecimalField(
+        _("正常进度阈值"), max_digits=5, decimal_places=4, default=Decimal("0.90"),
+        help_text=_("当前值不低于“应完成值×该比例”为进度正常"))
+    at_risk_ratio = models.DecimalField(
+        _("预警阈值"), max_digits=5, decimal_places=4, default=Decimal("0.70"),
+        help_text=_("当前值不低于“应完成值×该比例”为有风险，再低为滞后"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -37,6 +48,18 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan_detail") + f"?year={self.year}"
+
+    def clean(self) -> None:
+        super().clean()
+        on_track, at_risk = self.on_track_ratio, self.at_risk_ratio
+        if on_track is None or at_risk is None:
+            return
+        if not (0 < at_risk <= on_track <= 1):
+            raise ValidationError({"at_risk_ratio": _(
+                "阈值须满足 0 < 预警阈值 ≤ 正常进度阈值 ≤ 1")})
 
 
 class Action(models.Model):
@@ -133,6 +156,13 @@ class Indicator(models.Model):
                               default=Source.REPORTED)
     note = models.CharField(_("备注"), max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    metric = models.CharField(_("计算口径"), max_length=60, blank=True,
+                              help_text=_("绑定的系统计算指标；为空时按指标代码匹配"))
+    reference_value = models.DecimalField(
+        _("参照值"), max_digits=16, decimal_places=4, null=True, blank=True,
+        help_text=_("相对目标的参照数值，如全省平均R&D投入强度"))
+    reference_value_note = models.CharField(_("参照值来源"), max_length=200, blank=True,
+                                            help_text=_("参照值的出处与日期"))
 
     objects = RestrictManager()
 
@@ -153,6 +183,47 @@ class Indicator(models.Model):
             raise ValidationError(_("目标值、方向、参照至少填写一项"))
 
 
+    @property
+    def metric_key(self) -> str:
+        """The registered metric this indicator is computed by (its own key by default)."""
+        return self.metric or self.key
+
+
+class CountyAllocation(models.Model):
+    """A county's share of a city indicator's target (任务分解)."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE,
+                                  related_name="allocations")
+    county = models.ForeignKey("regions.Region", verbose_name=_("县区"),
+                               on_delete=models.PROTECT, related_name="plan_allocations")
+    target = models.DecimalField(_("分解目标"), max_digits=16, decimal_places=4,
+                                 validators=[MinValueValidator(0)])
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("县区任务分解")
+        verbose_name_plural = _("县区任务分解")
+        ordering = ["indicator_id", "county__sort_order", "county__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "county"],
+                                    name="uniq_allocation_county"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.county}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.indicator_id is None or self.county_id is None:
+            return
+        region_id = self.indicator.action.plan.region_id
+        if self.county.parent_id != region_id:
+            raise ValidationError({"county": _("只能分解到本市所辖县区")})
+
+
 # A plan belongs to a city: city roles do everything, county staff read the plan of the city
 # their county lies in (the county path goes through the plan region's children), other
 # roles see nothing.
@@ -161,3 +232,5 @@ register(Plan, Scope(rights=_RIGHTS, county="region__children"))
 register(Action, Scope(rights=_RIGHTS, county="plan__region__children"))
 register(PlanTask, Scope(rights=_RIGHTS, county="action__plan__region__children"))
 register(Indicator, Scope(rights=_RIGHTS, county="action__plan__region__children"))
+# County staff read their own county's share only.
+register(CountyAllocation, Scope(rights=_RIGHTS, county="county"))
