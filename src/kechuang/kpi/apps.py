@@ -6,3 +6,9 @@ class KpiConfig(AppConfig):
     name = "kechuang.kpi"
     label = "kpi"
     verbose_name = _("工作进展")
+
+    def ready(self) -> None:
+        from kechuang.kpi import (
+            exports,  # noqa: F401  (records export job handler)
+            jobs,  # noqa: F401  (monthly report job handler)
+        )

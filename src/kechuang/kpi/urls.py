@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kechuang.kpi import views
 
 app_name = "kpi"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("indicators/<int:pk>/export/", views.indicator_records_export,
+         name="indicator_records_export"),
+    path("snapshots/", views.snapshot_list, name="snapshot_list"),
+    path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
+    path("report/", views.monthly_report, name="monthly_report"),
+]

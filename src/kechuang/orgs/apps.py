@@ -8,4 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("企业与机构")
 
     def ready(self) -> None:
-        from kechuang.orgs import exports  # noqa: F401  (registers the export job handlers)
+        from kechuang.orgs import (  # noqa: F401
+            exports,  # export job handlers
+            metrics,  # plan indicators counted from enterprises and reports
+        )

@@ -31,10 +31,15 @@ AUDIT = frozenset({"city_admin", "auditor"})
 
 MENU: list[NavGroup] = [
     NavGroup(_("工作台"), [
-        NavItem(_("首页"), "web:home", "house"),
+        NavItem(_("首页"), "web:home", "house", roles=frozenset(
+            {"enterprise", "expert", "provider", "auditor"})),
+        NavItem(_("工作进展"), "kpi:dashboard", "speedometer2", roles=BUREAU),
         NavItem(_("工作要点"), "plans:plan_detail", "journal-text", roles=BUREAU),
+        NavItem(_("指标上报"), "reported:value_list", "clipboard-data", roles=BUREAU),
+        NavItem(_("站内提醒"), "notices:notice_list", "bell"),
     ]),
     NavGroup(_("科技创新主体强化（行动四）"), [
+        NavItem(_("企业概况"), "web:overview", "bar-chart", roles=BUREAU),
         NavItem(_("企业库"), "orgs:enterprise_list", "buildings",
                 roles=BUREAU | {"enterprise"}),
         NavItem(_("年度报表"), "orgs:report_list", "table", roles=BUREAU | {"enterprise"}),

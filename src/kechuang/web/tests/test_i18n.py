@@ -203,7 +203,7 @@ def page(client, url: str, **headers) -> str:
 
 
 def test_home_in_english_with_the_cookie(client_for, users, enterprise_a):
-    html = page(english(client_for(users["city_staff"])), reverse("web:home"))
+    html = page(english(client_for(users["city_staff"])), reverse("web:overview"))
     assert '<html lang="en">' in html
     for words in ("Dashboard", "Kechuang Platform", "Enterprises", "Annual reports",
                   "Tech SME", "High-tech enterprise", "Enterprises by county", "Sign out"):
@@ -232,7 +232,8 @@ def test_login_page_in_english_with_the_cookie(client):
         assert chinese not in html, chinese
 
 
-@pytest.mark.parametrize("url_name", ["web:home", "orgs:enterprise_list", "accounts:login"])
+@pytest.mark.parametrize("url_name", ["web:overview", "kpi:dashboard", "orgs:enterprise_list",
+                                      "accounts:login"])
 def test_pages_stay_chinese_for_an_english_browser_without_the_cookie(client_for, users,
                                                                        enterprise_a, url_name):
     client = client_for(users["city_staff"])
@@ -252,10 +253,10 @@ def test_language_switch_sets_the_cookie_and_pages_follow(client_for, users):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    html = page(client, reverse("web:home"))
+    html = page(client, reverse("web:overview"))
     assert '<html lang="en">' in html and "Dashboard" in html
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "工作台" in page(client, reverse("web:home"))
+    assert "工作台" in page(client, reverse("web:overview"))
 
 
 def test_password_validation_messages_are_translated_both_ways(client_for, users):

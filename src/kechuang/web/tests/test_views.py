@@ -15,13 +15,14 @@ from kechuang.web.navigation import menu_for
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("web:home")
+OVERVIEW = reverse("web:overview")  # bureau staff: their home is the KPI dashboard
 
 
 def test_home_kpis_are_scoped(client_for, users, enterprise_a, enterprise_a2, enterprise_b):
-    html = client_for(users["county_a_staff"]).get(HOME).content.decode()
+    html = client_for(users["county_a_staff"]).get(OVERVIEW).content.decode()
     assert re.search(r'data-testid="kpi-total">2<', html)
     assert "kc-county-data" in html and "襄垣县" not in html
-    html = client_for(users["city_staff"]).get(HOME).content.decode()
+    html = client_for(users["city_staff"]).get(OVERVIEW).content.decode()
     assert re.search(r'data-testid="kpi-total">3<', html)
     assert "/static/vendor/echarts-6.1.0/echarts.min.js" in html
 
@@ -29,7 +30,7 @@ def test_home_kpis_are_scoped(client_for, users, enterprise_a, enterprise_a2, en
 def test_home_counts_each_enterprise_once_whatever_its_chains(client_for, users, enterprise_a):
     for chain in IndustrialChain.objects.all()[:3]:
         ChainMembership.objects.create(organisation=enterprise_a, chain=chain)
-    html = client_for(users["county_a_staff"]).get(HOME).content.decode()
+    html = client_for(users["county_a_staff"]).get(OVERVIEW).content.decode()
     assert re.search(r'data-testid="kpi-total">1<', html)
 
 
@@ -50,17 +51,17 @@ def test_other_roles_get_a_welcome(client_for, users, role):
 def test_home_query_count_does_not_grow_with_rows(client_for, users, county_a,
                                                   django_assert_max_num_queries):
     client = client_for(users["city_staff"])
-    client.get(HOME)
+    client.get(OVERVIEW)
     with CaptureQueriesContext(connection) as few:
-        client.get(HOME)
+        client.get(OVERVIEW)
     for i in range(30):
         make_enterprise(county_a, f"首页计数{i:02d}", 500 + i)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(HOME)
+        client.get(OVERVIEW)
 
 
 def test_shell_parts(client_for, users):
-    html = client_for(users["county_a_staff"]).get(HOME).content.decode()
+    html = client_for(users["county_a_staff"]).get(OVERVIEW).content.decode()
     assert 'data-testid="user-role">县区工作人员<' in html
     assert 'data-testid="user-county"' in html and "潞州区" in html
     assert f'action="{reverse("set_language")}" method="post"' in html
@@ -79,9 +80,9 @@ def test_anonymous_home_redirects_and_login_page_is_styled(client):
 
 def test_language_switch(client_for, users):
     client = client_for(users["city_staff"])
-    resp = client.post(reverse("set_language"), {"language": "en", "next": HOME})
-    assert resp.status_code == 302 and resp["Location"] == HOME
-    assert client.get(HOME).content.decode().startswith("<!doctype html>")
+    resp = client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+    assert resp.status_code == 302 and resp["Location"] == OVERVIEW
+    assert client.get(OVERVIEW).content.decode().startswith("<!doctype html>")
 
 
 def test_menu_marks_only_the_most_specific_entry(users):

@@ -1,0 +1,210 @@
+"""The metric registry: one place where any app registers a computed figure by key.
+
+A metric answers "what is the value for plan year ``year`` in this county (or the whole
+city), counting records up to ``as_of``" and can hand over the queryset of the records
+behind the number, so every figure on the dashboard can be clicked through.
+
+Most metrics are declared with :class:`RecordMetric` — a queryset, the path to the
+record's county, the date that makes it count, and an aggregate. From that one declaration
+the registry derives the city total, all counties in one GROUP BY, and the month-by-month
+curve in one GROUP BY, so the dashboard issues a few queries per metric, never one per
+county or per row. A metric that does not fit can subclass :class:`Metric`.
+
+Values are computed over all records (aggregates are plan figures, not rows); the records
+list is narrowed by the caller through ``restrict(user, "view")``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the records list and its Excel export: header and attribute path."""
+
+    label: str
+    path: str
+
+
+class Metric:
+    """Base class: a named figure with a unit; subclasses implement the queries."""
+
+    key: str = ""
+    name: str = ""
+    unit: str = ""
+    description: str = ""
+    # True when records carry a date inside the year, so as_of cuts and a monthly curve exists
+    dated: bool = False
+    model: type[Model] | None = None
+    columns: tuple[Column, ...] = ()
+
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None) -> Decimal:
+        raise NotImplementedError
+
+    def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
+        """Every county's value at once; default: one call per county (override for speed)."""
+        from kechuang.regions.models import Region
+
+        return {cid: self.value(year=year, as_of=as_of, county_id=cid)
+                for cid in Region.objects.filter(level=Region.Level.COUNTY)
+                .values_list("pk", flat=True)}
+
+    def by_month(self, *, year: int, county_id: int | None = None) -> list[Decimal] | None:
+        """Cumulative value at the end of each month of ``year`` (12 values), or None."""
+        return None
+
+    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+                base: QuerySet | None = None) -> QuerySet:
+        """The records behind the number; ``base`` is the caller's restrict()ed queryset."""
+        raise NotImplementedError
+
+    def choice_label(self) -> str:
+        return f"{self.name}（{self.key}）"
+
+
+@dataclass(eq=False)
+class RecordMetric(Metric):
+    """A metric counted from one model's rows.
+
+    ``aggregate``:
+      * ``count`` — number of rows (``distinct`` field counted once, e.g. enterprises);
+      * ``sum`` — sum of ``value_field`` times ``scale`` (e.g. yuan → 亿元 with 1e-8);
+      * ``share`` — percentage of rows matching ``numerator`` among all rows;
+      * ``counties`` — number of distinct counties with at least one row (coverage).
+    ``date_field`` names the date that makes a row count in a year (None: the rows are a
+    state for the year, e.g. annual reports, and as_of does not cut them).
+    """
+
+    key: str = ""
+    name: str = ""
+    unit: str = ""
+    model: type[Model] | None = None
+    rows: Callable[[int], QuerySet] | None = None  # year -> the rows of that year
+    county_field: str = "county"
+    date_field: str | None = None
+    aggregate: str = "count"
+    value_field: str = ""
+    distinct: str = ""
+    scale: Decimal = Decimal(1)
+    numerator: Q | None = None
+    description: str = ""
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+    places: int = 2
+
+    def __post_init__(self) -> None:
+        if self.aggregate not in {"count", "sum", "share", "counties"}:
+            raise ValueError(f"unknown aggregate {self.aggregate!r}")
+        if self.aggregate == "share" and self.numerator is None:
+            raise ValueError("a share metric needs a numerator")
+        if self.aggregate == "sum" and not self.value_field:
+            raise ValueError("a sum metric needs value_field")
+        self.dated = self.date_field is not None
+
+    # -- the rows -------------------------------------------------------------------------
+    def _rows(self, year: int, as_of: dt.date | None, county_id: int | None,
+              base: QuerySet | None = None) -> QuerySet:
+        qs = self.rows(year) if self.rows else self.model._default_manager.all()
+        if base is not None:
+            qs = qs & base if qs.model is base.model else qs.filter(pk__in=base.values("pk"))
+        if self.date_field and as_of is not None:
+            qs = qs.filter(**{f"{self.date_field}__lte": as_of,
+                              f"{self.date_field}__gte": dt.date(year, 1, 1)})
+        if county_id is not None:
+            qs = qs.filter(**{self.county_field: county_id})
+        return qs
+
+    def _aggregates(self) -> dict[str, Any]:
+        if self.aggregate == "count":
+            if self.distinct:
+                return {"n": Count(self.distinct, distinct=True)}
+            return {"n": Count("pk")}
+        if self.aggregate == "sum":
+            return {"n": Sum(self.value_field)}
+        if self.aggregate == "share":
+            return {"n": Count("pk", filter=self.numerator), "d": Count("pk")}
+        return {"n": Count(self.county_field, distinct=True)}
+
+    def _finish(self, row: dict[str, Any] | None) -> Decimal:
+        if not row:
+            return ZERO
+        n = Decimal(row.get("n") or 0)
+        if self.aggregate == "share":
+            d = Decimal(row.get("d") or 0)
+            value = n * HUNDRED / d if d else ZERO
+        elif self.aggregate == "sum":
+            value = n * self.scale
+        else:
+            value = n
+        return value.quantize(Decimal(1).scaleb(-self.places))
+
+    # -- the Metric interface ---------------------------------------------------------------
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None) -> Decimal:
+        return self._finish(self._rows(year, as_of, county_id).aggregate(**self._aggregates()))
+
+    def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
+        if self.aggregate == "counties":
+            counties = self._rows(year, as_of, None).values_list(
+                self.county_field, flat=True).distinct()
+            return {cid: Decimal(1).quantize(Decimal(1).scaleb(-self.places))
+                    for cid in counties}
+        rows = (self._rows(year, as_of, None).order_by().values(self.county_field)
+                .annotate(**self._aggregates()))
+        return {row[self.county_field]: self._finish(row) for row in rows}
+
+    def by_month(self, *, year: int, county_id: int | None = None) -> list[Decimal] | None:
+        if not self.date_field or self.aggregate in {"share", "counties"}:
+            return None
+        rows = (self._rows(year, dt.date(year, 12, 31), county_id).order_by()
+                .annotate(_m=ExtractMonth(self.date_field)).values("_m")
+                .annotate(**self._aggregates()))
+        per_month = {row["_m"]: self._finish(row) for row in rows}
+        out, running = [], ZERO
+        for month in range(1, 13):
+            running += per_month.get(month, ZERO)
+            out.append(running)
+        return out
+
+    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+                base: QuerySet | None = None) -> QuerySet:
+        qs = self._rows(year, as_of, county_id, base)
+        if self.aggregate == "share":
+            qs = qs.filter(self.numerator)
+        return qs
+
+
+_REGISTRY: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    """Add a metric; a second registration under the same key replaces the first."""
+    if not metric.key:
+        raise ValueError("a metric needs a key")
+    _REGISTRY[metric.key] = metric
+    return metric
+
+
+def unregister(key: str) -> None:
+    _REGISTRY.pop(key, None)
+
+
+def get(key: str) -> Metric | None:
+    return _REGISTRY.get(key)
+
+
+def all_metrics() -> Iterable[Metric]:
+    return list(_REGISTRY.values())
+
+
+def choices() -> list[tuple[str, str]]:
+    return sorted(((m.key, m.choice_label()) for m in _REGISTRY.values()), key=lambda c: c[0])

@@ -1,0 +1,439 @@
+"""The dashboard: every indicator of a plan, city-wide and per county, at an as-of date.
+
+``build_dashboard`` computes it live from the records (through the metric registry and the
+approved reported values); ``snapshot_dashboard`` rebuilds the same structure from a stored
+monthly snapshot, so a report of last month reads the figures as they were. The page, the
+monthly report, the snapshot job and the benchmark all use this one structure.
+
+Query budget: a fixed handful for the plan, counties, allocations and reported values, plus
+at most four GROUP BY queries per computed metric — never one per county or per record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from kechuang.kpi import metrics as registry
+from kechuang.kpi.progress import (
+    ZERO,
+    Progress,
+    ProgressInput,
+    Status,
+    Thresholds,
+    evaluate,
+)
+from kechuang.plans.models import Action, Indicator, Plan
+from kechuang.regions.models import Region
+
+ADDITIVE_UNITS = frozenset({"家", "项", "个", "人", "亿元", "万元", "元"})
+
+
+@dataclass
+class CountyFigure:
+    county_id: int
+    county_name: str
+    value: Decimal | None
+    share: Decimal | None  # the county's allocated target, if the indicator is allocated
+    progress: Progress
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    source_kind: str  # "metric" | "reported" | "none"
+    metric_key: str
+    progress: Progress  # city-wide
+    counties: list[CountyFigure] = field(default_factory=list)
+    reported: Any = None  # the ApprovedValue behind a reported city figure
+    last_year_value: Decimal | None = None
+    this_year_curve: list[Decimal] | None = None
+    last_year_curve: list[Decimal] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.indicator.key
+
+    @property
+    def has_source(self) -> bool:
+        return self.source_kind != "none"
+
+    def county(self, county_id: int) -> CountyFigure | None:
+        return next((c for c in self.counties if c.county_id == county_id), None)
+
+
+@dataclass
+class ActionCard:
+    action: Action
+    rows: list[IndicatorRow]
+
+    @property
+    def status_counts(self) -> Counter:
+        return Counter(r.progress.status for r in self.rows)
+
+
+@dataclass
+class CountyRank:
+    county_id: int
+    county_name: str
+    score: Decimal | None  # mean completion % (capped at 100) of its allocated indicators
+    allocated: int
+    counts: Counter
+
+    @property
+    def behind(self) -> int:
+        return self.counts.get(Status.BEHIND, 0)
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    as_of: dt.date
+    counties: list[Region]
+    cards: list[ActionCard]
+    ranking: list[CountyRank]
+    from_snapshot: bool = False
+
+    @property
+    def rows(self) -> list[IndicatorRow]:
+        return [r for card in self.cards for r in card.rows]
+
+    def row(self, key: str) -> IndicatorRow | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    @property
+    def status_counts(self) -> Counter:
+        return Counter(r.progress.status for r in self.rows)
+
+
+# -- inputs -------------------------------------------------------------------------------
+def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
+    """Today, kept inside the plan year (a past plan is shown at its year end)."""
+    today = today or timezone.localdate()
+    return max(dt.date(plan.year, 1, 1), min(today, dt.date(plan.year, 12, 31)))
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def plan_counties(plan: Plan) -> list[Region]:
+    """The plan region's county-level divisions (GB/T 2260; not development zones)."""
+    return list(Region.objects.filter(parent_id=plan.region_id, level=Region.Level.COUNTY,
+                                      gb2260=True).order_by("sort_order", "code"))
+
+
+def metric_for(indicator: Indicator) -> registry.Metric | None:
+    key = getattr(indicator, "metric", "") or indicator.key
+    return registry.get(key)
+
+
+def _thresholds(plan: Plan) -> Thresholds:
+    on_track = getattr(plan, "on_track_ratio", None)
+    at_risk = getattr(plan, "at_risk_ratio", None)
+    if on_track is None or at_risk is None:
+        return Thresholds()
+    return Thresholds(on_track=Decimal(on_track), at_risk=Decimal(at_risk))
+
+
+def _allocations(plan: Plan) -> dict[tuple[int, int], Decimal]:
+    from kechuang.plans.models import CountyAllocation
+
+    rows = CountyAllocation.objects.filter(indicator__action__plan=plan).values_list(
+        "indicator_id", "county_id", "target")
+    return {(i, c): t for i, c, t in rows}
+
+
+def _reported(indicator_ids: list[int], as_of: dt.date) -> dict[tuple[int, int | None], Any]:
+    if not indicator_ids:
+        return {}
+    from kechuang.reported.selectors import approved_values
+
+    values = approved_values(indicator_ids=indicator_ids, as_of=as_of)
+    # a figure of an earlier year is not this year's value
+    return {k: v for k, v in values.items() if v.period_end.year == as_of.year}
+
+
+def _city_reported(ind: Indicator, values: dict, county_ids: Iterable[int]) -> Any:
+    """The city figure: the city-level row, else the sum of county rows for additive units."""
+    city = values.get((ind.pk, None))
+    if city is not None:
+        return city
+    parts = [values[(ind.pk, c)] for c in county_ids if (ind.pk, c) in values]
+    if parts and ind.unit in ADDITIVE_UNITS:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(value=sum((p.value for p in parts), ZERO),
+                               period_end=max(p.period_end for p in parts),
+                               reported_value_id=None, approved_by="", approved_at=None,
+                               parts=len(parts))
+    return None
+
+
+# -- the dashboard ----------------------------------------------------------------------
+def plan_with_indicators(plan_id: int) -> Plan:
+    return Plan.objects.select_related("region").prefetch_related(
+        Prefetch("actions", queryset=Action.objects.order_by("number").prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id"))))
+    ).get(pk=plan_id)
+
+
+def build_dashboard(*, plan: Plan, as_of: dt.date | None = None,
+                    keys: Iterable[str] | None = None) -> Dashboard:
+    """Compute every indicator (or only ``keys``) city-wide and per county, live."""
+    as_of = as_of or default_as_of(plan)
+    plan = plan_with_indicators(plan.pk)
+    counties = plan_counties(plan)
+    county_ids = [c.pk for c in counties]
+    names = {c.pk: c.name for c in counties}
+    th = _thresholds(plan)
+    allocations = _allocations(plan)
+    wanted = set(keys) if keys is not None else None
+    last_as_of = same_day_last_year(as_of)
+
+    indicators = [i for a in plan.actions.all() for i in a.indicators.all()
+                  if wanted is None or i.key in wanted]
+    reported_ids = [i.pk for i in indicators if i.source == Indicator.Source.REPORTED]
+    reported_now = _reported(reported_ids, as_of)
+    reported_last = _reported(reported_ids, last_as_of)
+
+    cards = []
+    for action in plan.actions.all():
+        rows = []
+        for ind in action.indicators.all():
+            if wanted is not None and ind.key not in wanted:
+                continue
+            rows.append(_indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th,
+                                       allocations, reported_now, reported_last))
+        if rows or wanted is None:
+            cards.append(ActionCard(action=action, rows=rows))
+    return Dashboard(plan=plan, as_of=as_of, counties=counties, cards=cards,
+                     ranking=_ranking(cards, counties))
+
+
+def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
+           target: Decimal | None, curve: list[Decimal] | None, last: Decimal | None,
+           dated: bool, th: Thresholds, relative: bool = True) -> ProgressInput:
+    return ProgressInput(
+        year=plan.year, as_of=as_of, value=value, target=target, comparison=ind.comparison,
+        direction=ind.direction,
+        reference_value=getattr(ind, "reference_value", None) if relative else None,
+        last_year_curve=tuple(curve) if curve else None, last_year_same_date=last,
+        dated=dated, thresholds=th)
+
+
+def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
+                   reported_now, reported_last) -> IndicatorRow:
+    metric = metric_for(ind)
+    shares = {c: allocations.get((ind.pk, c)) for c in county_ids}
+    if metric is not None:
+        year = plan.year
+        now = metric.by_county(year=year, as_of=as_of)
+        last = metric.by_county(year=year - 1, as_of=last_as_of)
+        additive = metric.aggregate in {"count", "sum"} if isinstance(
+            metric, registry.RecordMetric) else False
+        if additive:
+            city_now = sum(now.values(), ZERO)
+            city_last = sum(last.values(), ZERO)
+        else:  # a share or a coverage is not the sum of its counties: one query each
+            city_now = metric.value(year=year, as_of=as_of)
+            city_last = metric.value(year=year - 1, as_of=last_as_of)
+        if not last:  # no records last year: nothing to compare with
+            city_last = None
+        curve = metric.by_month(year=year - 1) if metric.dated else None
+        this_curve = metric.by_month(year=year) if metric.dated else None
+        if curve is not None and curve[-1] <= 0:
+            curve = None
+        progress = evaluate(_input(plan, ind, as_of, city_now, target=ind.target, curve=curve,
+                                   last=city_last, dated=metric.dated, th=th))
+        county_rows = []
+        for cid in county_ids:
+            value = now.get(cid, ZERO)
+            share = shares[cid]
+            county_rows.append(CountyFigure(cid, names[cid], value, share, evaluate(_input(
+                plan, ind, as_of, value, target=share, curve=curve,
+                last=last.get(cid, ZERO) if last else None, dated=metric.dated, th=th,
+                relative=False))))
+        return IndicatorRow(ind, "metric", metric.key, progress, county_rows,
+                            last_year_value=city_last, this_year_curve=this_curve,
+                            last_year_curve=curve)
+
+    if ind.source == Indicator.Source.REPORTED:
+        city = _city_reported(ind, reported_now, county_ids)
+        city_last = _city_reported(ind, reported_last, county_ids)
+        progress = evaluate(_input(plan, ind, as_of, city.value if city else None,
+                                   target=ind.target, curve=None,
+                                   last=city_last.value if city_last else None,
+                                   dated=True, th=th))
+        county_rows = []
+        for cid in county_ids:
+            rv, rv_last = reported_now.get((ind.pk, cid)), reported_last.get((ind.pk, cid))
+            county_rows.append(CountyFigure(cid, names[cid], rv.value if rv else None,
+                                            shares[cid], evaluate(_input(
+                                                plan, ind, as_of, rv.value if rv else None,
+                                                target=shares[cid], curve=None,
+                                                last=rv_last.value if rv_last else None,
+                                                dated=True, th=th, relative=False))))
+        return IndicatorRow(ind, "reported", "", progress, county_rows, reported=city,
+                            last_year_value=city_last.value if city_last else None)
+
+    progress = Progress(Status.NO_DATA, None, ind.target, "target" if ind.target else "",
+                        None, None, "", None, "暂无数据来源：对应业务模块尚未上线")
+    return IndicatorRow(ind, "none", "", progress, [])
+
+
+def _ranking(cards: list[ActionCard], counties: list[Region]) -> list[CountyRank]:
+    out = []
+    for county in counties:
+        counts: Counter = Counter()
+        completions = []
+        for card in cards:
+            for row in card.rows:
+                fig = row.county(county.pk)
+                if fig is None or fig.value is None:
+                    continue
+                counts[fig.progress.status] += 1
+                if fig.share:
+                    completions.append(min(Decimal(100), fig.value * 100 / fig.share))
+        score = (sum(completions, ZERO) / len(completions)).quantize(Decimal("0.1")) \
+            if completions else None
+        out.append(CountyRank(county.pk, county.name, score, len(completions), counts))
+    out.sort(key=lambda r: (r.score is None, -(r.score or 0), r.behind, r.county_name))
+    return out
+
+
+# -- snapshots ------------------------------------------------------------------------------
+def _stored_progress(snap: Any) -> Progress:
+    return Progress(Status(snap.status), snap.value, snap.goal, snap.goal_kind,
+                    snap.pct_of_goal, snap.expected_pct, snap.expected_basis, snap.forecast,
+                    snap.explanation)
+
+
+def snapshot_periods(*, plan: Plan) -> list[dt.date]:
+    from kechuang.kpi.models import IndicatorSnapshot
+
+    return list(IndicatorSnapshot.objects.filter(plan=plan).order_by("-period_end")
+                .values_list("period_end", flat=True).distinct())
+
+
+def snapshot_dashboard(*, plan: Plan, period_end: dt.date) -> Dashboard | None:
+    """The dashboard as frozen at ``period_end``, or None when no snapshot was taken."""
+    from kechuang.kpi.models import IndicatorSnapshot
+
+    snaps = list(IndicatorSnapshot.objects.filter(plan=plan, period_end=period_end))
+    if not snaps:
+        return None
+    plan = plan_with_indicators(plan.pk)
+    counties = plan_counties(plan)
+    names = {c.pk: c.name for c in counties}
+    by_indicator: dict[int, list] = {}
+    for s in snaps:
+        by_indicator.setdefault(s.indicator_id, []).append(s)
+    cards = []
+    for action in plan.actions.all():
+        rows = []
+        for ind in action.indicators.all():
+            stored = by_indicator.get(ind.pk)
+            if not stored:
+                continue
+            city = next((s for s in stored if s.county_id is None), None)
+            if city is None:
+                continue
+            figures = [CountyFigure(s.county_id, names.get(s.county_id, ""), s.value, s.share,
+                                    _stored_progress(s))
+                       for s in stored if s.county_id is not None and s.county_id in names]
+            figures.sort(key=lambda f: list(names).index(f.county_id))
+            rows.append(IndicatorRow(ind, city.source_kind, "", _stored_progress(city),
+                                     figures, last_year_value=city.last_year_value))
+        cards.append(ActionCard(action=action, rows=rows))
+    return Dashboard(plan=plan, as_of=period_end, counties=counties, cards=cards,
+                     ranking=_ranking(cards, counties), from_snapshot=True)
+
+
+def dashboard_for_report(*, plan: Plan, as_of: dt.date) -> Dashboard:
+    """A report reads the frozen figures when the period was snapshotted, else live ones."""
+    return snapshot_dashboard(plan=plan, period_end=as_of) or build_dashboard(plan=plan,
+                                                                             as_of=as_of)
+
+
+# -- drill-down ---------------------------------------------------------------------------
+def resolve(obj: Any, path: str) -> Any:
+    """Follow a dotted attribute path of a records column ("enterprise.county.name")."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj() if callable(obj) else obj
+
+
+def _related(columns: Iterable[registry.Column]) -> list[str]:
+    out = set()
+    for c in columns:
+        parts = c.path.split(".")[:-1]
+        if parts:
+            out.add("__".join(parts))
+    return sorted(out)
+
+
+def indicator_records(*, user: Any, indicator_id: int, as_of: dt.date,
+                      county_id: int | None = None, action: str = "view"):
+    """(metric, records) behind an indicator for this user, or None when it has no metric.
+
+    The records are narrowed by ``restrict(user, action)`` of the records' model: county
+    staff list their county's rows even when looking at the city figure.
+    """
+    ind = Indicator.objects.restrict(user, "view").select_related("action__plan").filter(
+        pk=indicator_id).first()
+    if ind is None:
+        return None
+    metric = metric_for(ind)
+    if metric is None or metric.model is None:
+        return None
+    base = metric.model._default_manager.restrict(user, action)
+    qs = metric.records(year=ind.action.plan.year, as_of=as_of, county_id=county_id,
+                        base=base)
+    related = _related(metric.columns)
+    if related:
+        qs = qs.select_related(*related)
+    return metric, qs.order_by("pk")
+
+
+def county_ids_visible(*, user: Any, plan: Plan) -> list[int] | None:
+    """Counties whose detail a user may open; None = all (city roles)."""
+    if getattr(user, "role", "") == "county_staff":
+        return [user.county_id] if user.county_id else []
+    return None
+
+
+def reported_trail(*, user: Any, indicator: Indicator, county_id: int | None = None,
+                   limit: int = 50) -> list[Any]:
+    """Submissions of a reported indicator in its plan year, newest first, with reviewers."""
+    from kechuang.reported.models import ReportedValue
+
+    year = indicator.action.plan.year
+    qs = (ReportedValue.objects.restrict(user, "view")
+          .filter(indicator=indicator, period_end__year=year)
+          .select_related("county", "submitted_by", "reviewed_by")
+          .order_by("-period_end", "-pk"))
+    if county_id is not None:  # the county's own rows and the city-level figures
+        qs = qs.filter(Q(county_id=county_id) | Q(county__isnull=True))
+    return list(qs[:limit])
+
+
+def county_focus(*, user: Any, plan: Plan, requested: str = "") -> Region | None:
+    """County staff: always their own county. City roles: the county they picked, if any."""
+    if getattr(user, "role", "") == "county_staff":
+        return Region.objects.filter(pk=user.county_id).first()
+    if requested.isdigit() and len(requested) < 19:
+        return Region.objects.filter(pk=int(requested), parent_id=plan.region_id).first()
+    return None

@@ -1,0 +1,31 @@
+"""KPI fixtures: the 2025 plan loaded, and a dated test metric standing in for the
+registrations the cultivation module will bring (registered for the test, removed after)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kechuang.kpi import metrics
+from kechuang.kpi.metrics import Column, RecordMetric
+
+
+@pytest.fixture
+def plan(regions):
+    from kechuang.plans.services import load_plan
+
+    return load_plan()["plan"]
+
+
+@pytest.fixture
+def dated_metric():
+    """Counts enterprises by their founding date under the key of the tech-SME indicator."""
+    from kechuang.orgs.models import Organisation
+
+    metric = RecordMetric(
+        key="tech_sme_registered", name="测试：按成立日期计数的企业", unit="家",
+        model=Organisation, rows=lambda year: Organisation.objects.filter(kind="enterprise"),
+        county_field="county", date_field="established_on", aggregate="count", places=0,
+        columns=(Column("企业名称", "name"), Column("所在县区", "county.name")))
+    metrics.register(metric)
+    yield metric
+    metrics.unregister(metric.key)
