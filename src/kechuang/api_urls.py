@@ -5,12 +5,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api_auth import AuthTokenView
+from kechuang.kpi import api as kpi_api
 from kechuang.orgs import api as orgs_api
+from kechuang.plans import api as plans_api
 from kechuang.regions import api as regions_api
+from kechuang.reported import api as reported_api
 
 router = DefaultRouter()
 regions_api.register(router)
 orgs_api.register(router)
+plans_api.register(router)
+reported_api.register(router)
+kpi_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import make_enterprise
+from conftest import make_enterprise, make_report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -48,7 +48,7 @@ def login(page, live_server, username: str, password: str = "Kc-test-Pass-2025")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -89,3 +89,39 @@ def test_county_clerk_filters_opens_detail_and_never_sees_other_county(
     resp = page.goto(f"{live_server.url}/enterprises/{enterprise_b.pk}/")
     assert resp.status == 404
     assert "襄垣乙化工有限公司" not in page.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_city_staff_click_from_the_dashboard_down_to_the_records(page, live_server, users,
+                                                                 regions):
+    from kechuang.plans.services import load_plan
+
+    load_plan()
+    luzhou, xiangyuan = regions["140403"], regions["140423"]
+    for i, (county, name, rd) in enumerate([(luzhou, "长治研发制造有限公司", True),
+                                            (luzhou, "长治无研发制造有限公司", False),
+                                            (xiangyuan, "襄垣研发煤化有限公司", True)]):
+        e = make_enterprise(county, name, 50 + i, industry_code="C26", above_scale=True)
+        make_report(e, 2025, has_rd_activity=rd)
+    login(page, live_server, "city_staff")
+    page.wait_for_url("**/kpi/")
+    assert page.get_by_test_id("action-card").count() == 8
+    row = page.locator('[data-key="above_scale_industrial_with_rd_share"]')
+    assert "66.67" in row.inner_text()
+    # the county ranking chart was drawn by the vendored ECharts (SVG renderer)
+    page.wait_for_selector("#ranking-chart svg")
+
+    row.get_by_test_id("indicator-link").click()
+    page.wait_for_url("**/kpi/indicators/**")
+    assert "66.67" in page.get_by_test_id("indicator-value").inner_text()
+    page.wait_for_selector("#bar-chart svg")
+    records = page.get_by_test_id("records-table").inner_text()
+    assert "长治研发制造有限公司" in records and "襄垣研发煤化有限公司" in records
+    assert "长治无研发制造有限公司" not in records  # not in the numerator: no R&D
+
+    page.select_option("#f-county", label="襄垣县")
+    page.get_by_role("button", name="刷新").click()
+    page.wait_for_url("**county=**")
+    records = page.get_by_test_id("records-table").inner_text()
+    assert "襄垣研发煤化有限公司" in records and "长治研发制造有限公司" not in records
+    assert "100" in page.get_by_test_id("indicator-value").inner_text()

@@ -79,7 +79,8 @@ def ent_name(ctx, place):
 
 
 ROUTES: dict[str, Route] = {
-    "web:home": Route(allowed=SIGNED_IN),
+    "web:home": Route(allowed=SIGNED_IN, ok=(200, 302)),  # bureau roles: to the dashboard
+    "web:overview": Route(allowed=BUREAU),
     "accounts:login": Route(allowed=set(ROLES), public=True, ok=(200, 302)),
     "accounts:logout": Route(allowed=set(ROLES), public=True, method="POST", ok=(200, 302)),
     "set_language": Route(allowed=set(ROLES), public=True, method="POST", ok=(302,)),
@@ -157,6 +158,208 @@ ROUTES.update({
     "jobs:job_detail": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
     "jobs:job_progress": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
     "jobs:job_download": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
+})
+
+def with_plan(ctx, place):
+    """No URL kwargs: loads the 2025 plan the KPI pages work on (both places alike)."""
+    from kechuang.plans.models import Plan
+    from kechuang.plans.services import load_plan
+
+    if not Plan.objects.exists():
+        load_plan()
+    return {}
+
+
+def indicator(ctx, place):
+    """An indicator of the city plan: every bureau role reads the whole plan (not per county)."""
+    from kechuang.plans.models import Indicator
+
+    with_plan(ctx, place)
+    return {"pk": Indicator.objects.get(key="above_scale_industrial_with_rd_share").pk}
+
+
+CITY = {"city_admin", "city_staff"}
+ROUTES.update({
+    "kpi:dashboard": Route(allowed=BUREAU, kwargs=with_plan, scoped=False),
+    "kpi:indicator_detail": Route(allowed=BUREAU, kwargs=indicator, scoped=False),
+    "kpi:indicator_records_export": Route(allowed=BUREAU, kwargs=indicator, scoped=False,
+                                          method="POST", ok=(302,)),
+    "kpi:snapshot_list": Route(allowed=BUREAU, kwargs=with_plan, scoped=False),
+    "kpi:snapshot_take": Route(allowed=CITY, kwargs=with_plan, scoped=False, method="POST",
+                               ok=(302,)),
+    "kpi:monthly_report": Route(allowed=BUREAU, kwargs=with_plan, scoped=False, method="POST",
+                                ok=(302,)),
+    "api-kpi-dashboard-list": Route(allowed=BUREAU, api=True, kwargs=with_plan, scoped=False),
+})
+
+def reported_values(ctx, place):
+    """No URL kwargs: a submitted value in county A and one in county B (both places alike)."""
+    from kechuang.plans.models import Indicator
+    from kechuang.reported.models import ReportedValue
+
+    with_plan(ctx, place)
+    ind = Indicator.objects.get(key="county_fiscal_st_spending")
+    for p in ("a", "b"):
+        if not ReportedValue.objects.filter(note=reported_note(ctx, p)).exists():
+            ReportedValue.objects.create(
+                indicator=ind, county_id=ctx[f"enterprise_{p}"].county_id, value=1,
+                period_end="2025-06-30", note=reported_note(ctx, p),
+                submitted_by=ctx["users"][f"county_{p}_staff"])
+    return {}
+
+
+def reported_value(ctx, place):
+    from kechuang.reported.models import ReportedValue
+
+    reported_values(ctx, place)
+    return {"pk": ReportedValue.objects.get(note=reported_note(ctx, place)).pk}
+
+
+def reported_note(ctx, place):
+    return f"上报数值-{place}"
+
+
+def evidence(ctx, place):
+    from django.core.files.base import ContentFile
+
+    from kechuang.reported.models import Evidence, ReportedValue
+
+    value = ReportedValue.objects.get(pk=reported_value(ctx, place)["pk"])
+    ev = Evidence(reported_value=value, original_name="a.pdf", size=5,
+                  content_type="application/pdf", uploaded_by=value.submitted_by)
+    ev.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+    return {"pk": ev.pk}
+
+
+def notice(ctx, place):
+    """A notice of county A's clerk ("a") or of county B's clerk ("b"): personal rows."""
+    from kechuang.notices.models import Notice
+
+    owner = ctx["users"]["county_a_staff" if place == "a" else "county_b_staff"]
+    return {"pk": Notice.objects.create(recipient=owner, title="提醒").pk}
+
+
+REVIEWERS = {"city_admin", "city_staff"}
+ROUTES.update({
+    "reported:value_list": Route(allowed=BUREAU, kwargs=reported_values, scoped=False,
+                                 list_marker=reported_note),
+    "reported:value_add": Route(allowed=BUREAU, kwargs=with_plan, scoped=False, also_post=True),
+    "reported:value_detail": Route(allowed=BUREAU, kwargs=reported_value),
+    "reported:value_approve": Route(allowed=REVIEWERS, kwargs=reported_value, method="POST",
+                                    ok=(302,)),
+    "reported:value_reject": Route(allowed=REVIEWERS, kwargs=reported_value, method="POST",
+                                   ok=(302,)),
+    "reported:value_export": Route(allowed=BUREAU, kwargs=reported_values, scoped=False,
+                                   method="POST", ok=(302,), export_marker=reported_note),
+    "reported:evidence_download": Route(allowed=BUREAU, kwargs=evidence),
+    "api-reported-value-list": Route(allowed=BUREAU, api=True, kwargs=reported_values,
+                                     scoped=False, list_marker=reported_note),
+    "api-reported-value-detail": Route(allowed=BUREAU, api=True, kwargs=reported_value),
+    "api-reported-value-approve": Route(allowed=REVIEWERS, api=True, kwargs=reported_value,
+                                        method="POST"),
+    "api-reported-value-reject": Route(allowed=REVIEWERS, api=True, kwargs=reported_value,
+                                       method="POST", ok=(400,)),  # no reason given
+    "notices:notice_list": Route(allowed=SIGNED_IN),
+    "notices:notice_read": Route(allowed=SIGNED_IN, kwargs=notice, method="POST", ok=(302,),
+                                 visible=JOB_OWNERS),  # own notices only, like jobs
+    "notices:notice_read_all": Route(allowed=SIGNED_IN, method="POST", ok=(302,)),
+})
+
+def plan_pk(ctx, place):
+    """The city's 2025 plan: every bureau role reads the whole plan (not per county)."""
+    from kechuang.plans.models import Plan
+
+    with_plan(ctx, place)
+    return {"pk": Plan.objects.get(year=2025).pk}
+
+
+def plan_action(ctx, place):
+    from kechuang.plans.models import Action
+
+    with_plan(ctx, place)
+    return {"pk": Action.objects.get(plan__year=2025, number=1).pk}
+
+
+def plan_task(ctx, place):
+    """A fresh task per call, so an allowed POST to the delete page removes only it."""
+    from kechuang.plans.models import Action, PlanTask
+
+    action = Action.objects.get(pk=plan_action(ctx, place)["pk"])
+    n = PlanTask.objects.filter(action=action).count()
+    return {"pk": PlanTask.objects.create(action=action, text=f"矩阵任务{place}",
+                                          sort_order=100 + n).pk}
+
+
+def plan_indicator(ctx, place):
+    """A fresh indicator per call (see plan_task)."""
+    from kechuang.plans.models import Action, Indicator
+
+    action = Action.objects.get(pk=plan_action(ctx, place)["pk"])
+    n = Indicator.objects.filter(action=action).count()
+    return {"pk": Indicator.objects.create(action=action, key=f"matrix_{place}_{n}",
+                                           name="矩阵指标", target=1).pk}
+
+
+def allocated_indicator(ctx, place):
+    """高新技术企业认定 (94) with shares in county A and county B."""
+    from kechuang.plans.models import CountyAllocation, Indicator
+
+    with_plan(ctx, place)
+    ind = Indicator.objects.get(action__plan__year=2025, key="high_tech_recognized")
+    for p, share in (("a", 50), ("b", 44)):
+        CountyAllocation.objects.get_or_create(
+            indicator=ind, county_id=ctx[f"enterprise_{p}"].county_id,
+            defaults={"target": share})
+    return {"pk": ind.pk}
+
+
+def allocation(ctx, place):
+    from kechuang.plans.models import CountyAllocation
+
+    ind = allocated_indicator(ctx, place)["pk"]
+    return {"pk": CountyAllocation.objects.get(
+        indicator_id=ind, county_id=ctx[f"enterprise_{place}"].county_id).pk}
+
+
+def allocations(ctx, place):
+    """No URL kwargs: the shares of county A and county B exist (both places alike)."""
+    allocated_indicator(ctx, place)
+    return {}
+
+
+def allocation_row(ctx, place):
+    return f'data-county="{ctx[f"enterprise_{place}"].county.code}"'
+
+
+def allocation_county(ctx, place):
+    return ctx[f"enterprise_{place}"].county.name
+
+
+# The plan is the city's: city roles edit it, county staff read all of it but only their own
+# county's share of a target.
+ROUTES.update({
+    "plans:plan_edit": Route(allowed=CITY, kwargs=plan_pk, scoped=False, also_post=True),
+    "plans:plan_copy": Route(allowed=CITY, kwargs=plan_pk, scoped=False, also_post=True),
+    "plans:plan_import": Route(allowed=CITY, also_post=True),
+    "plans:action_edit": Route(allowed=CITY, kwargs=plan_action, scoped=False, also_post=True),
+    "plans:task_add": Route(allowed=CITY, kwargs=plan_action, scoped=False, also_post=True),
+    "plans:task_edit": Route(allowed=CITY, kwargs=plan_task, scoped=False, also_post=True),
+    "plans:task_delete": Route(allowed=CITY, kwargs=plan_task, scoped=False, also_post=True),
+    "plans:indicator_add": Route(allowed=CITY, kwargs=plan_action, scoped=False,
+                                 also_post=True),
+    "plans:indicator_edit": Route(allowed=CITY, kwargs=plan_indicator, scoped=False,
+                                  also_post=True),
+    "plans:indicator_delete": Route(allowed=CITY, kwargs=plan_indicator, scoped=False,
+                                    also_post=True),
+    "plans:allocation_list": Route(allowed=BUREAU, kwargs=allocated_indicator, scoped=False,
+                                   list_marker=allocation_row),
+    "plans:allocation_edit": Route(allowed=CITY, kwargs=allocated_indicator, scoped=False,
+                                   also_post=True),
+    "api-plan-list": Route(allowed=BUREAU, api=True, kwargs=with_plan, scoped=False),
+    "api-plan-detail": Route(allowed=BUREAU, api=True, kwargs=plan_pk, scoped=False),
+    "api-plan-allocation-list": Route(allowed=BUREAU, api=True, kwargs=allocations,
+                                      scoped=False, list_marker=allocation_county),
+    "api-plan-allocation-detail": Route(allowed=BUREAU, api=True, kwargs=allocation),
 })
 
 IGNORED_PREFIXES = ("admin:",)
