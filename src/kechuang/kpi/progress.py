@@ -72,6 +72,7 @@ class ProgressInput:
     comparison: str = ">="  # ">=", ">" or "=="
     direction: str = ""  # "increase": grow without a number
     reference_value: Decimal | None = None  # for relative targets ("高于全省平均水平")
+    reference_label: str = ""  # what the reference is ("全省平均水平"), to ask for its value
     # last year's cumulative value at the end of each month (12 values), when records exist
     last_year_curve: tuple[Decimal, ...] | None = None
     last_year_same_date: Decimal | None = None  # last year's value at the same day
@@ -219,5 +220,9 @@ def evaluate(inp: ProgressInput) -> Progress:
         return Progress(status, value, goal, "last_year", pct, None, basis, forecast,
                         f"当前 {fmt(value)}，上年同期 {fmt(goal)}，"
                         f"{'增加' if change >= 0 else '减少'} {fmt(_q(abs(change)))}")
+    if inp.target is None and inp.reference_label:
+        return Progress(Status.NO_TARGET, value, None, "", None, None, basis, forecast,
+                        f"当前 {fmt(value)}；参照值（{inp.reference_label}）尚未录入，"
+                        f"请在工作要点的指标中填写后比较")
     return Progress(Status.NO_TARGET, value, None, "", None, None, basis, forecast,
                     f"当前 {fmt(value)}，无量化目标")

@@ -65,6 +65,10 @@ class IndicatorRow:
     def has_source(self) -> bool:
         return self.source_kind != "none"
 
+    @property
+    def has_county_values(self) -> bool:
+        return any(c.value is not None for c in self.counties)
+
     def county(self, county_id: int) -> CountyFigure | None:
         return next((c for c in self.counties if c.county_id == county_id), None)
 
@@ -112,6 +116,11 @@ class Dashboard:
     def status_counts(self) -> Counter:
         return Counter(r.progress.status for r in self.rows)
 
+    @property
+    def ranked(self) -> bool:
+        """True once some county has an allocated target with a value to rank by."""
+        return any(r.score is not None for r in self.ranking)
+
 
 # -- inputs -------------------------------------------------------------------------------
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
@@ -134,16 +143,11 @@ def plan_counties(plan: Plan) -> list[Region]:
 
 
 def metric_for(indicator: Indicator) -> registry.Metric | None:
-    key = getattr(indicator, "metric", "") or indicator.key
-    return registry.get(key)
+    return registry.get(indicator.metric_key)
 
 
 def _thresholds(plan: Plan) -> Thresholds:
-    on_track = getattr(plan, "on_track_ratio", None)
-    at_risk = getattr(plan, "at_risk_ratio", None)
-    if on_track is None or at_risk is None:
-        return Thresholds()
-    return Thresholds(on_track=Decimal(on_track), at_risk=Decimal(at_risk))
+    return Thresholds(on_track=Decimal(plan.on_track_ratio), at_risk=Decimal(plan.at_risk_ratio))
 
 
 def _allocations(plan: Plan) -> dict[tuple[int, int], Decimal]:
@@ -227,7 +231,8 @@ def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
     return ProgressInput(
         year=plan.year, as_of=as_of, value=value, target=target, comparison=ind.comparison,
         direction=ind.direction,
-        reference_value=getattr(ind, "reference_value", None) if relative else None,
+        reference_value=ind.reference_value if relative else None,
+        reference_label=ind.reference if relative else "",
         last_year_curve=tuple(curve) if curve else None, last_year_same_date=last,
         dated=dated, thresholds=th)
 
@@ -437,3 +442,19 @@ def county_focus(*, user: Any, plan: Plan, requested: str = "") -> Region | None
     if requested.isdigit() and len(requested) < 19:
         return Region.objects.filter(pk=int(requested), parent_id=plan.region_id).first()
     return None
+
+
+def reported_curve(*, indicator: Indicator, year: int, as_of: dt.date,
+                   county_id: int | None = None) -> list[Decimal | None]:
+    """Month-end values of a reported indicator up to ``as_of`` (the last approved figure
+    carried forward; None before the first)."""
+    from kechuang.reported.selectors import approved_series
+
+    series = approved_series(indicator_id=indicator.pk, year=year, county_id=county_id)
+    last_month = as_of.month if as_of.year == year else 12
+    out: list[Decimal | None] = []
+    current: Decimal | None = None
+    for month in range(1, last_month + 1):
+        current = series.get(month, current)
+        out.append(current)
+    return out

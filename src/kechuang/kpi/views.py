@@ -118,6 +118,21 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "labels": {"this_year": _("%(year)s年累计") % {"year": plan.year},
                            "last_year": _("%(year)s年累计") % {"year": plan.year - 1},
                            "target": _("目标")}}
+    if line is None and row and row.source_kind == "reported":
+        curve = selectors.reported_curve(indicator=ind, year=plan.year, as_of=as_of,
+                                         county_id=county.pk if county else None)
+        last = selectors.reported_curve(indicator=ind, year=plan.year - 1,
+                                        as_of=dt.date(plan.year - 1, 12, 31),
+                                        county_id=county.pk if county else None)
+        if any(v is not None for v in curve):
+            line = {"months": months,
+                    "this_year": [float(v) if v is not None else None for v in curve],
+                    "last_year": [float(v) if v is not None else None for v in last]
+                    if any(v is not None for v in last) else [],
+                    "target": float(ind.target) if ind.target is not None else None,
+                    "labels": {"this_year": _("%(year)s年（审核通过）") % {"year": plan.year},
+                               "last_year": _("%(year)s年") % {"year": plan.year - 1},
+                               "target": _("目标")}}
     bars = {"names": [f.county_name for f in row.counties] if row else [],
             "values": [float(f.value) if f.value is not None else None
                        for f in (row.counties if row else [])],

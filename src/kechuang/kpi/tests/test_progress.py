@@ -151,3 +151,9 @@ def test_more_is_never_worse(a, b, day, target):
 @given(value=values, day=days, target=st.decimals(min_value=1, max_value=5_000, places=0))
 def test_achieved_exactly_when_the_target_is_met(value, day, target):
     assert (run(value, target=target, as_of=day).status == Status.ACHIEVED) == (value >= target)
+
+
+def test_relative_target_without_its_reference_value_asks_for_it():
+    p = run(D("2.31"), target=None, comparison=">", reference_label="全省平均水平")
+    assert p.status == Status.NO_TARGET
+    assert "参照值（全省平均水平）尚未录入" in p.explanation

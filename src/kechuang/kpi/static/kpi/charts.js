@@ -40,9 +40,10 @@
           lineStyle: { type: "dashed" }, itemStyle: { color: "#adb5bd" } }
       ];
       if (line.target != null) {
-        series.push({ name: line.labels.target, type: "line", data: [],
-                      markLine: { symbol: "none", data: [{ yAxis: line.target }],
-                                  lineStyle: { color: "#dc3545" } } });
+        series.push({ name: line.labels.target, type: "line", symbol: "none",
+                      data: line.months.map(function () { return line.target; }),
+                      lineStyle: { color: "#dc3545", type: "dotted" },
+                      itemStyle: { color: "#dc3545" } });
       }
       l.setOption({
         tooltip: { trigger: "axis" }, legend: { top: 0 },
