@@ -6,3 +6,6 @@ class ImportsConfig(AppConfig):
     name = "kechuang.imports"
     label = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self) -> None:
+        from kechuang.imports import jobs  # noqa: F401  (job handlers)

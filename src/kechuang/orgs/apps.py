@@ -10,5 +10,6 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from kechuang.orgs import (  # noqa: F401
             exports,  # export job handlers
+            imports,  # the annual-report Excel import spec (kechuang.imports registry)
             metrics,  # plan indicators counted from enterprises and reports
         )
