@@ -6,3 +6,9 @@ class CultivationConfig(AppConfig):
     name = "kechuang.cultivation"
     label = "cultivation"
     verbose_name = _("梯次培育")
+
+    def ready(self) -> None:
+        from kechuang.cultivation import (  # noqa: F401
+            exports,  # export job handlers
+            metrics,  # plan indicators counted from registrations and certificates
+        )

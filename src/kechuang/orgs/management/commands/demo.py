@@ -56,3 +56,6 @@ class Command(BaseCommand):
         reported = seed_demo_reported_values(demo_plan())  # no plan (seed not run): nothing
         if reported:
             self.stdout.write(f"指标上报演示数值：新增 {reported} 条")
+        from kechuang.cultivation.demo import describe, seed_demo_cultivation
+
+        self.stdout.write(describe(seed_demo_cultivation(seed=seed)))

@@ -1,0 +1,250 @@
+"""Forms of the cultivation pages. Views hand ``service_data()`` to the services, which
+validate again inside their transaction (model ``clean()``, scope) and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.uploads import max_upload_bytes, size_label
+from kechuang.cultivation.models import (
+    CandidateEntry,
+    HighTechCertificate,
+    TechSmeRegistration,
+)
+from kechuang.cultivation.selectors import record_years
+from kechuang.orgs.forms import SEARCH_HINT, _style
+from kechuang.orgs.models import Organisation
+from kechuang.orgs.selectors import counties_in_scope
+from kechuang.policy import credit_code as cc
+from kechuang.reported.forms import MultipleFileField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FiltersMixin:
+    def filters(self) -> dict[str, Any]:
+        """JSON-able values of the fields that validated (bad values are ignored)."""
+        if not self.is_bound:
+            return dict(getattr(self, "default_filters", {}))
+        self.is_valid()
+        out: dict[str, Any] = {}
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if value in (None, ""):
+                continue
+            out[name] = value.pk if hasattr(value, "pk") else value
+        return out
+
+
+class RecordFilterForm(FiltersMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全部县区"))
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    kind = forms.ChoiceField(label=_("认定类型"), required=False,
+                             choices=[("", _("全部类型")), *HighTechCertificate.Kind.choices])
+
+    def __init__(self, *args: Any, user: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = {
+            "registration": _("企业名称、信用代码或登记编号"),
+            "certificate": _("企业名称、信用代码或证书编号"),
+            "leader": _("企业名称、信用代码或文号")}[kind]
+        self.fields["county"].queryset = counties_in_scope(user=user)
+        self.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in record_years(user=user, kind=kind)]
+        if kind == "registration":
+            self.fields["status"].choices = [("", _("全部状态")),
+                                             *TechSmeRegistration.Status.choices]
+        elif kind == "certificate":
+            self.fields["status"].choices = [("", _("全部状态")), ("valid", _("有效")),
+                                             ("expired", _("已过期")), ("revoked", _("已取消"))]
+        else:
+            del self.fields["status"]
+        if kind != "certificate":
+            del self.fields["kind"]
+        _style(self, small=True)
+
+
+class EnterpriseField(forms.CharField):
+    """An enterprise of the user's scope, typed as its credit code or its exact name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("企业"))
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text",
+                          _("填写统一社会信用代码或企业全称（须为您管辖范围内的企业）"))
+        super().__init__(*args, **kwargs)
+        self.queryset = Organisation.objects.none()
+
+    def clean(self, value: Any) -> Organisation:
+        text = super().clean(value).strip()
+        qs = self.queryset.filter(kind=Organisation.Kind.ENTERPRISE)
+        found = None
+        if text.isdigit():
+            found = qs.filter(pk=int(text)).first() if len(text) < 18 else None
+        if found is None and cc.is_valid(cc.normalize(text)):
+            found = qs.filter(credit_code=cc.normalize(text)).first()
+        if found is None:
+            matches = list(qs.filter(name=text)[:2])
+            found = matches[0] if len(matches) == 1 else None
+        if found is None:
+            raise forms.ValidationError(
+                _("找不到企业“%(t)s”，或该企业不在您的管辖范围内"), params={"t": text},
+                code="enterprise")
+        return found
+
+
+class _EnterpriseFormBase(forms.Form):
+    enterprise = EnterpriseField()
+
+    def __init__(self, *args: Any, user: Any, enterprise: Organisation | None = None,
+                 with_files: bool = True, **kwargs: Any) -> None:
+        if enterprise is not None:
+            kwargs.setdefault("initial", {})["enterprise"] = enterprise.credit_code
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Organisation.objects.restrict(user, "view")
+        if with_files:
+            self.fields["files"] = MultipleFileField(label=_("证明材料"), required=False)
+            self.fields["files"].help_text = _(
+                "可多选；PDF、图片（PNG/JPG）、Excel（xlsx）或 Word（docx），单个文件不超过 "
+                "%(limit)s") % {"limit": size_label(max_upload_bytes())}
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "files"}
+
+    def files_data(self) -> list[Any]:
+        return self.cleaned_data.get("files") or []
+
+
+def _year_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=2017, max_value=2100,
+                              initial=lambda: timezone.localdate().year)
+
+
+class RegistrationForm(_EnterpriseFormBase):
+    year = _year_field(_("评价年度"))
+    registration_no = forms.CharField(label=_("入库登记编号"), max_length=32,
+                                      help_text=_("省级科技管理部门赋予的登记编号"))
+    registered_on = forms.DateField(label=_("入库日期"), widget=DATE)
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+
+class CertificateForm(_EnterpriseFormBase):
+    certificate_no = forms.CharField(label=_("证书编号"), max_length=20,
+                                     help_text=_("如 GR202514000123"))
+    issued_on = forms.DateField(label=_("发证日期"), widget=DATE,
+                                help_text=_("有效期自发证日期起三年，由系统计算"))
+    batch = forms.CharField(label=_("认定批次"), required=False, max_length=50,
+                            help_text=_("如“2025年第一批”"))
+    kind = forms.ChoiceField(label=_("认定类型"), choices=HighTechCertificate.Kind.choices)
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+
+class LeaderForm(_EnterpriseFormBase):
+    year = _year_field(_("认定年度"))
+    designated_on = forms.DateField(label=_("认定日期"), widget=DATE)
+    document_no = forms.CharField(label=_("认定文号"), required=False, max_length=100)
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+
+RECORD_FORMS = {"registration": RegistrationForm, "certificate": CertificateForm,
+                "leader": LeaderForm}
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    revoked_on = forms.DateField(label=_("日期"), required=False, widget=DATE,
+                                 help_text=_("留空为今天"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class FileForm(forms.Form):
+    files = MultipleFileField(label=_("证明材料"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+# ---- candidate pool ----------------------------------------------------------------------
+
+
+class CandidateFilterForm(FiltersMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
+                                                      "type": "search"}))
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全部县区"))
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    target_rung = forms.ChoiceField(label=_("培育目标"), required=False, choices=[
+        ("", _("全部目标")), *CandidateEntry.Rung.choices])
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[
+        *CandidateEntry.Status.choices, ("all", _("全部状态"))])
+    default_filters = {"status": CandidateEntry.Status.ACTIVE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties_in_scope(user=user)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in range(this_year + 1, this_year - 4, -1)]
+        _style(self, small=True)
+
+    def filters(self) -> dict[str, Any]:
+        out = super().filters()
+        out.setdefault("status", CandidateEntry.Status.ACTIVE)
+        return out
+
+
+class CandidateForm(forms.Form):
+    enterprise = EnterpriseField()
+    target_rung = forms.ChoiceField(label=_("培育目标"), choices=CandidateEntry.Rung.choices)
+    year = _year_field(_("年度"))
+    note = forms.CharField(label=_("培育说明"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, enterprise: Organisation | None = None,
+                 **kwargs: Any) -> None:
+        if enterprise is not None:
+            kwargs.setdefault("initial", {})["enterprise"] = enterprise.credit_code
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Organisation.objects.restrict(user, "view")
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("辅导日期"), widget=DATE,
+                                 initial=timezone.localdate)
+    visitor = forms.CharField(label=_("辅导人员"), max_length=100)
+    notes = forms.CharField(label=_("辅导内容"), max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

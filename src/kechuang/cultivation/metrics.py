@@ -1,0 +1,105 @@
+"""Plan indicators counted from cultivation records (issue #5, item 4 of the plan's 行动四 and
+行动八), registered with the KPI metric registry when the app loads.
+
+* ``tech_sme_registered`` (科技型中小企业入库, target 300): enterprises registered for the
+  plan year's evaluation, not revoked, counted once, dated by the registration date.
+* ``high_tech_recognized`` (高新技术企业认定, target 94): enterprises that passed recognition
+  in the plan year — **first recognitions and re-recognitions (重新认定) alike**, as the
+  bureau counts every enterprise that passed that year — dated by the certificate's issue
+  date; a certificate since revoked (取消资格) no longer counts.
+* ``chain_enterprises_with_rd_reserve`` (建立研发准备金制度的链主链核企业): chain-leader and
+  chain-core enterprises whose annual report of the plan year shows a reserve fund > 0;
+  a state of the year (not dated).
+"""
+
+from __future__ import annotations
+
+from kechuang.cultivation.models import HighTechCertificate, TechSmeRegistration
+from kechuang.kpi.metrics import Column, RecordMetric, register
+from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
+
+ANCHOR_ROLES = (ChainMembership.Role.CHAIN_LEADER, ChainMembership.Role.CHAIN_CORE)
+
+
+def _registrations(year: int):
+    return TechSmeRegistration.objects.filter(
+        year=year, status=TechSmeRegistration.Status.REGISTERED)
+
+
+def _recognitions(year: int):
+    return HighTechCertificate.objects.filter(issued_on__year=year).exclude(
+        status=HighTechCertificate.Status.REVOKED)
+
+
+def _anchor_reports_with_reserve(year: int):
+    anchors = ChainMembership.objects.filter(role__in=ANCHOR_ROLES).values("organisation_id")
+    return EnterpriseAnnualReport.objects.filter(
+        year=year, rd_reserve_fund_yuan__gt=0, enterprise__kind=Organisation.Kind.ENTERPRISE,
+        enterprise_id__in=anchors)
+
+
+TECH_SME_REGISTERED = RecordMetric(
+    key="tech_sme_registered",
+    name="科技型中小企业入库",
+    unit="家",
+    model=TechSmeRegistration,
+    rows=_registrations,
+    county_field="enterprise__county",
+    date_field="registered_on",
+    aggregate="count",
+    distinct="enterprise",
+    places=0,
+    description="本年度评价入库（未撤销）的科技型中小企业家数，按入库日期计入进度；"
+                "同一企业只计一次。",
+    columns=(Column("企业名称", "enterprise.name"),
+             Column("统一社会信用代码", "enterprise.credit_code"),
+             Column("所在县区", "enterprise.county.name"),
+             Column("入库登记编号", "registration_no"), Column("入库日期", "registered_on")),
+)
+
+HIGH_TECH_RECOGNIZED = RecordMetric(
+    key="high_tech_recognized",
+    name="高新技术企业认定",
+    unit="家",
+    model=HighTechCertificate,
+    rows=_recognitions,
+    county_field="enterprise__county",
+    date_field="issued_on",
+    aggregate="count",
+    distinct="enterprise",
+    places=0,
+    description="本年度通过认定（含首次认定和重新认定）的高新技术企业家数，按发证日期计入进度；"
+                "已取消资格的证书不计。",
+    columns=(Column("企业名称", "enterprise.name"),
+             Column("统一社会信用代码", "enterprise.credit_code"),
+             Column("所在县区", "enterprise.county.name"), Column("证书编号", "certificate_no"),
+             Column("认定类型", "get_kind_display"), Column("发证日期", "issued_on")),
+)
+
+CHAIN_RD_RESERVE = RecordMetric(
+    key="chain_enterprises_with_rd_reserve",
+    name="建立研发准备金制度的链主链核企业",
+    unit="家",
+    model=EnterpriseAnnualReport,
+    rows=_anchor_reports_with_reserve,
+    county_field="enterprise__county",
+    aggregate="count",
+    distinct="enterprise",
+    places=0,
+    description="重点产业链链主、链核企业中，本年度年度报表“研发准备金”大于 0 的企业家数。",
+    columns=(Column("企业名称", "enterprise.name"),
+             Column("统一社会信用代码", "enterprise.credit_code"),
+             Column("所在县区", "enterprise.county.name"), Column("年度", "year"),
+             Column("研发准备金（元）", "rd_reserve_fund_yuan")),
+)
+
+METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, CHAIN_RD_RESERVE)
+
+
+def register_all() -> None:
+    """(Re-)register the three metrics (tests that stub a key call this to restore them)."""
+    for metric in METRICS:
+        register(metric)
+
+
+register_all()

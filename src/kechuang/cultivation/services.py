@@ -1,0 +1,353 @@
+"""Writes of cultivation records and the candidate pool — each audited, each in one transaction.
+
+After every write to a registration, certificate or leader designation the enterprise's
+``Organisation.tier`` is recomputed by :func:`refresh_tier` (rule in
+``selectors.tiers_for``), in the same transaction, and the tier change is audited too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scoping import can
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change, snapshot
+from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.services import create_object, update_object
+from kechuang.core.uploads import private_storage, validate_upload
+from kechuang.cultivation import selectors
+from kechuang.cultivation.models import (
+    CandidateEntry,
+    CoachingVisit,
+    EnterpriseRecord,
+    HighTechCertificate,
+    LeaderDesignation,
+    RecordFile,
+    TechSmeRegistration,
+    certificate_expiry,
+)
+from kechuang.cultivation.workflows import CANDIDATE_FLOW, CERTIFICATE_FLOW, REGISTRATION_FLOW
+from kechuang.orgs.models import Organisation
+from kechuang.workflow.services import transition
+
+MAX_FILES = 10
+REGISTRATION_FIELDS = ("enterprise", "year", "registration_no", "registered_on", "note")
+CERTIFICATE_FIELDS = ("enterprise", "certificate_no", "issued_on", "batch", "kind", "note")
+LEADER_FIELDS = ("enterprise", "year", "designated_on", "document_no", "note")
+TIER_REASON = "按入库、认定记录自动更新培育梯队"
+
+
+def _pick(data: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    out = {k: data[k] for k in fields if k in data}
+    for k in ("note", "batch", "document_no"):
+        if k in out and out[k] is None:
+            out[k] = ""
+    return out
+
+
+# ---- the tier --------------------------------------------------------------------------
+
+
+def refresh_tier(*, enterprise: Organisation, actor: Any, as_of: dt.date | None = None) -> str:
+    """Recompute ``enterprise.tier`` from its records (``selectors.tiers_for``); audit a change.
+
+    Called by every record write (inside its transaction) and by the daily check, so a
+    certificate that expired moves the enterprise down without anyone editing it.
+    """
+    as_of = as_of or timezone.localdate()
+    tier = selectors.tiers_for([enterprise.pk], as_of=as_of).get(enterprise.pk, "")
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=enterprise.pk)
+        if org.tier == tier:
+            return tier
+        before = snapshot(org)
+        org.tier = tier
+        org.save(update_fields=["tier", "updated_at"])
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=org, before=before,
+                      after=snapshot(org), reason=TIER_REASON)
+    enterprise.tier = tier
+    return tier
+
+
+def refresh_all_tiers(*, actor: Any = None, as_of: dt.date | None = None) -> int:
+    """Bring every enterprise's tier up to date (daily check); returns how many changed."""
+    as_of = as_of or timezone.localdate()
+    changed = 0
+    ids = list(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+               .values_list("pk", "tier"))
+    for start in range(0, len(ids), 2000):
+        chunk = dict(ids[start:start + 2000])
+        wanted = selectors.tiers_for(list(chunk), as_of=as_of)
+        for pk, current in chunk.items():
+            if wanted.get(pk, "") != current:
+                refresh_tier(enterprise=Organisation(pk=pk), actor=actor, as_of=as_of)
+                changed += 1
+    return changed
+
+
+# ---- evidence files ----------------------------------------------------------------------
+
+
+def check_files(files: Iterable[Any]) -> list[tuple[Any, str]]:
+    """Validate every file (type by content, size); all problems in one ValidationError."""
+    files = [f for f in files if f]
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("一次最多上传 %(n)s 个文件") % {"n": MAX_FILES}})
+    errors: list[ValidationError] = []
+    checked = []
+    for f in files:
+        try:
+            checked.append((f, validate_upload(f)))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationError({"files": errors})
+    return checked
+
+
+def _owner_field(record: EnterpriseRecord) -> str:
+    return {TechSmeRegistration: "registration", HighTechCertificate: "certificate",
+            LeaderDesignation: "leader"}[type(record)]
+
+
+def _save_files(record: EnterpriseRecord, actor: Any, checked: list[tuple[Any, str]],
+                saved_names: list[str]) -> list[RecordFile]:
+    out = []
+    for upload, content_type in checked:
+        rf = RecordFile(**{_owner_field(record): record}, original_name=upload.name[:200],
+                        size=upload.size, content_type=content_type, uploaded_by=actor)
+        rf.file.save(upload.name, upload, save=False)
+        saved_names.append(rf.file.name)
+        rf.full_clean()
+        rf.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=rf,
+                      after=snapshot(rf) | {"file": rf.file.name})
+        out.append(rf)
+    return out
+
+
+def _cleanup(names: list[str]) -> None:
+    for name in names:  # the rows rolled back: do not leave their files behind
+        private_storage.delete(name)
+
+
+def add_files(*, actor: Any, record: EnterpriseRecord, files: Iterable[Any]) -> list[RecordFile]:
+    """Attach evidence to a record the actor may change (outside their scope: ScopeError)."""
+    model = type(record)
+    if not can(actor, "change", model):
+        raise PermissionDenied
+    checked = check_files(files)
+    if not checked:
+        raise ValidationError({"files": _("请选择要上传的文件")})
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            if not model.objects.restrict(actor, "change").filter(pk=record.pk).exists():
+                raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
+            return _save_files(record, actor, checked, saved)
+    except Exception:
+        _cleanup(saved)
+        raise
+
+
+def _create_with_files(model: type[EnterpriseRecord], *, actor: Any, data: dict[str, Any],
+                       files: Iterable[Any]) -> Any:
+    if not can(actor, "add", model):
+        raise PermissionDenied
+    checked = check_files(files)
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            obj = create_object(model=model, actor=actor, data=data | {"created_by": actor})
+            _save_files(obj, actor, checked, saved)
+            refresh_tier(enterprise=obj.enterprise, actor=actor)
+            return obj
+    except Exception:
+        _cleanup(saved)
+        raise
+
+
+def _update(obj: EnterpriseRecord, *, actor: Any, data: dict[str, Any]) -> Any:
+    old_enterprise = obj.enterprise
+    with transaction.atomic():
+        obj = update_object(obj=obj, actor=actor, data=data)
+        refresh_tier(enterprise=obj.enterprise, actor=actor)
+        if old_enterprise.pk != obj.enterprise_id:
+            refresh_tier(enterprise=old_enterprise, actor=actor)
+    return obj
+
+
+def _set_revoked_on(obj: Any, actor: Any, revoked_on: dt.date | None) -> Any:
+    if revoked_on is not None and obj.revoked_on != revoked_on:
+        obj = update_object(obj=obj, actor=actor, data={"revoked_on": revoked_on})
+    return obj
+
+
+# ---- tech SME registrations ---------------------------------------------------------------
+
+
+def register_tech_sme(*, actor: Any, data: dict[str, Any],
+                      files: Iterable[Any] = ()) -> TechSmeRegistration:
+    """Record a registration (入库登记) with its evidence; status "registered"."""
+    return _create_with_files(TechSmeRegistration, actor=actor,
+                              data=_pick(data, REGISTRATION_FIELDS), files=files)
+
+
+def update_registration(*, actor: Any, registration: TechSmeRegistration,
+                        data: dict[str, Any]) -> TechSmeRegistration:
+    return _update(registration, actor=actor, data=_pick(data, REGISTRATION_FIELDS))
+
+
+def revoke_registration(*, actor: Any, registration: TechSmeRegistration, reason: str,
+                        revoked_on: dt.date | None = None) -> TechSmeRegistration:
+    """撤销登记 through the workflow (reason required); the tier follows."""
+    with transaction.atomic():
+        obj = transition(registration, workflow=REGISTRATION_FLOW, action="revoke",
+                         actor=actor, reason=reason)
+        obj = _set_revoked_on(obj, actor, revoked_on)
+        refresh_tier(enterprise=obj.enterprise, actor=actor)
+    return obj
+
+
+# ---- high-tech certificates ----------------------------------------------------------------
+
+
+def _with_expiry(data: dict[str, Any]) -> dict[str, Any]:
+    data = _pick(data, CERTIFICATE_FIELDS)
+    if isinstance(data.get("issued_on"), dt.date):
+        data["expires_on"] = certificate_expiry(data["issued_on"])
+    elif "issued_on" in data:
+        raise ValidationError({"issued_on": _("请填写发证日期")})
+    return data
+
+
+def record_certificate(*, actor: Any, data: dict[str, Any],
+                       files: Iterable[Any] = ()) -> HighTechCertificate:
+    """Record a certificate; ``expires_on`` is computed (three years), never taken from input."""
+    return _create_with_files(HighTechCertificate, actor=actor, data=_with_expiry(data),
+                              files=files)
+
+
+def update_certificate(*, actor: Any, certificate: HighTechCertificate,
+                       data: dict[str, Any]) -> HighTechCertificate:
+    return _update(certificate, actor=actor, data=_with_expiry(data))
+
+
+def revoke_certificate(*, actor: Any, certificate: HighTechCertificate, reason: str,
+                       revoked_on: dt.date | None = None) -> HighTechCertificate:
+    """取消资格 through the workflow (reason required); the tier follows."""
+    with transaction.atomic():
+        obj = transition(certificate, workflow=CERTIFICATE_FLOW, action="revoke", actor=actor,
+                         reason=reason)
+        obj = _set_revoked_on(obj, actor, revoked_on)
+        refresh_tier(enterprise=obj.enterprise, actor=actor)
+    return obj
+
+
+# ---- leader designations -------------------------------------------------------------------
+
+
+def designate_leader(*, actor: Any, data: dict[str, Any],
+                     files: Iterable[Any] = ()) -> LeaderDesignation:
+    return _create_with_files(LeaderDesignation, actor=actor, data=_pick(data, LEADER_FIELDS),
+                              files=files)
+
+
+def update_leader(*, actor: Any, designation: LeaderDesignation,
+                  data: dict[str, Any]) -> LeaderDesignation:
+    return _update(designation, actor=actor, data=_pick(data, LEADER_FIELDS))
+
+
+# ---- candidate pool ------------------------------------------------------------------------
+
+
+def add_candidate(*, actor: Any, data: dict[str, Any]) -> CandidateEntry:
+    """Put an enterprise of the actor's scope into the pool (one active entry per rung/year)."""
+    fields = _pick(data, ("enterprise", "target_rung", "year", "note"))
+    enterprise = fields.get("enterprise")
+    if enterprise is not None and not Organisation.objects.restrict(actor, "view").filter(
+            pk=getattr(enterprise, "pk", enterprise)).exists():
+        raise ScopeError(_("该企业不在您的管辖范围内"))
+    return create_object(model=CandidateEntry, actor=actor,
+                         data=fields | {"added_by": actor, "added_at": timezone.now()})
+
+
+def remove_candidate(*, actor: Any, entry: CandidateEntry, reason: str) -> CandidateEntry:
+    return transition(entry, workflow=CANDIDATE_FLOW, action="remove", actor=actor,
+                      reason=reason)
+
+
+def promote_candidate(*, actor: Any, entry: CandidateEntry, reason: str = "") -> CandidateEntry:
+    return transition(entry, workflow=CANDIDATE_FLOW, action="promote", actor=actor,
+                      reason=reason)
+
+
+def record_visit(*, actor: Any, entry: CandidateEntry, data: dict[str, Any]) -> CoachingVisit:
+    """A coaching visit to an active candidate of the actor's scope."""
+    if entry.status != CandidateEntry.Status.ACTIVE:
+        raise DomainError(_("该企业已不在后备库中，不能再记录辅导"), code="invalid_state")
+    fields = _pick(data, ("visited_on", "visitor", "notes"))
+    return create_object(model=CoachingVisit, actor=actor,
+                         data=fields | {"entry": entry, "recorded_by": actor})
+
+
+# ---- certificate expiry reminders ----------------------------------------------------------
+
+
+def send_expiry_reminders(*, today: dt.date) -> int:
+    """Remind of certificates expiring within six months (daily check; idempotent).
+
+    Each valid certificate whose last day lies in [today, today + 6 months] sends one notice
+    a month (``dedupe_key`` per certificate and month) to the active county staff of the
+    enterprise's county and to the enterprise's own users. Returns the notices created.
+    """
+    from kechuang.accounts.models import User
+    from kechuang.notices.models import Notice
+    from kechuang.notices.services import notify
+
+    certs = list(selectors.expiring_certificates(today=today))
+    if not certs:
+        return 0
+    county_ids = {c.enterprise.county_id for c in certs}
+    org_ids = {c.enterprise_id for c in certs}
+    staff: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
+    for pk, role, county_id, org_id in User.objects.filter(is_active=True).filter(
+            Q(role="county_staff", county_id__in=county_ids)
+            | Q(role="enterprise", organisation_id__in=org_ids)).values_list(
+            "pk", "role", "county_id", "organisation_id"):
+        if role == "county_staff":
+            staff.setdefault(county_id, []).append(pk)
+        else:
+            members.setdefault(org_id, []).append(pk)
+    sent = 0
+    for c in certs:
+        recipients = staff.get(c.enterprise.county_id, []) + members.get(c.enterprise_id, [])
+        days = (c.expires_on - today).days
+        sent += notify(
+            recipients=recipients,
+            title=_("高新技术企业证书即将到期：%(name)s（%(date)s）") % {
+                "name": c.enterprise.name, "date": c.expires_on.isoformat()},
+            body=_("证书 %(no)s 将于 %(date)s 到期（还有 %(days)s 天）。资格期满需重新认定，"
+                   "请及时组织申报。") % {"no": c.certificate_no,
+                                        "date": c.expires_on.isoformat(), "days": days},
+            url=c.get_absolute_url(), level=Notice.Level.WARNING,
+            dedupe_key=f"cultivation:cert-expiry:{c.pk}:{today:%Y-%m}")
+    return sent
+
+
+def run_daily_check(*, today: dt.date | None = None) -> tuple[int, int]:
+    """What the scheduler runs once a day: tiers up to date, then expiry reminders.
+
+    Returns (tiers changed, notices sent). Safe to run any number of times a day.
+    """
+    today = today or timezone.localdate()
+    return refresh_all_tiers(actor=None, as_of=today), send_expiry_reminders(today=today)
