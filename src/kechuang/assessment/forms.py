@@ -1,0 +1,122 @@
+"""Forms: the what-if figures, the batch run, the results filter."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.assessment import selectors
+from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes
+from kechuang.assessment.models import Rule
+from kechuang.orgs import selectors as org_selectors
+from kechuang.orgs.forms import SEARCH_HINT, EnterpriseFilterForm, _style
+from kechuang.orgs.models import EnterpriseAnnualReport
+from kechuang.policy.inputs import AnnualFigures
+
+
+def _plain(value: Any) -> str:
+    """A stored figure as the form shows it: 1200000.00 → "1200000", 12.50 → "12.5"."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+class WhatIfForm(forms.Form):
+    """The year's figures, pre-filled; submitting re-runs the engine and saves nothing.
+
+    Values are parsed by the engine's own parsers (``parse_changes``), so the messages are the
+    engine's Chinese ones and amounts stay Decimal. ``apply_gap`` (a button on a gap) carries
+    the gap's ``changes`` as JSON; they replace the submitted values of those fields.
+    """
+
+    def __init__(self, *args: Any, figures: AnnualFigures, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.figures = figures
+        meta = EnterpriseAnnualReport._meta
+        for name in WHAT_IF_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=meta.get_field(name).verbose_name, required=False, max_length=40,
+                initial=_plain(getattr(figures, name)),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        _style(self, small=True)
+        if self.is_bound:
+            gap = self.data.get("apply_gap")
+            if gap:
+                self.data = self.data.copy()
+                for key, value in _gap_changes(gap).items():
+                    self.data[key] = value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        raw = {name: data.get(name, "") for name in WHAT_IF_FIELDS}
+        # blank = keep the stored figure
+        changes, errors = parse_changes({k: v for k, v in raw.items() if str(v).strip()})
+        for exc in errors:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        self.changes = {k: v for k, v in changes.items() if v != getattr(self.figures, k)}
+        return data
+
+
+def _gap_changes(text: str) -> dict[str, str]:
+    """The fields of a gap's ``changes`` the form has, as strings (bad JSON: nothing)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(v) for k, v in data.items()
+            if k in WHAT_IF_FIELDS and isinstance(v, int | str) and not isinstance(v, bool)}
+
+
+def gap_button_value(changes: dict[str, Any]) -> str:
+    """JSON for an "应用差距建议" button: the gap's changes the what-if form can take."""
+    usable = {k: str(v) for k, v in changes.items() if k in WHAT_IF_FIELDS}
+    return json.dumps(usable, ensure_ascii=False) if usable else ""
+
+
+class BatchForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("数据年度（年度报表的年度）"), coerce=int)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = org_selectors.report_years(user=user)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        if years:
+            self.fields["year"].initial = years[0]
+        _style(self)
+
+
+ELIGIBLE_CHOICES = [("", _("全部")), ("1", _("符合")), ("0", _("不符合"))]
+
+
+class ResultFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
+                                                      "type": "search"}))
+    year = forms.TypedChoiceField(label=_("数据年度"), required=False, coerce=int,
+                                  empty_value=None)
+    rule = forms.ChoiceField(label=_("规则"), required=False,
+                             choices=[("", _("全部规则")), *Rule.choices])
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全部县区"))
+    eligible = forms.ChoiceField(label=_("结论"), required=False, choices=ELIGIBLE_CHOICES)
+    near = forms.IntegerField(label=_("高企候选：差距 N 分以内"), required=False, min_value=0,
+                              max_value=100,
+                              widget=forms.NumberInput(attrs={"placeholder": "5"}))
+    unregistered = forms.BooleanField(label=_("符合科技型中小企业条件但未入库"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = org_selectors.counties_in_scope(user=user)
+        self.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in selectors.result_years(user=user)]
+        if selectors.registration_model() is None:
+            del self.fields["unregistered"]
+        _style(self, small=True)
+
+    filters = EnterpriseFilterForm.filters

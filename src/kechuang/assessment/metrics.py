@@ -1,0 +1,45 @@
+"""Plan indicator computed from the stored batch evaluation (行动八 研发投入提升行动).
+
+``rd_super_deduction_amount`` (研发费用加计扣除额, 亿元): the sum of the super-deduction
+amounts (加计扣除额 = eligible base × rate) of the plan year's stored batch results — data
+year = tax year = the plan year. It is a state of the year as of the **last finished batch
+run** (not dated: no month curve, the as-of date does not cut it); re-run the batch after the
+annual reports change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kechuang.assessment.models import EvaluationResult, Rule
+from kechuang.kpi.metrics import Column, RecordMetric, register
+
+
+def _deductions(year: int):
+    return EvaluationResult.objects.filter(rule=Rule.RD_DEDUCTION, year=year,
+                                           run__finished_at__isnull=False)
+
+
+RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(
+    key="rd_super_deduction_amount",
+    name="研发费用加计扣除额",
+    unit="亿元",
+    model=EvaluationResult,
+    rows=_deductions,
+    county_field="enterprise__county",
+    aggregate="sum",
+    value_field="rd_deduction_amount_yuan",
+    scale=Decimal("1e-8"),
+    places=2,
+    description="按企业年度报表（纳税年度 = 计划年度）测算的研发费用加计扣除额合计"
+                "（财政部 税务总局公告2023年第7号等，按执行指引口径逐行计算），单位亿元；"
+                "取自最近一次完成的批量测评结果，不随日期变化——年度报表更新后需重新批量测评。"
+                "测算值仅供参考，以税务机关汇算清缴数据为准。",
+    columns=(Column("企业名称", "enterprise.name"),
+             Column("统一社会信用代码", "enterprise.credit_code"),
+             Column("所在县区", "enterprise.county.name"), Column("年度", "year"),
+             Column("加计扣除额（元）", "rd_deduction_amount_yuan"),
+             Column("规则版本", "rule_version"), Column("测评时间", "computed_at")),
+))
+
+__all__ = ["RD_SUPER_DEDUCTION_AMOUNT"]
