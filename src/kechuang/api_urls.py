@@ -4,7 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from kechuang.assessment import api as assessment_api
 from kechuang.core.api_auth import AuthTokenView
+from kechuang.cultivation import api as cultivation_api
 from kechuang.kpi import api as kpi_api
 from kechuang.orgs import api as orgs_api
 from kechuang.plans import api as plans_api
@@ -17,6 +19,8 @@ orgs_api.register(router)
 plans_api.register(router)
 reported_api.register(router)
 kpi_api.register(router)
+cultivation_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -125,3 +125,47 @@ def test_city_staff_click_from_the_dashboard_down_to_the_records(page, live_serv
     records = page.get_by_test_id("records-table").inner_text()
     assert "襄垣研发煤化有限公司" in records and "长治研发制造有限公司" not in records
     assert "100" in page.get_by_test_id("indicator-value").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enterprise_user_self_assesses_and_tries_a_what_if(page, live_server, users,
+                                                           enterprise_a):
+    from decimal import Decimal
+
+    from kechuang.assessment.tests.helpers import docs_report
+    from kechuang.orgs.models import EnterpriseAnnualReport
+
+    report = docs_report(enterprise_a)  # docs/policy.md: 54 points, needs ¥123,400 more R&D
+    login(page, live_server, "enterprise_a_user")
+
+    page.get_by_role("link", name="自评", exact=True).first.click()
+    page.wait_for_url(f"**/assessment/enterprises/{enterprise_a.pk}/")
+    panel = page.get_by_test_id("panel-tech_sme")
+    assert page.get_by_test_id("verdict-tech_sme-stored").inner_text() == "不符合"
+    failed = panel.get_by_test_id("condition-failed")
+    assert "综合评价得分不低于 60 分" in failed.first.inner_text()
+    assert "研发费用需增加 ¥123,400.00" in panel.get_by_test_id("gap").first.inner_text()
+    assert "自评结果仅供参考，以主管部门认定为准" in page.get_by_test_id("disclaimer").inner_text()
+
+    # what-if: more R&D expense, typed into the pre-filled form
+    assert page.input_value("#id_rd_expense_yuan") == "1076600"
+    page.fill("#id_rd_expense_yuan", "1200000")
+    page.get_by_test_id("whatif-submit").click()
+    page.wait_for_selector('[data-testid="verdict-tech_sme-whatif"]')
+    assert page.get_by_test_id("verdict-tech_sme-whatif").inner_text() == "符合"
+    assert page.get_by_test_id("verdict-tech_sme-stored").inner_text() == "不符合"
+    assert "未保存任何数据" in page.get_by_test_id("whatif-banner").inner_text()
+
+    # back to the stored figures, then let the gap fill the form in
+    page.get_by_role("link", name="恢复已报数据").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("verdict-tech_sme-whatif").count() == 0
+    page.get_by_test_id("panel-tech_sme").get_by_test_id("apply-gap").first.click()
+    page.wait_for_selector('[data-testid="verdict-tech_sme-whatif"]')
+    assert page.get_by_test_id("verdict-tech_sme-whatif").inner_text() == "符合"
+    assert page.input_value("#id_rd_expense_yuan") == "1200000.00"
+
+    # nothing was saved
+    stored = EnterpriseAnnualReport.objects.get(pk=report.pk)
+    assert stored.rd_expense_yuan == Decimal("1076600")
+    assert stored.updated_at == report.updated_at

@@ -1,0 +1,722 @@
+"""The whole KPI dashboard on PostgreSQL with a province-sized database (issue #4).
+
+1. Prepare a throw-away PostgreSQL database (default ``kc_bench_dash`` on 127.0.0.1:5432,
+   ``kc_bench_dash_<n>`` for another ``--enterprises``; created when missing, reused when it
+   already holds the data, rebuilt with ``--reload``): migrate, the regions and the 2025
+   plan, then ``--enterprises`` enterprises and their annual reports for 2024 and 2025 loaded
+   server-side (``INSERT … SELECT … FROM generate_series``), county allocations of the
+   tech-SME target and a few hundred approved reported values; VACUUM ANALYZE.
+2. Register the dated stand-in metric ``tech_sme_registered`` (enterprises counted by
+   founding date, as in ``kpi/tests/conftest.py``) — the real registration arrives with the
+   cultivation module — so the month-curve and as-of queries are measured too.
+3. In one process, alternating, ``--repeat`` times each (after one warm-up round):
+   (a)  ``build_dashboard(plan, as_of=2025-10-31)`` — time and query count;
+   (b)  the same aggregates as hand-written SQL (``cursor.execute``, as few queries as a
+        person writing them would use);
+   (b') the SQL the dashboard issued, replayed through ``cursor.execute`` — separates the
+        ORM / Python cost (a ÷ b') from the query shapes (b' ÷ b);
+   (c)  the dashboard page ``/kpi/`` through ``django.test.Client`` as a city user.
+   (a) and (b) must give the same numbers, or the run fails.
+
+Run: ``python bench/run.py dashboard`` (1,000,000 enterprises; the first run loads them) or
+``python bench/run.py dashboard -- --enterprises 20000``. ``--explain`` prints EXPLAIN
+ANALYZE of the dashboard's slowest queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+DB_PREFIX = "kc_bench_dash"  # only databases with this prefix are ever dropped
+PLAN_YEAR = 2025
+AS_OF = dt.date(2025, 10, 31)
+CODE_PREFIX = "BK"  # credit codes of the generated enterprises: BK + 15 digits + X
+BENCH_NOTE = "bench_dashboard"  # marks the generated reported values and allocations
+CITY_USER = "bench_city"
+DATED_KEY = "tech_sme_registered"
+
+# county weights (per mille), in the order of the region file; the zone gets the rest
+COUNTY_WEIGHTS = (190, 110, 80, 90, 90, 40, 45, 55, 80, 45, 40, 55)
+ZONE_WEIGHT = 1000 - sum(COUNTY_WEIGHTS)  # 长治高新区: 8 ‰
+# the last two counties have no above-scale tech-service enterprise (coverage 10 of 12)
+NO_ABOVE_SCALE_SERVICE = 2
+# industry divisions (GB/T 4754) with weights in per cent
+INDUSTRIES = (
+    ("B06", 3), ("B08", 1), ("B10", 1), ("C13", 2), ("C14", 1), ("C17", 1), ("C22", 1),
+    ("C26", 3), ("C27", 2), ("C30", 3), ("C31", 2), ("C33", 2), ("C34", 3), ("C35", 2),
+    ("C36", 2), ("C38", 2), ("C39", 3), ("C42", 1), ("D44", 2), ("D45", 1), ("D46", 1),
+    ("M73", 2), ("M74", 3), ("M75", 2), ("A01", 3), ("E48", 4), ("F51", 8), ("F52", 7),
+    ("G54", 4), ("H61", 2), ("H62", 4), ("I64", 4), ("I65", 6), ("K70", 3), ("L72", 5),
+    ("N77", 1), ("O80", 2), ("R86", 1),
+)
+
+
+# -- options and the database ---------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench_dashboard", description=__doc__.splitlines()[0])
+    p.add_argument("--enterprises", type=int, default=1_000_000)
+    p.add_argument("--database-url", default="",
+                   help=f"default: {DEFAULT_SERVER}/{DB_PREFIX}[_<enterprises>], created if "
+                        "missing")
+    p.add_argument("--reload", action="store_true",
+                   help="load the data again (a kc_bench_dash* database is dropped first; "
+                        "elsewhere only the generated rows are deleted)")
+    p.add_argument("--repeat", type=int, default=5, help="measured runs of each variant")
+    p.add_argument("--explain", action="store_true",
+                   help="EXPLAIN ANALYZE the dashboard's queries slower than 5 ms")
+    return p.parse_args(argv)
+
+
+def database_url(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return args.database_url
+    suffix = "" if args.enterprises == 1_000_000 else f"_{args.enterprises}"
+    return f"{DEFAULT_SERVER}/{DB_PREFIX}{suffix}"
+
+
+def ensure_database(url: str, reload: bool) -> bool:
+    """Create the database if missing (drop it first on --reload, kc_bench_dash* only).
+
+    Returns True when the database was (re)created empty.
+    """
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [name]).fetchone() is not None
+        if exists and reload and name.startswith(DB_PREFIX):
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            if not name.startswith(DB_PREFIX):
+                raise SystemExit(f"database {name!r} does not exist (only {DB_PREFIX}* "
+                                 "databases are created here)")
+            conn.execute(f'CREATE DATABASE "{name}"')
+            return True
+    return False
+
+
+def setup_django(url: str) -> None:
+    os.environ.update({
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kechuang.settings",
+        "DJANGO_ENV": "development",
+        "DEBUG": "False",
+        "LOG_LEVEL": "ERROR",
+        "KECHUANG_VAR_DIR": str(ROOT / "var" / "bench"),
+    })
+    for path in (ROOT / "src", ROOT):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    (ROOT / "var" / "bench" / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns
+    import django
+
+    django.setup()
+    # DEBUG is off: the manifest storage would need collectstatic; the page is measured
+    # with plain static URLs instead (a dictionary lookup less per asset)
+    from django.test.utils import override_settings
+
+    override_settings(STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }).enable()
+
+
+def register_stand_in() -> None:
+    """The dated stand-in of kpi/tests/conftest.py: enterprises by founding date."""
+    from kechuang.kpi import metrics
+    from kechuang.kpi.metrics import Column, RecordMetric
+    from kechuang.orgs.models import Organisation
+
+    metrics.register(RecordMetric(
+        key=DATED_KEY, name="基准：按成立日期计数的企业", unit="家",
+        model=Organisation, rows=lambda year: Organisation.objects.filter(kind="enterprise"),
+        county_field="county", date_field="established_on", aggregate="count", places=0,
+        columns=(Column("企业名称", "name"), Column("所在县区", "county.name"))))
+
+
+# -- loading --------------------------------------------------------------------------------
+ORG_SQL = """
+INSERT INTO orgs_organisation (kind, name, credit_code, county_id, address, industry_code,
+    established_on, above_scale, tier, contact_name, contact_phone, created_at, updated_at)
+SELECT 'enterprise', '长治基准' || g.i || '号科技有限公司',
+       %(prefix)s || lpad(g.i::text, 15, '0') || 'X', g.county_id, '', g.industry,
+       DATE '2010-01-01' + g.day,
+       g.scale < 20 AND NOT (g.industry IN ('M73', 'M74', 'M75')
+                             AND g.county_id = ANY(%(no_service)s)),
+       CASE WHEN g.tier < 2 THEN 'high_tech' WHEN g.tier < 10 THEN 'tech_sme' ELSE '' END,
+       '', '', now(), now()
+FROM (
+    SELECT i,
+           (%(counties)s::bigint[])[1 + abs(hashint4extended(i, 1) %% 1000)] AS county_id,
+           (%(industries)s::text[])[1 + abs(hashint4extended(i, 2) %% 100)] AS industry,
+           abs(hashint4extended(i, 3) %% 5844)::int AS day,
+           abs(hashint4extended(i, 4) %% 100) AS scale,
+           abs(hashint4extended(i, 5) %% 100) AS tier
+    FROM generate_series(%(first)s::int, %(last)s::int) AS i
+) AS g
+"""
+
+# one report per enterprise and year from its founding year on; figures within the
+# table's checks (st_staff <= employees, rd_domestic <= rd_expense, revenue >= 0)
+REPORT_SQL = """
+INSERT INTO orgs_enterpriseannualreport (enterprise_id, year, employees, st_staff,
+    revenue_yuan, total_income_yuan, high_tech_revenue_yuan, total_costs_yuan,
+    total_assets_yuan, net_assets_yuan, rd_expense_yuan, rd_domestic_yuan, rd_personnel_yuan,
+    rd_direct_input_yuan, rd_depreciation_yuan, rd_amortization_yuan, rd_design_yuan,
+    rd_other_yuan, rd_entrusted_domestic_yuan, rd_entrusted_overseas_yuan,
+    rd_reserve_fund_yuan, ip_class_1_count, ip_class_2_count, achievements_converted,
+    has_rd_activity, created_at, updated_at)
+SELECT r.id, r.year, r.employees, r.employees * r.st_pct / 100,
+       r.revenue, r.revenue, round(r.revenue * r.ht_pct / 100, 2), round(r.revenue * 0.85, 2),
+       round(r.revenue * 1.3, 2), round(r.revenue * 0.4, 2),
+       r.rd, trunc(r.rd * 0.9, 2), trunc(r.rd * 0.5, 2), trunc(r.rd * 0.3, 2),
+       trunc(r.rd * 0.1, 2), 0, 0, trunc(r.rd * 0.05, 2), 0, 0,
+       CASE WHEN r.reserve THEN trunc(r.rd * 0.2, 2) ELSE 0 END,
+       CASE WHEN r.has_rd THEN r.h %% 3 ELSE 0 END, CASE WHEN r.has_rd THEN r.h %% 7 ELSE 0 END,
+       CASE WHEN r.has_rd THEN r.h %% 2 ELSE 0 END, r.has_rd, now(), now()
+FROM (
+    SELECT q.*,
+           CASE WHEN q.has_rd THEN round(q.revenue * (1 + q.h %% 8) / 100, 2) ELSE 0 END AS rd
+    FROM (
+        SELECT o.id, y.year, p.h,
+               (5 + p.h %% 400 + CASE WHEN o.above_scale THEN 300 ELSE 0 END) AS employees,
+               p.h %% 41 AS st_pct, p.h %% 60 AS ht_pct,
+               ((CASE WHEN o.above_scale THEN 2000 ELSE 5 END) * 10000
+                + (p.h %% 100000) * 1000)::numeric(16, 2) AS revenue,
+               -- R&D activity: 25–49 %% by county, five points more in the later year
+               abs(hashint8extended(o.id * 10 + y.year, 7) %% 100)
+                   < 25 + (o.county_id %% 7) * 4 + (y.year - %(first_year)s) * 5 AS has_rd,
+               p.h %% 10 = 0 AS reserve
+        FROM orgs_organisation o
+        CROSS JOIN (VALUES (%(first_year)s), (%(last_year)s)) AS y (year)
+        CROSS JOIN LATERAL (SELECT abs(hashint8extended(o.id * 10 + y.year, 6)) AS h) AS p
+        WHERE o.credit_code LIKE %(like)s AND o.id BETWEEN %(lo)s AND %(hi)s
+          AND o.established_on <= make_date(y.year, 12, 31)
+    ) AS q
+) AS r
+"""
+
+CHUNK = 250_000
+
+
+def _weighted(items: list[tuple[Any, int]]) -> list[Any]:
+    return [value for value, weight in items for _ in range(weight)]
+
+
+def bench_enterprise_count(cursor) -> int:
+    cursor.execute("SELECT count(*) FROM orgs_organisation WHERE credit_code LIKE %s",
+                   [CODE_PREFIX + "%"])
+    return cursor.fetchone()[0]
+
+
+def delete_generated(cursor) -> None:
+    like = CODE_PREFIX + "%"
+    cursor.execute("DELETE FROM orgs_enterpriseannualreport WHERE enterprise_id IN "
+                   "(SELECT id FROM orgs_organisation WHERE credit_code LIKE %s)", [like])
+    cursor.execute("DELETE FROM orgs_organisation WHERE credit_code LIKE %s", [like])
+    cursor.execute("DELETE FROM reported_reportedvalue WHERE note = %s", [BENCH_NOTE])
+    cursor.execute("DELETE FROM plans_countyallocation WHERE note = %s", [BENCH_NOTE])
+
+
+def load_records(n: int) -> dict[str, int]:
+    """Enterprises and their 2024/2025 annual reports, generated by the server."""
+    from django.db import connection, transaction
+
+    from kechuang.regions.models import Region
+
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY, gb2260=True)
+                    .order_by("sort_order", "code").values_list("pk", flat=True))
+    zone = Region.objects.filter(level=Region.Level.COUNTY, gb2260=False).order_by(
+        "sort_order").values_list("pk", flat=True).first()
+    assert len(counties) == len(COUNTY_WEIGHTS), counties
+    slots = _weighted(list(zip(counties, COUNTY_WEIGHTS, strict=True)) + [(zone, ZONE_WEIGHT)])
+    industries = _weighted(list(INDUSTRIES))
+    assert len(slots) == 1000 and len(industries) == 100
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("SET maintenance_work_mem = '256MB'")
+        for first in range(1, n + 1, CHUNK):
+            last = min(n, first + CHUNK - 1)
+            with transaction.atomic():
+                cur.execute(ORG_SQL, {"prefix": CODE_PREFIX, "counties": slots,
+                                      "industries": industries,
+                                      "no_service": counties[-NO_ABOVE_SCALE_SERVICE:],
+                                      "first": first, "last": last})
+            print(f"  enterprises {last:,}/{n:,}", flush=True)
+        cur.execute("SELECT min(id), max(id) FROM orgs_organisation WHERE credit_code LIKE %s",
+                    [CODE_PREFIX + "%"])
+        lo, hi = cur.fetchone()
+        reports = 0
+        for start in range(lo, hi + 1, CHUNK):
+            with transaction.atomic():
+                cur.execute(REPORT_SQL, {"first_year": PLAN_YEAR - 1, "last_year": PLAN_YEAR,
+                                         "like": CODE_PREFIX + "%", "lo": start,
+                                         "hi": min(hi, start + CHUNK - 1)})
+                reports += cur.rowcount
+            print(f"  annual reports {reports:,}", flush=True)
+        cur.execute("SET synchronous_commit = on")
+    return {"enterprises": n, "reports": reports}
+
+
+def load_plan_data(user) -> dict[str, int]:
+    """County shares of the tech-SME target, and approved reported values 2024–2025."""
+    from django.utils import timezone
+
+    from kechuang.plans.models import CountyAllocation, Indicator, Plan
+    from kechuang.regions.models import Region
+    from kechuang.reported.models import ReportedValue
+
+    plan = Plan.objects.get(year=PLAN_YEAR)
+    counties = list(Region.objects.filter(parent_id=plan.region_id, level="county",
+                                          gb2260=True).order_by("sort_order", "code"))
+    ind = Indicator.objects.get(action__plan=plan, key=DATED_KEY)
+    target = ind.target or Decimal(300)
+    allocations = [CountyAllocation(indicator=ind, county=c, note=BENCH_NOTE,
+                                    target=(target * w / 1000).quantize(Decimal(1)))
+                   for c, w in zip(counties, COUNTY_WEIGHTS, strict=True)]
+    CountyAllocation.objects.bulk_create(allocations, ignore_conflicts=True)
+
+    reported = list(Indicator.objects.filter(action__plan=plan,
+                                             source=Indicator.Source.REPORTED))
+    now = timezone.now()
+    rows = []
+    for year, months in ((PLAN_YEAR - 1, 12), (PLAN_YEAR, 10)):
+        for month in range(1, months + 1):
+            end = dt.date(year, month + 1, 1) - dt.timedelta(days=1) if month < 12 \
+                else dt.date(year, 12, 31)
+            for ind in reported:
+                if ind.scope == Indicator.Scope.COUNTY or ind.unit == "万元":
+                    for i, c in enumerate(counties):  # county figures; the city sums them
+                        rows.append(ReportedValue(
+                            indicator=ind, county=c, period_end=end,
+                            value=Decimal(80 + 11 * i) * month + (year - 2024) * 40,
+                            status="approved", submitted_by=user, reviewed_by=user,
+                            submitted_at=now, reviewed_at=now, note=BENCH_NOTE))
+                elif month % 3 == 0:  # quarterly city figures
+                    value = (Decimal("2.10") + Decimal(month) / 100 if ind.unit == "%"
+                             else Decimal(month + (year - 2024) * 2))
+                    rows.append(ReportedValue(
+                        indicator=ind, county=None, period_end=end, value=value,
+                        status="approved", submitted_by=user, reviewed_by=user,
+                        submitted_at=now, reviewed_at=now, note=BENCH_NOTE))
+    # a rejected and a pending figure, which must not count
+    if reported:
+        for status in ("rejected", "submitted"):
+            rows.append(ReportedValue(indicator=reported[0], county=None,
+                                      period_end=dt.date(PLAN_YEAR, 10, 31), value=999,
+                                      status=status, submitted_by=user, submitted_at=now,
+                                      note=BENCH_NOTE))
+    ReportedValue.objects.bulk_create(rows)
+    return {"allocations": len(allocations), "reported values": len(rows)}
+
+
+def city_user():
+    from kechuang.accounts.models import User
+
+    user = User.objects.filter(username=CITY_USER).first()
+    if user is None:
+        user = User(username=CITY_USER, first_name="基准", role="city_staff")
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def prepare(args: argparse.Namespace, url: str) -> tuple[dict[str, int], float, bool]:
+    """Migrate, regions, plan, the records; returns (row counts, seconds, loaded now)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kechuang.plans.services import load_plan
+    from kechuang.regions.services import load_regions
+
+    created = ensure_database(url, args.reload)
+    started = time.perf_counter()
+    call_command("migrate", "--noinput", verbosity=0)
+    from django.conf import settings
+
+    load_regions(path=settings.KECHUANG_REGION_FILE)
+    load_plan(settings.KECHUANG_PLAN_FILE)
+    user = city_user()
+    with connection.cursor() as cur:
+        have = bench_enterprise_count(cur)
+        if have == args.enterprises and not args.reload:
+            cur.execute("SELECT count(*) FROM orgs_enterpriseannualreport")
+            return ({"enterprises": have, "reports": cur.fetchone()[0]},
+                    time.perf_counter() - started, False)
+        if have or (args.reload and not created):
+            print(f"deleting the generated rows ({have:,} enterprises) …", flush=True)
+        delete_generated(cur)
+    print(f"loading {args.enterprises:,} enterprises with 2024 and 2025 annual reports …",
+          flush=True)
+    counts = load_records(args.enterprises)
+    counts.update(load_plan_data(user))
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    return counts, time.perf_counter() - started, True
+
+
+# -- (b) the same aggregates, hand-written ----------------------------------------------------
+def _q(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def _same_day_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+ADDITIVE = frozenset({"家", "项", "个", "人", "亿元", "万元", "元"})
+
+RAW_PLAN = """
+SELECT a.id, a.number, i.id, i.key, i.metric, i.unit, i.source, i.target
+FROM plans_action a LEFT JOIN plans_indicator i ON i.action_id = a.id
+WHERE a.plan_id = %s ORDER BY a.number, i.sort_order, i.id
+"""
+RAW_COUNTIES = """
+SELECT c.id, c.name FROM plans_plan p JOIN regions_region c ON c.parent_id = p.region_id
+WHERE p.id = %s AND c.level = 'county' AND c.gb2260 ORDER BY c.sort_order, c.code
+"""
+RAW_ALLOCATIONS = """
+SELECT ca.indicator_id, ca.county_id, ca.target FROM plans_countyallocation ca
+JOIN plans_indicator i ON i.id = ca.indicator_id JOIN plans_action a ON a.id = i.action_id
+WHERE a.plan_id = %s
+"""
+# latest approved value per (indicator, county) inside the year up to each cut-off date
+RAW_REPORTED = """
+SELECT DISTINCT ON (cut.d, v.indicator_id, v.county_id) cut.d, v.indicator_id, v.county_id,
+       v.value
+FROM (VALUES (%(now)s::date), (%(last)s::date)) AS cut (d)
+JOIN reported_reportedvalue v ON v.period_end <= cut.d
+     AND v.period_end >= date_trunc('year', cut.d)::date
+WHERE v.status = 'approved' AND v.indicator_id = ANY(%(ids)s)
+ORDER BY cut.d, v.indicator_id, v.county_id, v.period_end DESC, v.reviewed_at DESC, v.id DESC
+"""
+RAW_COVERAGE = """
+SELECT DISTINCT o.county_id FROM orgs_organisation o
+JOIN regions_region c ON c.id = o.county_id
+WHERE o.kind = 'enterprise' AND o.above_scale AND o.industry_code IN ('M73', 'M74', 'M75')
+  AND c.gb2260
+"""
+RAW_SHARE = """
+SELECT r.year, o.county_id, GROUPING(o.county_id),
+       count(*) FILTER (WHERE r.has_rd_activity), count(*)
+FROM orgs_enterpriseannualreport r JOIN orgs_organisation o ON o.id = r.enterprise_id
+WHERE r.year IN (%s, %s) AND o.kind = 'enterprise' AND o.above_scale
+  AND (o.industry_code LIKE 'B%%' OR o.industry_code LIKE 'C%%' OR o.industry_code LIKE 'D%%')
+GROUP BY GROUPING SETS ((r.year, o.county_id), (r.year))
+"""
+RAW_DATED = """
+SELECT extract(year FROM established_on)::int, extract(month FROM established_on)::int,
+       county_id, count(*),
+       count(*) FILTER (WHERE established_on <= CASE WHEN established_on >= %(jan)s
+                                                     THEN %(now)s::date
+                                                     ELSE %(last)s::date END)
+FROM orgs_organisation
+WHERE kind = 'enterprise' AND established_on BETWEEN %(start)s AND %(end)s
+GROUP BY 1, 2, 3
+"""
+
+
+def raw_dashboard(plan_id: int, year: int, as_of: dt.date) -> dict[str, Any]:
+    """Every number the dashboard computes, by hand: 7 queries."""
+    from django.db import connection
+
+    last_as_of = _same_day_last_year(as_of)
+    out: dict[str, Any] = {}
+    with connection.cursor() as cur:
+        cur.execute(RAW_PLAN, [plan_id])
+        indicators = [r for r in cur.fetchall() if r[2] is not None]
+        cur.execute(RAW_COUNTIES, [plan_id])
+        counties = cur.fetchall()
+        county_ids = [c for c, _ in counties]
+        cur.execute(RAW_ALLOCATIONS, [plan_id])
+        allocations = {(i, c): t for i, c, t in cur.fetchall()}
+        keys = {(r[4] or r[3]): r for r in indicators}
+
+        reported = [r for r in indicators if r[6] == "reported" and (r[4] or r[3]) not in (
+            "above_scale_service_county_coverage", "above_scale_industrial_with_rd_share",
+            DATED_KEY)]
+        cur.execute(RAW_REPORTED, {"now": as_of, "last": last_as_of,
+                                   "ids": [r[2] for r in reported]})
+        approved: dict[tuple, Decimal] = {}
+        for cut, ind_id, county_id, value in cur.fetchall():
+            approved[(cut == as_of, ind_id, county_id)] = value
+        for r in reported:
+            ind_id, unit = r[2], r[5]
+            figures = {}
+            for now in (True, False):
+                city = approved.get((now, ind_id, None))
+                if city is None and unit in ADDITIVE:
+                    parts = [approved[(now, ind_id, c)] for c in county_ids
+                             if (now, ind_id, c) in approved]
+                    city = sum(parts, Decimal(0)) if parts else None
+                figures[now] = city
+            out[r[3]] = {"city": figures[True], "last_city": figures[False],
+                         "counties": {c: approved.get((True, ind_id, c)) for c in county_ids}}
+
+        if "above_scale_service_county_coverage" in keys:
+            cur.execute(RAW_COVERAGE)
+            covered = {c for (c,) in cur.fetchall()}  # a state: the same for both years
+            per_county = {c: Decimal(1) for c in covered}
+            out[keys["above_scale_service_county_coverage"][3]] = {
+                "city": Decimal(len(covered)),
+                "last_city": Decimal(len(covered)) if covered else None,
+                "counties": {c: per_county.get(c, Decimal(0)) for c in county_ids},
+                "last_counties": per_county, "this_curve": None, "last_curve": None}
+
+        if "above_scale_industrial_with_rd_share" in keys:
+            cur.execute(RAW_SHARE, [year - 1, year])
+            by_county: dict[int, dict] = {year: {}, year - 1: {}}
+            city: dict[int, Decimal] = {}
+            for y, county_id, whole, n, d in cur.fetchall():
+                value = _q(Decimal(n) * 100 / d, 2) if d else Decimal(0)
+                if whole:
+                    city[y] = value
+                else:
+                    by_county[y][county_id] = value
+            out[keys["above_scale_industrial_with_rd_share"][3]] = {
+                "city": city.get(year, Decimal(0)),
+                "last_city": city.get(year - 1, Decimal(0)) if by_county[year - 1] else None,
+                "counties": {c: by_county[year].get(c, Decimal(0)) for c in county_ids},
+                "last_counties": by_county[year - 1], "this_curve": None, "last_curve": None}
+
+        if DATED_KEY in keys:
+            cur.execute(RAW_DATED, {"jan": dt.date(year, 1, 1), "now": as_of,
+                                    "last": last_as_of, "start": dt.date(year - 1, 1, 1),
+                                    "end": dt.date(year, 12, 31)})
+            months = {year: [0] * 12, year - 1: [0] * 12}
+            upto: dict[int, dict[int, int]] = {year: {}, year - 1: {}}
+            for y, m, county_id, n, n_upto in cur.fetchall():
+                months[y][m - 1] += n
+                if n_upto:
+                    upto[y][county_id] = upto[y].get(county_id, 0) + n_upto
+            curves = {}
+            for y, per_month in months.items():
+                running, curve = 0, []
+                for n in per_month:
+                    running += n
+                    curve.append(Decimal(running))
+                curves[y] = curve
+            last_curve = curves[year - 1] if curves[year - 1][-1] > 0 else None
+            out[keys[DATED_KEY][3]] = {
+                "city": Decimal(sum(upto[year].values())),
+                "last_city": Decimal(sum(upto[year - 1].values())) if upto[year - 1] else None,
+                "counties": {c: Decimal(upto[year].get(c, 0)) for c in county_ids},
+                "last_counties": {c: Decimal(n) for c, n in upto[year - 1].items()},
+                "this_curve": curves[year], "last_curve": last_curve}
+        for r in keys.values():  # the county shares of the target (任务分解)
+            if r[3] in out:
+                out[r[3]]["shares"] = {c: allocations.get((r[2], c)) for c in county_ids}
+    return out
+
+
+# -- comparing (a) and (b) --------------------------------------------------------------------
+def dashboard_numbers(board, *, with_last_counties: bool) -> dict[str, Any]:
+    """The numbers of a built dashboard, keyed like raw_dashboard()."""
+    from kechuang.kpi.selectors import metric_for, same_day_last_year
+
+    out: dict[str, Any] = {}
+    for row in board.rows:
+        if row.source_kind == "none":
+            continue
+        figures = {"city": row.progress.value, "last_city": row.last_year_value,
+                   "counties": {c.county_id: c.value for c in row.counties},
+                   "shares": {c.county_id: c.share for c in row.counties}}
+        if row.source_kind == "metric":
+            figures["this_curve"] = row.this_year_curve
+            figures["last_curve"] = row.last_year_curve
+            if with_last_counties:  # feeds the county statuses only: read it once more
+                metric = metric_for(row.indicator)
+                figures["last_counties"] = {
+                    c: v for c, v in metric.by_county(
+                        year=board.plan.year - 1,
+                        as_of=same_day_last_year(board.as_of)).items()}
+        out[row.key] = figures
+    return out
+
+
+def compare(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in sorted(set(a) | set(b)):
+        if key.startswith("_"):
+            continue
+        if key not in a or key not in b:
+            problems.append(f"{key}: only in {'(a)' if key in a else '(b)'}")
+            continue
+        for field in sorted(set(a[key]) | set(b[key])):
+            if field not in a[key]:
+                continue  # last_counties of a reported row: (b) has nothing to add
+            va, vb = a[key][field], b[key].get(field)
+            if field == "last_counties":  # zero counties may be absent on either side
+                va = {c: v for c, v in va.items() if v}
+                vb = {c: v for c, v in (vb or {}).items() if v}
+            if va != vb:
+                problems.append(f"{key}.{field}: dashboard {va!r} != raw SQL {vb!r}")
+    return problems
+
+
+# -- timing -----------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+class Sample:
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.seconds: list[float] = []
+        self.queries: list[int] = []
+        self.db_seconds: list[float] = []
+
+    def add(self, seconds: float, captured) -> None:
+        self.seconds.append(seconds)
+        self.queries.append(len(captured.captured_queries))
+        self.db_seconds.append(sum(float(q["time"]) for q in captured.captured_queries))
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+
+def timed(sample: Sample, fn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - started
+    sample.add(elapsed, captured)
+    return result, captured
+
+
+def report(samples: list[Sample], base: Sample, page: Sample, dash: Sample) -> str:
+    head = (f"{'variant':<34} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'SQL ms':>8} "
+            f"{'queries':>8} {'× (b)':>7}")
+    lines = [head, "-" * len(head)]
+    for s in samples:
+        ms = [x * 1000 for x in s.seconds]
+        ratio = s.median_ms / base.median_ms if base.median_ms else math.nan
+        lines.append(f"{s.label:<34} {s.median_ms:>10.1f} {percentile(ms, 0.95):>8.1f} "
+                     f"{max(ms):>8.1f} {statistics.median(s.db_seconds) * 1000:>8.1f} "
+                     f"{statistics.median(s.queries):>8.0f} {ratio:>7.2f}")
+    lines.append(f"page ÷ build_dashboard: {page.median_ms / dash.median_ms:.2f} "
+                 f"(template, middleware, session: {page.median_ms - dash.median_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+def explain(captured, threshold_ms: float = 5.0) -> None:
+    from django.db import connection
+
+    slow = sorted((q for q in captured.captured_queries
+                   if float(q["time"]) * 1000 >= threshold_ms), key=lambda q: -float(q["time"]))
+    seen = set()
+    with connection.cursor() as cur:
+        for q in slow:
+            if q["sql"] in seen:
+                continue
+            seen.add(q["sql"])
+            print(f"\n-- {float(q['time']) * 1000:.1f} ms\n{q['sql']}")
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            print("\n".join(r[0] for r in cur.fetchall()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = database_url(args)
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench_dashboard measures PostgreSQL: give a postgres:// URL")
+    # the database must exist before Django opens a connection to it
+    setup_django(url)
+    counts, prepare_seconds, loaded = prepare(args, url)
+    where = url.rsplit("@", 1)[-1]
+    print(f"database: {where} — {counts['enterprises']:,} generated enterprises, "
+          f"{counts['reports']:,} annual reports "
+          f"({'loaded' if loaded else 'reused; prepared'} in {prepare_seconds:.1f} s)",
+          flush=True)
+    register_stand_in()
+
+    from django.db import connection
+    from django.test import Client
+
+    from kechuang.kpi.selectors import build_dashboard
+    from kechuang.plans.models import Plan
+
+    plan = Plan.objects.get(year=PLAN_YEAR)
+    client = Client()
+    client.force_login(city_user(), backend="django.contrib.auth.backends.ModelBackend")
+    page_url = f"/kpi/?year={PLAN_YEAR}&as_of={AS_OF.isoformat()}"
+
+    dash = Sample("(a) build_dashboard")
+    raw = Sample("(b) hand-written SQL")
+    replay = Sample("(b') dashboard SQL replayed")
+    page = Sample("(c) page /kpi/ (test Client)")
+    warmup = Sample("warm-up")
+
+    # warm-up round: caches, connection, template loading; also the numbers check
+    board, captured = timed(warmup, lambda: build_dashboard(plan=plan, as_of=AS_OF))
+    statements = [q["sql"] for q in captured.captured_queries]
+    raw_numbers, _ = timed(warmup, lambda: raw_dashboard(plan.pk, PLAN_YEAR, AS_OF))
+    problems = compare(dashboard_numbers(board, with_last_counties=True), raw_numbers)
+    if problems:
+        print("(a) and (b) DISAGREE:\n  " + "\n  ".join(problems))
+        return 1
+    metric_rows = [r.key for r in board.rows if r.source_kind == "metric"]
+    reported_rows = [r.key for r in board.rows if r.source_kind == "reported"]
+    for row in board.rows:
+        if row.source_kind == "metric":
+            print(f"  {row.key}: {row.progress.value} (last year {row.last_year_value}), "
+                  f"{row.progress.status.value}")
+    print(f"(a) = (b): {len(metric_rows)} computed indicators ({', '.join(metric_rows)}), "
+          f"{len(reported_rows)} reported, × {len(board.counties)} counties — same numbers",
+          flush=True)
+    response = client.get(page_url)
+    if response.status_code != 200:
+        print(f"page answered {response.status_code}")
+        return 1
+
+    def replay_sql() -> None:
+        with connection.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+                cur.fetchall()
+
+    for _ in range(args.repeat):
+        timed(dash, lambda: build_dashboard(plan=plan, as_of=AS_OF))
+        timed(raw, lambda: raw_dashboard(plan.pk, PLAN_YEAR, AS_OF))
+        timed(replay, replay_sql)
+        resp, _ = timed(page, lambda: client.get(page_url))
+        assert resp.status_code == 200, resp.status_code
+    repeated = len(statements) - len(set(statements))
+    print(f"as of {AS_OF}, {args.repeat} runs each (alternating, after one warm-up); "
+          f"page {len(response.content):,} bytes; (a) repeats {repeated} of its "
+          f"{len(statements)} statements verbatim")
+    print(report([dash, raw, replay, page], raw, page, dash))
+    print(f"ratios: (a) ÷ (b) = {dash.median_ms / raw.median_ms:.2f}; "
+          f"(a) ÷ (b') = {dash.median_ms / replay.median_ms:.2f} (ORM + Python); "
+          f"(b') ÷ (b) = {replay.median_ms / raw.median_ms:.2f} (query shapes)")
+    if args.explain:
+        explain(captured)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
