@@ -31,6 +31,8 @@ RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(
     value_field="rd_deduction_amount_yuan",
     scale=Decimal("1e-8"),
     places=2,
+    no_rows_is_no_data=True,
+    no_data_text="尚未运行本年度的批量测评：在“批量测评”中运行后显示测算的加计扣除额",
     description="按企业年度报表（纳税年度 = 计划年度）测算的研发费用加计扣除额合计"
                 "（财政部 税务总局公告2023年第7号等，按执行指引口径逐行计算），单位亿元；"
                 "取自最近一次完成的批量测评结果，不随日期变化——年度报表更新后需重新批量测评。"

@@ -37,6 +37,17 @@ class Column:
     path: str
 
 
+@dataclass
+class Figures:
+    """One year of a metric: every county's value and the city's at the as-of date, and the
+    cumulative month curve (up to the as-of date, or the whole year with ``full_curve``)."""
+
+    counties: dict[int, Decimal]
+    city: Decimal | None  # None: no data yet (the metric's rows don't exist for the year)
+    curve: list[Decimal] | None = None
+    has_rows: bool = True
+
+
 class Metric:
     """Base class: a named figure with a unit; subclasses implement the queries."""
 
@@ -68,6 +79,16 @@ class Metric:
                 base: QuerySet | None = None) -> QuerySet:
         """The records behind the number; ``base`` is the caller's restrict()ed queryset."""
         raise NotImplementedError
+
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False) -> Figures:
+        """Everything the dashboard needs of one year, in as few queries as possible.
+
+        Default: one call per figure; RecordMetric answers in one or two GROUP BY queries.
+        """
+        counties = self.by_county(year=year, as_of=as_of)
+        curve = self.by_month(year=year) if self.dated else None
+        return Figures(counties=counties, city=self.value(year=year, as_of=as_of),
+                       curve=curve, has_rows=True)
 
     def choice_label(self) -> str:
         return f"{self.name}（{self.key}）"
@@ -101,6 +122,9 @@ class RecordMetric(Metric):
     description: str = ""
     columns: tuple[Column, ...] = field(default_factory=tuple)
     places: int = 2
+    # True: a year without any row is "no data yet" (e.g. no batch run), not a zero
+    no_rows_is_no_data: bool = False
+    no_data_text: str = ""  # what to say then ("尚未运行批量测评")
 
     def __post_init__(self) -> None:
         if self.aggregate not in {"count", "sum", "share", "counties"}:
@@ -124,16 +148,32 @@ class RecordMetric(Metric):
             qs = qs.filter(**{self.county_field: county_id})
         return qs
 
-    def _aggregates(self) -> dict[str, Any]:
-        if self.aggregate == "count":
+    def _aggregates(self, cut: Q | None = None) -> dict[str, Any]:
+        """The aggregate(s); ``cut`` adds FILTERed twins ("c", "cd") counting only up to a date.
+
+        COUNT(*) where no FILTER is needed (Django allows none on COUNT(*)).
+        """
+        def count(extra: Q | None = None) -> Any:
             if self.distinct:
-                return {"n": Count(self.distinct, distinct=True)}
-            return {"n": Count("pk")}
-        if self.aggregate == "sum":
-            return {"n": Sum(self.value_field)}
-        if self.aggregate == "share":
-            return {"n": Count("pk", filter=self.numerator), "d": Count("pk")}
-        return {"n": Count(self.county_field, distinct=True)}
+                return Count(self.distinct, distinct=True, filter=extra)
+            return Count("pk", filter=extra) if extra is not None else Count("*")
+
+        if self.aggregate == "count":
+            out = {"n": count()}
+            if cut is not None:
+                out["c"] = count(cut)
+        elif self.aggregate == "sum":
+            out = {"n": Sum(self.value_field)}
+            if cut is not None:
+                out["c"] = Sum(self.value_field, filter=cut)
+        elif self.aggregate == "share":
+            out = {"n": Count("pk", filter=self.numerator), "d": Count("*")}
+        else:  # counties: how many distinct counties have a row
+            out = {"n": Count(self.county_field, distinct=True)}
+        return out
+
+    def _quantize(self, value: Decimal) -> Decimal:
+        return value.quantize(Decimal(1).scaleb(-self.places))
 
     def _finish(self, row: dict[str, Any] | None) -> Decimal:
         if not row:
@@ -146,7 +186,11 @@ class RecordMetric(Metric):
             value = n * self.scale
         else:
             value = n
-        return value.quantize(Decimal(1).scaleb(-self.places))
+        return self._quantize(value)
+
+    def _scaled(self, n: Any) -> Decimal:
+        value = Decimal(n or 0)
+        return value * self.scale if self.aggregate == "sum" else value
 
     # -- the Metric interface ---------------------------------------------------------------
     def value(self, *, year: int, as_of: dt.date, county_id: int | None = None) -> Decimal:
@@ -154,7 +198,7 @@ class RecordMetric(Metric):
 
     def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
         if self.aggregate == "counties":
-            counties = self._rows(year, as_of, None).values_list(
+            counties = self._rows(year, as_of, None).order_by().values_list(
                 self.county_field, flat=True).distinct()
             return {cid: Decimal(1).quantize(Decimal(1).scaleb(-self.places))
                     for cid in counties}
@@ -174,6 +218,60 @@ class RecordMetric(Metric):
             running += per_month.get(month, ZERO)
             out.append(running)
         return out
+
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False) -> Figures:
+        """Counties, city and curve of one year: one GROUP BY (county[, month]) query.
+
+        Dated count/sum metrics group by county and month with a FILTERed twin cut at the
+        as-of date, so one pass gives the county values, the curve up to as-of and (with
+        ``full_curve``, for last year) the whole year's curve. A count of distinct records
+        can't be added up over months, so it takes a second query for the county values.
+        """
+        if not self.date_field or self.aggregate not in {"count", "sum"}:
+            rows = list(self._rows(year, as_of, None).order_by().values(self.county_field)
+                        .annotate(**self._aggregates()))
+            has_rows = bool(rows)
+            if self.aggregate == "counties":
+                counties = {r[self.county_field]: self._quantize(Decimal(1)) for r in rows}
+                city = self._quantize(Decimal(len(counties)))
+            elif self.aggregate == "share":
+                counties = {r[self.county_field]: self._finish(r) for r in rows}
+                city = self._finish({"n": sum(r["n"] for r in rows),
+                                     "d": sum(r["d"] for r in rows)})
+            else:
+                counties = {r[self.county_field]: self._finish(r) for r in rows}
+                city = self._quantize(sum((self._scaled(r["n"]) for r in rows), Decimal(0)))
+            if self.no_rows_is_no_data and not has_rows:
+                city = None
+            return Figures(counties=counties, city=city, curve=None, has_rows=has_rows)
+
+        cut = Q(**{f"{self.date_field}__lte": as_of})
+        rows = list(self._rows(year, dt.date(year, 12, 31), None).order_by()
+                    .annotate(_m=ExtractMonth(self.date_field))
+                    .values(self.county_field, "_m").annotate(**self._aggregates(cut)))
+        monthly = {m: Decimal(0) for m in range(1, 13)}
+        for r in rows:
+            monthly[r["_m"]] += self._scaled(r["n"] if full_curve else r["c"])
+        curve, running = [], Decimal(0)
+        for m in range(1, 13):
+            running += monthly[m]
+            curve.append(self._quantize(running))
+        if self.distinct:  # distinct enterprises per county: not a sum of monthly counts
+            per = (self._rows(year, as_of, None).order_by().values(self.county_field)
+                   .annotate(**self._aggregates()))
+            counties = {r[self.county_field]: self._finish(r) for r in per}
+            city = self._quantize(sum(counties.values(), Decimal(0)))
+        else:
+            totals: dict[int, Decimal] = {}
+            for r in rows:
+                totals[r[self.county_field]] = (totals.get(r[self.county_field], Decimal(0))
+                                                + self._scaled(r["c"]))
+            counties = {c: self._quantize(v) for c, v in totals.items()}
+            city = self._quantize(sum(totals.values(), Decimal(0)))
+        has_rows = bool(rows)
+        if self.no_rows_is_no_data and not has_rows:
+            city = None
+        return Figures(counties=counties, city=city, curve=curve, has_rows=has_rows)
 
     def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
                 base: QuerySet | None = None) -> QuerySet:

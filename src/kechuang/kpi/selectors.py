@@ -243,34 +243,30 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
     shares = {c: allocations.get((ind.pk, c)) for c in county_ids}
     if metric is not None:
         year = plan.year
-        now = metric.by_county(year=year, as_of=as_of)
-        last = metric.by_county(year=year - 1, as_of=last_as_of)
-        additive = metric.aggregate in {"count", "sum"} if isinstance(
-            metric, registry.RecordMetric) else False
-        if additive:
-            city_now = sum(now.values(), ZERO)
-            city_last = sum(last.values(), ZERO)
-        else:  # a share or a coverage is not the sum of its counties: one query each
-            city_now = metric.value(year=year, as_of=as_of)
-            city_last = metric.value(year=year - 1, as_of=last_as_of)
-        if not last:  # no records last year: nothing to compare with
-            city_last = None
-        curve = metric.by_month(year=year - 1) if metric.dated else None
-        this_curve = metric.by_month(year=year) if metric.dated else None
-        if curve is not None and curve[-1] <= 0:
-            curve = None
-        progress = evaluate(_input(plan, ind, as_of, city_now, target=ind.target, curve=curve,
+        now = metric.figures(year=year, as_of=as_of)
+        last = metric.figures(year=year - 1, as_of=last_as_of, full_curve=True)
+        city_last = last.city if last.has_rows else None  # no records last year: no comparison
+        curve = last.curve if last.curve and last.curve[-1] > 0 else None
+        if now.city is None:
+            text = getattr(metric, "no_data_text", "") or "本年度尚无数据"
+            progress = Progress(Status.NO_DATA, None, ind.target, "target" if ind.target else "",
+                                None, None, "", None, text)
+            return IndicatorRow(ind, "metric", metric.key, progress, [],
+                                last_year_value=city_last)
+        progress = evaluate(_input(plan, ind, as_of, now.city, target=ind.target, curve=curve,
                                    last=city_last, dated=metric.dated, th=th))
         county_rows = []
         for cid in county_ids:
-            value = now.get(cid, ZERO)
+            value = now.counties.get(cid, ZERO)
             share = shares[cid]
+            county_last = last.counties.get(cid, ZERO) if last.has_rows else None
             county_rows.append(CountyFigure(cid, names[cid], value, share, evaluate(_input(
-                plan, ind, as_of, value, target=share, curve=curve,
-                last=last.get(cid, ZERO) if last else None, dated=metric.dated, th=th,
-                relative=False))))
+                plan, ind, as_of, value, target=share, curve=curve, last=county_last,
+                dated=metric.dated, th=th, relative=False))))
         return IndicatorRow(ind, "metric", metric.key, progress, county_rows,
-                            last_year_value=city_last, this_year_curve=this_curve,
+                            last_year_value=city_last,
+                            this_year_curve=now.curve if metric.dated and (
+                                now.has_rows or curve) else None,
                             last_year_curve=curve)
 
     if ind.source == Indicator.Source.REPORTED:

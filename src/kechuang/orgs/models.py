@@ -98,6 +98,10 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["kind", "county", "name"]),
             models.Index(fields=["kind", "name", "id"], name="orgs_org_kind_name_id"),
+            # the KPI metrics' filters (above-scale × industry) and what they group and join by,
+            # so PostgreSQL answers them from the index alone
+            models.Index(fields=["above_scale", "industry_code", "kind", "county", "id"],
+                         name="orgs_org_scale_industry"),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +209,11 @@ class EnterpriseAnnualReport(models.Model):
         verbose_name = _("企业年度报表")
         verbose_name_plural = _("企业年度报表")
         ordering = ["enterprise_id", "-year"]
+        indexes = [
+            # the KPI share of enterprises with R&D activity reads only these columns
+            models.Index(fields=["year", "enterprise", "has_rd_activity", "id"],
+                         name="orgs_report_year_rd"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_report_year"),
             models.CheckConstraint(condition=models.Q(st_staff__lte=models.F("employees")),

@@ -10,29 +10,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _cultivation_metrics():
-    """Other apps' tests stub and then unregister these keys: put ours back for each test."""
-    from kechuang.cultivation.metrics import register_all
-
-    register_all()
-
-
-@pytest.fixture(autouse=True)
-def _assessment_when_migrated(request, monkeypatch):
-    """The assessment app (built alongside) may not have its tables yet: then rank by the
-    fallback, as the pool does when that app is absent."""
-    import sys
-
-    if "db" not in request.fixturenames and "django_db" not in {
-            m.name for m in request.node.iter_markers()}:
-        return
-    from django.db import connection
-
-    if "assessment_evaluationresult" not in connection.introspection.table_names():
-        monkeypatch.setitem(sys.modules, "kechuang.assessment.selectors", None)
-
-
-@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

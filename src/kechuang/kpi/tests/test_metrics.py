@@ -89,3 +89,33 @@ def test_a_metric_needs_what_its_aggregate_uses():
         metrics.RecordMetric(key="x", aggregate="sum", model=Organisation)
     with pytest.raises(ValueError):
         metrics.RecordMetric(key="x", aggregate="median", model=Organisation)
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 3, 15), dt.date(2025, 3, 31), END])
+def test_figures_in_one_pass_agree_with_the_separate_queries(regions, dated_metric, as_of):
+    a, b = regions["140403"], regions["140423"]
+    for i, (county, day, code, rd) in enumerate([
+            (a, "2025-01-15", "C26", True), (a, "2025-03-10", "M74", False),
+            (b, "2025-03-20", "B06", True), (b, "2025-11-20", "M73", True),
+            (a, "2024-06-01", "C13", False)]):
+        e = make_enterprise(county, f"企业{i}", 400 + i, industry_code=code, above_scale=True,
+                            established_on=dt.date.fromisoformat(day))
+        make_report(e, 2025, has_rd_activity=rd)
+    for key in ("tech_sme_registered", "above_scale_industrial_with_rd_share",
+                "above_scale_service_county_coverage"):
+        m = metrics.get(key)
+        f = m.figures(year=2025, as_of=as_of)
+        assert f.city == m.value(year=2025, as_of=as_of), key
+        assert {k: v for k, v in f.counties.items() if v} == {
+            k: v for k, v in m.by_county(year=2025, as_of=as_of).items() if v}, key
+        if m.dated:
+            full = m.figures(year=2025, as_of=as_of, full_curve=True).curve
+            assert full == m.by_month(year=2025)
+            assert f.curve[as_of.month - 1] == f.city  # the cut curve ends at the as-of value
+
+
+def test_a_metric_without_rows_can_mean_no_data_yet(regions):
+    m = metrics.RecordMetric(key="x", model=Organisation, aggregate="count",
+                             rows=lambda year: Organisation.objects.filter(name="无"),
+                             no_rows_is_no_data=True)
+    assert m.figures(year=2025, as_of=END).city is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -42,15 +43,17 @@ class StubMetric(metrics.Metric):
 @pytest.fixture
 def stub_metric():
     """stub_metric(key, {county_id: value}) registers a metric; unregistered afterwards."""
-    keys: list[str] = []
+    replaced: dict[str, Any] = {}
 
     def make(key: str, values: dict[int, Decimal]) -> StubMetric:
-        keys.append(key)
+        replaced.setdefault(key, metrics.get(key))
         return metrics.register(StubMetric(key, values))
 
     yield make
-    for key in keys:
+    for key, previous in replaced.items():  # put back the real metric a stub stood in for
         metrics.unregister(key)
+        if previous is not None:
+            metrics.register(previous)
 
 
 def records_for(obj):
