@@ -46,14 +46,15 @@ setup: $(VENV)/.installed run-deps
 	$(PY) manage.py kpi_snapshot --backfill --year 2025
 
 # Serve with gunicorn (production WSGI server, whitenoise-compressed static files, DEBUG off),
-# a background-job worker and the monthly-snapshot scheduler beside it; Ctrl-C stops all three.
+# a background-job worker and the scheduler (monthly snapshots, certificate reminders) beside
+# it; Ctrl-C stops all three.
 run: setup serve
 
 serve: $(VENV)/.installed
 	@echo "Kechuang: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
 	  worker=$$!; \
-	  $(PY) manage.py kpi_snapshot --loop >var/scheduler.log 2>&1 & \
+	  $(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  DEBUG=0 $(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
 	    --access-logfile - --error-logfile -

@@ -11,4 +11,5 @@ class CultivationConfig(AppConfig):
         from kechuang.cultivation import (  # noqa: F401
             exports,  # export job handlers
             metrics,  # plan indicators counted from registrations and certificates
+            services,  # the scheduler's daily tier refresh and expiry reminders
         )

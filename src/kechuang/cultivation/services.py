@@ -21,6 +21,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.scheduler import daily
 from kechuang.core.services import create_object, update_object
 from kechuang.core.uploads import private_storage, validate_upload
 from kechuang.cultivation import selectors
@@ -351,3 +352,9 @@ def run_daily_check(*, today: dt.date | None = None) -> tuple[int, int]:
     """
     today = today or timezone.localdate()
     return refresh_all_tiers(actor=None, as_of=today), send_expiry_reminders(today=today)
+
+
+@daily("cultivation.daily_check")
+def _scheduled_check(today: dt.date) -> str:
+    tiers, notices = run_daily_check(today=today)
+    return f"梯队更新 {tiers} 家，到期提醒 {notices} 条"

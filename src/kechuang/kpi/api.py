@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
@@ -36,7 +37,7 @@ class DashboardViewSet(ScopedViewSetMixin, viewsets.ViewSet):
         year = query.validated_data.get("year")
         plan = (plans.filter(year=year) if year else plans).first()
         if plan is None:
-            raise NotFound("没有该年度的工作要点")
+            raise NotFound(_("没有该年度的工作要点"))
         as_of = selectors.default_as_of(plan, today=query.validated_data.get("as_of"))
         board = selectors.build_dashboard(plan=plan, as_of=as_of)
         return Response(DashboardSerializer(board).data)

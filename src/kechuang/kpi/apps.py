@@ -11,4 +11,5 @@ class KpiConfig(AppConfig):
         from kechuang.kpi import (
             exports,  # noqa: F401  (records export job handler)
             jobs,  # noqa: F401  (monthly report job handler)
+            services,  # noqa: F401  (the scheduler's monthly snapshot check)
         )

@@ -20,6 +20,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change
 from kechuang.core.errors import DomainError
+from kechuang.core.scheduler import daily
 from kechuang.kpi.models import IndicatorSnapshot
 from kechuang.kpi.progress import Status
 from kechuang.kpi.selectors import Dashboard, build_dashboard
@@ -146,3 +147,10 @@ def take_due_snapshots(*, today: dt.date) -> list[SnapshotResult]:
     period_end = previous_month_end(today)
     return [take_snapshot(plan=plan, period_end=period_end)
             for plan in Plan.objects.filter(year=period_end.year)]
+
+
+@daily("kpi.monthly_snapshot")
+def _scheduled_snapshot(today: dt.date) -> str:
+    results = take_due_snapshots(today=today)
+    return "；".join(f"{r.period_end} {'已存在' if r.skipped else f'生成 {r.rows} 条'}"
+                    for r in results) or "无当年工作要点"

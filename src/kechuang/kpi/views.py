@@ -106,7 +106,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page = paginate(request, qs)
         rows = [[selectors.resolve(obj, c.path) for c in metric.columns]
                 for obj in page.object_list]
-    months = [f"{m}月" for m in MONTHS]
+    months = [_("%(m)s月") % {"m": m} for m in MONTHS]
     line = None
     if row and row.this_year_curve:
         cut = as_of.month if as_of.year == plan.year else 12

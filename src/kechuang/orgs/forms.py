@@ -114,8 +114,10 @@ class ReportFilterForm(forms.Form):
 class EnterpriseForm(forms.ModelForm):
     """Create/edit an enterprise; chain memberships are one role select per industrial chain.
 
-    An enterprise user editing its own profile gets no county, credit code, tier or scale
-    fields (the service drops them anyway) and no chain fields (chains are the bureau's call).
+    An enterprise user editing its own profile gets no county, credit code or scale fields
+    (the service drops them anyway) and no chain fields (chains are the bureau's call). Nobody
+    types the cultivation tier: it follows the registrations, certificates and designations
+    (cultivation.services.refresh_tier).
     """
 
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40,
@@ -124,7 +126,7 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "credit_code", "county", "industry_code", "established_on",
-                  "above_scale", "tier", "address", "contact_name", "contact_phone"]
+                  "above_scale", "address", "contact_name", "contact_phone"]
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

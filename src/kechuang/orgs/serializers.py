@@ -115,7 +115,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "credit_code", "county", "county_name", "address",
                   "industry_code", "industry_name", "established_on", "above_scale", "tier",
                   "contact_name", "contact_phone", "chains", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        # the tier follows the cultivation records (cultivation.services.refresh_tier)
+        read_only_fields = ["id", "tier", "created_at", "updated_at"]
         validators: list = []  # uniqueness is the model's (full_clean in the service)
 
     def get_industry_name(self, obj: Organisation) -> str:

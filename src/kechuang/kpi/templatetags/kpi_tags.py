@@ -6,11 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from kechuang.kpi.progress import Status
 from kechuang.kpi.progress import fmt as _fmt
 
 register = template.Library()
+
+# the pure progress module has no gettext: the interface's labels live here
+LABELS = {
+    Status.ACHIEVED: _("已完成"), Status.ON_TRACK: _("进度正常"), Status.AT_RISK: _("存在风险"),
+    Status.BEHIND: _("进度滞后"), Status.NO_TARGET: _("无量化目标"), Status.NO_DATA: _("暂无数据"),
+}
 
 
 @register.filter
@@ -39,7 +46,7 @@ def status_colour(status: Any) -> str:
 @register.filter
 def status_label(status: Any) -> str:
     try:
-        return Status(str(status)).label
+        return str(LABELS[Status(str(status))])
     except ValueError:
         return str(status)
 

@@ -365,8 +365,9 @@ def test_put_replaces_the_profile(api, users, orgs):
     resp = api(users["city_staff"]).put(f"/api/v1/enterprises/{ent.pk}/", data, format="json")
     assert resp.status_code == 200, resp.json()
     ent.refresh_from_db()
-    assert ent.name == "长治甲科技股份有限公司" and ent.tier == "tech_sme"
-    assert {f for f, _, _ in records_for(ent).get().changed_fields} == {"name", "tier"}
+    # the tier is read-only: it follows the cultivation records
+    assert ent.name == "长治甲科技股份有限公司" and ent.tier == ""
+    assert {f for f, _, _ in records_for(ent).get().changed_fields} == {"name"}
 
 
 @pytest.mark.django_db
@@ -389,13 +390,14 @@ def test_enterprise_user_edits_own_profile_not_locked_fields(api, users, orgs):
     url = f"/api/v1/enterprises/{orgs['a'].pk}/"
     resp = client.patch(url, {"contact_name": "王经理"}, format="json")
     assert resp.status_code == 200
-    resp = client.patch(url, {"tier": "leader", "above_scale": True}, format="json")
+    resp = client.patch(url, {"above_scale": True}, format="json")
     assert resp.status_code == 400
     errors = {e["field"]: e["message"] for e in resp.json()["errors"]}
-    assert errors["tier"] == "企业用户不能修改“培育梯队”，如需变更请联系所在县区科技部门"
-    assert set(errors) == {"tier", "above_scale"}
+    assert errors["above_scale"] == "企业用户不能修改“规模以上”，如需变更请联系所在县区科技部门"
+    assert set(errors) == {"above_scale"}
     # the unchanged values may be sent back (a PUT of the whole profile)
-    resp = client.patch(url, {"tier": "", "credit_code": orgs["a"].credit_code}, format="json")
+    resp = client.patch(url, {"above_scale": False, "credit_code": orgs["a"].credit_code},
+                        format="json")
     assert resp.status_code == 200
     assert client.patch(f"/api/v1/enterprises/{orgs['b'].pk}/", {"contact_name": "x"},
                         format="json").status_code == 404
@@ -472,7 +474,7 @@ def test_city_staff_creates_university_audited(api, users, county_a):
 @pytest.mark.django_db
 def test_organisation_update_of_an_enterprise_keeps_its_locks(api, users, orgs):
     client = api(users["enterprise_a_user"])
-    resp = client.patch(f"/api/v1/organisations/{orgs['a'].pk}/", {"tier": "leader"},
+    resp = client.patch(f"/api/v1/organisations/{orgs['a'].pk}/", {"above_scale": True},
                         format="json")
     assert resp.status_code == 400
     resp = client.patch(f"/api/v1/organisations/{orgs['a'].pk}/", {"address": "新地址"},

@@ -3,9 +3,8 @@
 * ``--period 2025-10-31 [--replace]``: one period of the plan of that year, by hand;
 * ``--due``: last month's snapshot of every plan of that year, once (what the scheduler runs);
 * ``--backfill --year 2025``: every month end of the year up to today (demo, first install);
-* ``--loop [--every 3600]``: run ``--due`` forever — the scheduler ``make run`` starts beside
-  the web server (django-tasks has no cron; a systemd timer or cron running ``--due`` daily
-  does the same in production, see docs/deploy.md).
+
+The scheduler (``manage.py scheduler``, started by ``make run``) runs ``--due`` every hour.
 
 Run without an actor: the change record names the system as the author.
 """
@@ -13,7 +12,6 @@ Run without an actor: the change record names the system as the author.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -33,8 +31,6 @@ class Command(BaseCommand):
         parser.add_argument("--backfill", action="store_true",
                             help="补齐 --year 年度截至今天的每个月末快照")
         parser.add_argument("--year", type=int, help="工作要点年度（配合 --backfill）")
-        parser.add_argument("--loop", action="store_true", help="常驻运行，定期执行 --due")
-        parser.add_argument("--every", type=int, default=3600, help="--loop 的间隔秒数")
 
     def _report(self, result: services.SnapshotResult) -> None:
         if result.skipped:
@@ -67,12 +63,8 @@ class Command(BaseCommand):
                     if end >= today:
                         break
                     self._report(services.take_snapshot(plan=plan, period_end=end))
-        elif opts["due"] or opts["loop"]:
-            while True:
-                for result in services.take_due_snapshots(today=timezone.localdate()):
-                    self._report(result)
-                if not opts["loop"]:
-                    break
-                time.sleep(max(60, opts["every"]))
+        elif opts["due"]:
+            for result in services.take_due_snapshots(today=timezone.localdate()):
+                self._report(result)
         else:
-            raise CommandError("请指定 --period、--due、--backfill 或 --loop")
+            raise CommandError("请指定 --period、--due 或 --backfill")
