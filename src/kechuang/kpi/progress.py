@@ -196,6 +196,10 @@ def evaluate(inp: ProgressInput) -> Progress:
                             f"当前 {fmt(value)}，距目标 {fmt(goal)} 尚差 {fmt(_q(goal - value))}")
         expected = goal * fraction
         status = _status_against_expected(value, expected, th)
+        if inp.as_of >= dt.date(inp.year, 12, 31):  # the year is over: missed is missed
+            return Progress(Status.BEHIND, value, goal, "target", pct, HUNDRED, basis, value,
+                            f"年度已结束：完成 {fmt(value)}，目标 {fmt(goal)}，"
+                            f"差 {fmt(_q(goal - value))}")
         basis_text = "按上年同期进度曲线" if basis == "last_year_curve" else "按时间进度"
         text = (f"当前 {fmt(value)}（目标 {fmt(goal)} 的 {fmt(pct)}%），"
                 f"{basis_text}此时应达 {fmt(_q(expected))}（{fmt(_q(fraction * HUNDRED))}%）")

@@ -157,3 +157,11 @@ def test_relative_target_without_its_reference_value_asks_for_it():
     p = run(D("2.31"), target=None, comparison=">", reference_label="全省平均水平")
     assert p.status == Status.NO_TARGET
     assert "参照值（全省平均水平）尚未录入" in p.explanation
+
+
+def test_at_year_end_a_missed_target_is_behind_however_close():
+    end = dt.date(2025, 12, 31)
+    p = run(D(93), target=D(94), as_of=end)
+    assert p.status == Status.BEHIND and "年度已结束" in p.explanation and "差 1" in p.explanation
+    assert run(D(94), target=D(94), as_of=end).status == Status.ACHIEVED
+    assert run(D(93), target=D(94), as_of=dt.date(2025, 12, 30)).status == Status.ON_TRACK

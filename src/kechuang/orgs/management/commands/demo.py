@@ -59,3 +59,8 @@ class Command(BaseCommand):
         from kechuang.cultivation.demo import describe, seed_demo_cultivation
 
         self.stdout.write(describe(seed_demo_cultivation(seed=seed)))
+        from kechuang.plans.demo import seed_demo_allocations
+
+        allocated = seed_demo_allocations(demo_plan())
+        if allocated:
+            self.stdout.write(f"县区任务分解演示：按上年实绩比例分解 {allocated} 项指标")
