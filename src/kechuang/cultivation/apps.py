@@ -10,6 +10,7 @@ class CultivationConfig(AppConfig):
     def ready(self) -> None:
         from kechuang.cultivation import (  # noqa: F401
             exports,  # export job handlers
+            imports,  # the Excel import specs of registrations, certificates, designations
             metrics,  # plan indicators counted from registrations and certificates
             services,  # the scheduler's daily tier refresh and expiry reminders
         )

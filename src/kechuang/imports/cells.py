@@ -48,6 +48,8 @@ def convert(column: Column, raw: Any) -> Any:
     if is_blank(raw):
         return None
     value = _CONVERTERS[column.kind](column, raw)
+    if column.normalize is not None:
+        value = column.normalize(value)
     _check_range(column, value)
     return value
 

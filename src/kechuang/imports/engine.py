@@ -3,7 +3,8 @@
 One pass over the data sheet, in chunks of ``CHUNK`` rows:
 
 1. every cell is converted by its column (``cells.convert``): required, type, range;
-2. duplicate keys within the file are reported on every row that shares the key;
+2. duplicate keys (and ``spec.unique`` values) within the file are reported on every row
+   that shares them;
 3. the spec's ``resolve`` looks up, once per chunk and through ``restrict()``, what the rows
    refer to and the rows that already exist;
 4. each row's values are applied to its instance and checked by the model's own
@@ -13,7 +14,9 @@ One pass over the data sheet, in chunks of ``CHUNK`` rows:
 5. rows equal to the database are *unchanged* and never written; on the commit pass the
    rows to create or update are written per chunk by ``bulk_write`` (or the spec's own
    ``commit``) — the caller wraps the whole pass in one transaction and rolls it back when
-   any row has an error.
+   any row has an error;
+6. after the last chunk, when all rows are valid and some were written, the spec's
+   ``after_commit`` gets every row written, in the same transaction.
 """
 
 from __future__ import annotations
@@ -90,8 +93,8 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _key_text(spec: ImportSpec) -> str:
-    return "+".join(str(spec.column(k).label) for k in spec.key)  # type: ignore[union-attr]
+def _key_text(spec: ImportSpec, fields: tuple[str, ...]) -> str:
+    return "+".join(str(spec.column(k).label) for k in fields)  # type: ignore[union-attr]
 
 
 def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
@@ -112,6 +115,7 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
     fields = _model_fields(spec.model)
     first_row: dict[tuple, int] = {}
     chunk: list[ImportRow] = []
+    written: list[ImportRow] = []
     report = progress or (lambda *a, **k: None)
     report(0, sheet.total)
     done = 0
@@ -120,14 +124,16 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
         _check_duplicate(spec, row, first_row, chunk, outcome)
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            _handle(spec, ctx, chunk, fields, outcome, write)
+            written += _handle(spec, ctx, chunk, fields, outcome, write)
             done += len(chunk)
             chunk = []
             report(done, max(done, sheet.total))
     if chunk:
-        _handle(spec, ctx, chunk, fields, outcome, write)
+        written += _handle(spec, ctx, chunk, fields, outcome, write)
         done += len(chunk)
     outcome.total = done
+    if write and outcome.ok and written and spec.after_commit is not None:
+        spec.after_commit(spec, ctx, written)
     if done == 0 and outcome.ok:
         outcome.add(sheet.header_index + 2, "", _("没有可导入的数据行：请从表头下一行起填写"))
     outcome.errors = outcome.sorted_errors()
@@ -153,25 +159,31 @@ def _convert(spec: ImportSpec, number: int, raw: dict[str, Any]) -> ImportRow:
 
 def _check_duplicate(spec: ImportSpec, row: ImportRow, first_row: dict[tuple, int],
                      chunk: list[ImportRow], outcome: Outcome) -> None:
-    key = tuple(row.data.get(k) for k in spec.key)
-    if any(v is None for v in key):
-        return
-    first = first_row.get(key)
-    if first is None:
-        first_row[key] = row.number
-        return
-    what = _key_text(spec)
-    row.add_error(spec.key[0], _("与第 %(n)s 行重复（%(key)s相同）") % {"n": first, "key": what})
-    earlier = next((r for r in chunk if r.number == first), None)
-    message = _("与第 %(n)s 行重复（%(key)s相同）") % {"n": row.number, "key": what}
-    if earlier is not None:
-        earlier.add_error(spec.key[0], message)
-    else:  # an earlier chunk: already counted, only reported
-        outcome.add(first, spec.label_for(spec.key[0]), message)
+    for fields in (spec.key, *spec.unique):
+        values = tuple(row.data.get(k) for k in fields)
+        if any(v is None for v in values):
+            continue
+        key = (fields, values)
+        first = first_row.get(key)
+        if first is None:
+            first_row[key] = row.number
+            continue
+        what = _key_text(spec, fields)
+        row.add_error(fields[0], _("与第 %(n)s 行重复（%(key)s相同）") % {"n": first,
+                                                                        "key": what})
+        earlier = next((r for r in chunk if r.number == first), None)
+        message = _("与第 %(n)s 行重复（%(key)s相同）") % {"n": row.number, "key": what}
+        if earlier is not None:
+            earlier.add_error(fields[0], message)
+        else:  # an earlier chunk: already counted, only reported
+            outcome.add(first, spec.label_for(fields[0]), message)
 
 
 def _handle(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
-            fields: dict[str, models.Field], outcome: Outcome, write: bool) -> None:
+            fields: dict[str, models.Field], outcome: Outcome,
+            write: bool) -> list[ImportRow]:
+    """Resolve, plan and count a chunk; on the commit pass write it. Returns the rows
+    written."""
     keyed = [r for r in chunk if all(r.data.get(k) is not None for k in spec.key)]
     spec.resolve(ctx, keyed)
     for row in chunk:
@@ -196,6 +208,8 @@ def _handle(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
         todo = [r for r in chunk if r.action in ("create", "update")]
         if todo:
             (spec.commit or bulk_write)(spec, ctx, todo)
+            return todo
+    return []
 
 
 def _plan(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) -> None:

@@ -17,6 +17,7 @@ the rows a chunk refers to.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,17 +41,22 @@ class Column:
     brackets); ``field`` the key in ``ImportRow.data`` — a model field name when the value
     goes straight to the model (the engine applies those), anything else when ``resolve``
     uses it (e.g. ``credit_code`` to find the enterprise).
+
+    ``normalize`` (optional) maps a converted, non-blank value to its canonical form before
+    the range and duplicate checks — e.g. a certificate number pasted with spaces or in lower
+    case — and may raise ``cells.CellError`` with a Chinese message.
     """
 
     label: Any
     field: str
     kind: str = "text"  # text | int | decimal | money | date | bool | choice | credit_code
     required: bool = False
-    min_value: int | Decimal | None = None
-    max_value: int | Decimal | None = None
+    min_value: int | Decimal | dt.date | None = None  # dates too: plausible date range
+    max_value: int | Decimal | dt.date | None = None
     choices: Sequence[tuple[Any, Any]] = ()  # (stored value, Chinese label) for kind="choice"
     help: Any = ""
     width: int = 0  # template column width; 0: from the label
+    normalize: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -116,6 +122,14 @@ class ImportSpec:
     # Per chunk, inside the commit transaction, with the rows to create or update; default
     # engine.bulk_write (bulk_create/bulk_update, scope re-check, one ChangeRecord per row).
     commit: Commit | None = None
+    # Once per commit pass, in the same transaction, after the last chunk was written and only
+    # when every row is valid and some row was created or updated: the rows written (e.g. to
+    # recompute what depends on them, in bulk). Not called on the check pass.
+    after_commit: Commit | None = None
+    # Further column-field sets that must not repeat within the file (besides ``key``), e.g.
+    # a number that is unique in the database but is not the import key. Reported like key
+    # duplicates, on every row that shares the value; the database side is resolve()'s job.
+    unique: tuple[tuple[str, ...], ...] = ()
     roles: frozenset[str] = BUREAU_ROLES
     example: dict[str, Any] = field(default_factory=dict)  # field → value of the example row
     notes: list[Any] = field(default_factory=list)  # extra lines for the 填写说明 sheet
@@ -129,7 +143,8 @@ class ImportSpec:
         fields = [c.field for c in self.columns]
         if len(set(fields)) != len(fields):
             raise ValueError(f"{self.kind}: duplicate column fields")
-        missing = [k for k in self.key if k not in fields]
+        missing = [k for k in (*self.key, *(f for u in self.unique for f in u))
+                   if k not in fields]
         if missing:
             raise ValueError(f"{self.kind}: key fields {missing} are not columns")
 
