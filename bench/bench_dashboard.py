@@ -5,14 +5,16 @@
    already holds the data, rebuilt with ``--reload``): migrate, the regions and the 2025
    plan, then ``--enterprises`` enterprises and their annual reports for 2024 and 2025 loaded
    server-side (``INSERT … SELECT … FROM generate_series``), county allocations of the
-   tech-SME target and a few hundred approved reported values; VACUUM ANALYZE.
-2. Register the dated stand-in metric ``tech_sme_registered`` (enterprises counted by
-   founding date, as in ``kpi/tests/conftest.py``) — the real registration arrives with the
-   cultivation module — so the month-curve and as-of queries are measured too.
-3. In one process, alternating, ``--repeat`` times each (after one warm-up round):
+   tech-SME target and a few hundred approved reported values; then the records the real
+   metrics count — tech-SME registrations (2024, 2025), high-tech certificates (2022–2025),
+   chain memberships with roles (and R&D reserve funds on their reports), and a finished
+   batch evaluation of the R&D super-deduction for 2025 (an unfinished one too, which must
+   not count). A database loaded before those existed gets them added (detected by counts).
+   VACUUM ANALYZE.
+2. In one process, alternating, ``--repeat`` times each (after one warm-up round):
    (a)  ``build_dashboard(plan, as_of=2025-10-31)`` — time and query count;
-   (b)  the same aggregates as hand-written SQL (``cursor.execute``, as few queries as a
-        person writing them would use);
+   (b)  the same aggregates as hand-written SQL (``cursor.execute``, one query per metric
+        for both years);
    (b') the SQL the dashboard issued, replayed through ``cursor.execute`` — separates the
         ORM / Python cost (a ÷ b') from the query shapes (b' ÷ b);
    (c)  the dashboard page ``/kpi/`` through ``django.test.Client`` as a city user.
@@ -45,7 +47,17 @@ AS_OF = dt.date(2025, 10, 31)
 CODE_PREFIX = "BK"  # credit codes of the generated enterprises: BK + 15 digits + X
 BENCH_NOTE = "bench_dashboard"  # marks the generated reported values and allocations
 CITY_USER = "bench_city"
-DATED_KEY = "tech_sme_registered"
+TECH_SME_KEY = "tech_sme_registered"  # its target is split over the counties
+# the indicators of the plan the registered metrics compute (the rest are reported or have
+# no source yet)
+METRIC_KEYS = ("tech_sme_registered", "high_tech_recognized",
+               "above_scale_service_county_coverage", "chain_enterprises_with_rd_reserve",
+               "above_scale_industrial_with_rd_share", "rd_super_deduction_amount")
+BENCH_RULE_VERSION = "bench_dashboard"  # marks the generated evaluation runs and results
+# tech-SME registrations per month (per cent): the spring peak of the evaluation season
+REGISTRATION_MONTHS = (3, 4, 12, 18, 16, 10, 8, 7, 7, 6, 5, 4)
+# high-tech certificates: three batches a year, October to December
+CERTIFICATE_BATCHES = ((10, 16), (11, 20), (12, 12))
 
 # county weights (per mille), in the order of the region file; the zone gets the rest
 COUNTY_WEIGHTS = (190, 110, 80, 90, 90, 40, 45, 55, 80, 45, 40, 55)
@@ -137,19 +149,6 @@ def setup_django(url: str) -> None:
     }).enable()
 
 
-def register_stand_in() -> None:
-    """The dated stand-in of kpi/tests/conftest.py: enterprises by founding date."""
-    from kechuang.kpi import metrics
-    from kechuang.kpi.metrics import Column, RecordMetric
-    from kechuang.orgs.models import Organisation
-
-    metrics.register(RecordMetric(
-        key=DATED_KEY, name="基准：按成立日期计数的企业", unit="家",
-        model=Organisation, rows=lambda year: Organisation.objects.filter(kind="enterprise"),
-        county_field="county", date_field="established_on", aggregate="count", places=0,
-        columns=(Column("企业名称", "name"), Column("所在县区", "county.name"))))
-
-
 # -- loading --------------------------------------------------------------------------------
 ORG_SQL = """
 INSERT INTO orgs_organisation (kind, name, credit_code, county_id, address, industry_code,
@@ -227,6 +226,14 @@ def bench_enterprise_count(cursor) -> int:
 
 def delete_generated(cursor) -> None:
     like = CODE_PREFIX + "%"
+    cursor.execute("DELETE FROM cultivation_techsmeregistration WHERE note = %s", [BENCH_NOTE])
+    cursor.execute("DELETE FROM cultivation_hightechcertificate WHERE note = %s", [BENCH_NOTE])
+    cursor.execute("DELETE FROM assessment_evaluationresult WHERE rule_version = %s",
+                   [BENCH_RULE_VERSION])
+    cursor.execute("DELETE FROM assessment_evaluationrun WHERE rule_versions->>'rd_deduction' "
+                   "= %s", [BENCH_RULE_VERSION])
+    cursor.execute("DELETE FROM orgs_chainmembership WHERE organisation_id IN "
+                   "(SELECT id FROM orgs_organisation WHERE credit_code LIKE %s)", [like])
     cursor.execute("DELETE FROM orgs_enterpriseannualreport WHERE enterprise_id IN "
                    "(SELECT id FROM orgs_organisation WHERE credit_code LIKE %s)", [like])
     cursor.execute("DELETE FROM orgs_organisation WHERE credit_code LIKE %s", [like])
@@ -274,6 +281,171 @@ def load_records(n: int) -> dict[str, int]:
     return {"enterprises": n, "reports": reports}
 
 
+# tech-SME registrations: ~2 % of the enterprises founded before the year, each plan year;
+# dated with a spring peak; 3 % revoked since
+REGISTRATION_SQL = """
+INSERT INTO cultivation_techsmeregistration (note, created_at, updated_at, year,
+    registration_no, registered_on, status, revoked_on, revoke_reason, created_by_id,
+    enterprise_id)
+SELECT %(note)s, now(), now(), q.year, q.year::text || '1404' || lpad(q.id::text, 12, '0'),
+       q.day, CASE WHEN q.revoked THEN 'revoked' ELSE 'registered' END,
+       CASE WHEN q.revoked THEN q.day + 20 END,
+       CASE WHEN q.revoked THEN '基准：撤销' ELSE '' END, NULL, q.id
+FROM (
+    SELECT o.id, y.year,
+           make_date(y.year, (%(months)s::int[])[1 + p.h %% 100],
+                     (1 + (p.h / 100) %% 28)::int) AS day,
+           (p.h / 3000) %% 100 < 3 AS revoked
+    FROM orgs_organisation o
+    CROSS JOIN (VALUES (%(first_year)s), (%(last_year)s)) AS y (year)
+    CROSS JOIN LATERAL (SELECT abs(hashint8extended(o.id * 10 + y.year, 11)) AS h) AS p
+    WHERE o.credit_code LIKE %(like)s AND o.established_on < make_date(y.year, 1, 1)
+      AND abs(hashint8extended(o.id * 10 + y.year, 12)) %% 1000 < 20
+) AS q
+"""
+
+# high-tech certificates: 0.8 % of the enterprises, first issued 2022–2025 (a fifth of them
+# re-recognitions of an older certificate), renewed three years later (2022 → 2025); one of
+# three October–December batches; 2 % revoked. Numbers GR + year + 14 + serial.
+CERTIFICATE_SQL = """
+INSERT INTO cultivation_hightechcertificate (note, created_at, updated_at, certificate_no,
+    issued_on, expires_on, batch, kind, status, revoked_on, revoke_reason, created_by_id,
+    enterprise_id)
+SELECT %(note)s, now(), now(),
+       'GR' || q.year::text || '14'
+           || lpad((100000 + row_number() OVER (PARTITION BY q.year ORDER BY q.id))::text, 6,
+                   '0'),
+       q.day, (q.day + interval '3 years' - interval '1 day')::date,
+       q.year::text || '年第' || (q.batch + 1)::text || '批', q.kind,
+       CASE WHEN q.revoked THEN 'revoked' ELSE 'valid' END,
+       CASE WHEN q.revoked THEN q.day + 100 END,
+       CASE WHEN q.revoked THEN '基准：取消资格' ELSE '' END, NULL, q.id
+FROM (
+    SELECT o.id, p.first + k.offs AS year,
+           make_date(p.first + k.offs, (%(months)s::int[])[1 + (p.h / 7) %% 3],
+                     (%(days)s::int[])[1 + (p.h / 7) %% 3]) AS day,
+           (p.h / 7) %% 3 AS batch,
+           CASE WHEN k.offs > 0 OR (p.h / 21) %% 5 = 0 THEN 'renewal' ELSE 'new' END AS kind,
+           (abs(hashint8extended(o.id * 10 + k.offs, 14)) %% 100) < 2 AS revoked
+    FROM orgs_organisation o
+    CROSS JOIN LATERAL (SELECT abs(hashint8extended(o.id, 13)) AS h) AS p0
+    CROSS JOIN LATERAL (SELECT p0.h, (2022 + (p0.h / 1000) %% 4)::int AS first) AS p
+    CROSS JOIN (VALUES (0), (3)) AS k (offs)
+    WHERE o.credit_code LIKE %(like)s AND p.h %% 1000 < 8 AND p.first + k.offs <= 2025
+      AND o.established_on < make_date(p.first + k.offs, 1, 1)
+) AS q
+"""
+
+# chain memberships: 1 % of the enterprises in one of the chains (5 % leaders, 25 % core,
+# the rest members), a tenth of them in a second chain too
+CHAIN_SQL = """
+INSERT INTO orgs_chainmembership (organisation_id, chain_id, role)
+SELECT q.id, (%(chains)s::bigint[])[1 + (q.h / 100 + k.n) %% cardinality(%(chains)s::bigint[])],
+       CASE WHEN k.n = 1 THEN 'member' WHEN q.h %% 100 < 5 THEN 'chain_leader'
+            WHEN q.h %% 100 < 30 THEN 'chain_core' ELSE 'member' END
+FROM (
+    SELECT o.id, abs(hashint8extended(o.id, 15)) AS h FROM orgs_organisation o
+    WHERE o.credit_code LIKE %(like)s AND abs(hashint8extended(o.id, 16)) %% 1000 < 10
+) AS q
+CROSS JOIN (VALUES (0), (1)) AS k (n)
+WHERE k.n = 0 OR (q.h / 10000) %% 10 = 0
+"""
+
+# the chain enterprises set aside an R&D reserve in 40 % of their reports with R&D
+RESERVE_SQL = """
+UPDATE orgs_enterpriseannualreport r SET rd_reserve_fund_yuan = trunc(r.rd_expense_yuan * 0.2, 2)
+WHERE r.enterprise_id IN (SELECT m.organisation_id FROM orgs_chainmembership m
+                          JOIN orgs_organisation o ON o.id = m.organisation_id
+                          WHERE o.credit_code LIKE %(like)s)
+  AND r.rd_expense_yuan > 0 AND r.rd_reserve_fund_yuan = 0
+  AND abs(hashint8extended(r.enterprise_id * 10 + r.year, 17)) %% 10 < 4
+"""
+
+# a finished batch evaluation of the 2025 reports, rule rd_deduction: 20 % of the
+# enterprises, eligible (amount = 100 % of the R&D expense) when they have R&D
+EVALUATION_SQL = """
+INSERT INTO assessment_evaluationresult (year, rule, rule_version, outcome, eligible, score,
+    score_max, failed_conditions, gap_text, gap_points, rd_deduction_amount_yuan, error,
+    computed_at, enterprise_id, run_id)
+SELECT r.year, 'rd_deduction', %(version)s,
+       CASE WHEN r.rd_expense_yuan > 0 THEN 'eligible' ELSE 'ineligible' END,
+       r.rd_expense_yuan > 0, NULL, NULL,
+       CASE WHEN r.rd_expense_yuan > 0 THEN '[]' ELSE '["rd_expense"]' END::jsonb, '', NULL,
+       r.rd_expense_yuan, '', now(), r.enterprise_id, %(run)s
+FROM orgs_enterpriseannualreport r JOIN orgs_organisation o ON o.id = r.enterprise_id
+WHERE o.credit_code LIKE %(like)s AND r.year = %(year)s
+  AND abs(hashint8extended(r.enterprise_id, 18)) %% 100 < %(pct)s
+"""
+
+EXTRA_TABLES = {  # what prepare() counts to decide whether the records are there
+    "registrations": "SELECT count(*) FROM cultivation_techsmeregistration WHERE note = %s",
+    "certificates": "SELECT count(*) FROM cultivation_hightechcertificate WHERE note = %s",
+    "chain memberships": "SELECT count(*) FROM orgs_chainmembership m JOIN orgs_organisation o "
+                         "ON o.id = m.organisation_id WHERE o.credit_code LIKE %s",
+    "evaluation results": "SELECT count(*) FROM assessment_evaluationresult "
+                          "WHERE rule_version = %s",
+}
+
+
+def extra_counts(cursor) -> dict[str, int]:
+    out = {}
+    for name, sql in EXTRA_TABLES.items():
+        param = CODE_PREFIX + "%" if "credit_code" in sql else (
+            BENCH_RULE_VERSION if "rule_version" in sql else BENCH_NOTE)
+        cursor.execute(sql, [param])
+        out[name] = cursor.fetchone()[0]
+    return out
+
+
+def load_extras(missing: list[str]) -> dict[str, int]:
+    """The records the cultivation and assessment metrics count (only the ``missing`` ones)."""
+    from django.db import connection, transaction
+
+    from kechuang.orgs.models import IndustrialChain
+
+    like = CODE_PREFIX + "%"
+    out: dict[str, int] = {}
+    with connection.cursor() as cur, transaction.atomic():
+        cur.execute("SET LOCAL synchronous_commit = off")
+        if "registrations" in missing:
+            cur.execute(REGISTRATION_SQL, {"note": BENCH_NOTE, "like": like,
+                                           "months": _weighted(list(enumerate(
+                                               REGISTRATION_MONTHS, start=1))),
+                                           "first_year": PLAN_YEAR - 1,
+                                           "last_year": PLAN_YEAR})
+            out["registrations"] = cur.rowcount
+        if "certificates" in missing:
+            cur.execute(CERTIFICATE_SQL, {"note": BENCH_NOTE, "like": like,
+                                          "months": [m for m, _ in CERTIFICATE_BATCHES],
+                                          "days": [d for _, d in CERTIFICATE_BATCHES]})
+            out["certificates"] = cur.rowcount
+        if "chain memberships" in missing:
+            chains = list(IndustrialChain.objects.order_by("pk").values_list("pk", flat=True))
+            if not chains:
+                raise SystemExit("no industrial chains: the region file should load them")
+            cur.execute(CHAIN_SQL, {"chains": chains, "like": like})
+            out["chain memberships"] = cur.rowcount
+            cur.execute(RESERVE_SQL, {"like": like})
+            out["reports given a reserve fund"] = cur.rowcount
+        if "evaluation results" in missing:
+            as_of = dt.date(PLAN_YEAR, 10, 31)
+            for finished, pct in ((True, 20), (False, 1)):  # the unfinished run must not count
+                cur.execute(
+                    "INSERT INTO assessment_evaluationrun (year, as_of, rules, rule_versions, "
+                    "enterprises, results, errors, created_at, finished_at) VALUES "
+                    "(%s, %s, '[\"rd_deduction\"]', %s::jsonb, 0, 0, 0, now(), "
+                    "CASE WHEN %s THEN now() END) RETURNING id",
+                    [PLAN_YEAR, as_of, f'{{"rd_deduction": "{BENCH_RULE_VERSION}"}}', finished])
+                run = cur.fetchone()[0]
+                cur.execute(EVALUATION_SQL, {"version": BENCH_RULE_VERSION, "run": run,
+                                             "like": like, "year": PLAN_YEAR, "pct": pct})
+                n = cur.rowcount
+                cur.execute("UPDATE assessment_evaluationrun SET enterprises = %s, results = %s "
+                            "WHERE id = %s", [n, n, run])
+                out["evaluation results" + ("" if finished else " (unfinished run)")] = n
+    return out
+
+
 def load_plan_data(user) -> dict[str, int]:
     """County shares of the tech-SME target, and approved reported values 2024–2025."""
     from django.utils import timezone
@@ -285,7 +457,7 @@ def load_plan_data(user) -> dict[str, int]:
     plan = Plan.objects.get(year=PLAN_YEAR)
     counties = list(Region.objects.filter(parent_id=plan.region_id, level="county",
                                           gb2260=True).order_by("sort_order", "code"))
-    ind = Indicator.objects.get(action__plan=plan, key=DATED_KEY)
+    ind = Indicator.objects.get(action__plan=plan, key=TECH_SME_KEY)
     target = ind.target or Decimal(300)
     allocations = [CountyAllocation(indicator=ind, county=c, note=BENCH_NOTE,
                                     target=(target * w / 1000).quantize(Decimal(1)))
@@ -355,20 +527,32 @@ def prepare(args: argparse.Namespace, url: str) -> tuple[dict[str, int], float, 
     user = city_user()
     with connection.cursor() as cur:
         have = bench_enterprise_count(cur)
-        if have == args.enterprises and not args.reload:
+        reuse = have == args.enterprises and not args.reload
+        if not reuse:
+            if have or (args.reload and not created):
+                print(f"deleting the generated rows ({have:,} enterprises) …", flush=True)
+            delete_generated(cur)
+    if reuse:
+        with connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM orgs_enterpriseannualreport")
-            return ({"enterprises": have, "reports": cur.fetchone()[0]},
-                    time.perf_counter() - started, False)
-        if have or (args.reload and not created):
-            print(f"deleting the generated rows ({have:,} enterprises) …", flush=True)
-        delete_generated(cur)
-    print(f"loading {args.enterprises:,} enterprises with 2024 and 2025 annual reports …",
-          flush=True)
-    counts = load_records(args.enterprises)
-    counts.update(load_plan_data(user))
+            counts = {"enterprises": have, "reports": cur.fetchone()[0]}
+    else:
+        print(f"loading {args.enterprises:,} enterprises with 2024 and 2025 annual reports …",
+              flush=True)
+        counts = load_records(args.enterprises)
+        counts.update(load_plan_data(user))
     with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
-    return counts, time.perf_counter() - started, True
+        extras = extra_counts(cur)
+    missing = [name for name, n in extras.items() if n == 0]
+    if missing:
+        print(f"loading {', '.join(missing)} …", flush=True)
+        extras.update(load_extras(missing))
+    counts.update(extras)
+    loaded = not reuse or bool(missing)
+    if loaded:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+    return counts, time.perf_counter() - started, loaded
 
 
 # -- (b) the same aggregates, hand-written ----------------------------------------------------
@@ -409,34 +593,94 @@ JOIN reported_reportedvalue v ON v.period_end <= cut.d
 WHERE v.status = 'approved' AND v.indicator_id = ANY(%(ids)s)
 ORDER BY cut.d, v.indicator_id, v.county_id, v.period_end DESC, v.reviewed_at DESC, v.id DESC
 """
+# coverage: a state (the rows ignore the year), so one query serves both years
 RAW_COVERAGE = """
 SELECT DISTINCT o.county_id FROM orgs_organisation o
 JOIN regions_region c ON c.id = o.county_id
 WHERE o.kind = 'enterprise' AND o.above_scale AND o.industry_code IN ('M73', 'M74', 'M75')
   AND c.gb2260
 """
+# the share: numerator and denominator per county and year; the city sums the counties
 RAW_SHARE = """
-SELECT r.year, o.county_id, GROUPING(o.county_id),
-       count(*) FILTER (WHERE r.has_rd_activity), count(*)
+SELECT r.year, o.county_id, count(*) FILTER (WHERE r.has_rd_activity), count(*)
 FROM orgs_enterpriseannualreport r JOIN orgs_organisation o ON o.id = r.enterprise_id
 WHERE r.year IN (%s, %s) AND o.kind = 'enterprise' AND o.above_scale
   AND (o.industry_code LIKE 'B%%' OR o.industry_code LIKE 'C%%' OR o.industry_code LIKE 'D%%')
-GROUP BY GROUPING SETS ((r.year, o.county_id), (r.year))
+GROUP BY r.year, o.county_id
 """
+# the dated counts of distinct enterprises: per year, county and month (the curve: all of
+# last year, this year up to as-of) and per year and county (the values at the cut-off)
 RAW_DATED = """
-SELECT extract(year FROM established_on)::int, extract(month FROM established_on)::int,
-       county_id, count(*),
-       count(*) FILTER (WHERE established_on <= CASE WHEN established_on >= %(jan)s
-                                                     THEN %(now)s::date
-                                                     ELSE %(last)s::date END)
-FROM orgs_organisation
-WHERE kind = 'enterprise' AND established_on BETWEEN %(start)s AND %(end)s
-GROUP BY 1, 2, 3
+SELECT t.year, o.county_id, extract(month FROM t.{date})::int AS month,
+       GROUPING(extract(month FROM t.{date})) AS whole,
+       count(DISTINCT t.enterprise_id) AS n,
+       count(DISTINCT t.enterprise_id) FILTER (WHERE t.{date} <= CASE t.year
+           WHEN %(year)s THEN %(now)s::date ELSE %(last)s::date END) AS c
+FROM (SELECT {year_expr} AS year, enterprise_id, status, {date} FROM {table}) AS t
+JOIN orgs_organisation o ON o.id = t.enterprise_id
+WHERE t.year IN (%(year)s - 1, %(year)s) AND {where}
+  AND t.{date} BETWEEN make_date(t.year, 1, 1) AND make_date(t.year, 12, 31)
+GROUP BY GROUPING SETS ((t.year, o.county_id, extract(month FROM t.{date})),
+                        (t.year, o.county_id))
 """
+RAW_TECH_SME = RAW_DATED.format(table="cultivation_techsmeregistration", date="registered_on",
+                                year_expr="year", where="t.status = 'registered'")
+RAW_HIGH_TECH = RAW_DATED.format(table="cultivation_hightechcertificate", date="issued_on",
+                                 year_expr="extract(year FROM issued_on)::int",
+                                 where="t.status <> 'revoked'")
+# chain leaders and core enterprises with a reserve fund in the year's report
+RAW_CHAIN_RESERVE = """
+SELECT r.year, o.county_id, count(DISTINCT r.enterprise_id)
+FROM (SELECT DISTINCT organisation_id FROM orgs_chainmembership
+      WHERE role IN ('chain_leader', 'chain_core')) AS a
+JOIN orgs_enterpriseannualreport r ON r.enterprise_id = a.organisation_id
+JOIN orgs_organisation o ON o.id = r.enterprise_id
+WHERE r.year IN (%s, %s) AND r.rd_reserve_fund_yuan > 0 AND o.kind = 'enterprise'
+GROUP BY r.year, o.county_id
+"""
+# the super-deduction of the finished batch runs (yuan; 亿元 in Python)
+RAW_DEDUCTION = """
+SELECT e.year, o.county_id, sum(e.rd_deduction_amount_yuan)
+FROM assessment_evaluationresult e
+JOIN assessment_evaluationrun run ON run.id = e.run_id
+JOIN orgs_organisation o ON o.id = e.enterprise_id
+WHERE e.rule = 'rd_deduction' AND e.year IN (%s, %s) AND run.finished_at IS NOT NULL
+GROUP BY e.year, o.county_id
+"""
+YI = Decimal("1e-8")
+
+
+def _cumulative(per_month: list[Decimal], places: int) -> list[Decimal]:
+    running, out = Decimal(0), []
+    for n in per_month:
+        running += n
+        out.append(_q(running, places))
+    return out
+
+
+def _year_figures(year: int, county_ids: list[int], by_year: dict[int, dict[int, Decimal]],
+                  city: dict[int, Decimal | None], *, no_rows_is_no_data: bool = False,
+                  curves: dict[int, list[Decimal]] | None = None) -> dict[str, Any]:
+    """One metric's numbers as the dashboard shows them, from per-year county values."""
+    has_now, has_last = year in by_year, year - 1 in by_year
+    this_city = city.get(year, Decimal(0)) if has_now or not no_rows_is_no_data else None
+    out: dict[str, Any] = {
+        "city": this_city,
+        "last_city": city.get(year - 1) if has_last else None,
+        "counties": {c: by_year.get(year, {}).get(c, Decimal(0)) for c in county_ids},
+        "last_counties": dict(by_year.get(year - 1, {})),
+        "this_curve": None, "last_curve": None}
+    if this_city is None:  # "no data": the dashboard shows no county figures
+        out["counties"] = {}
+    if curves is not None:
+        last_curve = curves[year - 1] if curves[year - 1][-1] > 0 else None
+        out["last_curve"] = last_curve
+        out["this_curve"] = curves[year] if has_now or last_curve else None
+    return out
 
 
 def raw_dashboard(plan_id: int, year: int, as_of: dt.date) -> dict[str, Any]:
-    """Every number the dashboard computes, by hand: 7 queries."""
+    """Every number the dashboard computes, by hand: 10 queries (one per metric)."""
     from django.db import connection
 
     last_as_of = _same_day_last_year(as_of)
@@ -451,9 +695,8 @@ def raw_dashboard(plan_id: int, year: int, as_of: dt.date) -> dict[str, Any]:
         allocations = {(i, c): t for i, c, t in cur.fetchall()}
         keys = {(r[4] or r[3]): r for r in indicators}
 
-        reported = [r for r in indicators if r[6] == "reported" and (r[4] or r[3]) not in (
-            "above_scale_service_county_coverage", "above_scale_industrial_with_rd_share",
-            DATED_KEY)]
+        reported = [r for r in indicators if r[6] == "reported"
+                    and (r[4] or r[3]) not in METRIC_KEYS]
         cur.execute(RAW_REPORTED, {"now": as_of, "last": last_as_of,
                                    "ids": [r[2] for r in reported]})
         approved: dict[tuple, Decimal] = {}
@@ -472,59 +715,70 @@ def raw_dashboard(plan_id: int, year: int, as_of: dt.date) -> dict[str, Any]:
             out[r[3]] = {"city": figures[True], "last_city": figures[False],
                          "counties": {c: approved.get((True, ind_id, c)) for c in county_ids}}
 
+        def dated(key: str, sql: str) -> None:
+            if key not in keys:
+                return
+            cur.execute(sql, {"year": year, "now": as_of, "last": last_as_of})
+            months = {year: [Decimal(0)] * 12, year - 1: [Decimal(0)] * 12}
+            by_year: dict[int, dict[int, Decimal]] = {}
+            for y, county_id, month, whole, n, c in cur.fetchall():
+                if whole:  # distinct enterprises of the county up to the cut-off
+                    by_year.setdefault(y, {})
+                    if c:
+                        by_year[y][county_id] = Decimal(c)
+                else:  # this year's curve stops at as-of, last year's runs the whole year
+                    months[y][month - 1] += n if y == year - 1 else c
+            city = {y: Decimal(sum(v.values())) for y, v in by_year.items()}
+            curves = {y: _cumulative(m, 0) for y, m in months.items()}
+            out[keys[key][3]] = _year_figures(year, county_ids, by_year, city, curves=curves)
+
+        dated("tech_sme_registered", RAW_TECH_SME)
+        dated("high_tech_recognized", RAW_HIGH_TECH)
+
         if "above_scale_service_county_coverage" in keys:
             cur.execute(RAW_COVERAGE)
-            covered = {c for (c,) in cur.fetchall()}  # a state: the same for both years
-            per_county = {c: Decimal(1) for c in covered}
-            out[keys["above_scale_service_county_coverage"][3]] = {
-                "city": Decimal(len(covered)),
-                "last_city": Decimal(len(covered)) if covered else None,
-                "counties": {c: per_county.get(c, Decimal(0)) for c in county_ids},
-                "last_counties": per_county, "this_curve": None, "last_curve": None}
+            covered = {c: Decimal(1) for (c,) in cur.fetchall()}
+            by_year = {year: covered, year - 1: covered} if covered else {}
+            city = {y: Decimal(len(covered)) for y in (year, year - 1)}
+            out[keys["above_scale_service_county_coverage"][3]] = _year_figures(
+                year, county_ids, by_year, city)
 
         if "above_scale_industrial_with_rd_share" in keys:
             cur.execute(RAW_SHARE, [year - 1, year])
-            by_county: dict[int, dict] = {year: {}, year - 1: {}}
-            city: dict[int, Decimal] = {}
-            for y, county_id, whole, n, d in cur.fetchall():
-                value = _q(Decimal(n) * 100 / d, 2) if d else Decimal(0)
-                if whole:
-                    city[y] = value
-                else:
-                    by_county[y][county_id] = value
-            out[keys["above_scale_industrial_with_rd_share"][3]] = {
-                "city": city.get(year, Decimal(0)),
-                "last_city": city.get(year - 1, Decimal(0)) if by_county[year - 1] else None,
-                "counties": {c: by_county[year].get(c, Decimal(0)) for c in county_ids},
-                "last_counties": by_county[year - 1], "this_curve": None, "last_curve": None}
+            by_year, sums = {}, {}
+            for y, county_id, n, d in cur.fetchall():
+                by_year.setdefault(y, {})[county_id] = _q(Decimal(n) * 100 / d, 2)
+                sn, sd = sums.get(y, (0, 0))
+                sums[y] = (sn + n, sd + d)
+            city = {y: _q(Decimal(n) * 100 / d, 2) if d else Decimal(0)
+                    for y, (n, d) in sums.items()}
+            out[keys["above_scale_industrial_with_rd_share"][3]] = _year_figures(
+                year, county_ids, by_year, city)
 
-        if DATED_KEY in keys:
-            cur.execute(RAW_DATED, {"jan": dt.date(year, 1, 1), "now": as_of,
-                                    "last": last_as_of, "start": dt.date(year - 1, 1, 1),
-                                    "end": dt.date(year, 12, 31)})
-            months = {year: [0] * 12, year - 1: [0] * 12}
-            upto: dict[int, dict[int, int]] = {year: {}, year - 1: {}}
-            for y, m, county_id, n, n_upto in cur.fetchall():
-                months[y][m - 1] += n
-                if n_upto:
-                    upto[y][county_id] = upto[y].get(county_id, 0) + n_upto
-            curves = {}
-            for y, per_month in months.items():
-                running, curve = 0, []
-                for n in per_month:
-                    running += n
-                    curve.append(Decimal(running))
-                curves[y] = curve
-            last_curve = curves[year - 1] if curves[year - 1][-1] > 0 else None
-            out[keys[DATED_KEY][3]] = {
-                "city": Decimal(sum(upto[year].values())),
-                "last_city": Decimal(sum(upto[year - 1].values())) if upto[year - 1] else None,
-                "counties": {c: Decimal(upto[year].get(c, 0)) for c in county_ids},
-                "last_counties": {c: Decimal(n) for c, n in upto[year - 1].items()},
-                "this_curve": curves[year], "last_curve": last_curve}
+        if "chain_enterprises_with_rd_reserve" in keys:
+            cur.execute(RAW_CHAIN_RESERVE, [year - 1, year])
+            by_year = {}
+            for y, county_id, n in cur.fetchall():
+                by_year.setdefault(y, {})[county_id] = Decimal(n)
+            city = {y: sum(v.values(), Decimal(0)) for y, v in by_year.items()}
+            out[keys["chain_enterprises_with_rd_reserve"][3]] = _year_figures(
+                year, county_ids, by_year, city)
+
+        if "rd_super_deduction_amount" in keys:
+            cur.execute(RAW_DEDUCTION, [year - 1, year])
+            by_year, totals = {}, {}
+            for y, county_id, total in cur.fetchall():
+                by_year.setdefault(y, {})[county_id] = _q((total or Decimal(0)) * YI, 2)
+                totals[y] = totals.get(y, Decimal(0)) + (total or Decimal(0))
+            city = {y: _q(t * YI, 2) for y, t in totals.items()}
+            out[keys["rd_super_deduction_amount"][3]] = _year_figures(
+                year, county_ids, by_year, city, no_rows_is_no_data=True)
+
         for r in keys.values():  # the county shares of the target (任务分解)
             if r[3] in out:
-                out[r[3]]["shares"] = {c: allocations.get((r[2], c)) for c in county_ids}
+                figures = out[r[3]]
+                figures["shares"] = ({c: allocations.get((r[2], c)) for c in county_ids}
+                                     if figures["counties"] else {})
     return out
 
 
@@ -544,11 +798,10 @@ def dashboard_numbers(board, *, with_last_counties: bool) -> dict[str, Any]:
             figures["this_curve"] = row.this_year_curve
             figures["last_curve"] = row.last_year_curve
             if with_last_counties:  # feeds the county statuses only: read it once more
-                metric = metric_for(row.indicator)
-                figures["last_counties"] = {
-                    c: v for c, v in metric.by_county(
-                        year=board.plan.year - 1,
-                        as_of=same_day_last_year(board.as_of)).items()}
+                last = metric_for(row.indicator).figures(
+                    year=board.plan.year - 1, as_of=same_day_last_year(board.as_of),
+                    full_curve=True)
+                figures["last_counties"] = dict(last.counties) if last.has_rows else {}
         out[row.key] = figures
     return out
 
@@ -623,6 +876,22 @@ def report(samples: list[Sample], base: Sample, page: Sample, dash: Sample) -> s
     return "\n".join(lines)
 
 
+def statement_label(sql: str) -> str:
+    """A one-line name for a dashboard statement: its table, the year and the shape."""
+    import re
+
+    table = re.search(r'FROM "(\w+)"', sql)
+    year = re.search(r'"year" = (\d{4})|"(?:registered_on|issued_on)" >= \'(\d{4})', sql)
+    bits = [table.group(1) if table else sql[:40]]
+    if year:
+        bits.append(year.group(1) or year.group(2))
+    if "EXTRACT(MONTH" in sql:
+        bits.append("by county+month")
+    elif "GROUP BY" in sql:
+        bits.append("by county")
+    return " ".join(bits)
+
+
 def explain(captured, threshold_ms: float = 5.0) -> None:
     from django.db import connection
 
@@ -652,7 +921,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{counts['reports']:,} annual reports "
           f"({'loaded' if loaded else 'reused; prepared'} in {prepare_seconds:.1f} s)",
           flush=True)
-    register_stand_in()
+    print("  " + ", ".join(f"{name} {n:,}" for name, n in counts.items()
+                           if name not in ("enterprises", "reports")), flush=True)
 
     from django.db import connection
     from django.test import Client
@@ -699,8 +969,10 @@ def main(argv: list[str] | None = None) -> int:
                 cur.execute(sql)
                 cur.fetchall()
 
+    per_statement: list[list[float]] = []
     for _ in range(args.repeat):
-        timed(dash, lambda: build_dashboard(plan=plan, as_of=AS_OF))
+        _, got = timed(dash, lambda: build_dashboard(plan=plan, as_of=AS_OF))
+        per_statement.append([float(q["time"]) * 1000 for q in got.captured_queries])
         timed(raw, lambda: raw_dashboard(plan.pk, PLAN_YEAR, AS_OF))
         timed(replay, replay_sql)
         resp, _ = timed(page, lambda: client.get(page_url))
@@ -710,6 +982,12 @@ def main(argv: list[str] | None = None) -> int:
           f"page {len(response.content):,} bytes; (a) repeats {repeated} of its "
           f"{len(statements)} statements verbatim")
     print(report([dash, raw, replay, page], raw, page, dash))
+    if all(len(t) == len(statements) for t in per_statement):
+        print("slowest statements of (a), median ms over the runs:")
+        medians = sorted(((statistics.median(t[i] for t in per_statement), statements[i])
+                          for i in range(len(statements))), key=lambda x: -x[0])
+        for ms, sql in medians[:8]:
+            print(f"  {ms:7.1f}  {statement_label(sql)}")
     print(f"ratios: (a) ÷ (b) = {dash.median_ms / raw.median_ms:.2f}; "
           f"(a) ÷ (b') = {dash.median_ms / replay.median_ms:.2f} (ORM + Python); "
           f"(b') ÷ (b) = {replay.median_ms / raw.median_ms:.2f} (query shapes)")

@@ -1,0 +1,345 @@
+"""Excel import of annual reports through the imports engine against a raw read + bulk insert
+(issue #5: "import of 50k annual-report rows with full validation, as a ratio against a raw
+read of the same workbook plus a bulk insert, in one run").
+
+1. A throw-away database — a fresh SQLite file (default ``/tmp/kc_bench_import.sqlite3``)
+   or, with ``--database-url``, a PostgreSQL database named ``kc_bench_import*`` (dropped
+   and created) — with migrate, the regions and chains, a city-staff user and the demo
+   enterprises (``orgs.demo.load_demo``, enough of them for ``--rows`` enterprises with a
+   2024 report). The 2024 reports are then deleted: they are what the workbook brings.
+2. The workbook: the template's headers (``orgs.annual_report`` spec) and one row per
+   enterprise with the demo generator's 2024 figures (credit code as text, the name, money
+   as numbers, 是/否), written with XlsxWriter.
+3. In one process, ``--repeat`` rounds of:
+   (i)   the full import as the two jobs run it: the check pass (``engine.process``, no
+         writes) and the commit pass (``engine.process(write=True)`` in one transaction,
+         rows locked, every row converted, looked up, ``full_clean``ed, bulk-written and
+         audited) — 50k new reports;
+   (i')  the same workbook imported again: check + commit, every row "unchanged";
+   (ii)  the baseline: python-calamine read of the same workbook, one query for the
+         enterprise ids, plain conversion of the cells and ``bulk_create`` of the same
+         reports (no validation, no audit), in one transaction.
+   The reports are deleted between (i') and (ii) and after (ii); both must leave the same
+   figures in the table (count and column sums), or the run fails.
+
+Run: ``python bench/run.py import`` or ``python bench/run.py import -- --rows 2000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = "/tmp/kc_bench_import.sqlite3"
+DB_PREFIX = "kc_bench_import"  # only PostgreSQL databases with this prefix are dropped
+SEED = 2025
+YEAR = 2024
+USERNAME = "bench_import"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench_import", description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=50_000, help="annual-report rows (default 50,000)")
+    p.add_argument("--database-url", default="",
+                   help=f"default: a fresh SQLite file {DEFAULT_SQLITE}; a postgres:// URL "
+                        f"must name a {DB_PREFIX}* database (dropped and created)")
+    p.add_argument("--repeat", type=int, default=1, help="rounds of (i), (i') and (ii)")
+    return p.parse_args(argv)
+
+
+def fresh_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        path = Path(urlsplit(url).path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith(DB_PREFIX):
+        raise SystemExit(f"refusing to drop {name!r}: only {DB_PREFIX}* databases are used")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ.update({
+        "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kechuang.settings",
+        "DJANGO_ENV": "development", "DEBUG": "False", "LOG_LEVEL": "ERROR",
+        "KECHUANG_VAR_DIR": str(ROOT / "var" / "bench"),
+    })
+    for path in (ROOT / "src", ROOT):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+# -- data ---------------------------------------------------------------------------------
+def pick_enterprises(rows: int) -> tuple[int, list[Any]]:
+    """(how many demo enterprises to load, the first ``rows`` of them with a 2024 report)."""
+    from kechuang.orgs.demo import generate_enterprises
+    from kechuang.regions.models import Region
+
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY)
+                    .order_by("sort_order", "code").values_list("code", "name"))
+    picked = []
+    count = 0
+    for org in generate_enterprises(SEED, rows * 2, counties=counties):
+        count += 1
+        report = next((r for r in org.reports if r.year == YEAR), None)
+        if report is not None:
+            picked.append((org, report))
+            if len(picked) == rows:
+                break
+    return count, picked
+
+
+def build_workbook(picked: list[Any]) -> bytes:
+    import xlsxwriter
+
+    from kechuang.imports.spec import get_spec
+    from kechuang.imports.workbook import DATA_SHEET
+
+    spec = get_spec("orgs.annual_report")
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(DATA_SHEET)
+    for c, col in enumerate(spec.columns):
+        ws.write_string(0, c, str(col.label))
+    for r, (org, report) in enumerate(picked, start=1):
+        for c, col in enumerate(spec.columns):
+            if col.field == "credit_code":
+                ws.write_string(r, c, org.credit_code)
+            elif col.field == "enterprise_name":
+                ws.write_string(r, c, org.name)
+            elif col.field == "year":
+                ws.write_number(r, c, YEAR)
+            else:
+                value = report.fields.get(col.field)
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    ws.write_string(r, c, "是" if value else "否")
+                else:
+                    ws.write_number(r, c, float(value))
+    wb.close()
+    return out.getvalue()
+
+
+def prepare(args: argparse.Namespace, url: str) -> tuple[Any, bytes, int]:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from kechuang.accounts.models import User
+    from kechuang.orgs.demo import load_demo
+    from kechuang.orgs.models import EnterpriseAnnualReport
+    from kechuang.regions.services import load_regions
+
+    fresh_database(url)
+    started = time.perf_counter()
+    call_command("migrate", "--noinput", verbosity=0)
+    load_regions(path=settings.KECHUANG_REGION_FILE)
+    user = User(username=USERNAME, first_name="基准", role="city_staff")
+    user.set_unusable_password()
+    user.save()
+    count, picked = pick_enterprises(args.rows)
+    if len(picked) < args.rows:
+        raise SystemExit(f"only {len(picked)} demo enterprises with a {YEAR} report")
+    t = time.perf_counter()
+    result = load_demo(seed=SEED, enterprises=count)
+    deleted, _ = EnterpriseAnnualReport.objects.filter(year=YEAR).delete()
+    print(f"database: {count:,} demo enterprises, {result.reports_created - deleted:,} reports "
+          f"of other years (load_demo {time.perf_counter() - t:.1f} s; {deleted:,} "
+          f"{YEAR} reports deleted)", flush=True)
+    t = time.perf_counter()
+    content = build_workbook(picked)
+    from kechuang.imports.spec import get_spec
+
+    columns = len(get_spec("orgs.annual_report").columns)
+    print(f"workbook: {len(picked):,} rows × {columns} columns, "
+          f"{len(content) / 1e6:.1f} MB (XlsxWriter {time.perf_counter() - t:.1f} s); "
+          f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
+    return user, content, len(picked)
+
+
+# -- the two ways in ----------------------------------------------------------------------
+def full_import(user: Any, content: bytes) -> tuple[Any, float, float]:
+    """The check job's pass, then the commit job's pass in one transaction (as services)."""
+    from django.db import transaction
+
+    from kechuang.imports import engine
+    from kechuang.imports.spec import ImportContext, get_spec
+
+    spec = get_spec("orgs.annual_report")
+    t = time.perf_counter()
+    checked = engine.process(spec=spec, ctx=ImportContext(user=user, run_id=1), content=content)
+    if not checked.ok:
+        raise SystemExit(f"check pass found errors: {checked.sorted_errors()[:5]}")
+    t_check = time.perf_counter() - t
+    t = time.perf_counter()
+    with transaction.atomic():
+        outcome = engine.process(spec=spec, ctx=ImportContext(user=user, committing=True,
+                                                              run_id=1),
+                                 content=content, write=True)
+        if not outcome.ok:
+            raise SystemExit(f"commit pass found errors: {outcome.sorted_errors()[:5]}")
+    return outcome, t_check, time.perf_counter() - t
+
+
+def raw_read(content: bytes) -> list[dict[str, Any]]:
+    """python-calamine and plain conversion: header → field, no checks."""
+    from python_calamine import CalamineWorkbook
+
+    from kechuang.imports.spec import get_spec
+    from kechuang.imports.workbook import DATA_SHEET
+
+    spec = get_spec("orgs.annual_report")
+    by_label = {str(c.label): c for c in spec.columns}
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(
+        DATA_SHEET).to_python()
+    header = [by_label.get(str(h)) for h in rows[0]]
+    out = []
+    for raw in rows[1:]:
+        rec: dict[str, Any] = {}
+        for col, v in zip(header, raw, strict=False):
+            if col is None or v == "":
+                continue
+            if col.kind in ("money", "decimal"):
+                rec[col.field] = Decimal(repr(v)).quantize(Decimal("0.01"))
+            elif col.kind == "int":
+                rec[col.field] = int(v)
+            elif col.kind == "bool":
+                rec[col.field] = v == "是"
+            else:
+                rec[col.field] = v
+        out.append(rec)
+    return out
+
+
+def bulk_insert(records: list[dict[str, Any]]) -> int:
+    from django.db import transaction
+
+    from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
+
+    ids = dict(Enterprise.objects.values_list("credit_code", "pk"))
+    fields = {f.name for f in EnterpriseAnnualReport._meta.concrete_fields}
+    objs = [EnterpriseAnnualReport(enterprise_id=ids[r["credit_code"]],
+                                   **{k: v for k, v in r.items() if k in fields})
+            for r in records]
+    with transaction.atomic():
+        EnterpriseAnnualReport.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
+
+
+def fingerprint() -> dict[str, Any]:
+    from django.db.models import Count, Q, Sum
+
+    from kechuang.orgs.models import EnterpriseAnnualReport
+
+    return EnterpriseAnnualReport.objects.filter(year=YEAR).aggregate(
+        n=Count("*"), employees=Sum("employees"), revenue=Sum("revenue_yuan"),
+        rd=Sum("rd_expense_yuan"), net=Sum("net_assets_yuan"), ip=Sum("ip_class_2_count"),
+        rd_active=Count("pk", filter=Q(has_rd_activity=True)))
+
+
+def delete_reports() -> None:
+    from kechuang.orgs.models import EnterpriseAnnualReport
+
+    EnterpriseAnnualReport.objects.filter(year=YEAR).delete()
+
+
+# -- main ---------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = args.database_url or f"sqlite:///{DEFAULT_SQLITE}"
+    if not url.startswith(("sqlite:", "postgres://", "postgresql://")):
+        raise SystemExit("give a sqlite:/// or postgres:// URL")
+    setup_django(url)
+    from django.db import connection
+
+    user, content, rows = prepare(args, url)
+    times: dict[str, list[float]] = {k: [] for k in (
+        "check", "commit", "full", "again_check", "again_commit", "again", "read", "insert",
+        "raw")}
+    for round_no in range(1, args.repeat + 1):
+        delete_reports()
+        t = time.perf_counter()
+        outcome, t_check, t_commit = full_import(user, content)
+        times["full"].append(time.perf_counter() - t)
+        times["check"].append(t_check)
+        times["commit"].append(t_commit)
+        if outcome.created != rows:
+            print(f"import created {outcome.created:,} of {rows:,} rows")
+            return 1
+        imported = fingerprint()
+
+        t = time.perf_counter()
+        again, t_check, t_commit = full_import(user, content)
+        times["again"].append(time.perf_counter() - t)
+        times["again_check"].append(t_check)
+        times["again_commit"].append(t_commit)
+        if again.unchanged != rows:
+            print(f"second import: {again.unchanged:,} unchanged of {rows:,} "
+                  f"({again.created} created, {again.updated} updated)")
+            return 1
+
+        delete_reports()
+        t = time.perf_counter()
+        records = raw_read(content)
+        times["read"].append(time.perf_counter() - t)
+        t2 = time.perf_counter()
+        inserted = bulk_insert(records)
+        times["insert"].append(time.perf_counter() - t2)
+        times["raw"].append(time.perf_counter() - t)
+        baseline = fingerprint()
+        if inserted != rows or baseline != imported:
+            print(f"baseline and import differ:\n  import   {imported}\n  baseline {baseline}")
+            return 1
+        print(f"round {round_no}: import {times['full'][-1]:.1f} s, again "
+              f"{times['again'][-1]:.1f} s, baseline {times['raw'][-1]:.1f} s", flush=True)
+    delete_reports()
+
+    def med(key: str) -> float:
+        return statistics.median(times[key])
+
+    vendor = connection.vendor + (f" {connection.Database.sqlite_version}"
+                                  if connection.vendor == "sqlite" else "")
+    print(f"\n{rows:,} annual-report rows, {vendor}, median of {args.repeat} round(s)")
+    head = f"{'step':<50} {'seconds':>8} {'rows/s':>8} {'µs/row':>8} {'× (ii)':>7}"
+    lines = [head, "-" * len(head)]
+    for label, key in (
+            ("(i)   full import: check + commit", "full"),
+            ("        check pass (convert, look up, full_clean)", "check"),
+            ("        commit pass (the same + write + audit)", "commit"),
+            ("(i')  same workbook again (all unchanged)", "again"),
+            ("        check pass", "again_check"),
+            ("        commit pass (nothing written)", "again_commit"),
+            ("(ii)  calamine read + bulk_create", "raw"),
+            ("        calamine read + conversion", "read"),
+            ("        bulk_create (1,000 a batch)", "insert")):
+        s = med(key)
+        lines.append(f"{label:<50} {s:>8.2f} {rows / s:>8,.0f} {s / rows * 1e6:>8.0f} "
+                     f"{s / med('raw'):>7.1f}")
+    print("\n".join(lines))
+    print(f"ratio (i) ÷ (ii) = {med('full') / med('raw'):.1f}; commit pass alone ÷ (ii) = "
+          f"{med('commit') / med('raw'):.1f}; (i') ÷ (ii) = {med('again') / med('raw'):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
