@@ -50,6 +50,27 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
+def change_record(*, actor: Any, action: str, obj: models.Model,
+                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                  reason: str = "") -> ChangeRecord:
+    """An unsaved change record (bulk writers collect them for one bulk_create)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    name = (actor.get_full_name() or actor.username) if authenticated else ""
+    return ChangeRecord(
+        actor=actor if authenticated else None,
+        actor_name=name or "system",
+        source=(current_source() or "system")[:40],
+        request_id=current_request_id()[:64],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        reason=reason[:500],
+    )
+
+
 def record_change(
     *,
     actor: Any,
@@ -62,19 +83,7 @@ def record_change(
     """Append one change record; an update that changed nothing is not a change."""
     if action == ChangeRecord.Action.UPDATE and before == after:
         return None
-    name = ""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        name = actor.get_full_name() or actor.username
-    return ChangeRecord.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=name or "system",
-        source=current_source() or "system",
-        request_id=current_request_id(),
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
-        reason=reason[:500],
-    )
+    record = change_record(actor=actor, action=action, obj=obj, before=before, after=after,
+                           reason=reason)
+    record.save()
+    return record

@@ -45,22 +45,17 @@ import unicodedata
 from typing import Any
 
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import snapshot
-from kechuang.cultivation import selectors
 from kechuang.cultivation.models import (
     HighTechCertificate,
     LeaderDesignation,
     TechSmeRegistration,
     certificate_expiry,
 )
-from kechuang.cultivation.services import TIER_REASON
+from kechuang.cultivation.services import TIER_REASON, refresh_tiers
 from kechuang.imports.cells import normalize_label
-from kechuang.imports.engine import change_record
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.orgs.models import Enterprise, Organisation
 from kechuang.policy.credit_code import make_code
@@ -68,7 +63,6 @@ from kechuang.policy.credit_code import make_code
 REGISTRATION_KIND = "cultivation.registration"
 CERTIFICATE_KIND = "cultivation.certificate"
 LEADER_KIND = "cultivation.leader"
-TIER_BATCH = 2000  # enterprises per tier look-up (three queries each)
 FIRST_CERTIFICATE_DAY = dt.date(2008, 1, 1)  # 国科发火〔2008〕172号: GR numbers since 2008
 FIRST_REGISTRATION_DAY = dt.date(2017, 1, 1)  # 国科发政〔2017〕115号: evaluation since 2017
 
@@ -145,47 +139,13 @@ def _locked(qs: Any, ctx: ImportContext) -> Any:
 # ---- tiers -------------------------------------------------------------------------------
 
 
-def refresh_tiers(ctx: ImportContext, enterprise_ids: set[int]) -> int:
-    """``services.refresh_tier`` for many enterprises at once; returns how many changed.
-
-    Same rule (``selectors.tiers_for`` on today) and the same audit (one ChangeRecord per
-    changed tier, reason ``TIER_REASON``), in batches of ``TIER_BATCH``: a fixed number of
-    statements per batch instead of ~6 per enterprise.
-    """
-    as_of = timezone.localdate()
-    ids = sorted(i for i in enterprise_ids if i)
-    run = _("Excel导入 #%(run)s") % {"run": ctx.run_id or "-"}
-    reason = f"{TIER_REASON}（{run}）"
-    changed = 0
-    for start in range(0, len(ids), TIER_BATCH):
-        part = ids[start:start + TIER_BATCH]
-        wanted = selectors.tiers_for(part, as_of=as_of)
-        now = timezone.now()
-        orgs, records = [], []
-        for org in Organisation.objects.select_for_update().filter(pk__in=part).order_by("pk"):
-            tier = wanted.get(org.pk, "")
-            if org.tier == tier:
-                continue
-            before = snapshot(org)
-            org.tier = tier
-            org.updated_at = now
-            orgs.append(org)
-            records.append(change_record(actor=ctx.user, action=ChangeRecord.Action.UPDATE,
-                                         obj=org, before=before, after=snapshot(org),
-                                         reason=reason))
-        if orgs:
-            Organisation.objects.bulk_update(orgs, ["tier", "updated_at"], batch_size=500)
-            ChangeRecord.objects.bulk_create(records)
-            changed += len(orgs)
-    return changed
-
-
 def refresh_tiers_after_import(spec: ImportSpec, ctx: ImportContext,
                                rows: list[ImportRow]) -> None:
     """``after_commit`` of every cultivation spec: the tiers of the enterprises touched."""
     ids = {r.instance.enterprise_id for r in rows}  # type: ignore[union-attr]
     ids |= {r.old["enterprise_id"] for r in rows if r.old.get("enterprise_id")}
-    refresh_tiers(ctx, ids)
+    run = _("Excel导入 #%(run)s") % {"run": ctx.run_id or "-"}
+    refresh_tiers(enterprise_ids=ids, actor=ctx.user, reason=f"{TIER_REASON}（{run}）")
 
 
 # ---- 科技型中小企业入库登记 ---------------------------------------------------------------------

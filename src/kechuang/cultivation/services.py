@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change, snapshot
+from kechuang.audit.services import change_record, record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.scheduler import daily
 from kechuang.core.services import create_object, update_object
@@ -78,20 +78,49 @@ def refresh_tier(*, enterprise: Organisation, actor: Any, as_of: dt.date | None 
     return tier
 
 
+TIER_BATCH = 2000  # enterprises per tier look-up (a fixed number of queries each)
+
+
+def refresh_tiers(*, enterprise_ids: Iterable[int], actor: Any = None,
+                  as_of: dt.date | None = None, reason: str = TIER_REASON) -> int:
+    """``refresh_tier`` for many enterprises at once; returns how many changed.
+
+    Same rule (``selectors.tiers_for``) and the same audit (one change record per changed
+    tier), in batches: a fixed number of statements per batch instead of ~6 per enterprise.
+    """
+    as_of = as_of or timezone.localdate()
+    ids = sorted(i for i in set(enterprise_ids) if i)
+    changed = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), TIER_BATCH):
+            part = ids[start:start + TIER_BATCH]
+            wanted = selectors.tiers_for(part, as_of=as_of)
+            now = timezone.now()
+            orgs, records = [], []
+            for org in Organisation.objects.select_for_update().filter(pk__in=part).order_by(
+                    "pk"):
+                tier = wanted.get(org.pk, "")
+                if org.tier == tier:
+                    continue
+                before = snapshot(org)
+                org.tier = tier
+                org.updated_at = now
+                orgs.append(org)
+                records.append(change_record(actor=actor, action=ChangeRecord.Action.UPDATE,
+                                             obj=org, before=before, after=snapshot(org),
+                                             reason=reason))
+            if orgs:
+                Organisation.objects.bulk_update(orgs, ["tier", "updated_at"], batch_size=500)
+                ChangeRecord.objects.bulk_create(records)
+                changed += len(orgs)
+    return changed
+
+
 def refresh_all_tiers(*, actor: Any = None, as_of: dt.date | None = None) -> int:
     """Bring every enterprise's tier up to date (daily check); returns how many changed."""
-    as_of = as_of or timezone.localdate()
-    changed = 0
-    ids = list(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
-               .values_list("pk", "tier"))
-    for start in range(0, len(ids), 2000):
-        chunk = dict(ids[start:start + 2000])
-        wanted = selectors.tiers_for(list(chunk), as_of=as_of)
-        for pk, current in chunk.items():
-            if wanted.get(pk, "") != current:
-                refresh_tier(enterprise=Organisation(pk=pk), actor=actor, as_of=as_of)
-                changed += 1
-    return changed
+    ids = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).values_list(
+        "pk", flat=True)
+    return refresh_tiers(enterprise_ids=list(ids), actor=actor, as_of=as_of)
 
 
 # ---- evidence files ----------------------------------------------------------------------

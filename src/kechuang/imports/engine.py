@@ -27,15 +27,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.audit.context import current_request_id, current_source
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import snapshot
+from kechuang.audit.services import change_record, snapshot
 from kechuang.core.errors import ScopeError
 from kechuang.imports.cells import CellError, convert
 from kechuang.imports.spec import ImportContext, ImportRow, ImportSpec
@@ -261,18 +259,6 @@ def _preview(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) 
 # ---- writing ------------------------------------------------------------------------------
 
 
-def change_record(*, actor: Any, action: str, obj: models.Model, before: dict | None,
-                  after: dict | None, reason: str = "") -> ChangeRecord:
-    """An unsaved ChangeRecord exactly as audit.services.record_change() would write it."""
-    name = actor.get_full_name() or actor.username
-    return ChangeRecord(
-        actor=actor, actor_name=name, source=(current_source() or "system")[:40],
-        request_id=current_request_id()[:64], action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk), object_repr=str(obj)[:200], before=before, after=after,
-        reason=reason[:500])
-
-
 def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> None:
     """Create and update a chunk's rows in bulk, re-check them through restrict(), and write
     one ChangeRecord (before/after) per row — a fixed number of statements per chunk."""
@@ -312,4 +298,4 @@ def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> N
     ChangeRecord.objects.bulk_create(records)
 
 
-__all__ = ["CHUNK", "Outcome", "SheetData", "bulk_write", "change_record", "process"]
+__all__ = ["CHUNK", "Outcome", "SheetData", "bulk_write", "process"]

@@ -39,5 +39,5 @@ def export_records(job: Any, progress: Progress) -> JobOutput:
     content, count = write_workbook(sheet_name=_("指标明细"), columns=columns,
                                     rows=qs.iterator(chunk_size=2000), total=qs.count(),
                                     progress=progress)
-    return JobOutput(content=content, filename=f"{metric.name}-明细-{p['as_of']}.xlsx",
-                     summary={"rows": count})
+    filename = _("%(name)s-明细-%(date)s.xlsx") % {"name": metric.name, "date": p["as_of"]}
+    return JobOutput(content=content, filename=filename, summary={"rows": count})

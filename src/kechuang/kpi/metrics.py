@@ -17,7 +17,7 @@ list is narrowed by the caller through ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -298,10 +298,6 @@ def unregister(key: str) -> None:
 
 def get(key: str) -> Metric | None:
     return _REGISTRY.get(key)
-
-
-def all_metrics() -> Iterable[Metric]:
-    return list(_REGISTRY.values())
 
 
 def choices() -> list[tuple[str, str]]:

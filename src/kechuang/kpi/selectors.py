@@ -409,13 +409,6 @@ def indicator_records(*, user: Any, indicator_id: int, as_of: dt.date,
     return metric, qs.order_by("pk")
 
 
-def county_ids_visible(*, user: Any, plan: Plan) -> list[int] | None:
-    """Counties whose detail a user may open; None = all (city roles)."""
-    if getattr(user, "role", "") == "county_staff":
-        return [user.county_id] if user.county_id else []
-    return None
-
-
 def reported_trail(*, user: Any, indicator: Indicator, county_id: int | None = None,
                    limit: int = 50) -> list[Any]:
     """Submissions of a reported indicator in its plan year, newest first, with reviewers."""

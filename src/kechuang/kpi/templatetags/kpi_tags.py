@@ -57,10 +57,5 @@ def count_of(counter: Any, status: str) -> int:
 
 
 @register.filter
-def get_item(mapping: Any, key: Any) -> Any:
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def get_county(row: Any, county_id: int) -> Any:
     return row.county(county_id) if row else None
