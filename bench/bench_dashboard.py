@@ -366,12 +366,12 @@ WHERE r.enterprise_id IN (SELECT m.organisation_id FROM orgs_chainmembership m
 EVALUATION_SQL = """
 INSERT INTO assessment_evaluationresult (year, rule, rule_version, outcome, eligible, score,
     score_max, failed_conditions, gap_text, gap_points, rd_deduction_amount_yuan, error,
-    computed_at, enterprise_id, run_id)
+    computed_at, enterprise_id, county_id, run_id)
 SELECT r.year, 'rd_deduction', %(version)s,
        CASE WHEN r.rd_expense_yuan > 0 THEN 'eligible' ELSE 'ineligible' END,
        r.rd_expense_yuan > 0, NULL, NULL,
        CASE WHEN r.rd_expense_yuan > 0 THEN '[]' ELSE '["rd_expense"]' END::jsonb, '', NULL,
-       r.rd_expense_yuan, '', now(), r.enterprise_id, %(run)s
+       r.rd_expense_yuan, '', now(), r.enterprise_id, o.county_id, %(run)s
 FROM orgs_enterpriseannualreport r JOIN orgs_organisation o ON o.id = r.enterprise_id
 WHERE o.credit_code LIKE %(like)s AND r.year = %(year)s
   AND abs(hashint8extended(r.enterprise_id, 18)) %% 100 < %(pct)s
@@ -608,13 +608,14 @@ WHERE r.year IN (%s, %s) AND o.kind = 'enterprise' AND o.above_scale
   AND (o.industry_code LIKE 'B%%' OR o.industry_code LIKE 'C%%' OR o.industry_code LIKE 'D%%')
 GROUP BY r.year, o.county_id
 """
-# the dated counts of distinct enterprises: per year, county and month (the curve: all of
-# last year, this year up to as-of) and per year and county (the values at the cut-off)
+# the dated counts of enterprises: per year, county and month (the curve: all of last year,
+# this year up to as-of) and per year and county (the values at the cut-off); {n} is the
+# count (a registration is unique per enterprise and year, so no DISTINCT there)
 RAW_DATED = """
 SELECT t.year, o.county_id, extract(month FROM t.{date})::int AS month,
        GROUPING(extract(month FROM t.{date})) AS whole,
-       count(DISTINCT t.enterprise_id) AS n,
-       count(DISTINCT t.enterprise_id) FILTER (WHERE t.{date} <= CASE t.year
+       {n} AS n,
+       {n} FILTER (WHERE t.{date} <= CASE t.year
            WHEN %(year)s THEN %(now)s::date ELSE %(last)s::date END) AS c
 FROM (SELECT {year_expr} AS year, enterprise_id, status, {date} FROM {table}) AS t
 JOIN orgs_organisation o ON o.id = t.enterprise_id
@@ -624,10 +625,12 @@ GROUP BY GROUPING SETS ((t.year, o.county_id, extract(month FROM t.{date})),
                         (t.year, o.county_id))
 """
 RAW_TECH_SME = RAW_DATED.format(table="cultivation_techsmeregistration", date="registered_on",
-                                year_expr="year", where="t.status = 'registered'")
+                                year_expr="year", where="t.status = 'registered'",
+                                n="count(*)")
 RAW_HIGH_TECH = RAW_DATED.format(table="cultivation_hightechcertificate", date="issued_on",
                                  year_expr="extract(year FROM issued_on)::int",
-                                 where="t.status <> 'revoked'")
+                                 where="t.status <> 'revoked'",
+                                 n="count(DISTINCT t.enterprise_id)")
 # chain leaders and core enterprises with a reserve fund in the year's report
 RAW_CHAIN_RESERVE = """
 SELECT r.year, o.county_id, count(DISTINCT r.enterprise_id)
@@ -640,12 +643,11 @@ GROUP BY r.year, o.county_id
 """
 # the super-deduction of the finished batch runs (yuan; 亿元 in Python)
 RAW_DEDUCTION = """
-SELECT e.year, o.county_id, sum(e.rd_deduction_amount_yuan)
+SELECT e.year, e.county_id, sum(e.rd_deduction_amount_yuan)
 FROM assessment_evaluationresult e
 JOIN assessment_evaluationrun run ON run.id = e.run_id
-JOIN orgs_organisation o ON o.id = e.enterprise_id
 WHERE e.rule = 'rd_deduction' AND e.year IN (%s, %s) AND run.finished_at IS NOT NULL
-GROUP BY e.year, o.county_id
+GROUP BY e.year, e.county_id
 """
 YI = Decimal("1e-8")
 

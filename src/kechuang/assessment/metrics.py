@@ -26,7 +26,7 @@ RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(
     unit="亿元",
     model=EvaluationResult,
     rows=_deductions,
-    county_field="enterprise__county",
+    county_field="county",  # stored by the run: no join with the organisations
     aggregate="sum",
     value_field="rd_deduction_amount_yuan",
     scale=Decimal("1e-8"),
@@ -39,7 +39,7 @@ RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(
                 "测算值仅供参考，以税务机关汇算清缴数据为准。",
     columns=(Column("企业名称", "enterprise.name"),
              Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "enterprise.county.name"), Column("年度", "year"),
+             Column("所在县区", "county.name"), Column("年度", "year"),
              Column("加计扣除额（元）", "rd_deduction_amount_yuan"),
              Column("规则版本", "rule_version"), Column("测评时间", "computed_at")),
 ))

@@ -78,6 +78,10 @@ class EvaluationResult(models.Model):
     enterprise = models.ForeignKey("orgs.Organisation", verbose_name=_("企业"),
                                    on_delete=models.CASCADE, related_name="evaluation_results",
                                    limit_choices_to={"kind": "enterprise"})
+    # the enterprise's county when the run wrote the row: the KPI sums group by it without
+    # joining a province-sized organisation table (a result is a state as of its run)
+    county = models.ForeignKey("regions.Region", verbose_name=_("所在县区"),
+                               on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("数据年度"))
     rule = models.CharField(_("规则"), max_length=20, choices=Rule.choices)
     rule_version = models.CharField(_("规则版本"), max_length=40, blank=True)
@@ -111,6 +115,11 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.year} {self.rule}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.county_id is None and self.enterprise_id is not None:
+            self.county_id = self.enterprise.county_id
+        super().save(*args, **kwargs)
 
     @property
     def evaluation_year(self) -> int:

@@ -74,7 +74,7 @@ def run_batch(*, run: EvaluationRun, actor: Any, progress: Progress) -> dict[str
     enterprises = Enterprise.objects.restrict(actor, "view")
     reports = EnterpriseAnnualReport.objects.restrict(actor, "view")
     rows = list(enterprises.filter(annual_reports__year=year).order_by("pk").values_list(
-        "pk", "industry_code", "established_on", "tier"))
+        "pk", "industry_code", "established_on", "tier", "county_id"))
     total = len(rows)
     versions = rule_versions(year)
     now = timezone.now()
@@ -89,14 +89,14 @@ def run_batch(*, run: EvaluationRun, actor: Any, progress: Progress) -> dict[str
                       .order_by().values("enterprise_id", *ANNUAL_FIELDS)):
                 figures[r["enterprise_id"]][r["year"]] = figures_from_row(r)
             objs = []
-            for pk, industry_code, established_on, tier in chunk:
+            for pk, industry_code, established_on, tier, county_id in chunk:
                 facts = EnterpriseFacts(pk, industry_code, established_on, tier)
                 assessment = assess(facts, figures[pk], year=year, as_of=run.as_of)
                 for rule, outcome in assessment.outcomes.items():
                     s = summarise(outcome, rule_version=versions[rule])
                     errors += s.outcome == "error"
                     objs.append(EvaluationResult(
-                        run=run, enterprise_id=pk, year=year, rule=rule,
+                        run=run, enterprise_id=pk, county_id=county_id, year=year, rule=rule,
                         rule_version=s.rule_version, outcome=s.outcome, eligible=s.eligible,
                         score=s.score, score_max=s.score_max,
                         failed_conditions=s.failed_conditions, gap_text=s.gap_text,

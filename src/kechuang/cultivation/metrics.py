@@ -46,8 +46,7 @@ TECH_SME_REGISTERED = RecordMetric(
     rows=_registrations,
     county_field="enterprise__county",
     date_field="registered_on",
-    aggregate="count",
-    distinct="enterprise",
+    aggregate="count",  # one registration per enterprise and year (a unique constraint)
     places=0,
     description="本年度评价入库（未撤销）的科技型中小企业家数，按入库日期计入进度；"
                 "同一企业只计一次。",

@@ -102,6 +102,9 @@ class Organisation(models.Model):
             # so PostgreSQL answers them from the index alone
             models.Index(fields=["above_scale", "industry_code", "kind", "county", "id"],
                          name="orgs_org_scale_industry"),
+            # the metrics that group another table's rows by enterprise county join through
+            # it: an index-only lookup of id → county
+            models.Index(fields=["id", "county"], name="orgs_org_id_county"),
         ]
 
     def __str__(self) -> str:

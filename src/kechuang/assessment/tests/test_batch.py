@@ -237,3 +237,26 @@ def test_metric_equals_the_direct_sum(users, data, django_capture_on_commit_call
         a_total * Decimal("1e-8")).quantize(Decimal("0.01"))
     assert metric.value(year=2023, as_of=AS_OF) == 0
     assert "最近一次" in metric.description
+
+
+def test_results_keep_the_county_of_their_run(users, data, county_b,
+                                              django_capture_on_commit_callbacks):
+    """The deduction figure groups by the county stored at the run (no join with 1M
+    organisations); an enterprise that moves counts for its new county after the next run."""
+    from kechuang.kpi.metrics import get
+
+    run(users["city_staff"], django_capture_on_commit_callbacks)
+    stored = dict(EvaluationResult.objects.values_list("enterprise_id", "county_id").distinct())
+    assert stored == {e.pk: e.county_id for e in data.values()}
+    metric = get("rd_super_deduction_amount")
+    before = metric.by_county(year=2024, as_of=AS_OF)
+    moved = data["a2"]
+    moved.county = county_b
+    moved.save()
+    assert metric.by_county(year=2024, as_of=AS_OF) == before  # a state as of the last run
+    run(users["city_staff"], django_capture_on_commit_callbacks)
+    after = metric.by_county(year=2024, as_of=AS_OF)
+    amount = EvaluationResult.objects.get(enterprise=moved, rule="rd_deduction")
+    assert amount.county_id == county_b.pk and amount.rd_deduction_amount_yuan > 0
+    assert after[county_b.pk] > before.get(county_b.pk, 0)
+    assert after[data["a"].county_id] < before[data["a"].county_id]
