@@ -25,6 +25,7 @@ from kechuang.assessment.forms import BatchForm, ResultFilterForm, WhatIfForm
 from kechuang.assessment.jobs import EXPORT_JOB
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
 from kechuang.core.errors import DomainError
+from kechuang.core.params import parse_year
 from kechuang.orgs.models import Enterprise
 from kechuang.policy.results import DISCLAIMER
 from kechuang.web.shortcuts import paginate, require, start_export
@@ -43,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
+    if parse_year(raw) in years:
         return int(raw)
     if raw:
         raise Http404

@@ -35,6 +35,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kechuang.accounts.scoping import can
 from kechuang.core.authentication import ExpiringTokenAuthentication
 from kechuang.core.errors import DomainError
+from kechuang.core.params import MAX_ID, is_digits
 
 
 class Pagination(PageNumberPagination):
@@ -95,7 +96,6 @@ class ScopedViewSetMixin:
         return model._default_manager.restrict(self.request.user, self.scope_action)
 
 
-MAX_ID = 2**63 - 1  # the largest BIGINT row id; larger numbers are a 400, not a 500
 
 
 class IdField(forms.IntegerField):
@@ -239,8 +239,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> models.Model:
-        if isinstance(data, bool) or (isinstance(data, (int, str)) and str(data).lstrip(
-                "-").isdigit() and not 0 < int(data) <= MAX_ID):
+        digits = str(data).lstrip("-") if isinstance(data, (int, str)) else ""
+        if isinstance(data, bool) or (is_digits(digits) and not 0 < int(data) <= MAX_ID):
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 

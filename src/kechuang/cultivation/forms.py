@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.params import parse_id
 from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.cultivation.models import (
     CandidateEntry,
@@ -86,8 +87,8 @@ class EnterpriseField(forms.CharField):
         text = super().clean(value).strip()
         qs = self.queryset.filter(kind=Organisation.Kind.ENTERPRISE)
         found = None
-        if text.isdigit():
-            found = qs.filter(pk=int(text)).first() if len(text) < 18 else None
+        if (pk := parse_id(text)) is not None:
+            found = qs.filter(pk=pk).first()
         if found is None and cc.is_valid(cc.normalize(text)):
             found = qs.filter(credit_code=cc.normalize(text)).first()
         if found is None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
+from kechuang.core.params import parse_id, parse_year
 from kechuang.core.uploads import serve_private
 from kechuang.cultivation import selectors, services
 from kechuang.cultivation.forms import (
@@ -114,9 +115,9 @@ def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
     require(user, "add", RECORD_MODELS[kind])
     enterprise = None
-    if request.method == "GET" and request.GET.get("enterprise", "").isdigit():
-        enterprise = selectors.enterprise_in_scope(
-            user=user, pk=int(request.GET["enterprise"]))
+    pk = parse_id(request.GET.get("enterprise"))
+    if request.method == "GET" and pk is not None:
+        enterprise = selectors.enterprise_in_scope(user=user, pk=pk)
     form = RECORD_FORMS[kind](request.POST or None, request.FILES or None, user=user,
                               enterprise=enterprise)
     create = KINDS[kind]["create"]
@@ -257,9 +258,8 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "add", CandidateEntry)
     enterprise = None
-    if request.GET.get("enterprise", "").isdigit():
-        enterprise = selectors.enterprise_in_scope(
-            user=user, pk=int(request.GET["enterprise"]))
+    if (pk := parse_id(request.GET.get("enterprise"))) is not None:
+        enterprise = selectors.enterprise_in_scope(user=user, pk=pk)
     q = request.GET.get("q", "").strip()[:100]
     results = selectors.searchable_enterprises(user=user, term=q) if q else []
     form = CandidateForm(request.POST or None, user=user, enterprise=enterprise)
@@ -363,7 +363,8 @@ def targets(request: HttpRequest) -> HttpResponse:
     require(user, "view", Plan)
     plans = plan_selectors.plans(user=user)
     year = request.GET.get("year", "")
-    plan = plans.filter(year=int(year)).first() if year.isdigit() else plans.first()
+    n = parse_year(year)
+    plan = plans.filter(year=n).first() if n is not None else plans.first()
     today = timezone.localdate()
     expiring = (selectors.expiring_certificates(today=today, user=user)
                 if can(user, "view", RECORD_MODELS["certificate"]) else [])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.errors import DomainError
+from kechuang.core.params import parse_id, parse_year
 from kechuang.kpi import selectors, services
 from kechuang.kpi.models import IndicatorSnapshot
 from kechuang.kpi.progress import Status
@@ -33,8 +34,8 @@ MONTHS = range(1, 13)
 def _plan(request: HttpRequest) -> Plan | None:
     qs = plan_selectors.plans(user=request.user)
     year = request.GET.get("year") or request.POST.get("year")
-    if year and str(year).isdigit():
-        return qs.filter(year=int(year)).first()
+    if (n := parse_year(year)) is not None:
+        return qs.filter(year=n).first()
     return qs.first()
 
 
@@ -165,7 +166,7 @@ def indicator_records_export(request: HttpRequest, pk: int) -> HttpResponse:
     county = None
     if request.user.role == "county_staff":
         county = request.user.county_id
-    elif (request.POST.get("county") or "").isdigit():
+    elif parse_id(request.POST.get("county")) is not None:
         county = int(request.POST["county"])
     return start_export(request, kind="kpi.records_export",
                         title=_("%(name)s 明细") % {"name": ind.name},

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
+from kechuang.core.params import parse_year
 from kechuang.plans import selectors, services
 from kechuang.plans.drafts import decode_upload, draft_from_text
 from kechuang.plans.forms import (
@@ -62,7 +63,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", Plan)
     year = request.GET.get("year")
-    plan = selectors.plan_overview(user=user, year=int(year) if year and year.isdigit() else None)
+    plan = selectors.plan_overview(user=user, year=parse_year(year))
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "years": selectors.plan_years(user=user),
         "can_change": can(user, "change", Plan),

@@ -613,7 +613,7 @@ def _range(lo: Decimal, hi: Decimal) -> str:
 def _tech_field(text: str) -> str:
     if not text:
         return ""
-    if text.isdigit() and 1 <= int(text) <= len(TECH_FIELDS):
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(TECH_FIELDS):
         return TECH_FIELDS[int(text) - 1]
     if text in TECH_FIELDS:
         return text

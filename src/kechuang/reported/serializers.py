@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kechuang.core.api import MAX_ID, ScopedPrimaryKeyRelatedField
+from kechuang.core.params import parse_id
 from kechuang.plans.models import Indicator
 from kechuang.regions.models import Region
 from kechuang.reported.models import Evidence, ReportedValue
@@ -78,7 +79,7 @@ class ReportedValueQuerySerializer(serializers.Serializer):
                                     label=_("年度"))
 
     def validate_county(self, value: str) -> str:
-        if value != "city" and not (value.isdigit() and 0 < int(value) <= MAX_ID):
+        if value != "city" and parse_id(value) is None:
             raise serializers.ValidationError(_("应为县区编号或 city"))
         return value
 

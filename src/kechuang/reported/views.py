@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
+from kechuang.core.params import parse_id
 from kechuang.core.uploads import serve_private
 from kechuang.reported import selectors, services
 from kechuang.reported.forms import ReviewForm, ValueFilterForm, ValueForm
@@ -53,7 +54,7 @@ def value_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "add", ReportedValue)
     initial = {}
-    if request.method == "GET" and request.GET.get("indicator", "").isdigit():
+    if request.method == "GET" and parse_id(request.GET.get("indicator")):
         initial["indicator"] = request.GET["indicator"]
     form = ValueForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():

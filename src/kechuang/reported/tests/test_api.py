@@ -103,3 +103,12 @@ def test_list_query_count_is_constant(users, values, indicators, county_a):
         make_value(indicators["county_fiscal_st_spending"], users["county_a_staff"],
                    county=county_a)
     assert count() == few
+
+
+@pytest.mark.parametrize("county", ["²9", "１", "99999999999999999999"])
+def test_county_filter_that_is_not_an_id_is_a_400(users, values, county):
+    """"²9" passes str.isdigit() but not int(): a 400 in Chinese, not a 500 (found by the
+    schema fuzz test)."""
+    resp = api(users["city_staff"]).get(URL, {"county": county})
+    assert resp.status_code == 400
+    assert "应为县区编号或 city" in str(resp.json())
