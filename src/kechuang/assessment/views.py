@@ -44,8 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
     raw = request.GET.get("year", "")
-    if parse_year(raw) in years:
-        return int(raw)
+    if (year := parse_year(raw)) in years:
+        return year
     if raw:
         raise Http404
     return years[0] if years else None

@@ -163,11 +163,10 @@ def indicator_records_export(request: HttpRequest, pk: int) -> HttpResponse:
     ind = _indicator(request, pk)
     plan = ind.action.plan
     as_of = _as_of(request, plan)
-    county = None
     if request.user.role == "county_staff":
         county = request.user.county_id
-    elif parse_id(request.POST.get("county")) is not None:
-        county = int(request.POST["county"])
+    else:
+        county = parse_id(request.POST.get("county"))
     return start_export(request, kind="kpi.records_export",
                         title=_("%(name)s 明细") % {"name": ind.name},
                         params={"indicator_id": ind.pk, "as_of": as_of.isoformat(),
