@@ -148,6 +148,16 @@ def refresh_tiers_after_import(spec: ImportSpec, ctx: ImportContext,
     refresh_tiers(enterprise_ids=ids, actor=ctx.user, reason=f"{TIER_REASON}（{run}）")
 
 
+def _record_spec(model: type[Model], *, notes: list[Any], **kw: Any) -> ImportSpec:
+    """Register a record import: what the three share (the enterprise by credit code, the
+    tiers refreshed after the commit, and the note saying so)."""
+    return register(ImportSpec(
+        title=model._meta.verbose_name, model=model, after_commit=refresh_tiers_after_import,
+        notes=[*notes, gettext_lazy("导入后系统自动更新相关企业的培育梯队。")],
+        clean_exclude=("enterprise", "created_by"),
+        field_labels={"enterprise": gettext_lazy("统一社会信用代码")}, **kw))
+
+
 # ---- 科技型中小企业入库登记 ---------------------------------------------------------------------
 
 
@@ -204,15 +214,13 @@ def _describe_registration(r: Any) -> str:
     return f"{r.enterprise.name} · {r.year}年 · {r.registration_no}"
 
 
-REGISTRATION_SPEC = register(ImportSpec(
+REGISTRATION_SPEC = _record_spec(
+    TechSmeRegistration,
     kind=REGISTRATION_KIND,
-    title=TechSmeRegistration._meta.verbose_name,
-    model=TechSmeRegistration,
     columns=registration_columns(),
     key=("credit_code", "year"),
     unique=(("registration_no",),),
     resolve=resolve_registrations,
-    after_commit=refresh_tiers_after_import,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "year": 2025,
              "registration_no": "2025140403A0000123", "registered_on": dt.date(2025, 4, 15),
@@ -222,12 +230,9 @@ REGISTRATION_SPEC = register(ImportSpec(
                      "（可更正入库登记编号、入库日期）；否则新增，状态为“已入库”。"),
         gettext_lazy("入库登记编号在全系统中不能重复；企业须已在企业库中，县区工作人员只能导入本县区企业。"),
         gettext_lazy("导入不会改变登记的状态：已撤销的登记仍为已撤销；撤销请在登记详情页办理。"),
-        gettext_lazy("导入后系统自动更新相关企业的培育梯队。"),
     ],
-    clean_exclude=("enterprise", "created_by"),
-    field_labels={"enterprise": gettext_lazy("统一社会信用代码")},
     describe=_describe_registration,
-))
+)
 
 
 # ---- 高新技术企业证书 ---------------------------------------------------------------------------
@@ -292,14 +297,12 @@ def _describe_certificate(c: Any) -> str:
     return f"{c.enterprise.name} · {c.certificate_no}"
 
 
-CERTIFICATE_SPEC = register(ImportSpec(
+CERTIFICATE_SPEC = _record_spec(
+    HighTechCertificate,
     kind=CERTIFICATE_KIND,
-    title=HighTechCertificate._meta.verbose_name,
-    model=HighTechCertificate,
     columns=certificate_columns(),
     key=("certificate_no",),
     resolve=resolve_certificates,
-    after_commit=refresh_tiers_after_import,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "certificate_no": "GR202414000123",
              "issued_on": dt.date(2024, 12, 2), "batch": "2024年第二批",
@@ -309,12 +312,9 @@ CERTIFICATE_SPEC = register(ImportSpec(
                      "证书编号不能属于另一家企业。"),
         gettext_lazy("有效期至由系统按发证日期计算（发证日期起三年，即加三年减一天），无需填写。"),
         gettext_lazy("导入不会改变证书的状态：已取消的证书仍为已取消；取消资格请在证书详情页办理。"),
-        gettext_lazy("导入后系统自动更新相关企业的培育梯队。"),
     ],
-    clean_exclude=("enterprise", "created_by"),
-    field_labels={"enterprise": gettext_lazy("统一社会信用代码")},
     describe=_describe_certificate,
-))
+)
 
 
 # ---- 高科技领军企业认定 -------------------------------------------------------------------------
@@ -356,23 +356,18 @@ def resolve_leaders(ctx: ImportContext, rows: list[ImportRow]) -> None:
         row.instance = designation
 
 
-LEADER_SPEC = register(ImportSpec(
+LEADER_SPEC = _record_spec(
+    LeaderDesignation,
     kind=LEADER_KIND,
-    title=LeaderDesignation._meta.verbose_name,
-    model=LeaderDesignation,
     columns=leader_columns(),
     key=("credit_code", "year"),
     resolve=resolve_leaders,
-    after_commit=refresh_tiers_after_import,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "year": 2025,
              "designated_on": dt.date(2025, 9, 1), "document_no": "长科发〔2025〕12号",
              "note": ""},
     notes=[
         gettext_lazy("每家企业每个认定年度一条：已有认定的按导入数据修改，否则新增。"),
-        gettext_lazy("导入后系统自动更新相关企业的培育梯队。"),
     ],
-    clean_exclude=("enterprise", "created_by"),
-    field_labels={"enterprise": gettext_lazy("统一社会信用代码")},
     describe=lambda d: f"{d.enterprise.name} · {d.year}年",
-))
+)
