@@ -26,16 +26,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
 import time
 from collections import Counter, defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ensure_database, setup_django
+
 DEFAULT_SQLITE = "/tmp/kc_bench_batch.sqlite3"
 DB_PREFIX = "kc_bench_batch"  # only PostgreSQL databases with this prefix are dropped
 SEED = 2025
@@ -56,41 +53,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def ensure_database(url: str, fresh: bool) -> None:
-    if url.startswith("sqlite"):
-        if fresh:
-            path = urlsplit(url).path
-            for suffix in ("", "-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith(DB_PREFIX):
-        raise SystemExit(f"refusing to use {name!r}: only {DB_PREFIX}* databases are used")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
-        if fresh:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            c.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ.update({
-        "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kechuang.settings",
-        "DJANGO_ENV": "development", "DEBUG": "False", "LOG_LEVEL": "ERROR",
-        "KECHUANG_VAR_DIR": str(ROOT / "var" / "bench"),
-    })
-    for path in (ROOT / "src", ROOT):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
-
-
 def prepare(args: argparse.Namespace, url: str) -> Any:
     from django.conf import settings
     from django.core.management import call_command
@@ -100,7 +62,7 @@ def prepare(args: argparse.Namespace, url: str) -> Any:
     from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
     from kechuang.regions.services import load_regions
 
-    ensure_database(url, args.fresh)
+    ensure_database(url, prefix=DB_PREFIX, fresh=args.fresh)
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
     load_regions(path=settings.KECHUANG_REGION_FILE)

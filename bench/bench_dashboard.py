@@ -30,16 +30,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import os
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import _common
+from _common import percentile
+
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 DB_PREFIX = "kc_bench_dash"  # only databases with this prefix are ever dropped
 PLAN_YEAR = 2025
@@ -124,21 +123,7 @@ def ensure_database(url: str, reload: bool) -> bool:
 
 
 def setup_django(url: str) -> None:
-    os.environ.update({
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kechuang.settings",
-        "DJANGO_ENV": "development",
-        "DEBUG": "False",
-        "LOG_LEVEL": "ERROR",
-        "KECHUANG_VAR_DIR": str(ROOT / "var" / "bench"),
-    })
-    for path in (ROOT / "src", ROOT):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    (ROOT / "var" / "bench" / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns
-    import django
-
-    django.setup()
+    _common.setup_django(url)
     # DEBUG is off: the manifest storage would need collectstatic; the page is measured
     # with plain static URLs instead (a dictionary lookup less per asset)
     from django.test.utils import override_settings
@@ -829,11 +814,6 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
 
 
 # -- timing -----------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 class Sample:
     def __init__(self, label: str) -> None:
         self.label = label

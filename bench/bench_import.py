@@ -29,16 +29,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ensure_database, setup_django
+
 DEFAULT_SQLITE = "/tmp/kc_bench_import.sqlite3"
 DB_PREFIX = "kc_bench_import"  # only PostgreSQL databases with this prefix are dropped
 SEED = 2025
@@ -54,38 +51,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         f"must name a {DB_PREFIX}* database (dropped and created)")
     p.add_argument("--repeat", type=int, default=1, help="rounds of (i), (i') and (ii)")
     return p.parse_args(argv)
-
-
-def fresh_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = Path(urlsplit(url).path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith(DB_PREFIX):
-        raise SystemExit(f"refusing to drop {name!r}: only {DB_PREFIX}* databases are used")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ.update({
-        "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kechuang.settings",
-        "DJANGO_ENV": "development", "DEBUG": "False", "LOG_LEVEL": "ERROR",
-        "KECHUANG_VAR_DIR": str(ROOT / "var" / "bench"),
-    })
-    for path in (ROOT / "src", ROOT):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -150,7 +115,7 @@ def prepare(args: argparse.Namespace, url: str) -> tuple[Any, bytes, int]:
     from kechuang.orgs.models import EnterpriseAnnualReport
     from kechuang.regions.services import load_regions
 
-    fresh_database(url)
+    ensure_database(url, prefix=DB_PREFIX, fresh=True)
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
     load_regions(path=settings.KECHUANG_REGION_FILE)

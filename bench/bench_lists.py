@@ -32,7 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, percentile
+
 HOST = "127.0.0.1"
 CITY_STAFF = "city_staff"  # a demo login created by manage.py seed
 
@@ -209,12 +210,6 @@ def _get(port: int, path: str, cookie: str | None, accept: str) -> tuple[int, in
     finally:
         conn.close()
     return resp.status, len(body), time.perf_counter() - started
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def measure(port: int, ep: Endpoint, cookie: str, args: argparse.Namespace) -> Result:
