@@ -10,6 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+# fixtures shared by every app's Excel-import tests (do_upload, do_commit)
+pytest_plugins = ["kechuang.imports.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _reset_language():

@@ -73,29 +73,6 @@ def errors_of(run: ImportRun) -> list[tuple]:
     return [tuple(e) for e in run.errors]
 
 
-@pytest.fixture
-def do_upload(django_capture_on_commit_callbacks):
-    def run(client, content: bytes, kind: str) -> ImportRun:
-        with django_capture_on_commit_callbacks(execute=True):
-            resp = client.post(reverse("imports:run_new", args=[kind]),
-                               {"file": upload_file(content, "名单.xlsx")})
-        assert resp.status_code == 302, resp.content.decode()[:2000]
-        return ImportRun.objects.latest("pk")
-
-    return run
-
-
-@pytest.fixture
-def do_commit(django_capture_on_commit_callbacks):
-    def run(client, import_run: ImportRun) -> ImportRun:
-        with django_capture_on_commit_callbacks(execute=True):
-            resp = client.post(reverse("imports:run_commit", args=[import_run.pk]))
-        assert resp.status_code == 302
-        return ImportRun.objects.get(pk=import_run.pk)
-
-    return run
-
-
 # ---- templates -------------------------------------------------------------------------------
 
 
