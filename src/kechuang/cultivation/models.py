@@ -120,9 +120,19 @@ class EnterpriseRecord(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = RestrictManager()
+    # number fields pasted with spaces and in lower case: clean_fields() strips and upper-cases
+    normalised_numbers: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        """Normalise ``normalised_numbers`` before the field checks see them."""
+        for name in self.normalised_numbers:
+            value = getattr(self, name)
+            if value:
+                setattr(self, name, value.strip().upper())
+        super().clean_fields(exclude=exclude)
 
     def _check_enterprise(self, errors: dict[str, Any]) -> None:
         if self.enterprise_id and not _is_enterprise(self):
@@ -147,6 +157,8 @@ class TechSmeRegistration(EnterpriseRecord):
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
 
+    normalised_numbers = ("registration_no",)
+
     class Meta:
         verbose_name = _("科技型中小企业入库登记")
         verbose_name_plural = _("科技型中小企业入库登记")
@@ -162,12 +174,6 @@ class TechSmeRegistration(EnterpriseRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("cultivation:registration_detail", args=[self.pk])
-
-    def clean_fields(self, exclude=None) -> None:
-        # numbers are pasted with spaces and in lower case: normalise before the field checks
-        if self.registration_no:
-            self.registration_no = self.registration_no.strip().upper()
-        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -212,6 +218,8 @@ class HighTechCertificate(EnterpriseRecord):
     revoked_on = models.DateField(_("取消日期"), null=True, blank=True)
     revoke_reason = models.CharField(_("取消原因"), max_length=500, blank=True)
 
+    normalised_numbers = ("certificate_no",)
+
     class Meta:
         verbose_name = _("高新技术企业证书")
         verbose_name_plural = _("高新技术企业证书")
@@ -224,11 +232,6 @@ class HighTechCertificate(EnterpriseRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("cultivation:certificate_detail", args=[self.pk])
-
-    def clean_fields(self, exclude=None) -> None:
-        if self.certificate_no:
-            self.certificate_no = self.certificate_no.strip().upper()
-        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

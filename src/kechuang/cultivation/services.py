@@ -23,7 +23,7 @@ from kechuang.audit.services import change_record, record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.scheduler import daily
 from kechuang.core.services import create_object, update_object
-from kechuang.core.uploads import private_storage, validate_upload
+from kechuang.core.uploads import check_files, delete_on_error, save_uploads
 from kechuang.cultivation import selectors
 from kechuang.cultivation.models import (
     CandidateEntry,
@@ -39,7 +39,6 @@ from kechuang.cultivation.workflows import CANDIDATE_FLOW, CERTIFICATE_FLOW, REG
 from kechuang.orgs.models import Organisation
 from kechuang.workflow.services import transition
 
-MAX_FILES = 10
 REGISTRATION_FIELDS = ("enterprise", "year", "registration_no", "registered_on", "note")
 CERTIFICATE_FIELDS = ("enterprise", "certificate_no", "issued_on", "batch", "kind", "note")
 LEADER_FIELDS = ("enterprise", "year", "designated_on", "document_no", "note")
@@ -126,47 +125,9 @@ def refresh_all_tiers(*, actor: Any = None, as_of: dt.date | None = None) -> int
 # ---- evidence files ----------------------------------------------------------------------
 
 
-def check_files(files: Iterable[Any]) -> list[tuple[Any, str]]:
-    """Validate every file (type by content, size); all problems in one ValidationError."""
-    files = [f for f in files if f]
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": _("一次最多上传 %(n)s 个文件") % {"n": MAX_FILES}})
-    errors: list[ValidationError] = []
-    checked = []
-    for f in files:
-        try:
-            checked.append((f, validate_upload(f)))
-        except ValidationError as exc:
-            errors.append(exc)
-    if errors:
-        raise ValidationError({"files": errors})
-    return checked
-
-
 def _owner_field(record: EnterpriseRecord) -> str:
     return {TechSmeRegistration: "registration", HighTechCertificate: "certificate",
             LeaderDesignation: "leader"}[type(record)]
-
-
-def _save_files(record: EnterpriseRecord, actor: Any, checked: list[tuple[Any, str]],
-                saved_names: list[str]) -> list[RecordFile]:
-    out = []
-    for upload, content_type in checked:
-        rf = RecordFile(**{_owner_field(record): record}, original_name=upload.name[:200],
-                        size=upload.size, content_type=content_type, uploaded_by=actor)
-        rf.file.save(upload.name, upload, save=False)
-        saved_names.append(rf.file.name)
-        rf.full_clean()
-        rf.save()
-        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=rf,
-                      after=snapshot(rf) | {"file": rf.file.name})
-        out.append(rf)
-    return out
-
-
-def _cleanup(names: list[str]) -> None:
-    for name in names:  # the rows rolled back: do not leave their files behind
-        private_storage.delete(name)
 
 
 def add_files(*, actor: Any, record: EnterpriseRecord, files: Iterable[Any]) -> list[RecordFile]:
@@ -177,15 +138,11 @@ def add_files(*, actor: Any, record: EnterpriseRecord, files: Iterable[Any]) -> 
     checked = check_files(files)
     if not checked:
         raise ValidationError({"files": _("请选择要上传的文件")})
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
-            if not model.objects.restrict(actor, "change").filter(pk=record.pk).exists():
-                raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
-            return _save_files(record, actor, checked, saved)
-    except Exception:
-        _cleanup(saved)
-        raise
+    with delete_on_error() as saved, transaction.atomic():
+        if not model.objects.restrict(actor, "change").filter(pk=record.pk).exists():
+            raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
+        return save_uploads(checked, model=RecordFile, owner={_owner_field(record): record},
+                            actor=actor, saved=saved)
 
 
 def _create_with_files(model: type[EnterpriseRecord], *, actor: Any, data: dict[str, Any],
@@ -193,16 +150,12 @@ def _create_with_files(model: type[EnterpriseRecord], *, actor: Any, data: dict[
     if not can(actor, "add", model):
         raise PermissionDenied
     checked = check_files(files)
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
-            obj = create_object(model=model, actor=actor, data=data | {"created_by": actor})
-            _save_files(obj, actor, checked, saved)
-            refresh_tier(enterprise=obj.enterprise, actor=actor)
-            return obj
-    except Exception:
-        _cleanup(saved)
-        raise
+    with delete_on_error() as saved, transaction.atomic():
+        obj = create_object(model=model, actor=actor, data=data | {"created_by": actor})
+        save_uploads(checked, model=RecordFile, owner={_owner_field(obj): obj}, actor=actor,
+                     saved=saved)
+        refresh_tier(enterprise=obj.enterprise, actor=actor)
+        return obj
 
 
 def _update(obj: EnterpriseRecord, *, actor: Any, data: dict[str, Any]) -> Any:

@@ -11,7 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kechuang.core.uploads import (
+    MAX_FILES,
     UploadTo,
+    check_files,
+    delete_on_error,
     max_upload_bytes,
     private_storage,
     serve_private,
@@ -118,3 +121,39 @@ def test_serve_private_sends_an_attachment(settings, tmp_path):
     assert resp["Content-Disposition"].startswith("attachment")
     assert "filename*=utf-8''" in resp["Content-Disposition"]
     assert b"".join(resp.streaming_content) == PDF
+
+
+def test_check_files_drops_empty_entries_and_returns_content_types():
+    pdf, png = up("公报.pdf", PDF), up("图.png", PNG)
+    assert check_files([None, pdf, "", png]) == [(pdf, "application/pdf"), (png, "image/png")]
+    assert check_files([]) == []
+
+
+def test_check_files_reports_every_bad_file_at_once():
+    with pytest.raises(ValidationError) as exc:
+        check_files([up("a.txt", b"x"), up("好.pdf", PDF), up("b.pdf", b"MZ")])
+    messages = exc.value.message_dict["files"]
+    assert len(messages) == 2 and "a.txt" in messages[0] and "b.pdf" in messages[1]
+
+
+def test_check_files_refuses_more_than_max_files():
+    with pytest.raises(ValidationError) as exc:
+        check_files([up(f"{i}.pdf", PDF) for i in range(MAX_FILES + 1)])
+    assert exc.value.message_dict["files"] == [f"一次最多上传 {MAX_FILES} 个文件"]
+    assert len(check_files([up(f"{i}.pdf", PDF) for i in range(MAX_FILES)])) == MAX_FILES
+
+
+def test_delete_on_error_removes_the_stored_files_and_reraises(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    with pytest.raises(RuntimeError), delete_on_error() as saved:
+        saved.append(private_storage.save("x/a.pdf", ContentFile(PDF)))
+        saved.append(private_storage.save("x/b.pdf", ContentFile(PDF)))
+        raise RuntimeError("rolled back")
+    assert not any(private_storage.exists(name) for name in saved)
+
+
+def test_delete_on_error_keeps_the_files_when_the_block_succeeds(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    with delete_on_error() as saved:
+        saved.append(private_storage.save("x/a.pdf", ContentFile(PDF)))
+    assert private_storage.exists(saved[0])
