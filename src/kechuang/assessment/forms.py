@@ -13,9 +13,10 @@ from kechuang.assessment import selectors
 from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes
 from kechuang.assessment.models import Rule
 from kechuang.orgs import selectors as org_selectors
-from kechuang.orgs.forms import SEARCH_HINT, EnterpriseFilterForm, _style
+from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import EnterpriseAnnualReport
 from kechuang.policy.inputs import AnnualFigures
+from kechuang.web.forms import FilterForm, style_widgets
 
 
 def _plain(value: Any) -> str:
@@ -42,7 +43,7 @@ class WhatIfForm(forms.Form):
                 label=meta.get_field(name).verbose_name, required=False, max_length=40,
                 initial=_plain(getattr(figures, name)),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        _style(self, small=True)
+        style_widgets(self, small=True)
         if self.is_bound:
             gap = self.data.get("apply_gap")
             if gap:
@@ -88,13 +89,13 @@ class BatchForm(forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in years]
         if years:
             self.fields["year"].initial = years[0]
-        _style(self)
+        style_widgets(self)
 
 
 ELIGIBLE_CHOICES = [("", _("全部")), ("1", _("符合")), ("0", _("不符合"))]
 
 
-class ResultFilterForm(forms.Form):
+class ResultFilterForm(FilterForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
                                                       "type": "search"}))
@@ -117,6 +118,4 @@ class ResultFilterForm(forms.Form):
             (y, str(y)) for y in selectors.result_years(user=user)]
         if selectors.registration_model() is None:
             del self.fields["unregistered"]
-        _style(self, small=True)
-
-    filters = EnterpriseFilterForm.filters
+        style_widgets(self, small=True)

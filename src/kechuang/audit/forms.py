@@ -9,17 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.audit import selectors
 from kechuang.audit.models import AuthEvent, ChangeRecord
+from kechuang.web.forms import FilterForm, style_widgets
 
 
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        w = field.widget
-        css = "form-select form-select-sm" if isinstance(w, forms.Select) else (
-            "form-control form-control-sm")
-        w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
-
-
-class _Filters(forms.Form):
+class _Filters(FilterForm):
     date_from = forms.DateField(label=_("起始日期"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_to = forms.DateField(label=_("截止日期"), required=False,
@@ -31,18 +24,6 @@ class _Filters(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("截止日期不能早于起始日期"))
         return data
-
-    def filters(self) -> dict[str, Any]:
-        """JSON-able values of the fields that validated (bad values are ignored)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        out: dict[str, Any] = {}
-        for name, value in getattr(self, "cleaned_data", {}).items():
-            if value in (None, ""):
-                continue
-            out[name] = value.isoformat() if hasattr(value, "isoformat") else value
-        return out
 
 
 class ChangeFilterForm(_Filters):
@@ -64,7 +45,7 @@ class ChangeFilterForm(_Filters):
         super().__init__(*args, **kwargs)
         self.fields["content_type"].choices = [("", _("全部类型")),
                                                *selectors.object_types(user=user)]
-        _style(self)
+        style_widgets(self, small=True)
 
 
 class AuthEventFilterForm(_Filters):
@@ -77,4 +58,4 @@ class AuthEventFilterForm(_Filters):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self, small=True)

@@ -17,30 +17,17 @@ from kechuang.cultivation.models import (
     TechSmeRegistration,
 )
 from kechuang.cultivation.selectors import record_years
-from kechuang.orgs.forms import SEARCH_HINT, _style
+from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import Organisation
 from kechuang.orgs.selectors import counties_in_scope
 from kechuang.policy import credit_code as cc
 from kechuang.reported.forms import MultipleFileField
+from kechuang.web.forms import FilterForm, style_widgets
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FiltersMixin:
-    def filters(self) -> dict[str, Any]:
-        """JSON-able values of the fields that validated (bad values are ignored)."""
-        if not self.is_bound:
-            return dict(getattr(self, "default_filters", {}))
-        self.is_valid()
-        out: dict[str, Any] = {}
-        for name, value in getattr(self, "cleaned_data", {}).items():
-            if value in (None, ""):
-                continue
-            out[name] = value.pk if hasattr(value, "pk") else value
-        return out
-
-
-class RecordFilterForm(FiltersMixin, forms.Form):
+class RecordFilterForm(FilterForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
     county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
@@ -69,7 +56,7 @@ class RecordFilterForm(FiltersMixin, forms.Form):
             del self.fields["status"]
         if kind != "certificate":
             del self.fields["kind"]
-        _style(self, small=True)
+        style_widgets(self, small=True)
 
 
 class EnterpriseField(forms.CharField):
@@ -115,7 +102,7 @@ class _EnterpriseFormBase(forms.Form):
             self.fields["files"].help_text = _(
                 "可多选；PDF、图片（PNG/JPG）、Excel（xlsx）或 Word（docx），单个文件不超过 "
                 "%(limit)s") % {"limit": size_label(max_upload_bytes())}
-        _style(self)
+        style_widgets(self)
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "files"}
@@ -167,7 +154,7 @@ class RevokeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class FileForm(forms.Form):
@@ -175,13 +162,13 @@ class FileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 # ---- candidate pool ----------------------------------------------------------------------
 
 
-class CandidateFilterForm(FiltersMixin, forms.Form):
+class CandidateFilterForm(FilterForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
                                                       "type": "search"}))
@@ -200,7 +187,7 @@ class CandidateFilterForm(FiltersMixin, forms.Form):
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", _("全部年度"))] + [
             (y, str(y)) for y in range(this_year + 1, this_year - 4, -1)]
-        _style(self, small=True)
+        style_widgets(self, small=True)
 
     def filters(self) -> dict[str, Any]:
         out = super().filters()
@@ -221,7 +208,7 @@ class CandidateForm(forms.Form):
             kwargs.setdefault("initial", {})["enterprise"] = enterprise.credit_code
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Organisation.objects.restrict(user, "view")
-        _style(self)
+        style_widgets(self)
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -233,7 +220,7 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class VisitForm(forms.Form):
@@ -245,7 +232,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

@@ -20,6 +20,7 @@ from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
 from kechuang.orgs.services import ENTERPRISE_LOCKED_FIELDS
 from kechuang.policy import credit_code as cc
+from kechuang.web.forms import FilterForm, style_widgets
 
 ABOVE_SCALE_CHOICES = [("", _("全部")), ("1", _("规模以上")), ("0", _("规模以下"))]
 SEARCH_HINT = _("企业名称或统一社会信用代码")
@@ -37,20 +38,7 @@ def industry_filter_choices() -> list[tuple[str, Any]]:
     return choices
 
 
-def _style(form: forms.Form, small: bool = False) -> None:
-    """Bootstrap classes on every widget (templates stay free of per-field markup)."""
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select form-select-sm" if small else "form-select"
-        else:
-            css = "form-control form-control-sm" if small else "form-control"
-        w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
-
-
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(FilterForm):
     """The list's filters; ``filters()`` is what the selector and the export job receive."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
@@ -75,23 +63,10 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["industry"].choices = industry_filter_choices()
         tiers = [(v, label) for v, label in Organisation.Tier.choices if v]
         self.fields["tier"].choices = [("", _("全部梯队")), *tiers, ("none", _("未入梯队"))]
-        _style(self, small=True)
-
-    def filters(self) -> dict[str, Any]:
-        """JSON-able filter values of the fields that validated (bad values are ignored)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        out: dict[str, Any] = {}
-        for name, value in data.items():
-            if value in (None, ""):
-                continue
-            out[name] = value.pk if hasattr(value, "pk") else value
-        return out
+        style_widgets(self, small=True)
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
                                                       "type": "search"}))
@@ -106,9 +81,7 @@ class ReportFilterForm(forms.Form):
         self.fields["county"].queryset = selectors.counties_in_scope(user=user)
         years = selectors.report_years(user=user)
         self.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
-        _style(self, small=True)
-
-    filters = EnterpriseFilterForm.filters
+        style_widgets(self, small=True)
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -153,7 +126,7 @@ class EnterpriseForm(forms.ModelForm):
                                                       choices=role_choices,
                                                       initial=current.get(chain.pk, ""))
                 self.chain_fields.append((chain, name))
-        _style(self)
+        style_widgets(self)
 
     @property
     def profile_fields(self) -> list[forms.BoundField]:
@@ -207,7 +180,7 @@ class AnnualReportForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
-        _style(self)
+        style_widgets(self)
 
     @property
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:

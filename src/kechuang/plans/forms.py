@@ -14,22 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.kpi import metrics
 from kechuang.plans.models import Action, Indicator, Plan, PlanTask
+from kechuang.web.forms import style_widgets
 
 MAX_UPLOAD = 2 * 1024 * 1024  # a plan's text is a few dozen KB at most
-
-
-def _style(form: forms.BaseForm, small: bool = False) -> None:
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, forms.HiddenInput):
-            continue
-        if isinstance(w, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select form-select-sm" if small else "form-select"
-        else:
-            css = "form-control form-control-sm" if small else "form-control"
-        w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
 
 
 def metric_choices(current: str = "") -> list[tuple[str, str]]:
@@ -52,7 +39,7 @@ class PlanForm(ServiceDataMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class ActionForm(ServiceDataMixin, forms.ModelForm):
@@ -62,7 +49,7 @@ class ActionForm(ServiceDataMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class TaskForm(ServiceDataMixin, forms.ModelForm):
@@ -74,7 +61,7 @@ class TaskForm(ServiceDataMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class IndicatorForm(ServiceDataMixin, forms.ModelForm):
@@ -90,7 +77,7 @@ class IndicatorForm(ServiceDataMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = metric_choices(self.instance.metric)
-        _style(self)
+        style_widgets(self)
 
     def validate_unique(self) -> None:
         """The plan-wide key check is the service's (the form has no action)."""
@@ -101,7 +88,7 @@ class CopyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class AllocationForm(forms.Form):
@@ -136,7 +123,7 @@ class ImportTextForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -171,7 +158,7 @@ class DraftPlanForm(forms.Form):
             self.fields[f"action_{a['number']}"] = forms.CharField(
                 label=_("行动%(n)s") % {"n": a["number"]}, max_length=200,
                 initial=a["name"])
-        _style(self)
+        style_widgets(self)
 
     def action_fields(self) -> list[Any]:
         return [self[f"action_{n}"] for n in self.action_numbers]
@@ -199,7 +186,7 @@ class DraftIndicatorForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = metric_choices()
-        _style(self, small=True)
+        style_widgets(self, small=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

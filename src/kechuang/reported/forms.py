@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.roles import CITY_ROLES
 from kechuang.core.uploads import EVIDENCE_EXTENSIONS, max_upload_bytes, size_label
-from kechuang.orgs.forms import _style
 from kechuang.reported import selectors
 from kechuang.reported.models import ReportedValue
+from kechuang.web.forms import FilterForm, style_widgets
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
@@ -20,7 +20,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
         return f"{obj.action.plan.year} · {obj.name}{unit}"
 
 
-class ValueFilterForm(forms.Form):
+class ValueFilterForm(FilterForm):
     indicator = IndicatorChoiceField(label=_("指标"), queryset=None, required=False,
                                      empty_label=_("全部指标"))
     county = forms.ChoiceField(label=_("县区"), required=False)
@@ -35,18 +35,7 @@ class ValueFilterForm(forms.Form):
             (str(c.pk), c.name) for c in selectors.filter_counties(user=user)]
         self.fields["year"].choices = [("", _("全部年度"))] + [
             (y, str(y)) for y in selectors.value_years(user=user)]
-        _style(self, small=True)
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        out: dict[str, Any] = {}
-        for name, value in getattr(self, "cleaned_data", {}).items():
-            if value in (None, ""):
-                continue
-            out[name] = value.pk if hasattr(value, "pk") else value
-        return out
+        style_widgets(self, small=True)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -91,7 +80,7 @@ class ValueForm(forms.Form):
             # a county clerk reports for their county only; the city's figures are the city's
             self.fields["county"].required = True
             self.fields["county"].empty_label = None
-        _style(self)
+        style_widgets(self)
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "files"}
