@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -32,7 +33,7 @@ from kechuang.core.api import ScopedViewSetMixin
 from kechuang.orgs.models import Enterprise
 
 ENTERPRISE_PARAM = OpenApiParameter("enterprise_pk", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                    description="企业编号")
+                                    description=gettext_lazy("企业编号"))
 
 
 class OneObjectSchema(AutoSchema):
@@ -43,7 +44,7 @@ class OneObjectSchema(AutoSchema):
 
 
 class CanViewEnterprises(BasePermission):
-    message = "您的角色无权查看企业自评"
+    message = gettext_lazy("您的角色无权查看企业自评")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

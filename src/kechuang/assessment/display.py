@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kechuang.assessment.engine import NOT_REQUIRED, Assessment
 from kechuang.assessment.forms import gap_button_value
 
@@ -41,24 +43,26 @@ def _points(score: dict[str, Any]) -> str:
 def headline(rule: str, outcome: dict[str, Any]) -> dict[str, Any]:
     r = outcome.get("result")
     if r is None:
-        return {"ok": False, "verdict": "无法测评", "figure": outcome.get("error") or ""}
+        return {"ok": False, "verdict": _("无法测评"), "figure": outcome.get("error") or ""}
     if rule == "tech_sme":
-        verdict = "不符合"
+        verdict = _("不符合")
         if r["eligible"]:
-            verdict = "符合（直通车）" if r["path"] == "direct" else "符合"
+            verdict = _("符合（直通车）") if r["path"] == "direct" else _("符合")
         return {"ok": bool(r["eligible"]), "verdict": verdict,
-                "figure": f"综合得分 {r['total']} 分（须不低于 {r['pass_total']} 分）"}
+                "figure": _("综合得分 %(total)s 分（须不低于 %(pass)s 分）") % {
+                    "total": r["total"], "pass": r["pass_total"]}}
     if rule == "high_tech":
         lo, hi = _num(r["score_min"]), _num(r["score_max"])
         score = lo if lo == hi else f"{lo}–{hi}"
         ok = {"likely": True, "possible": None}.get(r["status"], False)
         return {"ok": ok, "verdict": r["status_label"],
-                "figure": f"创新能力评价 {score} 分（须高于 {_num(r['pass_score'])} 分）"}
-    verdict = "可享受加计扣除" if r["eligible"] else "不能享受加计扣除"
+                "figure": _("创新能力评价 %(score)s 分（须高于 %(pass)s 分）") % {
+                    "score": score, "pass": _num(r["pass_score"])}}
+    verdict = _("可享受加计扣除") if r["eligible"] else _("不能享受加计扣除")
     return {"ok": bool(r["eligible"]), "verdict": verdict,
-            "figure": f"加计扣除额 {yuan(r['extra_deduction_yuan'])}，"
-                      f"按税率 {Decimal(r['tax_rate']) * 100:.0f}% 约少缴企业所得税 "
-                      f"{yuan(r['tax_saved_yuan'])}"}
+            "figure": _("加计扣除额 %(amount)s，按税率 %(rate)s%% 约少缴企业所得税 %(saved)s") % {
+                "amount": yuan(r["extra_deduction_yuan"]),
+                "rate": f"{Decimal(r['tax_rate']) * 100:.0f}", "saved": yuan(r["tax_saved_yuan"])}}
 
 
 def present(rule: str, outcome: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kechuang.policy.high_tech import HighTechInput
 from kechuang.policy.inputs import ANNUAL_FIELDS, AnnualFigures, PolicyInputError
 from kechuang.policy.rd_deduction import RdDeductionInput
@@ -121,8 +123,8 @@ def parse_changes(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[PolicyI
     errors: list[PolicyInputError] = []
     for key, value in data.items():
         if key not in WHAT_IF_FIELDS:
-            errors.append(PolicyInputError(str(key), "不是可调整的年报字段，可用：" + "、".join(
-                WHAT_IF_FIELDS)))
+            errors.append(PolicyInputError(str(key), _("不是可调整的年报字段，可用：%(fields)s") % {
+                "fields": "、".join(WHAT_IF_FIELDS)}))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from kechuang.assessment.models import EvaluationResult, Rule
-from kechuang.kpi.metrics import Column, RecordMetric, register
+from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
 
 
 def _deductions(year: int):
@@ -37,11 +39,9 @@ RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(
                 "（财政部 税务总局公告2023年第7号等，按执行指引口径逐行计算），单位亿元；"
                 "取自最近一次完成的批量测评结果，不随日期变化——年度报表更新后需重新批量测评。"
                 "测算值仅供参考，以税务机关汇算清缴数据为准。",
-    columns=(Column("企业名称", "enterprise.name"),
-             Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "county.name"), Column("年度", "year"),
-             Column("加计扣除额（元）", "rd_deduction_amount_yuan"),
-             Column("规则版本", "rule_version"), Column("测评时间", "computed_at")),
+    columns=(*enterprise_columns(county="county.name"), Column(_("年度"), "year"),
+             Column(_("加计扣除额（元）"), "rd_deduction_amount_yuan"),
+             Column(_("规则版本"), "rule_version"), Column(_("测评时间"), "computed_at")),
 ))
 
 __all__ = ["RD_SUPER_DEDUCTION_AMOUNT"]

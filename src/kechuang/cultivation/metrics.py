@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from kechuang.cultivation.models import HighTechCertificate, TechSmeRegistration
-from kechuang.kpi.metrics import Column, RecordMetric, register
+from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
 from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
 
 ANCHOR_ROLES = (ChainMembership.Role.CHAIN_LEADER, ChainMembership.Role.CHAIN_CORE)
@@ -50,10 +52,8 @@ TECH_SME_REGISTERED = RecordMetric(
     places=0,
     description="本年度评价入库（未撤销）的科技型中小企业家数，按入库日期计入进度；"
                 "同一企业只计一次。",
-    columns=(Column("企业名称", "enterprise.name"),
-             Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "enterprise.county.name"),
-             Column("入库登记编号", "registration_no"), Column("入库日期", "registered_on")),
+    columns=(*enterprise_columns(), Column(_("入库登记编号"), "registration_no"),
+             Column(_("入库日期"), "registered_on")),
 )
 
 HIGH_TECH_RECOGNIZED = RecordMetric(
@@ -69,10 +69,8 @@ HIGH_TECH_RECOGNIZED = RecordMetric(
     places=0,
     description="本年度通过认定（含首次认定和重新认定）的高新技术企业家数，按发证日期计入进度；"
                 "已取消资格的证书不计。",
-    columns=(Column("企业名称", "enterprise.name"),
-             Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "enterprise.county.name"), Column("证书编号", "certificate_no"),
-             Column("认定类型", "get_kind_display"), Column("发证日期", "issued_on")),
+    columns=(*enterprise_columns(), Column(_("证书编号"), "certificate_no"),
+             Column(_("认定类型"), "get_kind_display"), Column(_("发证日期"), "issued_on")),
 )
 
 CHAIN_RD_RESERVE = RecordMetric(
@@ -86,10 +84,8 @@ CHAIN_RD_RESERVE = RecordMetric(
     distinct="enterprise",
     places=0,
     description="重点产业链链主、链核企业中，本年度年度报表“研发准备金”大于 0 的企业家数。",
-    columns=(Column("企业名称", "enterprise.name"),
-             Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "enterprise.county.name"), Column("年度", "year"),
-             Column("研发准备金（元）", "rd_reserve_fund_yuan")),
+    columns=(*enterprise_columns(), Column(_("年度"), "year"),
+             Column(_("研发准备金（元）"), "rd_reserve_fund_yuan")),
 )
 
 METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, CHAIN_RD_RESERVE)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kechuang.cultivation.models import (
     RECORD_MODELS,
@@ -222,8 +223,8 @@ def ladder(*, year: int, as_of: dt.date, county_id: int | None = None) -> list[R
 
     now = _ladder_counts(year, as_of, county_id)
     last = _ladder_counts(year - 1, same_day_last_year(as_of), county_id)
-    labels = [("reported", "有年度报表的企业"), ("tech_sme", "科技型中小企业"),
-              ("high_tech", "高新技术企业"), ("leader", "高科技领军企业")]
+    labels = [("reported", _("有年度报表的企业")), ("tech_sme", _("科技型中小企业")),
+              ("high_tech", _("高新技术企业")), ("leader", _("高科技领军企业"))]
     rungs = []
     for i, (key, label) in enumerate(labels):
         rung = Rung(key, label, now[i], last[i])
@@ -262,14 +263,15 @@ def _fallback_gaps(entries: list[CandidateEntry]) -> dict[int, Gap]:
     for e in entries:
         r = latest.get(e.enterprise_id)
         if r is None:
-            out[e.pk] = Gap(None, None, "暂无年度报表，无法评估", "none")
+            out[e.pk] = Gap(None, None, _("暂无年度报表，无法评估"), "none")
         elif not r.revenue_yuan:
-            out[e.pk] = Gap(None, None, f"{r.year}年度销售收入为 0，无法计算研发投入强度",
-                            "none")
+            out[e.pk] = Gap(None, None, _("%(year)s年度销售收入为 0，无法计算研发投入强度") % {
+                "year": r.year}, "none")
         else:
             ratio = (r.rd_expense_yuan * HUNDRED / r.revenue_yuan).quantize(Decimal("0.01"))
-            out[e.pk] = Gap(None, ratio, f"研发投入强度 {ratio}%（{r.year}年度报表；"
-                            "自评结果暂无，按研发投入强度排序）", "rd_intensity")
+            out[e.pk] = Gap(None, ratio, _("研发投入强度 %(ratio)s%%（%(year)s年度报表；"
+                                           "自评结果暂无，按研发投入强度排序）") % {
+                "ratio": ratio, "year": r.year}, "rd_intensity")
     return out
 
 
@@ -297,7 +299,7 @@ def _gap_for(entries: list[CandidateEntry]) -> dict[int, Gap]:
             res = results.get(e.enterprise_id)
             if res is not None:
                 out[e.pk] = Gap(res.eligible, res.score, res.gap_text or (
-                    "自评达标" if res.eligible else ""), "assessment",
+                    _("自评达标") if res.eligible else ""), "assessment",
                     getattr(res, "rule_version", ""))
     return out
 

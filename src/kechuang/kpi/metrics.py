@@ -24,6 +24,8 @@ from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -33,8 +35,17 @@ HUNDRED = Decimal(100)
 class Column:
     """A column of the records list and its Excel export: header and attribute path."""
 
-    label: str
+    label: str | Promise  # gettext_lazy: rendered in the reader's language
     path: str
+
+
+def enterprise_columns(prefix: str = "enterprise.",
+                       county: str = "") -> tuple[Column, ...]:
+    """The three columns every enterprise record list starts with; ``county`` overrides the
+    county's path (a record that stores its own county)."""
+    return (Column(_("企业名称"), f"{prefix}name"),
+            Column(_("统一社会信用代码"), f"{prefix}credit_code"),
+            Column(_("所在县区"), county or f"{prefix}county.name"))
 
 
 @dataclass

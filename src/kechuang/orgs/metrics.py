@@ -7,8 +7,9 @@ contract … apps register theirs the same way.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from kechuang.kpi.metrics import Column, RecordMetric, register
+from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 
 # 科学研究和技术服务业 (GB/T 4754-2017 section M: divisions 73, 74, 75)
@@ -43,8 +44,8 @@ ABOVE_SCALE_SERVICE_COVERAGE = register(RecordMetric(
     places=0,
     description="有规模以上科学研究和技术服务业企业（国民经济行业 M73–M75）的县区个数；"
                 "按企业库当前的规上标识计算。",
-    columns=(Column("企业名称", "name"), Column("统一社会信用代码", "credit_code"),
-             Column("所在县区", "county.name"), Column("所属行业", "get_industry_code_display")),
+    columns=(*enterprise_columns(prefix=""),
+             Column(_("所属行业"), "get_industry_code_display")),
 ))
 
 ABOVE_SCALE_INDUSTRIAL_RD_SHARE = register(RecordMetric(
@@ -59,10 +60,8 @@ ABOVE_SCALE_INDUSTRIAL_RD_SHARE = register(RecordMetric(
     places=2,
     description="当年度报表中“有研发活动”的规模以上工业企业（采矿业、制造业、电力热力燃气及水）"
                 "占全部已报送年度报表的规上工业企业的百分比；明细列出有研发活动的企业。",
-    columns=(Column("企业名称", "enterprise.name"),
-             Column("统一社会信用代码", "enterprise.credit_code"),
-             Column("所在县区", "enterprise.county.name"), Column("年度", "year"),
-             Column("研发费用（元）", "rd_expense_yuan")),
+    columns=(*enterprise_columns(), Column(_("年度"), "year"),
+             Column(_("研发费用（元）"), "rd_expense_yuan")),
 ))
 
 __all__ = ["ABOVE_SCALE_INDUSTRIAL_RD_SHARE", "ABOVE_SCALE_SERVICE_COVERAGE"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kechuang.kpi import metrics
-from kechuang.kpi.metrics import Column, RecordMetric
+from kechuang.kpi.metrics import RecordMetric, enterprise_columns
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def dated_metric():
         key="tech_sme_registered", name="测试：按成立日期计数的企业", unit="家",
         model=Organisation, rows=lambda year: Organisation.objects.filter(kind="enterprise"),
         county_field="county", date_field="established_on", aggregate="count", places=0,
-        columns=(Column("企业名称", "name"), Column("所在县区", "county.name")))
+        columns=enterprise_columns(prefix=""))
     previous = metrics.get(metric.key)  # the cultivation app's real metric, put back after
     metrics.register(metric)
     yield metric

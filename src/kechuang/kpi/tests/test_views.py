@@ -123,3 +123,16 @@ def test_reported_indicator_shows_the_approved_value_and_its_trail(client_for, u
     assert 'data-testid="reported-trail"' in html
     assert "2025-10-31" in html and "2025-09-30" in html
     assert users["city_admin"].get_full_name() or users["city_admin"].username in html
+
+
+def test_records_table_headers_follow_the_language(client_for, users, plan, founded):
+    """The metric's columns are translatable: the same drill-down in English."""
+    from django.conf import settings
+
+    ind = Indicator.objects.get(key="tech_sme_registered")
+    url = reverse("kpi:indicator_detail", kwargs={"pk": ind.pk})
+    client = client_for(users["city_staff"])
+    assert "<th>统一社会信用代码</th>" in client.get(url, {"as_of": "2025-12-31"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url, {"as_of": "2025-12-31"}).content.decode()
+    assert "<th>Unified social credit code</th>" in html and "<th>统一社会信用代码</th>" not in html
