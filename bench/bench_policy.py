@@ -29,10 +29,34 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
+from kechuang.policy.credit_code import CHARSET, analyse, make_code  # noqa: E402
+from kechuang.policy.divisions import lookup  # noqa: E402
 from kechuang.policy.high_tech import HighTechInput, evaluate_high_tech  # noqa: E402
+from kechuang.policy.innovation_points import (  # noqa: E402
+    WENZHOU_2022_STAGES,
+    WENZHOU_2022_TIERS,
+    EnterpriseValues,
+    InnovationPointsConfig,
+    InnovationPointsInput,
+    evaluate_innovation_points,
+)
 from kechuang.policy.inputs import AnnualFigures  # noqa: E402
 from kechuang.policy.rd_deduction import RdDeductionInput, compute_rd_deduction  # noqa: E402
+from kechuang.policy.rd_intensity import EnterpriseRdInput, evaluate_rd_intensity  # noqa: E402
+from kechuang.policy.tech_contracts import (  # noqa: E402
+    CostItem,
+    TechContractInput,
+    evaluate_tech_contract,
+)
 from kechuang.policy.tech_sme import TechSmeInput, evaluate_tech_sme  # noqa: E402
+from kechuang.policy.vouchers import (  # noqa: E402
+    ClaimRecord,
+    ProviderListing,
+    Voucher,
+    VoucherClaimInput,
+    VoucherPolicy,
+    evaluate_voucher_claim,
+)
 
 CHUNK = 5_000
 YEAR = 2024
@@ -222,6 +246,218 @@ def _round_fraction(f: Fraction) -> Decimal:
     return Decimal(q + (1 if 2 * r >= d else 0)).scaleb(-2)
 
 
+# -- the §d/§e/§f/§i rules (issue #13 item 6) ---------------------------------------------------
+
+V_YEAR = 2026
+V_CAP = 20_000_000
+V_POLICY = VoucherPolicy(
+    name="bench", policy_year=V_YEAR, ratio=Decimal("0.5"), annual_cap_fen=V_CAP,
+    valid_from=dt.date(V_YEAR, 1, 1), valid_to=dt.date(V_YEAR, 12, 31),
+    providers=(ProviderListing("P1", dt.date(V_YEAR - 1, 1, 1)),
+               ProviderListing("P2", dt.date(V_YEAR, 7, 1))))
+P_CONFIG = InnovationPointsConfig(
+    indicators=("rd", "ip", "st"),
+    weights={"*": {"rd": Decimal("0.5"), "ip": Decimal("0.3"), "st": Decimal("0.2")}},
+    stages=WENZHOU_2022_STAGES, tiers=WENZHOU_2022_TIERS)
+STATES = ("pending", "approved", "paid", "rejected")
+
+
+@dataclass
+class NewRecord:
+    voucher: VoucherClaimInput
+    contract: TechContractInput
+    intensity: EnterpriseRdInput
+    points: EnterpriseValues
+
+
+def generate_new(rng: random.Random, batch: list[Record]) -> list[NewRecord]:
+    """Inputs for the four rules, drawn from a second seeded stream so the three original
+    engines see exactly the same data as before."""
+    out = []
+    for i, r in enumerate(batch):
+        f = r.sme.figures
+        hist = tuple(ClaimRecord(f"c{j}", rng.randint(0, 8_000_000), rng.choice(STATES),
+                                 voucher_id=rng.choice(("V1", "V2")))
+                     for j in range(rng.randint(0, 3)))
+        voucher = VoucherClaimInput(
+            policy=V_POLICY, voucher=Voucher("V1", rng.choice((2_000_000, 5_000_000))),
+            enterprise_id=f"E{i}", provider_id=rng.choice(("P1", "P1", "P2")),
+            service_fee_fen=rng.randint(0, 6_000_000),
+            service_completed_on=dt.date(V_YEAR, 1, 1) + dt.timedelta(days=rng.randint(-20, 380)),
+            related_party=rng.random() < 0.05, history=hist, contract_no=f"H{i}",
+            invoice_no=f"F{i}")
+        turnover = _yuan(rng, 4, 7.5)
+        costs = tuple(CostItem(f"c{j}",
+                               (turnover * Decimal(rng.randint(0, 25)) / 100).quantize(FEN),
+                               rng.choice(("equipment", "materials", "equipment_set")),
+                               reasonable_quantity=rng.random() < 0.2)
+                      for j in range(rng.randint(0, 3)))
+        contract = TechContractInput(
+            contract_type=rng.choice(("development", "transfer", "licensing", "consulting",
+                                      "service")),
+            form="oral" if rng.random() < 0.03 else "written", seller="S", buyer="B",
+            subject="T", turnover_yuan=turnover, non_technical_costs=costs,
+            accepted_on=dt.date(V_YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330)),
+            disputed=rng.random() < 0.05,
+            annual_transfer_income_yuan=_yuan(rng, 5, 7.3))
+        intensity = EnterpriseRdInput(f"E{i}", YEAR, f.rd_expense_yuan, f.revenue_yuan)
+        points = EnterpriseValues(
+            f"E{i}", f.revenue_yuan,
+            {"rd": f.rd_expense_yuan or None,
+             "ip": Decimal(5 * f.ip_class_1_count + f.ip_class_2_count),
+             "st": Decimal(f.st_staff)})
+        out.append(NewRecord(voucher, contract, intensity, points))
+    return out
+
+
+def baseline_voucher(v: VoucherClaimInput) -> int:
+    when, provider = v.service_completed_on, v.provider_id
+    listed = provider == "P1" or (provider == "P2" and when >= dt.date(V_YEAR, 7, 1))
+    in_window = dt.date(V_YEAR, 1, 1) <= when <= dt.date(V_YEAR, 12, 31)
+    live = [h for h in v.history if h.status != "rejected"]
+    left = max(0, V_CAP - sum(h.amount_fen for h in live))
+    v_left = max(0, v.voucher.face_value_fen
+                 - sum(h.amount_fen for h in live if h.voucher_id == "V1"))
+    if not (listed and in_window and not v.related_party and left > 0 and v_left > 0):
+        return 0
+    return min((v.service_fee_fen + 1) // 2, left, v_left)  # half up of fee × 0.5
+
+
+def baseline_contract(c: TechContractInput) -> tuple[bool, Decimal, int]:
+    tech = c.turnover_yuan - sum((x.amount_yuan for x in c.non_technical_costs
+                                  if not x.reasonable_quantity), D0)
+    days = 30 if tech >= 5_000_000 or c.disputed else 15
+    return c.form != "oral", tech, days
+
+
+def baseline_intensity(e: EnterpriseRdInput) -> Decimal | None:
+    if e.revenue_yuan <= 0:
+        return None
+    f = Fraction(e.rd_expense_yuan) * 10000 / Fraction(e.revenue_yuan)
+    q, r = divmod(f.numerator, f.denominator)
+    return Decimal(q + (1 if 2 * r >= f.denominator else 0)).scaleb(-2)
+
+
+def baseline_points(ents: list[EnterpriseValues]) -> dict[str, tuple[Fraction, int]]:
+    groups: dict[str, list[EnterpriseValues]] = {}
+    for e in ents:
+        stage = next(s.code for s in WENZHOU_2022_STAGES if s.covers(e.revenue_yuan))
+        groups.setdefault(stage, []).append(e)
+    out = {}
+    weights = P_CONFIG.weights["*"]
+    for members in groups.values():
+        totals = {}
+        for ind, w in weights.items():
+            vals = [e.values[ind] for e in members if e.values[ind] is not None]
+            lo, hi = (min(vals), max(vals)) if vals else (None, None)
+            for e in members:
+                x = e.values[ind]
+                if x is None:
+                    s = Fraction(0)
+                elif hi == lo:
+                    s = Fraction(100 if x > 0 else 0)
+                else:
+                    s = 100 * (Fraction(x) - Fraction(lo)) / (Fraction(hi) - Fraction(lo))
+                totals[e.enterprise_id] = totals.get(e.enterprise_id, Fraction(0)) + Fraction(w) * s
+        first: dict[Fraction, int] = {}
+        for i, t in enumerate(sorted(totals.values(), reverse=True)):
+            first.setdefault(t, i + 1)
+        for eid, t in totals.items():
+            out[eid] = (t, first[t])
+    return out
+
+
+# -- credit codes and divisions (issue #13 items 4, 5): per imported row ---------------------
+
+CC_REGIONS = ("140403", "140404", "140423", "140431", "140402", "140411", "140421", "140491",
+              "440300", "110108")
+CC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# the §h mapping as a plain dict (current, former and zone codes → current unit)
+DIV_MAP = {c: c for c in ("140400", "140403", "140404", "140405", "140406", "140423", "140425",
+                          "140426", "140427", "140428", "140429", "140430", "140431", "140471")}
+DIV_MAP.update({"140402": "140403", "140411": "140403", "140421": "140404",
+                "140424": "140405", "140481": "140406", "140491": "140471"})
+
+
+def generate_codes(rng: random.Random, n: int) -> list[str]:
+    """Credit codes as imports see them: mostly valid, 10 % with a wrong check character,
+    region segments current, old (pre-2019), the zone's authority code or elsewhere."""
+    out = []
+    for _ in range(n):
+        code = make_code(rng.choice(("91", "92", "12", "52")) + rng.choice(CC_REGIONS)
+                         + "".join(rng.choice(CHARSET) for _ in range(9)))
+        if rng.random() < 0.1:
+            code = code[:17] + CHARSET[(CHARSET.index(code[17]) + 1) % 31]
+        out.append(code)
+    return out
+
+
+def baseline_code(code: str) -> tuple[bool, str | None]:
+    s = sum(CHARSET.index(c) * w for c, w in zip(code[:17], CC_WEIGHTS, strict=True))
+    return CHARSET[(31 - s % 31) % 31] == code[17], DIV_MAP.get(code[2:8])
+
+
+def run_codes(codes: list[str], timers: dict[str, Timer]) -> int:
+    clock = time.perf_counter
+    t = clock()
+    info = [analyse(c) for c in codes]
+    timers["credit_code"].seconds += clock() - t
+    t = clock()
+    divs = [lookup(c[2:8]) for c in codes]
+    timers["divisions"].seconds += clock() - t
+    t = clock()
+    base = [baseline_code(c) for c in codes]
+    timers["base_credit_code"].seconds += clock() - t
+    t = clock()
+    base_div = [DIV_MAP.get(c[2:8]) for c in codes]
+    timers["base_divisions"].seconds += clock() - t
+    bad = sum((i.valid, (i.region or {}).get("current_code")) != b
+              for i, b in zip(info, base, strict=True))
+    return bad + sum(d.current_code != b for d, b in zip(divs, base_div, strict=True))
+
+
+def run_new(batch: list[NewRecord], timers: dict[str, Timer], stats: dict[str, int]) -> int:
+    """Time the four new rules on one chunk and count disagreements with the baseline."""
+    clock = time.perf_counter
+    t = clock()
+    vo = [evaluate_voucher_claim(r.voucher) for r in batch]
+    timers["vouchers"].seconds += clock() - t
+    t = clock()
+    co = [evaluate_tech_contract(r.contract) for r in batch]
+    timers["tech_contracts"].seconds += clock() - t
+    t = clock()
+    it = [evaluate_rd_intensity(r.intensity) for r in batch]
+    timers["rd_intensity"].seconds += clock() - t
+    t = clock()
+    pts = evaluate_innovation_points(InnovationPointsInput(
+        2025, P_CONFIG, tuple(r.points for r in batch)))
+    timers["innovation_points"].seconds += clock() - t
+
+    t = clock()
+    b_vo = [baseline_voucher(r.voucher) for r in batch]
+    timers["base_vouchers"].seconds += clock() - t
+    t = clock()
+    b_co = [baseline_contract(r.contract) for r in batch]
+    timers["base_contracts"].seconds += clock() - t
+    t = clock()
+    b_it = [baseline_intensity(r.intensity) for r in batch]
+    timers["base_intensity"].seconds += clock() - t
+    t = clock()
+    b_pts = baseline_points([r.points for r in batch])
+    timers["base_points"].seconds += clock() - t
+
+    bad = sum(e.payable_fen != b for e, b in zip(vo, b_vo, strict=True))
+    bad += sum((e.registrable, e.tech_transaction_yuan, e.deadline.days) != b
+               for e, b in zip(co, b_co, strict=True))
+    bad += sum(e.intensity_pct != b for e, b in zip(it, b_it, strict=True))
+    bad += sum((p.total_exact, p.rank) != b_pts[p.enterprise_id] for p in pts.enterprises)
+    stats["voucher_payable"] = stats.get("voucher_payable", 0) + sum(e.payable_fen > 0 for e in vo)
+    stats["contract_registrable"] = stats.get("contract_registrable", 0) + sum(
+        e.registrable for e in co)
+    stats["contract_large"] = stats.get("contract_large", 0) + sum(e.large_contract for e in co)
+    return bad
+
+
 # -- timing ----------------------------------------------------------------------------------
 
 
@@ -235,7 +471,13 @@ def run(n: int, seed: int) -> dict[str, Timer]:
     rng = random.Random(seed)
     timers = {k: Timer() for k in ("tech_sme", "tech_sme_nogaps", "high_tech",
                                    "high_tech_nogaps", "rd_deduction", "base_sme", "base_ht",
-                                   "base_ded")}
+                                   "base_ded", "vouchers", "tech_contracts", "rd_intensity",
+                                   "innovation_points", "base_vouchers", "base_contracts",
+                                   "credit_code", "divisions", "base_credit_code",
+                                   "base_divisions",
+                                   "base_intensity", "base_points")}
+    rng_new = random.Random(seed + 1)
+    rng_codes = random.Random(seed + 2)
     disagreements = 0
     stats = {"sme_eligible": 0, "ht_likely": 0, "ht_possible": 0, "ded_eligible": 0}
     done = 0
@@ -281,6 +523,8 @@ def run(n: int, seed: int) -> dict[str, Timer]:
         for e, b in zip(ded, b_ded, strict=True):
             disagreements += e.extra_deduction_yuan != b
             stats["ded_eligible"] += e.eligible
+        disagreements += run_new(generate_new(rng_new, batch), timers, stats)
+        disagreements += run_codes(generate_codes(rng_codes, len(batch)), timers)
     for t in timers.values():
         t.count = n
     timers["_disagreements"] = Timer(count=disagreements)
@@ -311,11 +555,25 @@ def report(n: int, timers: dict[str, Timer]) -> str:
     lines.append(f"{'all three (with gaps)':<24}{3 * n:>9,}{total:>10.2f}"
                  f"{3 * n / total:>11,.0f}{3 * n / base_total:>13,.0f}"
                  f"{total / base_total:>12.1f}")
+    lines.append("issue #13 rules (same records, own seeded inputs; innovation points: one "
+                 f"cohort per chunk of ≤ {CHUNK:,}):")
+    for label, key, base in (("vouchers", "vouchers", "base_vouchers"),
+                             ("tech_contracts", "tech_contracts", "base_contracts"),
+                             ("rd_intensity", "rd_intensity", "base_intensity"),
+                             ("innovation_points", "innovation_points", "base_points"),
+                             ("credit_code (analyse)", "credit_code", "base_credit_code"),
+                             ("divisions (lookup)", "divisions", "base_divisions")):
+        t, b = timers[key], timers[base]
+        lines.append(f"{label:<24}{t.count:>9,}{t.seconds:>10.2f}{rate(key):>11,.0f}"
+                     f"{rate(base):>13,.0f}{t.seconds / b.seconds if b.seconds else 0:>12.1f}")
     stats = getattr(run, "stats", {})
     lines.append(f"decisions: tech SME eligible {stats.get('sme_eligible', 0):,}; HNTE likely "
                  f"{stats.get('ht_likely', 0):,}, possible {stats.get('ht_possible', 0):,}, "
                  f"unlikely {stats.get('ht_unlikely', 0):,}; deduction eligible "
-                 f"{stats.get('ded_eligible', 0):,}")
+                 f"{stats.get('ded_eligible', 0):,}; voucher claims payable "
+                 f"{stats.get('voucher_payable', 0):,}; contracts registrable "
+                 f"{stats.get('contract_registrable', 0):,} (large "
+                 f"{stats.get('contract_large', 0):,})")
     lines.append(f"engine vs baseline disagreements: {timers['_disagreements'].count}")
     return "\n".join(lines)
 

@@ -7,6 +7,11 @@ rule is written once and can be tested and reused alone.
   tech_sme      evaluate_tech_sme(TechSmeInput) -> TechSmeResult        (国科发政〔2017〕115号)
   high_tech     evaluate_high_tech(HighTechInput) -> HighTechResult     (国科发火〔2016〕32号/195号)
   rd_deduction  compute_rd_deduction(RdDeductionInput) -> RdDeductionResult
+  vouchers      evaluate_voucher_claim(VoucherClaimInput) -> VoucherClaimResult       (§f, fen)
+  tech_contracts evaluate_tech_contract(TechContractInput) -> TechContractResult      (§e)
+  innovation_points evaluate_innovation_points(InnovationPointsInput) -> …Result      (§d)
+  rd_intensity  evaluate_rd_intensity(RegionalRdInput | EnterpriseRdInput) -> …Result (§i)
+  divisions     lookup(code or name) -> the current 长治 unit and its status                (§h)
   inputs        AnnualFigures (the annual report's fields), PolicyInputError
   registry      rule sets by policy year; cli: ``kechuang policy …``
 
@@ -26,6 +31,15 @@ _LAZY = {
     "evaluate_high_tech": "high_tech",
     "RdDeductionInput": "rd_deduction", "RdDeductionResult": "rd_deduction",
     "ProjectExpenses": "rd_deduction", "compute_rd_deduction": "rd_deduction",
+    "CapitalisedProject": "rd_deduction", "IntangibleAsset": "rd_deduction",
+    "VoucherClaimInput": "vouchers", "VoucherClaimResult": "vouchers",
+    "VoucherPolicy": "vouchers", "evaluate_voucher_claim": "vouchers",
+    "TechContractInput": "tech_contracts", "TechContractResult": "tech_contracts",
+    "evaluate_tech_contract": "tech_contracts",
+    "InnovationPointsInput": "innovation_points", "InnovationPointsResult": "innovation_points",
+    "evaluate_innovation_points": "innovation_points",
+    "RegionalRdInput": "rd_intensity", "EnterpriseRdInput": "rd_intensity",
+    "RdIntensityResult": "rd_intensity", "evaluate_rd_intensity": "rd_intensity",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,8 +1,8 @@
 """``kechuang policy …``: run the rules engine on a JSON file or a whole spreadsheet.
 
-  evaluate --rule tech_sme|high_tech|rd_deduction --file input.json   → result JSON on stdout
+  evaluate --rule R --file input.json                                 → result JSON on stdout
   batch    --rule … --input in.csv|in.xlsx --output out.csv|out.xlsx  → rows + result columns
-  rules                                                               → the rule versions
+  rules                                                               → rules, versions, inputs
 
 No database and no Django: bureau staff can check a file of enterprise-years on a laptop,
 and the lead wires the same ``main()`` into the ``kechuang`` command.
@@ -23,9 +23,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from kechuang.policy import high_tech, rd_deduction, tech_sme
+from kechuang.policy import (
+    credit_code,
+    divisions,
+    high_tech,
+    innovation_points,
+    rd_deduction,
+    rd_intensity,
+    tech_contracts,
+    tech_sme,
+    vouchers,
+)
 from kechuang.policy.inputs import ANNUAL_FIELDS, FIELD_LABELS, PolicyInputError, RuleNotFound
-from kechuang.policy.registry import RULE_NAMES, versions
+from kechuang.policy.registry import INPUT_SHAPES, RULE_NAMES, versions
 
 
 @dataclass(frozen=True)
@@ -33,13 +43,28 @@ class _Rule:
     parse: Callable[[dict[str, Any]], Any]
     run: Callable[..., Any]
     grouped: bool  # one evaluation per enterprise over several rows (years)
+    takes_gaps: bool = True  # run(inp, gaps=…)
+    batch: bool = True  # one flat row per evaluation (nested inputs: evaluate only)
 
 
 RULES: dict[str, _Rule] = {
     "tech_sme": _Rule(tech_sme.TechSmeInput.from_dict, tech_sme.evaluate_tech_sme, False),
     "high_tech": _Rule(high_tech.HighTechInput.from_dict, high_tech.evaluate_high_tech, True),
     "rd_deduction": _Rule(rd_deduction.RdDeductionInput.from_dict,
-                          rd_deduction.compute_rd_deduction, False),
+                          rd_deduction.compute_rd_deduction, False, takes_gaps=False),
+    "vouchers": _Rule(vouchers.VoucherClaimInput.from_dict, vouchers.evaluate_voucher_claim,
+                      False, takes_gaps=False, batch=False),
+    "tech_contracts": _Rule(tech_contracts.TechContractInput.from_dict,
+                            tech_contracts.evaluate_tech_contract, False, takes_gaps=False),
+    "innovation_points": _Rule(innovation_points.InnovationPointsInput.from_dict,
+                               innovation_points.evaluate_innovation_points, False,
+                               takes_gaps=False, batch=False),
+    "rd_intensity": _Rule(rd_intensity.parse_rd_intensity, rd_intensity.evaluate_rd_intensity,
+                          False, takes_gaps=False),
+    "credit_code": _Rule(credit_code.CreditCodeInput.from_dict,
+                         credit_code.evaluate_credit_code, False, takes_gaps=False),
+    "divisions": _Rule(divisions.DivisionsInput.from_dict, divisions.evaluate_divisions, False,
+                       takes_gaps=False),
 }
 
 # headers may be the field names or their Chinese labels
@@ -50,7 +75,7 @@ _GROUP_KEYS = ("credit_code", "enterprise", "name")
 
 
 def _run(rule: _Rule, inp: Any, gaps: bool) -> Any:
-    if rule.run is rd_deduction.compute_rd_deduction:
+    if not rule.takes_gaps:
         return rule.run(inp)
     return rule.run(inp, gaps=gaps)
 
@@ -146,6 +171,8 @@ def batch(rule_name: str, input_path: str, output_path: str, *,
           gaps: bool = True) -> tuple[int, str]:
     """Evaluate every row (or enterprise) of a sheet and write it back with result columns."""
     rule = RULES[rule_name]
+    if not rule.batch:
+        return 2, f"{RULE_NAMES[rule_name]}的输入含嵌套数据，不支持批量表格，请使用 evaluate"
     src, dst = Path(input_path), Path(output_path)
     if dst.suffix.lower() not in (".csv", ".xlsx"):
         return 2, f"输出文件应为 .csv 或 .xlsx：{dst}"
@@ -236,18 +263,19 @@ def _write_xlsx(path: Path, headers: list[str], rows: Iterable[list[Any]]) -> No
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kechuang policy",
-                                description="政策规则自评：科技型中小企业、高新技术企业、研发费用加计扣除")
+                                description="政策规则自评：" + "、".join(RULE_NAMES.values()))
     sub = p.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="评价一个 JSON 输入，输出 JSON 结果")
     ev.add_argument("--rule", required=True, choices=sorted(RULES))
     ev.add_argument("--file", required=True, help="输入 JSON 文件（- 表示标准输入）")
     ev.add_argument("--no-gaps", action="store_true", help="不计算差距分析")
     bt = sub.add_parser("batch", help="批量评价 CSV/XLSX（每行一个企业年度），结果写回新列")
-    bt.add_argument("--rule", required=True, choices=sorted(RULES))
+    bt.add_argument("--rule", required=True, choices=sorted(n for n, r in RULES.items()
+                                                            if r.batch))
     bt.add_argument("--input", required=True, help="输入 .csv 或 .xlsx，表头为字段名")
     bt.add_argument("--output", required=True, help="输出 .csv 或 .xlsx")
     bt.add_argument("--no-gaps", action="store_true", help="不计算差距分析（更快）")
-    sub.add_parser("rules", help="列出各规则版本")
+    sub.add_parser("rules", help="列出各规则、版本和输入格式")
     return p
 
 
@@ -266,8 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         print(text, file=sys.stderr)
         return rc
     for name, label in RULE_NAMES.items():
+        batch_note = "" if RULES[name].batch else "（仅 evaluate）"
+        print(f"{name}\t{label}{batch_note}")
         for r in versions(name):
-            print(f"{r.version}\t{label}\t{r.valid_from}–{r.valid_to or ''}\t{r.document}")
+            print(f"  {r.version}\t{r.valid_from}–{r.valid_to or ''}\t{r.document}")
+        print(f"  输入：{INPUT_SHAPES.get(name, '')}")
     return 0
 
 

@@ -48,6 +48,8 @@ from kechuang.policy.results import (
     Gap,
     ResultBase,
     Score,
+    exact_ratio,
+    terminating_decimal,
 )
 
 RULE = "high_tech"
@@ -96,6 +98,12 @@ class HighTechRules:
     certificate_years: int
     tax_rate: Decimal
     standard_tax_rate: Decimal
+    # 条件八: "申请认定前一年内" = 申请前 365 天之内 (195号 三(一)); 之内 includes the 365th day
+    incident_window_days: int = 365
+    # 195号 三(六) R&D scope: 委托外部研究开发费用按实际发生额的 80% 计入; 其他费用一般不得超过
+    # 研究开发总费用的 20%
+    rd_entrusted_pct: Decimal = Decimal(80)
+    rd_other_cap_pct: Decimal = Decimal(20)
 
 
 def _pb(letter: str, label: str, lo: int, hi: int) -> PointBand:
@@ -164,6 +172,213 @@ EXPERT_ITEMS: dict[str, str] = {
 
 _FLAGS = ("core_ip_owned", "in_supported_field", "no_major_incident")
 
+# item totals experts may give instead of (or over) the sub-items
+ITEM_TOTALS: dict[str, tuple[str, int]] = {
+    "ip": ("知识产权", 30), "rd_mgmt": ("研究开发组织管理水平", 20),
+    "growth": ("企业成长性", 20)}  # 科技成果转化能力 has one sub-item: "conversion" itself
+
+INCIDENT_KINDS = {"safety": "重大安全事故", "quality": "重大质量事故",
+                  "environment": "严重环境违法行为"}
+_INCIDENT_ALIASES = {"安全": "safety", "重大安全事故": "safety", "质量": "quality",
+                     "重大质量事故": "quality", "环境": "environment", "环保": "environment",
+                     "严重环境违法行为": "environment", "环境违法": "environment"}
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A major incident (重大安全、重大质量事故或严重环境违法行为) and the day it happened."""
+
+    date: dt.date
+    kind: str  # INCIDENT_KINDS
+    description: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "incidents") -> Incident:
+        raw = str(data.get("kind") or "").strip()
+        kind = raw.lower() if raw.lower() in INCIDENT_KINDS else _INCIDENT_ALIASES.get(raw, "")
+        if not kind:
+            raise PolicyInputError(f"{where}.kind", f"类别“{raw}”无效，可选：" + "、".join(
+                f"{k}（{v}）" for k, v in INCIDENT_KINDS.items()))
+        date = pick(data, "date", to_date)
+        if date is None:
+            raise PolicyInputError(f"{where}.date", "缺少发生日期")
+        return cls(date, kind, str(data.get("description") or ""))
+
+
+def _month_pairs(value: Any, field_name: str) -> tuple[Decimal, ...]:
+    """Monthly figures → the monthly averages: [月初数, 月末数] pairs, {"start", "end"}, or
+    a month's average itself (a number). 1–12 months (年度中间开业或终止经营: actual months).
+    A spreadsheet cell gives them as text: "100/101; 101/103; …" or "100.5, 102, …"."""
+    if isinstance(value, str):
+        value = [[*tok.split("/")] if "/" in tok else tok for tok in _split_list(value)]
+    if not isinstance(value, list | tuple) or not 1 <= len(value) <= 12:
+        raise PolicyInputError(field_name, "应为 1–12 个月的列表：每月 [月初数, 月末数] 或月平均数")
+    out = []
+    for i, m in enumerate(value):
+        where = f"{field_name}[{i + 1}]"
+        if isinstance(m, Mapping):
+            m = [m.get("start"), m.get("end")]
+        if isinstance(m, list | tuple):
+            if len(m) != 2:
+                raise PolicyInputError(where, "每月应为 [月初数, 月末数]")
+            a, b = (to_decimal(x, where) for x in m)
+            out.append((a + b) / 2)  # 月平均数 = (月初数 + 月末数) ÷ 2, exact (halves)
+        else:
+            out.append(to_decimal(m, where))
+    return tuple(out)
+
+
+def _split_list(text: str) -> list[str]:
+    """'72, 70；69' → ['72', '70', '69'] (a list typed into one spreadsheet cell)."""
+    for sep in ";；，、":
+        text = text.replace(sep, ",")
+    return [t for t in (x.strip() for x in text.replace(" ", ",").split(",")) if t]
+
+
+@dataclass(frozen=True, slots=True)
+class Headcount:
+    """One year's 全年月平均数 inputs (195号 三(四)): monthly averages or the yearly average.
+
+    ``*_months`` are the monthly averages ((月初 + 月末) ÷ 2, one per month of operation);
+    ``*_avg`` a yearly average given directly (fractional allowed). Empty/None: not given.
+    """
+
+    employees_months: tuple[Decimal, ...] = ()
+    st_staff_months: tuple[Decimal, ...] = ()
+    employees_avg: Decimal | None = None
+    st_staff_avg: Decimal | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Headcount | None:
+        kw: dict[str, Any] = {}
+        for name in ("employees", "st_staff"):
+            if row.get(f"{name}_monthly") not in (None, "", []):
+                kw[f"{name}_months"] = _month_pairs(row[f"{name}_monthly"], f"{name}_monthly")
+            avg = pick(row, f"{name}_avg", to_decimal)
+            if avg is not None:
+                kw[f"{name}_avg"] = avg
+        if not kw:
+            return None
+        e, t = kw.get("employees_months", ()), kw.get("st_staff_months", ())
+        if e and t and len(e) != len(t):
+            raise PolicyInputError("st_staff_monthly", f"月份数（{len(t)}）应与职工总数的月份数"
+                                   f"（{len(e)}）相同")
+        return cls(**kw)
+
+    def average(self, name: str) -> tuple[Fraction | None, str]:
+        """(全年月平均数, source) for 'employees' or 'st_staff'; None when not given."""
+        avg = getattr(self, f"{name}_avg")
+        if avg is not None:
+            return Fraction(avg), "average"
+        months = getattr(self, f"{name}_months")
+        if months:
+            return sum((Fraction(m) for m in months), Fraction(0)) / len(months), "monthly"
+        return None, "year_end"
+
+
+@dataclass(frozen=True, slots=True)
+class RdCosts:
+    """One year's R&D costs in the HNTE scope (195号 三(六)2), amounts actually incurred."""
+
+    personnel_yuan: Decimal = ZERO  # 人员人工费用
+    direct_input_yuan: Decimal = ZERO  # 直接投入费用
+    depreciation_yuan: Decimal = ZERO  # 折旧费用与长期待摊费用
+    amortization_yuan: Decimal = ZERO  # 无形资产摊销费用
+    design_yuan: Decimal = ZERO  # 设计费用
+    tests_yuan: Decimal = ZERO  # 装备调试费用与试验费用
+    entrusted_domestic_yuan: Decimal = ZERO  # 委托境内机构或个人（实际发生额）
+    entrusted_overseas_yuan: Decimal = ZERO  # 委托境外机构或个人（实际发生额）
+    other_yuan: Decimal = ZERO  # 其他费用
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "rd_costs") -> RdCosts:
+        unknown = sorted(set(data) - set(RD_COST_LABELS))
+        if unknown:
+            raise PolicyInputError(f"{where}.{unknown[0]}", "未知的研发费用类别，可用："
+                                   + "、".join(RD_COST_LABELS))
+        return cls(**{k: to_decimal(v, f"{where}.{k}") for k, v in data.items()
+                      if v not in (None, "")})
+
+
+RD_COST_LABELS = {
+    "personnel_yuan": "人员人工费用", "direct_input_yuan": "直接投入费用",
+    "depreciation_yuan": "折旧费用与长期待摊费用", "amortization_yuan": "无形资产摊销费用",
+    "design_yuan": "设计费用", "tests_yuan": "装备调试费用与试验费用",
+    "entrusted_domestic_yuan": "委托境内研究开发费用",
+    "entrusted_overseas_yuan": "委托境外研究开发费用",
+    "other_yuan": "其他费用"}
+_INTERNAL = ("personnel_yuan", "direct_input_yuan", "depreciation_yuan", "amortization_yuan",
+             "design_yuan", "tests_yuan")
+
+
+def _dec(f: Fraction) -> Decimal:
+    """An exact Decimal when the fraction terminates, else truncated to 6 places."""
+    d = terminating_decimal(f)
+    return d if d is not None else to_decimal_ratio(f, 6)
+
+
+@dataclass
+class RdScope:
+    """研发费用 of one year in the HNTE scope, every intermediate figure shown.
+
+    internal = the six internal categories; entrusted counted at 80 %; other capped so that it
+    is at most 20 % of the total: cap = (internal + entrusted counted) × 20 ÷ 80.
+    """
+
+    year: int
+    internal_yuan: Decimal  # 六类内部费用合计（不含其他费用）
+    entrusted_domestic_paid_yuan: Decimal
+    entrusted_domestic_counted_yuan: Decimal  # × 80%
+    entrusted_overseas_paid_yuan: Decimal
+    entrusted_overseas_counted_yuan: Decimal  # × 80%
+    other_claimed_yuan: Decimal
+    other_cap_yuan: Decimal
+    other_allowed_yuan: Decimal
+    other_excess_yuan: Decimal
+    total_yuan: Decimal  # 研究开发费用总额（高企口径）
+    domestic_yuan: Decimal  # 境内研究开发费用 = 内部 + 委托境内
+    overseas_yuan: Decimal
+    domestic_share: Decimal | None
+    domestic_share_exact: Fraction | None
+    reported_total_yuan: Decimal | None  # 年报“研发费用总额”（被本口径替代时）
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return ResultBase.to_dict(self)  # type: ignore[arg-type]
+
+
+def rd_scope(rules: HighTechRules, year: int, c: RdCosts,
+             reported_total: Decimal | None = None) -> RdScope:
+    """195号 三(六): the R&D total and the domestic part of one year from the categories."""
+    internal = sum((getattr(c, k) for k in _INTERNAL), ZERO)
+    share = Fraction(rules.rd_entrusted_pct) / 100
+    ent_dom = Fraction(c.entrusted_domestic_yuan) * share
+    ent_ovs = Fraction(c.entrusted_overseas_yuan) * share
+    base = Fraction(internal) + ent_dom + ent_ovs
+    cap_p = Fraction(rules.rd_other_cap_pct) / 100
+    cap = base * cap_p / (1 - cap_p)  # other ≤ p × (base + other)  ⇔  other ≤ base·p/(1−p)
+    other = Fraction(c.other_yuan)
+    allowed = min(other, cap)
+    total = base + allowed
+    domestic = Fraction(internal) + allowed + ent_dom
+    dom_share = domestic / total if total else None
+    pct_text = pct_of(rules.rd_entrusted_pct)
+    msg = (f"{year} 年内部研发费用（六类）{yuan(internal)}；委托境内 "
+           f"{yuan(c.entrusted_domestic_yuan)} × {pct_text} = {yuan(_dec(ent_dom))}；委托境外 "
+           f"{yuan(c.entrusted_overseas_yuan)} × {pct_text} = {yuan(_dec(ent_ovs))}；其他费用 "
+           f"{yuan(c.other_yuan)}，限额 {yuan(_dec(cap))}（不超过研发总费用的 "
+           f"{pct_of(rules.rd_other_cap_pct)}）")
+    msg += (f"，超出 {yuan(_dec(other - allowed))} 不计入" if other > allowed else "，全额计入")
+    msg += (f"；研发费用总额 {yuan(_dec(total))}，其中境内 {yuan(_dec(domestic))}"
+            + (f"（{pct(domestic, total)}）" if total else ""))
+    if reported_total is not None:
+        msg += f"；年报填报的研发费用总额 {yuan(reported_total)} 与本口径不同，按本口径计"
+    return RdScope(year, internal, c.entrusted_domestic_yuan, _dec(ent_dom),
+                   c.entrusted_overseas_yuan, _dec(ent_ovs), c.other_yuan, _dec(cap),
+                   _dec(allowed), _dec(other - allowed), _dec(total), _dec(domestic),
+                   _dec(ent_ovs), None if dom_share is None else to_decimal_ratio(dom_share, 6),
+                   dom_share, reported_total, msg)
+
 
 @dataclass(frozen=True)
 class HighTechInput:
@@ -174,6 +389,10 @@ class HighTechInput:
     (the enterprise declares; the platform cannot check). ``expert_scores`` holds items the
     experts judge, as points or a band letter; missing items are reported as (min, max).
     ``innovation_score`` is the expert group's average total, when known (may be fractional).
+    Facts instead of conclusions (issue 13): ``headcount`` (全年月平均数, condition 4),
+    ``incidents`` (condition 8), ``expert_totals`` and item totals/ranges in
+    ``expert_scores`` (condition 7), ``rd_costs`` (195号 R&D scope, condition 5); the old
+    yes/no ``no_major_incident`` still works and overrides the incident dates.
     """
 
     years: tuple[AnnualFigures, ...]
@@ -183,13 +402,41 @@ class HighTechInput:
     core_ip_owned: bool = True  # 条件二：知识产权对主要产品（服务）发挥核心支持作用，拥有所有权
     in_supported_field: bool = True  # 条件三：属于《国家重点支持的高新技术领域》
     tech_field: str = ""  # one of TECH_FIELDS (optional)
-    no_major_incident: bool = True  # 条件八：申请前一年内无重大安全、质量事故或严重环境违法
+    # 条件八 declaration (None: not declared → decided from ``incidents``, else taken as met);
+    # a True/False declaration overrides the incident dates (stored self-assessments)
+    no_major_incident: bool | None = None
     ip_self_developed: bool | None = None  # 获得方式：有自主研发 (A) / 仅受让等 (B)
     participated_in_standards: bool | None = None  # 加分项：参与编制国家/行业标准等
-    expert_scores: Mapping[str, Decimal | str] = field(default_factory=dict)
+    # sub-item or item total (ip/conversion/rd_mgmt/growth) → points, band letter or (lo, hi)
+    expert_scores: Mapping[str, Decimal | str | tuple[Decimal, Decimal]] = field(
+        default_factory=dict)
     innovation_score: Decimal | None = None
     certificate_issue_date: dt.date | None = None
     taxable_income_yuan: Decimal | None = None
+    expert_totals: tuple[Decimal, ...] = ()  # each expert's integer total → group average
+    incidents: tuple[Incident, ...] | None = None  # None: not stated; (): none happened
+    headcount: Mapping[int, Headcount] = field(default_factory=dict)  # year → 全年月平均数
+    rd_costs: Mapping[int, RdCosts] = field(default_factory=dict)  # year → 195号 categories
+    rd_reported: Mapping[int, Decimal] = field(default_factory=dict)  # set by __post_init__
+
+    def __post_init__(self) -> None:
+        """Years with ``rd_costs`` take their R&D total and domestic part from 195号 三(六)."""
+        if not self.rd_costs:
+            return
+        rules = select(RULE, self.application_date.year)
+        years, reported = [], dict(self.rd_reported)
+        for y in self.years:
+            costs = self.rd_costs.get(y.year)
+            if costs is not None:
+                sc = rd_scope(rules, y.year, costs)
+                if (y.rd_expense_yuan, y.rd_domestic_yuan) != (sc.total_yuan, sc.domestic_yuan):
+                    if (y.rd_expense_yuan and y.rd_expense_yuan != sc.total_yuan
+                            and y.year not in reported):
+                        reported[y.year] = y.rd_expense_yuan
+                    y = y.replace(rd_expense_yuan=sc.total_yuan, rd_domestic_yuan=sc.domestic_yuan)
+            years.append(y)
+        object.__setattr__(self, "years", tuple(years))
+        object.__setattr__(self, "rd_reported", reported)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HighTechInput:
@@ -229,6 +476,35 @@ class HighTechInput:
         kwargs["innovation_score"] = pick(data, "innovation_score", to_decimal)
         kwargs["certificate_issue_date"] = pick(data, "certificate_issue_date", to_date)
         kwargs["taxable_income_yuan"] = pick(data, "taxable_income_yuan", to_decimal)
+        totals = data.get("expert_totals")
+        if isinstance(totals, str):
+            totals = _split_list(totals)
+        if totals not in (None, "", []):
+            if not isinstance(totals, list | tuple):
+                raise PolicyInputError("expert_totals", "应为各位专家总分的列表")
+            kwargs["expert_totals"] = tuple(to_decimal(v, f"expert_totals[{i + 1}]")
+                                            for i, v in enumerate(totals))
+        incidents = data.get("incidents")
+        if incidents is not None and incidents != "":
+            if not isinstance(incidents, list | tuple):
+                raise PolicyInputError("incidents", "应为事故列表（[] 表示没有）")
+            kwargs["incidents"] = tuple(
+                Incident.from_dict(row, f"incidents[{i + 1}]") if isinstance(row, Mapping)
+                else _bad(f"incidents[{i + 1}]") for i, row in enumerate(incidents))
+        heads, costs = {}, {}
+        for row, fig in zip(raw_years, years, strict=True):
+            hc = Headcount.from_row(row)
+            if hc is not None:
+                heads[fig.year] = hc
+            rc = row.get("rd_costs")
+            flat = {k.split(".", 1)[1]: v for k, v in row.items()
+                    if isinstance(k, str) and k.startswith("rd_costs.")}
+            if rc not in (None, "") or flat:
+                if rc not in (None, "") and not isinstance(rc, Mapping):
+                    raise PolicyInputError("rd_costs", "应为对象：{类别: 金额}")
+                costs[fig.year] = RdCosts.from_dict({**flat, **(rc or {})},
+                                                    f"rd_costs（{fig.year}）")
+        kwargs["headcount"], kwargs["rd_costs"] = heads, costs
         return cls(**kwargs)
 
     @property
@@ -236,21 +512,53 @@ class HighTechInput:
         return max(self.years, key=lambda y: y.year)
 
     def with_changes(self, changes: Mapping[str, Any], year: int | None = None) -> HighTechInput:
-        """A copy with fields of fiscal ``year`` (default: the latest) and/or input options set."""
+        """A copy with fields of fiscal ``year`` (default: the latest) and/or input options set.
+
+        A changed R&D total of a year given by categories replaces them (the gap's figure
+        counts); ``st_staff_avg`` / ``employees_avg`` set that year's 全年月平均数.
+        """
         fig = {k: v for k, v in changes.items() if k in ANNUAL_FIELDS}
-        other = {k: v for k, v in changes.items() if k not in ANNUAL_FIELDS}
+        avg = {k: v for k, v in changes.items() if k in ("st_staff_avg", "employees_avg")}
+        other = {k: v for k, v in changes.items() if k not in ANNUAL_FIELDS and k not in avg}
         target = self.latest.year if year is None else year
         years = tuple(y.replace(**fig) if y.year == target and fig else y for y in self.years)
+        if {"rd_expense_yuan", "rd_domestic_yuan"} & set(fig) and target in self.rd_costs:
+            other.setdefault("rd_costs", {k: v for k, v in self.rd_costs.items() if k != target})
+        if avg:
+            hc = self.headcount.get(target, Headcount())
+            hc = dataclasses.replace(hc, **avg)
+            other.setdefault("headcount", {**self.headcount, target: hc})
         return dataclasses.replace(self, years=years, **other)
 
 
-def _parse_expert_value(key: str, value: Any) -> Decimal | str:
-    if key not in EXPERT_ITEMS:
-        raise PolicyInputError(f"expert_scores.{key}", "未知的评分项目，可用："
-                               + "、".join(EXPERT_ITEMS))
+def _bad(where: str) -> Any:
+    raise PolicyInputError(where, "应为对象：{date, kind, description}")
+
+
+def _parse_expert_value(key: str, value: Any) -> Decimal | str | tuple[Decimal, Decimal]:
+    """Points, a band letter, or a range [lo, hi] ('20-26' in a spreadsheet cell)."""
+    where = f"expert_scores.{key}"
+    if key not in EXPERT_ITEMS and key not in ITEM_TOTALS:
+        raise PolicyInputError(where, "未知的评分项目，可用："
+                               + "、".join([*ITEM_TOTALS, *EXPERT_ITEMS]))
     if isinstance(value, str) and value.strip().upper() in {"A", "B", "C", "D", "E", "F"}:
+        if key in ITEM_TOTALS:
+            raise PolicyInputError(where, "一级指标总分应为分数或区间，不能是档次字母")
         return value.strip().upper()
-    return to_decimal(value, f"expert_scores.{key}")
+    if isinstance(value, str) and any(sep in value.strip()[1:] for sep in "-–~"):
+        text = value.strip()
+        for sep in "–~":
+            text = text.replace(sep, "-")
+        head, _, tail = text[1:].partition("-")
+        value = [text[0] + head, tail]
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise PolicyInputError(where, "区间应为 [最低分, 最高分]")
+        lo, hi = (to_decimal(v, where) for v in value)
+        if lo > hi:
+            raise PolicyInputError(where, f"区间下限 {lo} 大于上限 {hi}")
+        return (lo, hi)
+    return to_decimal(value, where)
 
 
 # -- result ----------------------------------------------------------------------------------
@@ -302,6 +610,10 @@ class HighTechResult(ResultBase):
     combinations: list[Combination] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     disclaimer: str = DISCLAIMER
+    rd_ratio_exact: Fraction | None = None  # Σ R&D ÷ Σ revenue, unrounded
+    score_exact: Fraction | None = None  # the group average when expert totals decide
+    staff: StaffAverage | None = None  # 条件四's counts and how they were obtained
+    rd_scope: list[RdScope] = field(default_factory=list)  # 195号 三(六) per year, when given
 
     def condition(self, code: str) -> Condition:
         return next(c for c in self.conditions if c.code == code)
@@ -324,6 +636,9 @@ class HighTechResult(ResultBase):
             "result_score_max": str(self.score_max),
             "result_rd_ratio": pct(self.rd_ratio) if self.rd_ratio is not None else "",
             "result_rd_ratio_limit": pct(self.rd_ratio_limit),
+            "result_rd_ratio_exact": ("" if self.rd_ratio_exact is None else
+                                      f"{self.rd_ratio_exact.numerator}/"
+                                      f"{self.rd_ratio_exact.denominator}"),
             "result_failed_conditions": "；".join(c.label for c in self.conditions
                                                  if c.passed is False),
             "result_needs_manual_review": "是" if self.needs_manual_review else "否",
@@ -357,7 +672,9 @@ def _window(inp: HighTechInput, rules: HighTechRules) -> list[AnnualFigures]:
         raise PolicyInputError("year", f"缺少 {'、'.join(map(str, missing))} 年度的数据（企业成立于"
                                f" {inp.established_on.isoformat()}，应提供近三个会计年度，"
                                "实际经营不满三年的按实际年度）")
-    used[-1].check_staff()
+    hc = inp.headcount.get(latest)
+    if hc is None or hc.average("employees")[0] is None:
+        used[-1].check_staff()
     for f in used:
         if f.rd_domestic_yuan > f.rd_expense_yuan:
             raise PolicyInputError("rd_domestic_yuan", f"{f.year} 年度境内研发费用"
@@ -384,26 +701,34 @@ def growth_rate(values: list[Decimal]) -> tuple[Fraction | None, str]:
     Three years: ½(Y2/Y1 + Y3/Y2) − 1; Y1 = 0 → Y3/Y2 − 1 ([U] interpretation of 按后两年计算);
     Y2 = 0 → None (0 分). Two years: Y2/Y1 − 1 ([U]). One year: None. None scores 0.
     """
+    # exact, in integers: one Fraction at the end (this runs twice per evaluation and re-run)
     if len(values) >= 3:
-        a, b, c = (Fraction(v) for v in values[-3:])
-        if b == 0:
+        (an, ad), (bn, bd), (cn, cd) = (v.as_integer_ratio() for v in values[-3:])
+        if bn == 0:
             return None, "第二年为 0，按 0 分计算"
-        if a == 0:
-            return c / b - 1, "第一年为 0，按后两年计算：第三年 ÷ 第二年 − 1"
-        return (b / a + c / b) / 2 - 1, "½ ×（第二年 ÷ 第一年 + 第三年 ÷ 第二年）− 1"
+        if an == 0:  # c/b − 1
+            return (Fraction(cn * bd - bn * cd, cd * bn),
+                    "第一年为 0，按后两年计算：第三年 ÷ 第二年 − 1")
+        # ½(b/a + c/b) − 1 = (bn²·ad·cd + cn·bd²·an − 2·D) ÷ 2D,  D = bd·an·cd·bn
+        den = bd * an * cd * bn
+        return (Fraction(bn * bn * ad * cd + cn * bd * bd * an - 2 * den, 2 * den),
+                "½ ×（第二年 ÷ 第一年 + 第三年 ÷ 第二年）− 1")
     if len(values) == 2:
-        a, b = (Fraction(v) for v in values)
-        if a == 0:
+        (an, ad), (bn, bd) = (v.as_integer_ratio() for v in values)
+        if an == 0:
             return None, "仅两年数据且第一年为 0，无法计算增长率，按 0 分（[U] 平台约定）"
-        return b / a - 1, "实际经营不满三年，按两年计算：第二年 ÷ 第一年 − 1（[U] 平台解释）"
+        return (Fraction(bn * ad - an * bd, bd * an),
+                "实际经营不满三年，按两年计算：第二年 ÷ 第一年 − 1（[U] 平台解释）")
     return None, "实际经营不足两个会计年度，无法计算增长率，按 0 分（[U] 平台约定）"
 
 
 def growth_band(rules: HighTechRules, rate: Fraction | None) -> PointBand:
-    if rate is None or rate <= 0:
+    if rate is None or rate.numerator <= 0:
         return _F_ZERO
+    num, den = rate.numerator * 100, rate.denominator  # rate × 100 ≥ minimum, in integers
     for minimum, band in rules.growth_bands:
-        if rate * 100 >= Fraction(minimum):
+        m, d = minimum.as_integer_ratio()
+        if num * d >= m * den:
             return band
     return rules.growth_positive_band
 
@@ -473,15 +798,33 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
         (f"领域：{field_name}" if field_name else "") + ("符合" if inp.in_supported_field
                                                        else "不符合") + declared))
 
-    # 4 科技人员 ≥ 10%
-    st_ok = last.st_staff * HUNDRED >= last.employees * rules.st_staff_min_pct
+    # 4 科技人员 ≥ 10% of 当年职工总数, both as 全年月平均数 (year-end counts: simplification)
+    staff = staff_average(inp, last)
+    if staff.employees_source == staff.st_staff_source == "year_end":  # whole people
+        st_ratio = Fraction(last.st_staff, last.employees)
+        st_ok = last.st_staff * HUNDRED >= last.employees * rules.st_staff_min_pct
+        st_msg = (f"{last.year} 年科技人员 {last.st_staff} 人 ÷ 职工总数 {last.employees} 人 = "
+                  f"{pct(last.st_staff, last.employees)}（{staff.label}）"
+                  + near_miss(Decimal(last.st_staff), Decimal(last.employees),
+                              rules.st_staff_min_pct))
+        if not st_ok:
+            need_int = ceil_int(Decimal(last.employees) * rules.st_staff_min_pct / HUNDRED)
+            st_msg += f"；科技人员须至少 {need_int} 人，差 {need_int - last.st_staff} 人"
+    else:
+        st_n, emp_n = staff.st_staff_avg_exact, staff.employees_avg_exact
+        st_ratio = st_n / emp_n
+        st_ok = st_ratio * 100 >= Fraction(rules.st_staff_min_pct)
+        need_st = ceil_fen(emp_n * Fraction(rules.st_staff_min_pct) / 100)
+        st_msg = (f"{last.year} 年科技人员 {_people(st_n)} 人 ÷ 职工总数 {_people(emp_n)} 人 = "
+                  f"{pct(st_ratio)}（{staff.label}）" + _near(st_ratio, rules.st_staff_min_pct)
+                  + ("" if st_ok else f"；科技人员须至少 {_people(need_st)} 人，"
+                     f"差 {_people(Fraction(need_st) - st_n)} 人"))
     conditions.append(Condition(
         "c4_st_staff", f"科技人员占当年职工总数的比例不低于 {pct_of(rules.st_staff_min_pct)}",
-        st_ok, _q(Decimal(last.st_staff) / Decimal(last.employees)),
-        rules.st_staff_min_pct / HUNDRED,
-        f"{last.year} 年科技人员 {last.st_staff} 人 ÷ 职工总数 {last.employees} 人 = "
-        f"{pct(last.st_staff, last.employees)}"
-        + near_miss(Decimal(last.st_staff), Decimal(last.employees), rules.st_staff_min_pct)))
+        st_ok, to_decimal_ratio(st_ratio, 6), rules.st_staff_min_pct / HUNDRED, st_msg,
+        exact=st_ratio))
+    if staff.note:
+        notes.append(staff.note)
 
     # 5 研发费用比例 (sum over sum) and 境内 ≥ 60%
     sum_rd = sum((y.rd_expense_yuan for y in used), ZERO)
@@ -500,9 +843,12 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
     else:
         rd_ok, rd_ratio = False, None
         rd_msg = f"{span} 年销售收入合计为 0，研发费用比例无法计算；{tier_text}"
+    rd_exact = exact_ratio(sum_rd, sum_rev) if sum_rev > 0 else None
+    if rd_exact is not None and not rd_ok:
+        rd_msg += f"；研发费用合计还差 {yuan(ceil_fen(sum_rev * limit_pct / HUNDRED - sum_rd))}"
     conditions.append(Condition(
         "c5_rd_ratio", "近三个会计年度研发费用总额占同期销售收入总额的比例符合要求", rd_ok,
-        _q(rd_ratio), limit_pct / HUNDRED, rd_msg))
+        _q(rd_ratio), limit_pct / HUNDRED, rd_msg, exact=rd_exact))
     if sum_rd > 0:
         dom_ok = sum_dom * HUNDRED >= sum_rd * rules.domestic_min_pct
         dom_msg = (f"境内研发费用合计 {yuan(sum_dom)} ÷ 研发费用合计 {yuan(sum_rd)} = "
@@ -513,7 +859,8 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
     conditions.append(Condition(
         "c5_rd_domestic",
         f"境内研发费用占全部研发费用的比例不低于 {pct_of(rules.domestic_min_pct)}",
-        dom_ok, _q(dom_value), rules.domestic_min_pct / HUNDRED, dom_msg))
+        dom_ok, _q(dom_value), rules.domestic_min_pct / HUNDRED, dom_msg,
+        exact=exact_ratio(sum_dom, sum_rd) if sum_rd > 0 else None))
 
     # 6 高新技术产品（服务）收入 ≥ 60% 总收入
     if last.total_income_yuan > 0:
@@ -532,18 +879,22 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
         "c6_high_tech_revenue",
         f"近一年高新技术产品（服务）收入占同期总收入的比例不低于 "
         f"{pct_of(rules.high_tech_revenue_min_pct)}", ht_ok, _q(ht_value),
-        rules.high_tech_revenue_min_pct / HUNDRED, ht_msg))
+        rules.high_tech_revenue_min_pct / HUNDRED, ht_msg,
+        exact=(exact_ratio(last.high_tech_revenue_yuan, last.total_income_yuan)
+               if last.total_income_yuan > 0 else None)))
 
     # 7 创新能力评价
     scores, manual = reuse_scores or _innovation_scores(inp, rules, used)
     smin = sum((s.points_min for s in scores), ZERO)
     smax = sum((s.points_max for s in scores), ZERO)
-    if inp.innovation_score is not None:
-        if not ZERO <= inp.innovation_score <= HUNDRED:
-            raise PolicyInputError("innovation_score", "专家组综合得分应在 0–100 之间")
-        smin = smax = inp.innovation_score
-        notes.append(f"使用专家组综合评价平均分 {inp.innovation_score} 分；各项得分仅供参考")
-    if smin > rules.pass_score:
+    group = group_score(inp)
+    score_exact: Fraction | None = None
+    if group is not None:
+        score_exact, group_note = group
+        smin = smax = (inp.innovation_score if inp.innovation_score is not None
+                       else _dec(score_exact))
+        notes.append(group_note)
+    if smin > rules.pass_score or (score_exact is not None and score_exact > rules.pass_score):
         c7: bool | None = True
         c7_msg = f"综合得分 {_range(smin, smax)} 分，超过 {rules.pass_score} 分"
     elif smax <= rules.pass_score:
@@ -552,16 +903,15 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
     else:
         c7 = None
         c7_msg = (f"综合得分区间 {smin}–{smax} 分，是否超过 {rules.pass_score} 分取决于专家评分")
+    if c7 is False:
+        c7_msg += f"，最高可能得分还差 {rules.pass_score - smax} 分以上"
     conditions.append(Condition(
         "c7_innovation",
         f"企业创新能力评价达到要求（综合得分 {rules.pass_score} 分以上，不含）", c7,
-        {"min": smin, "max": smax}, rules.pass_score, c7_msg))
+        {"min": smin, "max": smax}, rules.pass_score, c7_msg, exact=score_exact))
 
-    # 8 无重大安全、质量事故或严重环境违法
-    conditions.append(Condition(
-        "c8_no_incident", "申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为",
-        inp.no_major_incident, inp.no_major_incident, True,
-        ("符合" if inp.no_major_incident else "不符合") + declared))
+    # 8 无重大安全、质量事故或严重环境违法 (申请前 365 天之内)
+    conditions.append(incident_condition(inp, rules, notes))
 
     if any(c.passed is False for c in conditions):
         status = "unlikely"
@@ -585,8 +935,10 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
         "净资产为负时按公式字面计算并标记人工复核（平台约定，官方未规定）",
         "增长率在第一年为 0、仅有两年数据时的算法为平台解释 [U]",
         "比例按未四舍五入的数值判断；是否四舍五入官方未规定 [U]",
-        "研发费用按年报“研发费用总额”计，应为高新技术企业认定口径（八类费用，委托研发按 80%）",
     ])
+    if any(y.year not in inp.rd_costs for y in used):
+        notes.append("研发费用按年报“研发费用总额”计，应为高新技术企业认定口径（八类费用，"
+                     "委托研发按 80%）；可按类别填写 rd_costs 由平台归集")
 
     result = HighTechResult(
         rule=RULE, rule_version=rules.version, document=rules.document,
@@ -596,10 +948,158 @@ def _evaluate(inp: HighTechInput, rules: HighTechRules, gaps: bool,
         pass_score=rules.pass_score, rd_ratio=_q(rd_ratio), rd_ratio_limit=limit_pct / HUNDRED,
         needs_manual_review=manual, reasons=reasons,
         certificate=_certificate(inp, rules), notes=notes,
+        rd_ratio_exact=rd_exact, score_exact=score_exact, staff=staff,
+        rd_scope=[rd_scope(rules, y.year, inp.rd_costs[y.year], inp.rd_reported.get(y.year))
+                  for y in used if y.year in inp.rd_costs],
     )
+    if result.rd_scope:
+        notes.append("研发费用按 195号 三(六) 口径由各类费用归集：委托研发按实际发生额的 "
+                     f"{pct_of(rules.rd_entrusted_pct)} 计入，其他费用不超过研发总费用的 "
+                     f"{pct_of(rules.rd_other_cap_pct)}（按年度计；“另有规定的除外”及限额是否"
+                     "按项目计算未核实 [U]）")
     if gaps and status != "likely":
         result.gaps, result.combinations = _gaps(inp, rules, result)
     return result
+
+
+@dataclass
+class StaffAverage:
+    """条件四's two counts: 全年月平均数 when given, else the year-end counts (simplification)."""
+
+    year: int
+    employees_avg: Decimal
+    employees_avg_exact: Fraction
+    employees_source: str  # monthly | average | year_end
+    employees_monthly: list[Decimal]
+    st_staff_avg: Decimal
+    st_staff_avg_exact: Fraction
+    st_staff_source: str
+    st_staff_monthly: list[Decimal]
+    label: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return ResultBase.to_dict(self)  # type: ignore[arg-type]
+
+
+_YEAR_END_NOTE = ("条件四按年末人数计算（简化）；认定口径为全年月平均数（月平均数 = (月初数 + "
+                  "月末数) ÷ 2，全年月平均数 = 各月平均数之和 ÷ 12），可填写 employees_monthly / "
+                  "st_staff_monthly")
+_SOURCE_LABELS = {"monthly": "按月初、月末数计算的全年月平均数", "average": "填报的全年月平均数",
+                  "year_end": "年末人数"}
+
+
+def staff_average(inp: HighTechInput, last: AnnualFigures) -> StaffAverage:
+    """全年月平均数 = Σ(月平均数) ÷ 月数, 月平均数 = (月初 + 月末) ÷ 2 (195号 三(四))."""
+    hc = inp.headcount.get(last.year)
+    if hc is None:  # the common case: year-end counts
+        return StaffAverage(last.year, Decimal(last.employees), Fraction(last.employees),
+                            "year_end", [], Decimal(last.st_staff), Fraction(last.st_staff),
+                            "year_end", [], _SOURCE_LABELS["year_end"], _YEAR_END_NOTE)
+    emp, emp_src = hc.average("employees")
+    st, st_src = hc.average("st_staff")
+    emp = Fraction(last.employees) if emp is None else emp
+    st = Fraction(last.st_staff) if st is None else st
+    if emp <= 0:
+        raise PolicyInputError("employees_monthly", f"{last.year} 年度职工总数全年月平均数为 0，"
+                               "无法计算科技人员占比")
+    if st > emp:
+        raise PolicyInputError("st_staff_monthly", f"{last.year} 年度科技人员（{_people(st)}）"
+                               f"不能多于职工总数（{_people(emp)}）")
+    sources = {emp_src, st_src}
+    label = ("、".join(dict.fromkeys(_SOURCE_LABELS[x] for x in (st_src, emp_src)))
+             if len(sources) > 1 else _SOURCE_LABELS[emp_src])
+    note = _YEAR_END_NOTE if "year_end" in sources else ""
+    months = len(hc.employees_months or hc.st_staff_months)
+    if months and months < 12:
+        note = (note + "；" if note else "") + (f"{last.year} 年只有 {months} 个月的数据，"
+                                                 f"按实际经营期（{months} 个月）计算全年月平均数")
+    return StaffAverage(last.year, _dec(emp), emp, emp_src, list(hc.employees_months), _dec(st), st,
+                        st_src, list(hc.st_staff_months), label, note)
+
+
+def _people(n: Fraction | Decimal | int) -> str:
+    """A head count, fractional when it is an average: 12, 12.5, 12.333333 (truncated)."""
+    return f"{_dec(Fraction(n)).normalize():f}"
+
+
+def _near(ratio: Fraction, limit_pct: Decimal) -> str:
+    if ratio * 100 < Fraction(limit_pct) and pct(ratio) == pct(Fraction(limit_pct) / 100):
+        return "（精确比值略低于该值，按未四舍五入的比值判断）"
+    return ""
+
+
+def group_score(inp: HighTechInput) -> tuple[Fraction, str] | None:
+    """The expert group's score: ``innovation_score`` as given, or the average of the experts'
+    totals (195号 二(四): 按分数平均值填写) — may be fractional; None when neither is given."""
+    if inp.expert_totals:
+        for i, t in enumerate(inp.expert_totals):
+            if not ZERO <= t <= HUNDRED or t != t.to_integral_value():
+                raise PolicyInputError(f"expert_totals[{i + 1}]", f"专家总分应为 0–100 的整数"
+                                       f"（各级指标均按整数打分），实际为 {t}")
+        avg = sum((Fraction(t) for t in inp.expert_totals), Fraction(0)) / len(inp.expert_totals)
+    else:
+        avg = None
+    if inp.innovation_score is not None:
+        if not ZERO <= inp.innovation_score <= HUNDRED:
+            raise PolicyInputError("innovation_score", "专家组综合得分应在 0–100 之间")
+        note = f"使用专家组综合评价平均分 {inp.innovation_score} 分；各项得分仅供参考"
+        if avg is not None and avg != Fraction(inp.innovation_score):
+            note += (f"（按专家总分计算的平均分为 {_dec(avg)}，以填报的综合得分为准）")
+        return Fraction(inp.innovation_score), note
+    if avg is None:
+        return None
+    totals = "、".join(str(t) for t in inp.expert_totals)
+    shown = terminating_decimal(avg)
+    shown_text = (f"{shown.normalize():f}" if shown is not None
+                  else f"{to_decimal_ratio(avg, 2)}…（精确值 {avg.numerator}/{avg.denominator}）")
+    return avg, (f"使用 {len(inp.expert_totals)} 位专家总分（{totals}）的平均值 {shown_text} 分"
+                 "（195号：专家组按各位专家分数的平均值评定，可为小数）；各项得分仅供参考")
+
+
+def incident_condition(inp: HighTechInput, rules: HighTechRules, notes: list[str]) -> Condition:
+    """条件八 from the incident dates: none in the 365 days before the application (之内:
+    the 365th day counts); a declaration (no_major_incident) overrides the dates."""
+    label = "申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为"
+    if inp.incidents is None and inp.no_major_incident is None:  # not stated: declared met
+        return Condition("c8_no_incident", label, True, True, True, "符合（企业声明，平台未核实）")
+    app = inp.application_date
+    start = app - dt.timedelta(days=rules.incident_window_days)
+    computed: bool | None = None
+    text = ""
+    if inp.incidents is not None:
+        inside = [i for i in inp.incidents if start <= i.date <= app]
+        later = [i for i in inp.incidents if i.date > app]
+        computed = not inside
+        window = (f"窗口为 {start.isoformat()} 至 {app.isoformat()}"
+                  f"（申请前 {rules.incident_window_days} 天之内）")
+        if inside:
+            last = max(i.date for i in inside)
+            earliest = last + dt.timedelta(days=rules.incident_window_days + 1)
+            text = (f"{window}，期间发生："
+                    + "；".join(f"{i.date.isoformat()} {INCIDENT_KINDS.get(i.kind, i.kind)}"
+                               f"{'（' + i.description + '）' if i.description else ''}"
+                               f"（距申请日 {(app - i.date).days} 天）" for i in inside)
+                    + f"；最早可于 {earliest.isoformat()} 申请")
+        else:
+            text = f"{window}，未发生" + (f"（共填报 {len(inp.incidents)} 起，均在窗口之外）"
+                                           if inp.incidents else "（填报为无）")
+        if later:
+            text += f"；{len(later)} 起晚于申请日，不计入"
+    if inp.no_major_incident is not None:
+        passed = inp.no_major_incident
+        msg = ("符合" if passed else "不符合") + "（企业声明，平台未核实）"
+        if computed is not None:
+            notes.append("条件八按企业声明（no_major_incident）判断，覆盖按事故日期的计算")
+            if computed != passed:
+                msg += ("；注意：按填报的事故日期判断为" + ("符合" if computed else "不符合")
+                        + "：" + text)
+        return Condition("c8_no_incident", label, passed, passed, True, msg)
+    if computed is None:
+        return Condition("c8_no_incident", label, True, True, True,
+                         "符合（企业声明，平台未核实）")
+    return Condition("c8_no_incident", label, computed, computed, True,
+                     ("符合：" if computed else "不符合：") + text)
 
 
 def _q(value: Decimal | None) -> Decimal | None:
@@ -640,6 +1140,15 @@ def _item(inp: HighTechInput, code: str, max_points: int, allowed: tuple[PointBa
         hi = max(b.hi for b in bands)
         band = computed or (bands[0] if len(bands) == 1 else None)
         source = "computed" if lo == hi else "range"
+    elif isinstance(given, tuple):
+        lo, hi = given
+        span_lo, span_hi = min(b.lo for b in bands), max(b.hi for b in bands)
+        if not span_lo <= lo <= hi <= span_hi:
+            raise PolicyInputError(field_name, f"{label}：区间 {lo}–{hi} 分超出允许范围（"
+                                   + "、".join(f"{b.letter} {b.lo}–{b.hi} 分" for b in bands)
+                                   + "）")
+        band = next((b for b in bands if b.lo <= lo and hi <= b.hi), None)
+        source = "input" if lo == hi else "range"
     elif isinstance(given, str):
         band = next((b for b in bands if b.letter == given), None)
         if band is None:
@@ -660,8 +1169,33 @@ def _item(inp: HighTechInput, code: str, max_points: int, allowed: tuple[PointBa
                  band.letter if band else "", shown, value, message, source=source)
 
 
+def _item_total(inp: HighTechInput, item: Score) -> Score:
+    """An item total the experts gave (points or a range) replaces the sum of its sub-items."""
+    given = inp.expert_scores.get(item.code) if item.code in ITEM_TOTALS else None
+    if given is None:
+        return item
+    label, mx = ITEM_TOTALS[item.code]
+    lo, hi = given if isinstance(given, tuple) else (given, given)
+    if not ZERO <= lo <= hi <= mx:
+        raise PolicyInputError(f"expert_scores.{item.code}", f"{label}：{_range(lo, hi)} 分超出"
+                               f"允许范围 0–{mx} 分")
+    computed = _range(item.points_min, item.points_max)
+    item.points_min, item.points_max = Decimal(lo), Decimal(hi)
+    item.source = "input" if lo == hi else "range"
+    kind = "总分" if lo == hi else "区间"
+    item.message += (f"；专家给出该项{kind} {_range(lo, hi)} 分，覆盖各分项"
+                     f"（按分项计算为 {computed} 分）")
+    return item
+
+
 def _innovation_scores(inp: HighTechInput, rules: HighTechRules,
                        used: list[AnnualFigures]) -> tuple[list[Score], bool]:
+    scores, manual = _item_scores(inp, rules, used)
+    return [_item_total(inp, x) for x in scores], manual
+
+
+def _item_scores(inp: HighTechInput, rules: HighTechRules,
+                 used: list[AnnualFigures]) -> tuple[list[Score], bool]:
     last = used[-1]
     has_ip = last.ip_class_1_count + last.ip_class_2_count > 0
     none_band = (PointBand("E", "无", 0, 0),)
@@ -704,13 +1238,15 @@ def _innovation_scores(inp: HighTechInput, rules: HighTechRules,
     total_conv = sum(y.achievements_converted for y in used)
     n = len(used)
     conv_band = conversion_band(rules, total_conv, n)
-    conv = _item(inp, "conversion", 30, (), conv_band, _q(Decimal(total_conv) / Decimal(n)),
+    conv_avg = Fraction(total_conv, n)
+    conv = _item(inp, "conversion", 30, (), conv_band, to_decimal_ratio(conv_avg, 6),
                  f"近 {n} 年科技成果转化 {total_conv} 项，年平均 "
                  f"{(Decimal(total_conv) / Decimal(n)).quantize(Decimal('0.01'))} 项 → "
                  f"{conv_band.letter} 档（{conv_band.lo}–{conv_band.hi} 分）")
+    conv.exact = conv_avg
     conversion = Score("conversion", "科技成果转化能力", Decimal(30), conv.points_min,
                        conv.points_max, conv.band, conv.band_label, conv.value, conv.message,
-                       source=conv.source, parts=[conv])
+                       source=conv.source, parts=[conv], exact=conv.exact)
 
     # 3 研究开发组织管理水平 (≤20): expert items
     mgmt_parts = [_item(inp, code, mx, (PointBand("", f"0–{mx}", 0, mx),), None, None, "专家评价")
@@ -736,6 +1272,7 @@ def _innovation_scores(inp: HighTechInput, rules: HighTechRules,
             msg += "；存在净资产为负的年度，结果仅供参考，需人工复核"
         g_parts.append(_item(inp, code, 10, (), band,
                              to_decimal_ratio(rate, 6) if rate is not None else None, msg))
+        g_parts[-1].exact = rate
     gmin = sum((p.points_min for p in g_parts), ZERO)
     gmax = sum((p.points_max for p in g_parts), ZERO)
     growth = Score("growth", "企业成长性", Decimal(20), gmin, gmax, "", "", None,
@@ -845,6 +1382,17 @@ def _lever_gaps(inp: HighTechInput, rules: HighTechRules, res: HighTechResult, c
         else:
             out.append(_ip_gap(inp, rules, res, "ip_class_2_count", 1, [code]))
             out.append(_ip_gap(inp, rules, res, "ip_class_1_count", 1, [code]))
+    elif (code == "c4_st_staff" and res.staff is not None
+          and res.staff.st_staff_source != "year_end"):
+        sa = res.staff
+        need_avg = ceil_fen(sa.employees_avg_exact * Fraction(rules.st_staff_min_pct) / 100)
+        delta = Fraction(need_avg) - sa.st_staff_avg_exact
+        out.append(Gap("st_staff_avg", "科技人员全年月平均数", sa.st_staff_avg, need_avg,
+                       _dec(delta), "人", {"st_staff_avg": need_avg}, False, [code], "",
+                       f"{yr} 年科技人员全年月平均数需增加 {_people(delta)} 人（由 "
+                       f"{_people(sa.st_staff_avg_exact)} 人增至 {need_avg} 人，职工总数 "
+                       f"{_people(sa.employees_avg_exact)} 人不变），占比达到 "
+                       f"{pct(Fraction(need_avg) / sa.employees_avg_exact)}", year=yr))
     elif code == "c4_st_staff":
         need = ceil_int(Decimal(last.employees) * rules.st_staff_min_pct / HUNDRED)
         out.append(Gap("st_staff", "科技人员数", last.st_staff, need, need - last.st_staff, "人",
@@ -873,6 +1421,8 @@ def _lever_gaps(inp: HighTechInput, rules: HighTechRules, res: HighTechResult, c
         out.extend(_score_gaps(inp, rules, res, used, goal))
     elif code in _UNFIXABLE:
         lever, text = _UNFIXABLE[code]
+        if code == "c8_no_incident" and inp.no_major_incident is None and inp.incidents:
+            text += "；" + res.condition(code).message.removeprefix("不符合：")
         out.append(Gap(lever, res.condition(code).label, False, True, None, "", {}, False, [code],
                        "", text, fixable=False))
     return out
@@ -995,8 +1545,8 @@ def _score_gaps(inp: HighTechInput, rules: HighTechRules, res: HighTechResult,
     last = used[-1]
     yr = last.year
     code = "c7_innovation"
-    if inp.innovation_score is not None:
-        return [Gap("innovation_score", "专家组综合得分", inp.innovation_score, None, None, "分",
+    if inp.innovation_score is not None or inp.expert_totals:
+        return [Gap("innovation_score", "专家组综合得分", res.score_min, None, None, "分",
                     {}, False, [code], "", "已按专家组综合得分判断，计算项调整不改变该结果",
                     fixable=False)]
     want_min = goal == "likely"

@@ -22,7 +22,48 @@ class RuleSet(Protocol):
 _REGISTRY: dict[str, list[Any]] = {}
 
 RULE_NAMES = {"tech_sme": "科技型中小企业评价", "high_tech": "高新技术企业认定",
-              "rd_deduction": "研发费用加计扣除"}
+              "rd_deduction": "研发费用加计扣除", "vouchers": "科技创新券兑付",
+              "tech_contracts": "技术合同认定登记", "innovation_points": "企业创新积分",
+              "rd_intensity": "R&D投入强度", "credit_code": "统一社会信用代码",
+              "divisions": "行政区划（长治市）"}
+
+# The JSON input of each rule in one line (``kechuang policy rules``; details in docs/policy.md).
+INPUT_SHAPES = {
+    "tech_sme": "{annual-report fields (year, employees, st_staff, revenue_yuan, …), "
+                "industry_code, established_on, evaluation_year, "
+                "evaluation_date, high_tech_certificate_issue_date, "
+                "awards|standards|rd_institutions: [{level, rank, year}], first_evaluation, "
+                "*_years, has_valid_high_tech_certificate (override), …}",
+    "high_tech": "{application_date, established_on, years: [{annual-report fields}], tech_field, "
+                 "years[].employees_monthly|st_staff_monthly|*_avg, years[].rd_costs: {…}, "
+                 "expert_scores: {item: points|[lo, hi]|band}, expert_totals: [n, …], "
+                 "incidents: [{date, kind}], innovation_score (override), …}",
+    "rd_deduction": "{year, rd_personnel_yuan … rd_other_yuan, rd_entrusted_*_yuan, "
+                    "industry_code, is_tech_sme, ic_or_machine_tool_list, projects: […], "
+                    "rd_depreciation_tax_yuan, government_subsidy_yuan, subsidy_taxable, "
+                    "capitalised_projects: [{name, rd_*_yuan, finished}], intangible_assets: "
+                    "[{name, cost_yuan, eligible_cost_yuan, amortisation_years, available_from, "
+                    "legal_years}], prefiling_period: H1|Q1-Q3|FY, filer: quarterly|monthly, …}",
+    "vouchers": "{policy: {policy_year, ratio, annual_cap_fen, valid_from, valid_to, "
+                "providers: [{provider_id, listed_from, listed_to}], eligible_services}, "
+                "voucher: {voucher_id, face_value_fen}, enterprise_id, provider_id, "
+                "service_fee_fen, service_completed_on, service_category, contract_no, "
+                "invoice_no, related_party, history: [{claim_id, amount_fen, status, "
+                "voucher_id, contract_no, invoice_no}]}",
+    "tech_contracts": "{contract_type, sub_type, import_contract, form, seller, buyer, subject, "
+                      "turnover_yuan, non_technical_costs: [{description, amount_yuan, kind, "
+                      "reasonable_quantity, quantity}], accepted_on, corrections_submitted_on, "
+                      "disputed, annual_transfer_income_yuan, calendar: {holidays, workdays}}",
+    "innovation_points": "{year, indicators: [code|{code, label}], weights: {stage|\"*\": "
+                         "{indicator: weight}}, stages: [{code, name, min_revenue_yuan, "
+                         "max_revenue_yuan}] | preset, tiers: [{code, name, top_percent}], "
+                         "enterprises: [{enterprise_id, revenue_yuan, values: {indicator: x}}]}",
+    "rd_intensity": "{level: regional, region, year, rd_expenditure_yuan, gdp_yuan, "
+                    "official_intensity_pct, official_source} | {level: enterprise, enterprise, "
+                    "year, rd_expense_yuan, revenue_yuan, scope: deduction|high_tech|accounting}",
+    "credit_code": "{code, zone_counts_under}",
+    "divisions": "{query: code|name | queries: [code|name, …], zone_counts_under}",
+}
 
 
 def register(rule: str, ruleset: Any) -> Any:

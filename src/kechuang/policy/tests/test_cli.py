@@ -185,3 +185,147 @@ def test_batch_rejects_unknown_formats(tmp_path: Path, capsys) -> None:
                  str(tmp_path / "o.txt")]) == 2
     assert main(["batch", "--rule", "tech_sme", "--input", str(tmp_path / "missing.csv"),
                  "--output", str(tmp_path / "o.csv")]) == 2
+
+
+# -- the §d/§e/§f/§i rules (issue #13 item 6) ---------------------------------------------------
+
+
+def test_rules_lists_every_rule_with_its_input_shape(capsys) -> None:
+    from kechuang.policy.cli import RULES
+    from kechuang.policy.registry import INPUT_SHAPES, RULE_NAMES
+
+    assert set(RULES) == set(RULE_NAMES) == set(INPUT_SHAPES)
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for name, label in RULE_NAMES.items():
+        assert f"{name}\t{label}" in out
+    assert out.count("输入：") == len(RULE_NAMES)
+    assert "tech_contracts/2026-miit" in out and "vouchers/ledger-convention" in out
+    assert "service_fee_fen" in out and "official_intensity_pct" in out
+
+
+VOUCHER_CLAIM = {
+    "policy": {"policy_year": 2026, "ratio": "0.5", "annual_cap_fen": 10_000_000,
+               "valid_from": "2026-01-01", "valid_to": "2026-12-31",
+               "providers": [{"provider_id": "P1", "listed_from": "2025-01-01"}]},
+    "voucher": {"voucher_id": "V1", "face_value_fen": 5_000_000},
+    "enterprise_id": "E1", "provider_id": "P1", "service_fee_fen": 3,
+    "service_completed_on": "2026-05-01",
+    "history": [{"claim_id": "A", "amount_fen": 9_999_999, "status": "approved"}]}
+
+
+@pytest.mark.parametrize(("rule", "data", "check"), [
+    ("vouchers", VOUCHER_CLAIM,
+     lambda o: o["payable_fen"] == 1 and o["limited_by"] == "annual_cap"
+     and o["subsidy_exact"] == {"fraction": "3/2", "decimal": "1.5"}),
+    ("tech_contracts",
+     {"contract_type": "transfer", "seller": "A", "buyer": "B", "subject": "专利",
+      "turnover_yuan": 6000000, "non_technical_costs_yuan": "1000000",
+      "accepted_on": "2026-09-28", "annual_transfer_income_yuan": "8000000"},
+     lambda o: o["tech_transaction_yuan"] == "5000000" and o["deadline"]["days"] == 30
+     and o["cit"]["tax_yuan"] == "375000.00" and o["registrable"] is True),
+    ("innovation_points",
+     {"year": 2025, "indicators": ["rd"], "weights": {"*": {"rd": 1}},
+      "enterprises": [{"enterprise_id": "A", "revenue_yuan": 1, "values": {"rd": 0}},
+                      {"enterprise_id": "B", "revenue_yuan": 1, "values": {"rd": 3}},
+                      {"enterprise_id": "C", "revenue_yuan": 1, "values": {"rd": 1}}]},
+     lambda o: [e["total_exact"]["fraction"] for e in o["enterprises"]]
+     == ["100/1", "100/3", "0/1"]),
+    ("rd_intensity",
+     {"level": "regional", "region": "R", "year": 2024, "rd_expenditure_yuan": 2445,
+      "gdp_yuan": 100000},
+     lambda o: o["intensity_pct"] == "2.45" and o["figure_kind"] == "estimate"
+     and o["intensity_exact"]["decimal"] == "0.02445"),
+])
+def test_evaluate_new_rules(tmp_path: Path, capsys, rule: str, data: dict, check) -> None:
+    rc = main(["evaluate", "--rule", rule, "--file", _write(tmp_path / "x.json", data)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert check(json.loads(out))
+
+
+def test_evaluate_new_rule_input_error(tmp_path: Path, capsys) -> None:
+    bad = {**VOUCHER_CLAIM, "service_fee_fen": "1.5"}
+    assert main(["evaluate", "--rule", "vouchers", "--file",
+                 _write(tmp_path / "bad.json", bad)]) == 2
+    assert json.loads(capsys.readouterr().err)["field"] == "service_fee_fen"
+
+
+def test_batch_refuses_nested_rules(tmp_path: Path, capsys) -> None:
+    src = _csv(tmp_path / "v.csv", [{"provider_id": "P1"}])
+    assert main(["batch", "--rule", "vouchers", "--input", src,
+                 "--output", str(tmp_path / "o.csv")]) == 2
+
+
+def test_batch_tech_contracts_and_rd_intensity(tmp_path: Path) -> None:
+    src = _csv(tmp_path / "c.csv", [
+        {"contract_type": "transfer", "seller": "A", "buyer": "B", "subject": "专利",
+         "turnover_yuan": "1000000", "accepted_on": "2026-09-28"},
+        {"contract_type": "transfer", "seller": "A", "buyer": "B", "subject": "专利",
+         "form": "oral", "turnover_yuan": "1000000", "accepted_on": "2026-09-28"},
+    ])
+    out = tmp_path / "c_out.csv"
+    assert main(["batch", "--rule", "tech_contracts", "--input", src, "--output",
+                 str(out)]) == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["result_registrable"] for r in rows] == ["是", "否"]
+    assert rows[0]["result_deadline_on"] == "2026-10-23"
+    assert "口头合同" in rows[1]["result_reasons"]
+    src = _csv(tmp_path / "r.csv", [{"year": "2024", "rd_expense_yuan": "5",
+                                     "revenue_yuan": "100", "scope": "accounting"}])
+    out = tmp_path / "r_out.csv"
+    assert main(["batch", "--rule", "rd_intensity", "--input", src, "--output",
+                 str(out)]) == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["result_intensity_pct"] == "5.00" and "会计核算口径" in row["result_scope"]
+
+
+# -- credit code, divisions, deduction options (issue #13 items 3–5) ---------------------------
+
+
+@pytest.mark.parametrize(("rule", "data", "check"), [
+    ("credit_code", {"code": "91140402MA0000001X"},
+     lambda o: o["valid"] is False and o["check_expected"] == "J" and o["weighted_sum"] == 1005
+     and o["region"]["status"] == "historical" and o["category_name"] == "企业"),
+    ("credit_code", {"credit_code": "91140491MAK2TX345N", "zone_counts_under": "140403"},
+     lambda o: o["valid"] is True and o["region"]["current_code"] == "140471"
+     and o["region"]["statistics_code"] == "140403"),
+    ("divisions", {"queries": ["140421", "郊区", "140491", "110101"]},
+     lambda o: [x["status"] for x in o["lookups"]] == ["historical", "historical", "zone",
+                                                        "unknown"]
+     and o["table"]["counts_by_kind"] == {"district": 4, "county": 8, "zone": 1}),
+    ("rd_deduction",
+     {"year": 2024, "industry_code": "C26", "rd_personnel_yuan": "2000000",
+      "rd_depreciation_yuan": "1500000", "rd_depreciation_tax_yuan": "2000000",
+      "government_subsidy_yuan": "500000", "prefiling_period": "Q1-Q3", "filer": "monthly",
+      "intangible_assets": [{"name": "专利", "cost_yuan": "1000000", "amortisation_years": 9}]},
+     lambda o: o["extra_deduction_yuan"] == "3500000.00"
+     and o["prefiling"]["declaration_month"] == 10
+     and o["intangibles"][0]["period_check"]["passed"] is False
+     and o["intangibles"][0]["years_used"] == 10),
+])
+def test_evaluate_items_3_to_5(tmp_path: Path, capsys, rule: str, data: dict, check) -> None:
+    rc = main(["evaluate", "--rule", rule, "--file", _write(tmp_path / "x.json", data)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert check(json.loads(out))
+
+
+def test_rules_lists_credit_code_and_divisions(capsys) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "credit_code/gb32100-2015" in out and "divisions/140400-2019" in out
+    assert "prefiling_period" in out and "zone_counts_under" in out
+
+
+def test_batch_credit_codes(tmp_path: Path) -> None:
+    src = _csv(tmp_path / "cc.csv", [{"统一社会信用代码": "914403001922038216"},
+                                     {"统一社会信用代码": "914403001922038217"}])
+    out = tmp_path / "cc_out.csv"
+    assert main(["batch", "--rule", "credit_code", "--input", src, "--output", str(out)]) == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["result_valid"] for r in rows] == ["是", "否"]
+    assert rows[1]["result_check_expected"] == "6" and rows[0]["result_weighted_sum"] == "831"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -11,12 +12,16 @@ import pytest
 
 from kechuang.policy.high_tech import (
     HIGH_TECH_2016,
+    Headcount,
     HighTechInput,
+    Incident,
+    RdCosts,
     conversion_band,
     evaluate_high_tech,
     growth_band,
     growth_rate,
     ip_count_band,
+    rd_scope,
     rd_threshold_pct,
 )
 from kechuang.policy.inputs import PolicyInputError, RuleNotFound
@@ -500,3 +505,356 @@ def test_from_dict_errors_name_the_field(data, field) -> None:
     with pytest.raises(PolicyInputError) as err:
         HighTechInput.from_dict(data)
     assert err.value.field == field
+
+
+# -- 条件四 from the 全年月平均数 (issue 13, item 2) ---------------------------------------------
+
+
+def _hc(st_months, emp_months=None, **kw) -> dict:
+    return {2024: Headcount(employees_months=tuple(D(x) for x in (emp_months or [100] * 12)),
+                            st_staff_months=tuple(D(x) for x in st_months), **kw)}
+
+
+@pytest.mark.parametrize(("st_months", "passed"), [
+    ([10] * 12, True),  # average 10 of 100: exactly 10 %
+    ([10] * 11 + [D("9.5")], False),  # 9.958333…: just below
+    ([10] * 11 + [D("10.5")], True),  # 10.041666…: just above
+    ([9] * 6 + [11] * 6, True),  # average of the months, not the year-end count
+])
+def test_staff_ratio_uses_the_yearly_average(st_months, passed) -> None:
+    # year-end counts (st 0) would fail: the averages decide
+    years = [ht_year(2022), ht_year(2023), ht_year(2024, st_staff=0)]
+    res = evaluate_high_tech(ht(years, headcount=_hc(st_months)))
+    c = res.condition("c4_st_staff")
+    assert c.passed is passed
+    assert c.exact == sum(Fraction(x) for x in st_months) / 12 / 100
+    assert "全年月平均数" in c.message
+    assert res.staff.st_staff_source == "monthly"
+    assert not any("年末人数" in n for n in res.notes)
+
+
+def test_monthly_start_and_end_figures() -> None:
+    row = {**ht_year(2024).to_dict(), "employees_monthly": [[99, 101]] * 11 + [[100, 103]],
+           "st_staff_monthly": [{"start": 9, "end": 10}] * 12}
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2022).to_dict(), ht_year(2023).to_dict(), row]}
+    res = evaluate_high_tech(HighTechInput.from_dict(data))
+    assert res.staff.employees_monthly[-1] == D("101.5")
+    assert res.staff.employees_avg_exact == Fraction(D("1201.5")) / 12
+    assert res.staff.st_staff_avg_exact == Fraction(19, 2)
+    # 9.5 / 100.125 < 10 %
+    assert res.condition("c4_st_staff").passed is False
+    assert "差" in res.condition("c4_st_staff").message
+
+
+def test_year_end_counts_are_a_noted_simplification() -> None:
+    res = evaluate_high_tech(ht())
+    assert res.staff.employees_source == "year_end"
+    assert any("年末人数计算（简化）" in n for n in res.notes)
+
+
+def test_fractional_yearly_average_given_directly() -> None:
+    hc = {2024: Headcount(employees_avg=D("100.5"), st_staff_avg=D("10.05"))}
+    res = evaluate_high_tech(ht(headcount=hc))
+    assert res.condition("c4_st_staff").passed is True  # exactly 10 %
+    hc = {2024: Headcount(employees_avg=D("100.5"), st_staff_avg=D("10.04"))}
+    assert evaluate_high_tech(ht(headcount=hc)).condition("c4_st_staff").passed is False
+
+
+def test_part_year_divides_by_the_months_of_operation() -> None:
+    hc = _hc([10] * 6, [100] * 6)
+    res = evaluate_high_tech(ht(headcount=hc))
+    assert res.staff.st_staff_avg_exact == 10 and res.condition("c4_st_staff").passed
+    assert any("6 个月" in n for n in res.notes)
+
+
+def test_staff_average_gap_reaches_the_condition() -> None:
+    years = [ht_year(2022), ht_year(2023), ht_year(2024, st_staff=0)]
+    inp = ht(years, headcount=_hc([9] * 12, [101] * 12))
+    res = evaluate_high_tech(inp)
+    gap = next(g for g in res.gaps if g.lever == "st_staff_avg")
+    assert gap.target == D("10.10")
+    after = evaluate_high_tech(inp.with_changes(gap.changes, gap.year), gaps=False)
+    assert after.condition("c4_st_staff").passed
+    less = inp.with_changes({"st_staff_avg": D("10.09")}, gap.year)
+    assert not evaluate_high_tech(less, gaps=False).condition("c4_st_staff").passed
+
+
+@pytest.mark.parametrize(("row", "field"), [
+    ({"employees_monthly": [100] * 13}, "employees_monthly"),
+    ({"st_staff_monthly": [[1, 2, 3]]}, "st_staff_monthly[1]"),
+    ({"employees_monthly": [100] * 12, "st_staff_monthly": [10] * 11}, "st_staff_monthly"),
+    ({"employees_monthly": [10] * 12, "st_staff_monthly": [11] * 12}, "st_staff_monthly"),
+])
+def test_monthly_input_errors(row, field) -> None:
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2022).to_dict(), ht_year(2023).to_dict(),
+                      {**ht_year(2024).to_dict(), **row}]}
+    with pytest.raises(PolicyInputError) as err:
+        evaluate_high_tech(HighTechInput.from_dict(data))
+    assert err.value.field == field
+
+
+# -- 条件八 from the incident dates ----------------------------------------------------------------
+
+APP = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(("days_before", "passed"), [
+    (365, False),  # 申请前 365 天之内: the 365th day counts
+    (366, True),  # just outside
+    (364, False),
+    (0, False),  # on the application day
+    (-1, True),  # after the application: not counted
+])
+def test_incident_window(days_before, passed) -> None:
+    inc = Incident(APP - dt.timedelta(days=days_before), "quality")
+    c = evaluate_high_tech(ht(incidents=(inc,))).condition("c8_no_incident")
+    assert c.passed is passed
+    if not passed:
+        earliest = inc.date + dt.timedelta(days=366)
+        assert f"最早可于 {earliest.isoformat()} 申请" in c.message
+
+
+def test_no_incidents_stated_and_not_stated() -> None:
+    assert "填报为无" in evaluate_high_tech(ht(incidents=())).condition("c8_no_incident").message
+    c = evaluate_high_tech(ht()).condition("c8_no_incident")
+    assert c.passed is True and c.message == "符合（企业声明，平台未核实）"
+
+
+def test_declaration_overrides_the_incident_dates() -> None:
+    inc = (Incident(APP - dt.timedelta(days=10), "environment"),)
+    res = evaluate_high_tech(ht(incidents=inc, no_major_incident=True))
+    c = res.condition("c8_no_incident")
+    assert c.passed is True and "按填报的事故日期判断为不符合" in c.message
+    assert any("覆盖按事故日期" in n for n in res.notes)
+    assert evaluate_high_tech(ht(no_major_incident=False)).condition("c8_no_incident").passed \
+        is False
+
+
+def test_incidents_from_dict() -> None:
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(y).to_dict() for y in (2022, 2023, 2024)],
+            "incidents": [{"date": "2024-06-01", "kind": "安全", "description": "火灾"}]}
+    inp = HighTechInput.from_dict(data)
+    assert inp.incidents == (Incident(dt.date(2024, 6, 1), "safety", "火灾"),)
+    res = evaluate_high_tech(inp)
+    assert res.status == "unlikely" and "火灾" in res.condition("c8_no_incident").message
+    gap = next(g for g in res.gaps if "c8_no_incident" in g.fixes)
+    assert "2025-06-02" in gap.message and not gap.fixable
+    with pytest.raises(PolicyInputError) as err:
+        HighTechInput.from_dict({**data, "incidents": [{"date": "2024-06-01", "kind": "火"}]})
+    assert err.value.field == "incidents[1].kind"
+
+
+# -- innovation score from what experts produce ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("totals", "passed", "status"), [
+    ((70, 70, 70), False, "unlikely"),  # average exactly 70: not "70 以上（不含）"
+    ((71, 70, 70), True, "likely"),  # 70.333…
+    ((71, 70), True, "likely"),  # 70.5
+    ((70, 69, 72), True, "likely"),  # 70.333…
+    ((69, 70, 71), False, "unlikely"),  # 70
+    ((80,), True, "likely"),
+])
+def test_group_average_of_expert_totals(totals, passed, status) -> None:
+    res = evaluate_high_tech(ht(expert_totals=tuple(D(t) for t in totals)))
+    c = res.condition("c7_innovation")
+    assert c.passed is passed and res.status == status
+    assert res.score_exact == Fraction(sum(totals), len(totals)) == c.exact
+    assert any("位专家总分" in n for n in res.notes)
+
+
+@pytest.mark.parametrize(("totals", "fragment"), [
+    ((D("70.5"), D(71)), "整数"), ((D(101),), "0–100")])
+def test_expert_totals_are_whole_numbers_within_100(totals, fragment) -> None:
+    with pytest.raises(PolicyInputError) as err:
+        evaluate_high_tech(ht(expert_totals=totals))
+    assert err.value.field.startswith("expert_totals[") and fragment in err.value.message
+
+
+def test_innovation_score_given_wins_over_expert_totals() -> None:
+    res = evaluate_high_tech(ht(innovation_score=D("70"), expert_totals=(D(75), D(76))))
+    assert res.condition("c7_innovation").passed is False
+    assert any("75.5" in n and "以填报的综合得分为准" in n for n in res.notes)
+
+
+ALL_ITEMS = {"ip_count": 8, "conversion": 28}  # computed bands of the default enterprise
+
+
+@pytest.mark.parametrize(("given", "smin", "smax", "status"), [
+    # growth of the default enterprise is 0 (flat figures)
+    ({"ip": 26, "rd_mgmt": 17}, 71, 71, "likely"),  # 26 + 28 + 17 + 0
+    ({"ip": 26, "rd_mgmt": 16}, 70, 70, "unlikely"),  # exactly 70
+    ({"ip": (20, 26), "rd_mgmt": 16}, 64, 70, "unlikely"),  # max 70: not above
+    ({"ip": (20, 27), "rd_mgmt": 16}, 64, 71, "possible"),
+    ({"ip": (27, 30), "rd_mgmt": (16, 20)}, 71, 78, "likely"),
+])
+def test_item_totals_and_ranges_give_the_outlook(given, smin, smax, status) -> None:
+    expert = {k: (tuple(D(x) for x in v) if isinstance(v, tuple) else D(v))
+              for k, v in {**ALL_ITEMS, **given}.items()}
+    res = evaluate_high_tech(ht(expert_scores=expert))
+    assert (res.score_min, res.score_max) == (smin, smax)
+    assert res.status == status
+    assert "覆盖各分项" in res.score("ip").message
+
+
+@pytest.mark.parametrize(("scores", "field", "fragment"), [
+    ({"ip": D(31)}, "expert_scores.ip", "0–30"),
+    ({"rd_mgmt": (D(10), D(21))}, "expert_scores.rd_mgmt", "0–20"),
+    ({"ip_advancement": (D(5), D(9))}, "expert_scores.ip_advancement", "超出允许范围"),
+    ({"ip_count": (D(5), D(6))}, "expert_scores.ip_count", "超出允许范围"),  # band A: 7–8
+])
+def test_item_ranges_are_validated(scores, field, fragment) -> None:
+    with pytest.raises(PolicyInputError) as err:
+        evaluate_high_tech(ht(expert_scores=scores))
+    assert err.value.field == field and fragment in err.value.message
+
+
+def test_sub_item_range_across_bands() -> None:
+    res = evaluate_high_tech(ht(expert_scores={"ip_advancement": (D(5), D(8))}))
+    part = res.score("ip_advancement")
+    assert (part.points_min, part.points_max, part.source) == (5, 8, "range")
+
+
+@pytest.mark.parametrize(("value", "parsed"), [
+    ("5-8", (D(5), D(8))), ("5–8", (D(5), D(8))), ([5, 8], (D(5), D(8))), ("B", "B"),
+    ("6.5", D("6.5"))])
+def test_expert_values_from_dict(value, parsed) -> None:
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(y).to_dict() for y in (2022, 2023, 2024)],
+            "expert_scores": {"ip_advancement": value}, "expert_totals": [71, "72"]}
+    inp = HighTechInput.from_dict(data)
+    assert inp.expert_scores["ip_advancement"] == parsed
+    assert inp.expert_totals == (D(71), D(72))
+
+
+def test_range_with_lower_above_upper_is_an_error() -> None:
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2024).to_dict()], "expert_scores": {"rd_mgmt": [9, 8]}}
+    with pytest.raises(PolicyInputError) as err:
+        HighTechInput.from_dict(data)
+    assert err.value.field == "expert_scores.rd_mgmt"
+
+
+# -- 195号 三(六): R&D costs by category -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("other", "allowed", "excess"), [
+    (D("200000"), D("200000"), D(0)),  # at the cap: 20 % of 1,000,000
+    (D("199999.99"), D("199999.99"), D(0)),
+    (D("200000.01"), D("200000"), D("0.01")),
+])
+def test_other_costs_capped_at_20_percent_of_the_total(other, allowed, excess) -> None:
+    sc = rd_scope(R, 2024, RdCosts(personnel_yuan=D(800_000), other_yuan=other))
+    assert sc.other_cap_yuan == D(200_000)
+    assert (sc.other_allowed_yuan, sc.other_excess_yuan) == (allowed, excess)
+    assert sc.total_yuan == D(800_000) + allowed
+    assert sc.other_allowed_yuan * 100 <= sc.total_yuan * 20
+
+
+def test_entrusted_counted_at_80_percent_domestic_vs_overseas() -> None:
+    sc = rd_scope(R, 2024, RdCosts(personnel_yuan=D(600_000), entrusted_domestic_yuan=D(100_000),
+                                   entrusted_overseas_yuan=D(500_000), other_yuan=D(1_000_000)))
+    assert sc.entrusted_domestic_counted_yuan == D(80_000)
+    assert sc.entrusted_overseas_counted_yuan == D(400_000) == sc.overseas_yuan
+    assert sc.other_cap_yuan == D(270_000)  # (600,000 + 80,000 + 400,000) ÷ 4
+    assert sc.total_yuan == D(1_350_000)
+    assert sc.domestic_yuan == D(950_000)  # internal + other allowed + entrusted in China
+    assert sc.domestic_share_exact == Fraction(950, 1350)
+    assert "超出 ¥730,000.00 不计入" in sc.message
+
+
+def test_rd_costs_decide_the_ratio_conditions() -> None:
+    costs = {y: RdCosts(personnel_yuan=D(1_000_000), entrusted_overseas_yuan=D(1_000_000))
+             for y in (2022, 2023, 2024)}
+    res = evaluate_high_tech(ht(rd_costs=costs))
+    # each year 1,000,000 + 800,000 = 1,800,000, of which 1,000,000 in China: 55.6 % < 60 %
+    assert res.condition("c5_rd_domestic").passed is False
+    assert res.condition("c5_rd_domestic").exact == Fraction(5, 9)
+    assert res.rd_ratio_exact == Fraction(5_400_000, 90_000_000)
+    assert [s.year for s in res.rd_scope] == [2022, 2023, 2024]
+    assert any("195号 三(六)" in n for n in res.notes)
+    # the reported total (1,800,000) equals the computed one: nothing to say
+    assert "与本口径不同" not in res.rd_scope[0].message
+    other = {2024: RdCosts(personnel_yuan=D(2_000_000))}
+    res = evaluate_high_tech(ht(rd_costs=other))
+    assert "与本口径不同" in res.rd_scope[0].message
+    assert res.rd_scope[0].reported_total_yuan == D(1_800_000)
+
+
+def test_rd_gap_on_a_year_given_by_categories_reruns() -> None:
+    costs = {2024: RdCosts(personnel_yuan=D(100_000))}
+    inp = ht(rd_costs=costs)
+    res = evaluate_high_tech(inp)
+    assert res.condition("c5_rd_ratio").passed is False
+    gap = next(g for g in res.gaps if g.lever == "rd_expense_yuan")
+    after = evaluate_high_tech(inp.with_changes(gap.changes, gap.year), gaps=False)
+    assert after.condition("c5_rd_ratio").passed
+
+
+def test_rd_costs_from_dict_nested_and_flat() -> None:
+    row = {**ht_year(2024).to_dict(), "rd_costs": {"personnel_yuan": "1000000"},
+           "rd_costs.other_yuan": "300000"}
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2022).to_dict(), ht_year(2023).to_dict(), row]}
+    inp = HighTechInput.from_dict(data)
+    assert inp.rd_costs[2024] == RdCosts(personnel_yuan=D(1_000_000), other_yuan=D(300_000))
+    assert inp.latest.rd_expense_yuan == D(1_250_000)  # other capped at 250,000
+    bad = {**data, "years": [{**row, "rd_costs": {"travel_yuan": 1}}]}
+    with pytest.raises(PolicyInputError) as err:
+        HighTechInput.from_dict(bad)
+    assert err.value.field.endswith(".travel_yuan")
+
+
+def test_rd_scope_rates_are_configurable() -> None:
+    rules = dataclasses.replace(R, rd_entrusted_pct=D(100), rd_other_cap_pct=D(10))
+    sc = rd_scope(rules, 2024, RdCosts(entrusted_domestic_yuan=D(90_000), other_yuan=D(50_000)))
+    assert sc.entrusted_domestic_counted_yuan == D(90_000) and sc.other_cap_yuan == D(10_000)
+
+
+# -- exact values ---------------------------------------------------------------------------------
+
+
+def test_ratio_conditions_expose_exact_values() -> None:
+    res = evaluate_high_tech(ht())
+    d = res.to_dict()
+    c5 = next(c for c in d["conditions"] if c["code"] == "c5_rd_ratio")
+    assert c5["exact"] == {"fraction": "3/50", "decimal": "0.06"}  # 5.4M ÷ 90M
+    assert d["rd_ratio_exact"] == c5["exact"]
+    c6 = next(c for c in d["conditions"] if c["code"] == "c6_high_tech_revenue")
+    assert Fraction(c6["exact"]["fraction"]) == Fraction(24, 31) and c6["exact"]["decimal"] is None
+    conv = res.score("conversion")
+    assert conv.exact == 5
+
+
+def test_spreadsheet_cells_for_lists() -> None:
+    row = {**ht_year(2024).to_dict(), "employees_monthly": "99/101; 100/100；100/102",
+           "st_staff_monthly": "10, 10.5，11"}
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2022).to_dict(), ht_year(2023).to_dict(), row],
+            "expert_totals": "72、70, 69"}
+    inp = HighTechInput.from_dict(data)
+    assert inp.headcount[2024].employees_months == (D(100), D(100), D(101))
+    assert inp.headcount[2024].st_staff_months == (D(10), D("10.5"), D(11))
+    assert inp.expert_totals == (D(72), D(70), D(69))
+
+
+def test_cli_evaluates_the_new_shapes(tmp_path) -> None:
+    from kechuang.policy.cli import evaluate
+
+    row = {**ht_year(2024).to_dict(), "st_staff_monthly": [10] * 12,
+           "employees_monthly": [[100, 100]] * 12,
+           "rd_costs": {"personnel_yuan": "1800000"}}
+    data = {"application_date": "2025-06-01", "established_on": "2015-05-01",
+            "years": [ht_year(2022).to_dict(), ht_year(2023).to_dict(), row],
+            "expert_totals": [71, 70, 70], "incidents": []}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    rc, text = evaluate("high_tech", str(path))
+    out = json.loads(text)
+    assert rc == 0 and out["status"] == "likely"
+    assert out["score_exact"] == {"fraction": "211/3", "decimal": None}
+    assert out["staff"]["st_staff_source"] == "monthly"
+    assert out["rd_scope"][0]["total_yuan"] == "1800000"

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kechuang.policy.high_tech import (
     HIGH_TECH_2016,
+    Headcount,
     HighTechInput,
+    Incident,
+    RdCosts,
     conversion_band,
     evaluate_high_tech,
     ip_count_band,
+    rd_scope,
 )
 from kechuang.policy.inputs import AnnualFigures
 from kechuang.policy.rd_deduction import RdDeductionInput, compute_rd_deduction
-from kechuang.policy.tech_sme import TechSmeInput, evaluate_tech_sme
+from kechuang.policy.results import exact_json, terminating_decimal
+from kechuang.policy.tech_sme import TECH_SME_2017, Award, Standard, TechSmeInput, evaluate_tech_sme
 
 D = Decimal
 SETTINGS = settings(max_examples=200, deadline=None,
@@ -189,3 +195,104 @@ def test_deduction_bounds_and_monotonic(inp: RdDeductionInput, extra: Decimal) -
     more = compute_rd_deduction(inp.with_changes(
         {"rd_personnel_yuan": inp.figures.rd_personnel_yuan + extra}))
     assert more.extra_deduction_yuan >= res.extra_deduction_yuan
+
+
+# -- issue 13: facts instead of flags, exact values ------------------------------------------
+
+
+@SETTINGS
+@given(st.fractions(max_denominator=10_000))
+def test_exact_json_round_trips(f: Fraction) -> None:
+    out = exact_json(f)
+    assert Fraction(out["fraction"]) == f
+    d = terminating_decimal(f)
+    assert (out["decimal"] is None) == (d is None)
+    if d is not None:
+        assert Fraction(D(out["decimal"])) == f
+
+
+@st.composite
+def rd_costs(draw) -> RdCosts:
+    return RdCosts(**{k: draw(money(3_000_000)) for k in (
+        "personnel_yuan", "direct_input_yuan", "depreciation_yuan", "design_yuan",
+        "entrusted_domestic_yuan", "entrusted_overseas_yuan", "other_yuan")})
+
+
+@SETTINGS
+@given(rd_costs(), money(1_000_000))
+def test_rd_scope_caps_and_parts(c: RdCosts, extra: Decimal) -> None:
+    sc = rd_scope(HIGH_TECH_2016, 2024, c)
+    assert sc.other_allowed_yuan <= c.other_yuan
+    assert sc.other_allowed_yuan * 100 <= sc.total_yuan * 20  # ≤ 20 % of the total, exactly
+    assert sc.other_allowed_yuan + sc.other_excess_yuan == c.other_yuan
+    assert sc.domestic_yuan + sc.overseas_yuan == sc.total_yuan
+    paid = sum((getattr(c, k) for k in c.__dataclass_fields__), D(0))
+    assert sc.total_yuan <= paid
+    more = rd_scope(HIGH_TECH_2016, 2024, RdCosts(
+        **{**{k: getattr(c, k) for k in c.__dataclass_fields__},
+           "personnel_yuan": c.personnel_yuan + extra}))
+    assert more.total_yuan >= sc.total_yuan and more.domestic_yuan >= sc.domestic_yuan
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(1, 400), st.integers(0, 400)), min_size=1, max_size=12),
+       st.randoms())
+def test_staff_average_between_months_and_order_free(months, rnd) -> None:
+    emp = [D(max(e, s)) for e, s in months]
+    stf = [D(min(e, s)) for e, s in months]
+    hc = Headcount(employees_months=tuple(emp), st_staff_months=tuple(stf))
+    avg, _ = hc.average("st_staff")
+    assert min(stf) <= avg <= max(stf)
+    shuffled = list(zip(emp, stf, strict=True))
+    rnd.shuffle(shuffled)
+    hc2 = Headcount(employees_months=tuple(e for e, _ in shuffled),
+                    st_staff_months=tuple(s for _, s in shuffled))
+    assert hc2.average("st_staff")[0] == avg and hc2.average("employees")[0] == \
+        hc.average("employees")[0]
+    years = [AnnualFigures(year=2024, employees=1, total_income_yuan=D(1))]
+    res = evaluate_high_tech(HighTechInput(years=tuple(years), application_date=dt.date(2025, 6, 1),
+                                           established_on=dt.date(2024, 3, 1),
+                                           headcount={2024: hc}), gaps=False)
+    eavg = hc.average("employees")[0]
+    assert res.condition("c4_st_staff").passed is (avg * 10 >= eavg)
+
+
+@SETTINGS
+@given(st.lists(st.integers(-30, 800), max_size=5))
+def test_incident_window_is_365_days_inclusive(days: list[int]) -> None:
+    app = dt.date(2025, 6, 1)
+    inc = tuple(Incident(app - dt.timedelta(days=n), "safety") for n in days)
+    years = [AnnualFigures(year=y, employees=10, st_staff=5) for y in (2022, 2023, 2024)]
+    res = evaluate_high_tech(HighTechInput(years=tuple(years), application_date=app,
+                                           established_on=dt.date(2015, 1, 1), incidents=inc),
+                             gaps=False)
+    assert res.condition("c8_no_incident").passed is (not any(0 <= n <= 365 for n in days))
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 100), min_size=1, max_size=9))
+def test_group_average_decides_condition_7(totals: list[int]) -> None:
+    res = evaluate_high_tech(HighTechInput(
+        years=(AnnualFigures(year=2024, employees=10, st_staff=5),),
+        application_date=dt.date(2025, 6, 1), established_on=dt.date(2024, 1, 1),
+        expert_totals=tuple(D(t) for t in totals)), gaps=False)
+    assert res.score_exact == Fraction(sum(totals), len(totals))
+    assert min(totals) <= res.score_exact <= max(totals)
+    assert res.condition("c7_innovation").passed is (sum(totals) > 70 * len(totals))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["national", "provincial"]), st.integers(1, 8),
+                          st.integers(2015, 2030)), max_size=4),
+       st.lists(st.tuples(st.sampled_from(["national", "industry", "group"]),
+                          st.integers(1, 8), st.integers(2015, 2030)), max_size=4))
+def test_sme_direct_path_from_facts(awards, standards) -> None:
+    inp = TechSmeInput(AnnualFigures(year=2025, employees=10), evaluation_year=2026,
+                       awards=tuple(Award(*a) for a in awards),
+                       standards=tuple(Standard(*s) for s in standards))
+    res = evaluate_tech_sme(inp, gaps=False)
+    award_ok = any(lv == "national" and r <= 3 and 2022 <= y <= 2026 for lv, r, y in awards)
+    std_ok = any(lv != "group" and r <= 5 and 2022 <= y <= 2026 for lv, r, y in standards)
+    assert res.eligible is (award_ok or std_ok)
+    assert (res.path == "direct") is (award_ok or std_ok)
+    assert TECH_SME_2017.recent_years == 5

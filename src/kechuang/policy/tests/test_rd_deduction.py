@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kechuang.policy.amounts import round_fen, round_fen_exact
 from kechuang.policy.inputs import PolicyInputError, RuleNotFound
 from kechuang.policy.rd_deduction import (
+    CapitalisedProject,
+    IntangibleAsset,
     ProjectExpenses,
     RdDeductionInput,
     compute_rd_deduction,
@@ -267,3 +272,343 @@ def test_from_dict() -> None:
         RdDeductionInput.from_dict({"year": 2024, "rd_personnel_yuan": "abc"})
     assert err.value.field == "rd_personnel_yuan"
     assert "人员人工费用" in err.value.message and "“abc”不是有效的数字" in err.value.message
+
+
+# -- issue 13 item 3: old inputs unchanged -----------------------------------------------------
+
+LEGACY_LINES = ["personnel", "direct_input", "depreciation", "amortization", "design", "sum_1_5",
+                "other_actual", "other_cap", "other_allowed", "entrusted_domestic",
+                "domestic_base", "entrusted_overseas", "overseas_cap", "overseas_allowed",
+                "special_income", "sold_material", "eligible_base", "extra_deduction",
+                "tax_saved"]
+
+
+def test_old_inputs_give_the_old_lines_and_empty_new_parts() -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D("900000"),
+                                   rd_other_yuan=D("200000")))
+    assert [x.code for x in res.lines] == LEGACY_LINES
+    assert all(x.note == "" for x in res.lines if x.code == "depreciation")
+    assert res.capitalised == [] and res.intangibles == [] and res.prefiling is None
+    assert res.other_allowed_ratio_exact is None
+    assert res.other_cap_exact == Fraction(900000, 9)
+    d = res.to_dict()
+    assert d["other_cap_exact"] == {"fraction": "100000/1", "decimal": "100000"}
+    assert d["overseas_cap_exact"]["fraction"] == "2000000/3"
+    assert d["prefiling"] is None and d["capitalised"] == [] and d["intangibles"] == []
+
+
+# -- 财政性资金 (2017年第40号; 执行指引2.0 四(三)3) ---------------------------------------------
+
+
+@pytest.mark.parametrize(("subsidy", "taxable", "base"), [
+    (D("500000"), False, D("1500000.00")),  # the guide's example: 200万 − 50万
+    (D("500000"), True, D("2000000.00")),  # taxed and added back: the full amount
+    (D("1999999.99"), False, D("0.01")),
+    (D("2000000"), False, D("0.00")),
+    (D("2000000.01"), False, D("0.00")),  # never negative
+    (D("0"), False, D("2000000.00")),
+])
+def test_government_subsidy_netted_from_the_base(subsidy, taxable, base) -> None:
+    res = compute_rd_deduction(ded(2023, rd_personnel_yuan=D("2000000"),
+                                   government_subsidy_yuan=subsidy, subsidy_taxable=taxable))
+    assert res.line("domestic_base").amount == base
+    assert res.eligible is (base > 0)
+    if subsidy:
+        line = res.line("government_subsidy")
+        assert line.amount == (0 if taxable else round_fen(subsidy))
+        assert ("应税收入" in line.note) and any("[U]" in n for n in res.notes)
+    else:
+        assert "government_subsidy" not in [x.code for x in res.lines]
+    if base == 0:
+        assert "冲减财政性资金" in res.reasons[0]
+
+
+def test_subsidy_lowers_the_overseas_cap() -> None:
+    res = compute_rd_deduction(ded(2023, rd_personnel_yuan=D("900000"),
+                                   rd_entrusted_overseas_yuan=D("1000000"),
+                                   government_subsidy_yuan=D("300000")))
+    assert res.line("overseas_cap").amount == D("400000.00")  # ⅔ × 600,000
+    assert res.eligible_base_yuan == D("1000000.00")
+
+
+def test_negative_subsidy_is_an_error() -> None:
+    with pytest.raises(PolicyInputError) as err:
+        compute_rd_deduction(ded(2023, rd_personnel_yuan=D(1),
+                                 government_subsidy_yuan=D("-1")))
+    assert err.value.field == "government_subsidy_yuan"
+
+
+# -- depreciation: the tax figure counts (2017年第40号) ------------------------------------------
+
+
+@pytest.mark.parametrize(("book", "tax", "counted"), [
+    (D("1500000"), D("2000000"), D("2000000.00")),  # the guide's accelerated example
+    (D("1500000"), D("1200000"), D("1200000.00")),  # tax below book: still the tax figure
+    (D("1500000"), D("1500000"), D("1500000.00")),
+    (D("1500000"), None, D("1500000.00")),
+])
+def test_depreciation_uses_the_tax_deductible_amount(book, tax, counted) -> None:
+    res = compute_rd_deduction(ded(2023, rd_depreciation_yuan=book,
+                                   rd_depreciation_tax_yuan=tax))
+    assert res.line("depreciation").amount == counted
+    assert res.extra_deduction_yuan == counted
+    assert ("税前扣除折旧" in res.line("depreciation").note) is (tax is not None)
+
+
+def test_tax_depreciation_raises_the_other_cost_cap() -> None:
+    res = compute_rd_deduction(ded(2023, rd_depreciation_yuan=D("720000"),
+                                   rd_depreciation_tax_yuan=D("900000"),
+                                   rd_other_yuan=D("100000")))
+    assert res.line("other_cap").amount == D("100000.00")
+    assert res.line("other_allowed").amount == D("100000.00")
+
+
+def test_tax_depreciation_per_project() -> None:
+    projects = (ProjectExpenses("甲", rd_depreciation_yuan=D("100"),
+                                rd_depreciation_tax_yuan=D("150")),
+                ProjectExpenses("乙", rd_depreciation_yuan=D("100")))
+    res = compute_rd_deduction(ded(2020, projects=projects))
+    assert res.line("depreciation").amount == D("250.00")
+    with pytest.raises(PolicyInputError) as err:
+        compute_rd_deduction(ded(2020, projects=projects, rd_depreciation_tax_yuan=D(1)))
+    assert err.value.field == "rd_depreciation_tax_yuan"
+
+
+# -- capitalised projects share the 其他相关费用 cap (执行指引2.0 四(二)4) -------------------------
+
+
+def _cap_case(cap_other: Decimal, *, finished: bool = True, year: int = 2023):
+    return compute_rd_deduction(ded(
+        year, rd_personnel_yuan=D("880000"), rd_other_yuan=D("120000"),
+        capitalised_projects=(CapitalisedProject("资本化", rd_personnel_yuan=D("840000"),
+                                                 rd_other_yuan=cap_other, finished=finished),)))
+
+
+def test_capitalised_share_four_steps() -> None:
+    res = _cap_case(D("80000"))
+    # (1) cap over 88万 + 84万 → 191,111.11; (2) < 200,000 actual; (3) ratio; (4) shares
+    assert res.line("other_cap").amount == D("191111.11")
+    assert res.other_cap_exact == Fraction(1720000, 9)
+    assert res.other_allowed_ratio_exact == Fraction(D("191111.11")) / 200000
+    assert res.line("other_allowed").amount == D("114666.67")  # 120,000 × ratio
+    share = res.capitalised[0]
+    assert share.other_allowed_yuan == D("76444.44")  # 80,000 × ratio
+    assert share.eligible_yuan == D("916444.44")
+    assert res.line("capitalised_other_allowed").amount == D("76444.44")
+    assert res.extra_deduction_yuan == D("994666.67")
+    d = res.to_dict()
+    assert d["other_allowed_ratio_exact"]["fraction"] == "19111111/20000000"
+    assert d["capitalised"][0]["other_allowed_yuan"] == "76444.44"
+
+
+@pytest.mark.parametrize(("cap_other", "ratio_one"), [
+    (D("71111.11"), True),  # total 191,111.11 = the cap exactly
+    (D("71111.10"), True),  # one fen below
+    (D("71111.12"), False),  # one fen above: shared pro rata
+])
+def test_capitalised_share_at_the_cap(cap_other: Decimal, ratio_one: bool) -> None:
+    res = _cap_case(cap_other)
+    assert (res.other_allowed_ratio_exact == 1) is ratio_one
+    assert res.line("other_allowed").amount == (D("120000.00") if ratio_one
+                                                else D("119999.99"))
+    assert res.capitalised[0].other_allowed_yuan <= cap_other
+
+
+def test_unfinished_capitalised_projects_wait_for_their_year() -> None:
+    res = _cap_case(D("80000"), finished=False)
+    assert res.line("other_cap").amount == D("97777.78")  # 880,000 ÷ 9 only
+    assert res.line("other_allowed").amount == D("97777.78")
+    share = res.capitalised[0]
+    assert share.other_allowed_yuan is None and "未结束" in share.message
+
+
+def test_capitalised_before_2021_has_its_own_cap() -> None:
+    res = _cap_case(D("100000"), year=2020)
+    assert res.capitalised[0].other_allowed_yuan == D("93333.33")  # 840,000 ÷ 9
+    assert res.other_allowed_ratio_exact is None
+    assert res.line("other_allowed").amount == D("97777.78")
+
+
+# -- intangible assets: tax base, schedule, minimum period -------------------------------------
+
+
+@pytest.mark.parametrize(("year", "opts", "multiplier", "base"), [
+    (2023, {}, "2", "2000000.00"),
+    (2024, {"ic_or_machine_tool_list": True}, "2.2", "2200000.00"),
+    (2027, {"ic_or_machine_tool_list": True}, "2.2", "2200000.00"),
+    (2028, {"ic_or_machine_tool_list": True}, "2", "2000000.00"),
+    (2020, {}, "1.75", "1750000.00"),
+])
+def test_intangible_tax_base(year, opts, multiplier, base) -> None:
+    res = compute_rd_deduction(ded(year, "C39", rd_personnel_yuan=D(1), **opts,
+                                   intangible_assets=(IntangibleAsset("专利", D("1000000")),)))
+    it = res.intangibles[0]
+    assert it.multiplier == D(multiplier) and it.tax_base_yuan == D(base)
+    assert sum(y.amount_yuan for y in it.schedule) == it.tax_base_yuan
+    assert sum(y.extra_yuan for y in it.schedule) == it.extra_yuan
+
+
+def test_intangible_formed_earlier_uses_its_year_and_only_eligible_cost() -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D(1), intangible_assets=(
+        IntangibleAsset("软件", D("1000000"), eligible_cost_yuan=D("600000"),
+                        formed_year=2019),)))
+    it = res.intangibles[0]
+    assert it.rate == D("0.75") and it.tax_base_yuan == D("1450000.00")
+    with pytest.raises(PolicyInputError):
+        compute_rd_deduction(ded(2024, rd_personnel_yuan=D(1), intangible_assets=(
+            IntangibleAsset("软件", D("100"), eligible_cost_yuan=D("100.01")),)))
+
+
+@pytest.mark.parametrize(("years", "legal", "ok", "used"), [
+    (10, None, True, 10), (9, None, False, 10), (11, None, True, 11), (1, None, False, 10),
+    (5, 5, True, 5), (4, 5, False, 5), (6, 5, True, 6),
+])
+def test_minimum_amortisation_period(years, legal, ok, used) -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D(1), intangible_assets=(
+        IntangibleAsset("专利", D("1200000"), amortisation_years=years, legal_years=legal),)))
+    it = res.intangibles[0]
+    assert it.period_check.passed is ok and it.years_used == used
+    assert sum(y.months for y in it.schedule) == used * 12
+    if not ok:
+        assert f"短 {used - years} 年" in it.period_check.message
+
+
+def test_amortisation_schedule_starts_in_the_month_available() -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D(1), intangible_assets=(
+        IntangibleAsset("专利", D("1000000"), available_from=dt.date(2024, 10, 15)),)))
+    it = res.intangibles[0]
+    sched = [(y.year, y.months, y.amount_yuan) for y in it.schedule]
+    assert sched[0] == (2024, 3, D("50000.00"))  # 2,000,000 ÷ 120 × 3
+    assert sched[1] == (2025, 12, D("200000.00"))
+    assert sched[-1] == (2034, 9, D("150000.00"))
+    assert it.monthly_yuan_exact == Fraction(50000, 3)
+    assert res.to_dict()["intangibles"][0]["monthly_yuan_exact"]["fraction"] == "50000/3"
+
+
+def test_ineligible_enterprise_amortises_at_cost() -> None:
+    res = compute_rd_deduction(ded(2024, "F51", rd_personnel_yuan=D(1), intangible_assets=(
+        IntangibleAsset("专利", D("1000000")),)))
+    assert res.intangibles[0].multiplier == 1
+    assert res.intangibles[0].tax_base_yuan == D("1000000.00")
+
+
+# -- 2023年第11号 pre-filing ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("period", "filer", "month", "tax_period"), [
+    ("H1", "quarterly", 7, "2024 年第 2 季度"), ("H1", "monthly", 7, "2024 年 6 月"),
+    ("Q1-Q3", "quarterly", 10, "2024 年第 3 季度"), ("Q1-Q3", "monthly", 10, "2024 年 9 月"),
+    ("FY", "quarterly", None, "2024 年度"),
+])
+def test_prefiling_periods(period, filer, month, tax_period) -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D("500000"),
+                                   prefiling_period=period, filer=filer))
+    p = res.prefiling
+    assert res.eligible and res.extra_deduction_yuan == D("500000.00")
+    assert p.declaration_month == month and p.tax_period == tax_period
+    assert res.condition("c_prefiling_period").passed is True
+    if period == "H1":
+        assert "10 月份预缴申报或年度汇算清缴" in p.if_not_chosen
+    if period == "Q1-Q3":
+        assert p.if_not_chosen == "前三季度未选择享受的，可在年度汇算清缴时享受"
+    assert "2023年第11号" in p.document
+
+
+@pytest.mark.parametrize(("year", "period", "ok"), [
+    (2022, "H1", False), (2022, "Q1-Q3", False), (2022, "FY", True), (2023, "H1", True)])
+def test_prefiling_from_2023_only(year: int, period: str, ok: bool) -> None:
+    res = compute_rd_deduction(ded(year, rd_personnel_yuan=D("100"), prefiling_period=period))
+    assert res.condition("c_prefiling_period").passed is ok and res.eligible is ok
+    if not ok:
+        assert res.extra_deduction_yuan == 0 and "2023年第11号" in res.reasons[0]
+
+
+def test_prefiling_needs_accurate_accounting_but_the_annual_filing_does_not() -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D("100"), prefiling_period="H1",
+                                   accurate_accounting=False))
+    assert not res.eligible and res.condition("c_prefiling_accounting").passed is False
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=D("100"), prefiling_period="FY",
+                                   accurate_accounting=False))
+    assert res.eligible
+
+
+def test_new_options_from_dict() -> None:
+    inp = RdDeductionInput.from_dict({
+        "year": 2024, "industry_code": "C26", "rd_personnel_yuan": "880000",
+        "rd_other_yuan": "120000", "rd_depreciation_tax_yuan": "", "government_subsidy_yuan": 0,
+        "prefiling_period": "上半年", "filer": "按月",
+        "capitalised_projects": [{"rd_personnel_yuan": "840000", "rd_other_yuan": "80000",
+                                  "finished": "是"}],
+        "intangible_assets": [{"name": "专利", "cost_yuan": "1000000",
+                               "amortisation_years": "10", "available_from": "2024-07-01"}]})
+    assert inp.prefiling_period == "H1" and inp.filer == "monthly"
+    assert inp.capitalised_projects[0].name == "资本化项目1"
+    res = compute_rd_deduction(inp)
+    assert res.capitalised[0].other_allowed_yuan == D("76444.44")
+    assert res.intangibles[0].schedule[0].months == 6
+    json.dumps(res.to_dict(), ensure_ascii=False)
+    for bad, field in (({"prefiling_period": "Q2"}, "prefiling_period"),
+                       ({"filer": "yearly"}, "filer"),
+                       ({"intangible_assets": [{"name": "x"}]}, "intangible_assets[0].cost_yuan"),
+                       ({"capitalised_projects": "x"}, "capitalised_projects")):
+        with pytest.raises(PolicyInputError) as err:
+            RdDeductionInput.from_dict({"year": 2024, **bad})
+        assert err.value.field == field
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+AMOUNT = st.integers(0, 500_000_000).map(lambda n: D(n) / 100)
+
+
+@settings(max_examples=150, deadline=None)
+@given(AMOUNT, AMOUNT, AMOUNT, AMOUNT, st.booleans())
+def test_shared_cap_never_exceeds_actual_or_cap(s15, other, cap_s15, cap_other, finished) -> None:
+    res = compute_rd_deduction(ded(2024, rd_personnel_yuan=s15, rd_other_yuan=other,
+                                   capitalised_projects=(CapitalisedProject(
+                                       "c", rd_personnel_yuan=cap_s15, rd_other_yuan=cap_other,
+                                       finished=finished),)))
+    share = res.capitalised[0]
+    expensed = res.line("other_allowed").amount
+    assert expensed <= round_fen(other)
+    if finished:
+        assert share.other_allowed_yuan <= round_fen(cap_other)
+        # rounded parts add up to the capped total within a fen
+        assert expensed + share.other_allowed_yuan <= res.line("other_cap").amount + D("0.01")
+    else:
+        assert share.other_allowed_yuan is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(AMOUNT, AMOUNT)
+def test_subsidy_never_raises_the_base(rd: Decimal, subsidy: Decimal) -> None:
+    without = compute_rd_deduction(ded(2024, rd_personnel_yuan=rd))
+    netted = compute_rd_deduction(ded(2024, rd_personnel_yuan=rd, government_subsidy_yuan=subsidy))
+    assert 0 <= netted.eligible_base_yuan <= without.eligible_base_yuan
+    assert netted.eligible_base_yuan == max(D(0), without.eligible_base_yuan - round_fen(subsidy))
+
+
+@settings(max_examples=150, deadline=None)
+@given(AMOUNT, st.integers(1, 30), st.integers(1, 12), st.booleans())
+def test_schedule_adds_up_to_the_tax_base(cost: Decimal, years: int, month: int, ic) -> None:
+    res = compute_rd_deduction(ded(2024, "C39", rd_personnel_yuan=D(1),
+                                   ic_or_machine_tool_list=ic, intangible_assets=(
+        IntangibleAsset("x", cost, amortisation_years=years,
+                        available_from=dt.date(2024, month, 1)),)))
+    it = res.intangibles[0]
+    assert sum(y.amount_yuan for y in it.schedule) == it.tax_base_yuan
+    assert sum(y.extra_yuan for y in it.schedule) == it.extra_yuan
+    assert sum(y.months for y in it.schedule) == max(years, 10) * 12
+    assert all(0 < y.months <= 12 and y.amount_yuan >= 0 for y in it.schedule)
+    c = round_fen(cost)
+    assert it.tax_base_yuan == c + round_fen(c * (D("1.2") if ic else D(1)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(AMOUNT, st.sampled_from(["H1", "Q1-Q3", "FY"]), st.sampled_from(["quarterly", "monthly"]))
+def test_prefiling_period_does_not_change_the_amounts(rd, period, filer) -> None:
+    base = compute_rd_deduction(ded(2024, rd_personnel_yuan=rd))
+    pre = compute_rd_deduction(ded(2024, rd_personnel_yuan=rd, prefiling_period=period,
+                                   filer=filer))
+    assert pre.extra_deduction_yuan == base.extra_deduction_yuan
+    assert [x.amount for x in pre.lines] == [x.amount for x in base.lines]

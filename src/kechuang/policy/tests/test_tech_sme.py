@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from kechuang.policy.inputs import AnnualFigures, PolicyInputError, RuleNotFound
 from kechuang.policy.tech_sme import (
     TECH_SME_2017,
+    Award,
+    RdInstitution,
+    Standard,
     TechSmeInput,
+    certificate_valid_until,
     evaluate_tech_sme,
     ip_points,
     rd_points,
+    recent_window,
     st_points,
 )
 from kechuang.policy.tests.factories import sme
@@ -309,3 +316,232 @@ def test_from_dict_and_flags() -> None:
     assert inp.industry_code == "C26" and inp.established_on == dt.date(2015, 5, 1)
     assert inp.has_valid_high_tech_certificate is False
     assert evaluate_tech_sme(inp).total == 86
+
+
+# -- 第八条 from facts (issue 13, item 1) -------------------------------------------------------
+
+# a failing enterprise on the score path: only a direct-path item can make it eligible
+FAIL = dict(st_staff=0, rd_expense_yuan=0, ip_class_1_count=0, evaluation_year=2026)
+
+
+def _check(res, code: str):
+    return next(c for c in res.direct_path_checks if c.code == code)
+
+
+@pytest.mark.parametrize(("evaluated", "ok", "fragment"), [
+    (dt.date(2023, 7, 1), True, "有效期内"),  # the issue day
+    (dt.date(2026, 6, 30), True, "还剩 0 天"),  # the last day: issue + 3 years − 1 day
+    (dt.date(2026, 7, 1), False, "已过期 1 天"),  # one day after
+    (dt.date(2023, 6, 30), False, "尚未取得"),  # the day before the issue
+])
+def test_certificate_valid_on_the_evaluation_date(evaluated, ok, fragment) -> None:
+    res = evaluate_tech_sme(sme(**{**FAIL, "evaluation_year": evaluated.year},
+                                evaluation_date=evaluated,
+                                high_tech_certificate_issue_date=dt.date(2023, 7, 1)))
+    check = _check(res, "has_valid_high_tech_certificate")
+    assert check.passed is ok and fragment in check.message
+    assert res.eligible is ok and res.path == ("direct" if ok else None)
+    assert check.value == "facts"
+
+
+def test_certificate_without_an_evaluation_date_cannot_count() -> None:
+    res = evaluate_tech_sme(sme(**FAIL, high_tech_certificate_issue_date=dt.date(2025, 1, 1)))
+    check = _check(res, "has_valid_high_tech_certificate")
+    assert check.passed is False and "evaluation_date" in check.message
+
+
+def test_certificate_issued_on_29_february() -> None:
+    assert certificate_valid_until(R, dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
+    assert certificate_valid_until(R, dt.date(2023, 7, 1)) == dt.date(2026, 6, 30)
+
+
+def test_evaluation_date_and_year_must_agree() -> None:
+    with pytest.raises(PolicyInputError) as err:
+        evaluate_tech_sme(sme(evaluation_year=2025, evaluation_date=dt.date(2026, 7, 1)))
+    assert err.value.field == "evaluation_date"
+    assert evaluate_tech_sme(sme(evaluation_date=dt.date(2026, 7, 1))).evaluation_year == 2026
+
+
+# evaluation year 2026: "近五年内" = 2022–2026 by default ([U], configurable)
+@pytest.mark.parametrize(("level", "rank", "year", "ok", "fragment"), [
+    ("national", 3, 2024, True, "符合"),  # rank at the limit
+    ("national", 2, 2024, True, "符合"),
+    ("national", 4, 2024, False, "差 1 名"),  # just above the limit
+    ("provincial", 1, 2024, False, "不是国家级科技奖励"),
+    ("national", 1, 2022, True, "符合"),  # first year of the window
+    ("national", 1, 2021, False, "早 1 年"),  # just before it
+    ("national", 1, 2026, True, "符合"),  # the evaluation year itself
+    ("national", 1, 2027, False, "晚于评价年度"),
+])
+def test_award_rank_and_window(level, rank, year, ok, fragment) -> None:
+    res = evaluate_tech_sme(sme(**FAIL, awards=(Award(level, rank, year),)))
+    check = _check(res, "national_sci_award_top3")
+    assert check.passed is ok and fragment in check.message
+    assert res.eligible is ok
+
+
+@pytest.mark.parametrize(("level", "rank", "year", "ok", "fragment"), [
+    ("national", 5, 2023, True, "符合"),  # 起草单位前五名: at the limit
+    ("industry", 4, 2023, True, "符合"),
+    ("international", 1, 2023, True, "符合"),
+    ("national", 6, 2023, False, "差 1 名"),
+    ("group", 1, 2023, False, "不属于国际标准、国家标准或行业标准"),
+    ("local", 1, 2023, False, "不属于"),
+    ("enterprise", 1, 2023, False, "不属于"),
+    ("national", 1, 2021, False, "不在近五年内"),
+    ("national", 1, 2022, True, "符合"),
+])
+def test_standard_rank_level_and_window(level, rank, year, ok, fragment) -> None:
+    res = evaluate_tech_sme(sme(**FAIL, standards=(Standard(level, rank, year),)))
+    check = _check(res, "led_standard_drafting")
+    assert check.passed is ok and fragment in check.message
+
+
+@pytest.mark.parametrize(("inst", "ok"), [
+    (RdInstitution("provincial", "工程技术研究中心"), True),
+    (RdInstitution("ministerial", "重点实验室"), True),
+    (RdInstitution("national", "企业技术中心"), True),
+    (RdInstitution("municipal", "企业技术中心"), False),
+    (RdInstitution("county"), False),
+    (RdInstitution("provincial", recognised=False), False),
+])
+def test_rd_institution_level(inst, ok) -> None:
+    res = evaluate_tech_sme(sme(**FAIL, rd_institutions=(inst,)))
+    assert _check(res, "has_provincial_rd_institution").passed is ok
+    assert res.eligible is ok
+
+
+def test_any_one_qualifying_fact_is_enough() -> None:
+    res = evaluate_tech_sme(sme(**FAIL, awards=(Award("national", 5, 2024),
+                                                Award("national", 2, 2023))))
+    assert res.eligible and "第 5 名" in _check(res, "national_sci_award_top3").message
+
+
+def test_recent_window_is_configurable() -> None:
+    before = dataclasses.replace(R, recent_includes_evaluation_year=False)
+    assert recent_window(R, 2026) == (2022, 2026)
+    assert recent_window(before, 2026) == (2021, 2025)
+    inp = sme(**FAIL, awards=(Award("national", 1, 2021),))
+    assert evaluate_tech_sme(inp, rules=before).eligible
+    assert not evaluate_tech_sme(inp).eligible
+    assert any("近五年内" in n and "[U]" in n for n in evaluate_tech_sme(inp).notes)
+
+
+def test_declaration_overrides_the_facts_and_says_so() -> None:
+    good = (Award("national", 1, 2024),)
+    res = evaluate_tech_sme(sme(**FAIL, awards=good, national_sci_award_top3=False))
+    check = _check(res, "national_sci_award_top3")
+    assert check.passed is False and check.value == "declaration"
+    assert "按所填事实判断为符合" in check.message
+    assert any("企业声明" in n for n in res.notes)
+    bad = (Award("national", 9, 2024),)
+    res = evaluate_tech_sme(sme(**FAIL, awards=bad, national_sci_award_top3=True))
+    assert res.eligible and res.path == "direct"
+
+
+def test_old_flags_alone_work_unchanged() -> None:
+    res = evaluate_tech_sme(sme(**FAIL, has_valid_high_tech_certificate=True))
+    assert res.eligible and res.path == "direct"
+    assert _check(res, "has_valid_high_tech_certificate").message == "企业声明：符合"
+
+
+def test_direct_path_facts_from_dict() -> None:
+    inp = TechSmeInput.from_dict({
+        "year": 2025, "employees": 50, "st_staff": 0, "evaluation_date": "2026-07-01",
+        "awards": [{"level": "国家级", "rank": "2", "year": 2023, "name": "国家科学技术进步奖"}],
+        "standards": {"level": "行业标准", "rank": 6, "year": 2024},
+        "rd_institutions": [{"level": "省级", "kind": "企业技术中心", "recognised": "是"}],
+        "high_tech_certificate_issue_date": "2022-12-01", "first_evaluation": "否",
+        "serious_dishonesty_years": [2020]})
+    assert inp.awards == (Award("national", 2, 2023, "国家科学技术进步奖"),)
+    assert inp.standards == (Standard("industry", 6, 2024),)
+    assert inp.rd_institutions[0].level == "provincial"
+    res = evaluate_tech_sme(inp)
+    assert res.path == "direct"
+    assert [c.passed for c in res.direct_path_checks] == [False, True, True, False]
+    assert json.loads(json.dumps(res.to_dict()))["direct_path_checks"][1]["passed"] is True
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"awards": [{"level": "金奖", "rank": 1, "year": 2024}]}, "awards[1].level"),
+    ({"awards": [{"level": "国家级", "rank": 0, "year": 2024}]}, "awards[1].rank"),
+    ({"standards": [{"level": "national", "rank": 1}]}, "standards[1].year"),
+    ({"rd_institutions": "省级"}, "rd_institutions"),
+])
+def test_direct_path_fact_errors_name_the_field(data, field) -> None:
+    with pytest.raises(PolicyInputError) as err:
+        TechSmeInput.from_dict({"year": 2025, "employees": 10, **data})
+    assert err.value.field == field
+
+
+# -- 2026 实地核查 --------------------------------------------------------------------------------
+
+ONSITE_OK = dict(employees=100, ip_class_1_count=1, rd_expense_yuan=D("1500000"),
+                 evaluation_year=2026, first_evaluation=False)
+
+
+def test_no_onsite_check_before_2026() -> None:
+    assert evaluate_tech_sme(sme(**{**ONSITE_OK, "evaluation_year": 2025})).onsite_check is None
+    assert evaluate_tech_sme(sme(**ONSITE_OK)).onsite_check.required is False
+
+
+@pytest.mark.parametrize(("changes", "required", "fragment"), [
+    ({"employees": 5, "st_staff": 1}, True, "不超过 5 人"),  # at the limit
+    ({"employees": 4, "st_staff": 1}, True, "不超过 5 人"),
+    ({"employees": 6, "st_staff": 1}, False, ""),  # just above
+    ({"rd_expense_yuan": D("99999.99")}, True, "差 ¥0.01"),
+    ({"rd_expense_yuan": D("100000")}, False, ""),  # 10 万 itself is not "< 10 万"
+    ({"rd_expense_yuan": D("100000.01")}, False, ""),
+    ({"ip_class_1_count": 0, "ip_class_2_count": 0}, True, "知识产权数量为 0"),
+    ({"ip_class_1_count": 0, "ip_class_2_count": 1}, False, ""),
+    ({"first_evaluation": True}, True, "首次参评"),
+    ({"first_evaluation": None}, None, "未填写是否首次参评"),
+    ({"serious_dishonesty_years": (2024,)}, True, "严重违法失信"),  # 近三年 = 2024–2026
+    ({"serious_dishonesty_years": (2023,)}, False, ""),
+    ({"registration_revoked_years": (2026,)}, True, "被撤销"),
+    ({"registration_revoked_years": (2023,)}, False, ""),
+])
+def test_onsite_check_conditions(changes, required, fragment) -> None:
+    check = evaluate_tech_sme(sme(**{**ONSITE_OK, **changes})).onsite_check
+    assert check.required is required
+    assert fragment in check.message and "随机抽取" in check.message
+    if required:
+        assert check.reasons
+
+
+def test_onsite_check_lists_every_reason() -> None:
+    check = evaluate_tech_sme(sme(employees=3, st_staff=1, ip_class_1_count=0,
+                                  rd_expense_yuan=0, evaluation_year=2026,
+                                  first_evaluation=True)).onsite_check
+    assert len(check.reasons) == 4 and "工企业函〔2026〕160号" in check.document
+
+
+# -- exact values (issue 13, item 7) -----------------------------------------------------------
+
+
+def test_scores_carry_the_exact_ratio() -> None:
+    res = evaluate_tech_sme(sme(employees=3, st_staff=1, revenue_yuan=D("30000000"),
+                                rd_expense_yuan=D("1000000")))
+    st = res.score("st_staff")
+    assert st.exact == Fraction(1, 3) and st.value == D("0.333333")
+    assert st.to_dict()["exact"] == {"fraction": "1/3", "decimal": None}
+    rd = res.score("rd_revenue")
+    assert rd.exact == Fraction(1, 30)
+    assert res.score("rd").exact == rd.exact  # the indicator takes the chosen part's ratio
+    d = res.to_dict()["scores"][1]["parts"][1]
+    assert d["exact"] == {"fraction": "1/25", "decimal": "0.04"}  # 100万 ÷ 2500万
+
+
+def test_cli_evaluates_the_new_shapes(tmp_path) -> None:
+    from kechuang.policy.cli import evaluate
+
+    data = {"year": 2025, "employees": 50, "st_staff": 0, "evaluation_date": "2026-07-01",
+            "standards": [{"level": "国家标准", "rank": 5, "year": 2022}],
+            "first_evaluation": True}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rc, text = evaluate("tech_sme", str(path))
+    out = json.loads(text)
+    assert rc == 0 and out["path"] == "direct"
+    assert out["onsite_check"]["required"] is True and "首次参评" in out["onsite_check"]["reasons"]
+    assert out["scores"][0]["exact"] == {"fraction": "0/1", "decimal": "0"}
