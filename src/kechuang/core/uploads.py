@@ -2,8 +2,11 @@
 
 * :func:`validate_upload` accepts a file only when its extension is allowed **and** its first
   bytes match that format (a renamed .exe is refused), and when it is no larger than
-  ``settings.UPLOAD_MAX_BYTES``. Office files are zip containers: they must open as a zip and
-  hold the part that makes them a workbook or a document.
+  ``settings.UPLOAD_MAX_BYTES``. Office files are zip containers: they must open as a zip,
+  hold the part that makes them a workbook or a document, and stay within the zip-bomb caps
+  of :mod:`kechuang.core.safe_files` (member count, uncompressed size, compression ratio); an
+  encrypted or old-format (OLE) file gets its own message. The one parser of uploaded
+  workbooks (``imports.workbook``) reads them in that module's sandboxed child process.
 * :data:`private_storage` writes under ``settings.PRIVATE_MEDIA_ROOT`` (default
   ``var/private``), which is neither STATIC_ROOT nor MEDIA_ROOT: no URL prefix, whitenoise or
   web server serves it, and ``private_storage.url()`` refuses.
@@ -20,7 +23,6 @@ from __future__ import annotations
 import mimetypes
 import os
 import uuid
-import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,9 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+
+from kechuang.core import safe_files
+from kechuang.core.safe_files import OLE_MAGIC, FileProblem, inspect_zip
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10  # files per upload request
@@ -77,13 +82,25 @@ def extension(name: str) -> str:
     return os.path.splitext(name or "")[1].lower().lstrip(".")
 
 
-def _zip_has(upload, member: str) -> bool:
+def _check_container(upload, name: str, ext: str, member: str) -> None:
+    """An Office file's zip: the part that makes it one, and the zip-bomb caps of
+    ``core.safe_files`` (members, uncompressed size, compression ratio)."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as zf:
-            return member in zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        with inspect_zip(upload, safe_files.limits(), required=(member,)):
+            pass
+    except FileProblem as exc:
+        if exc.code in ("not_zip", "bad_zip", "missing_part"):
+            raise ValidationError(
+                _("文件“%(name)s”的内容与扩展名 .%(ext)s 不符（文件可能已损坏或被改名）") % {
+                    "name": name, "ext": ext}, code="file_signature") from exc
+        if exc.code == "ole":
+            raise ValidationError(
+                _("文件“%(name)s”设置了打开密码，或是旧版 .xls/.doc 格式：请取消密码后另存为 "
+                  ".%(ext)s 再上传") % {"name": name, "ext": ext},
+                code="file_encrypted") from exc
+        raise ValidationError(_("文件“%(name)s”：%(problem)s") % {
+            "name": name, "problem": exc.message()}, code="file_unsafe") from exc
     finally:
         upload.seek(0)
 
@@ -112,9 +129,9 @@ def validate_upload(upload, *, allowed: Iterable[str] = EVIDENCE_EXTENSIONS,
     head = upload.read(16)
     upload.seek(0)
     ok = any(head.startswith(m) for m in kind.magic)
-    if ok and kind.zip_member:
-        ok = _zip_has(upload, kind.zip_member)
-    if not ok:
+    if kind.zip_member and (ok or head.startswith(OLE_MAGIC)):
+        _check_container(upload, name, ext, kind.zip_member)
+    elif not ok:
         raise ValidationError(
             _("文件“%(name)s”的内容与扩展名 .%(ext)s 不符（文件可能已损坏或被改名）") % {
                 "name": name, "ext": ext}, code="file_signature")
@@ -123,10 +140,14 @@ def validate_upload(upload, *, allowed: Iterable[str] = EVIDENCE_EXTENSIONS,
 
 @deconstructible(path="kechuang.core.uploads.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT (read on every use, so tests can move it)."""
+    """Files under settings.PRIVATE_MEDIA_ROOT (read on every use, so tests can move it).
+
+    Created 0600 in folders 0700 whatever the settings say: only the service account reads
+    evidence (等保: 数据保密性).
+    """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self) -> str:  # type: ignore[override]

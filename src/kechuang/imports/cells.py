@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kechuang.core.safe_files import header_key
 from kechuang.imports.spec import Column
 from kechuang.policy import credit_code as cc
 
@@ -34,9 +35,11 @@ class CellError(ValueError):
 
 
 def normalize_label(text: Any) -> str:
-    """Header text for matching: NFKC (full-width brackets → ASCII), no spaces, no "*"."""
-    s = unicodedata.normalize("NFKC", str(text))
-    return "".join(s.split()).replace("*", "").casefold()
+    """Header text for matching: NFKC (full-width brackets → ASCII), no spaces, no "*".
+
+    The same function as the sandboxed reader's (which picks the columns to send back
+    without Django), so both sides agree on which headers match."""
+    return header_key(text)
 
 
 def is_blank(raw: Any) -> bool:

@@ -1,5 +1,6 @@
-"""Workbooks of an import: reading the upload (calamine), writing the template and the error
-report (XlsxWriter).
+"""Workbooks of an import: reading the upload (calamine, in a sandboxed child process with
+row, column, size, memory and time caps: ``core.safe_files``), writing the template and the
+error report (XlsxWriter).
 
 The template's first sheet "数据" holds only the header row; the example row lives on its own
 sheet "示例", so a filled-in template never imports the example by accident: the reader takes
@@ -19,8 +20,8 @@ from typing import Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
 
+from kechuang.core.safe_files import FileProblem, read_xlsx
 from kechuang.imports.cells import is_blank, normalize_label
 from kechuang.imports.spec import Column, ImportSpec
 
@@ -41,25 +42,37 @@ KIND_LABELS = {
 
 @dataclass
 class SheetData:
-    """The data sheet of an upload, with its header matched to the spec's columns."""
+    """The data sheet of an upload, with its header matched to the spec's columns.
 
-    sheet: Any
+    The rows were read in a sandboxed child process (``core.safe_files``): ``head`` holds the
+    first ``HEADER_SCAN_ROWS`` rows in full, ``body`` the later rows as (0-based row index,
+    cells of the sheet columns ``body_columns``).
+    """
+
     header_index: int  # 0-based row of the header
     columns: dict[int, Column]  # sheet column index → column
     ignored: list[str] = field(default_factory=list)  # headers no column matched
     total: int = 0  # rows below the header (blank ones included)
+    head: list[list[Any]] = field(default_factory=list)
+    body: list[tuple[int, list[Any]]] = field(default_factory=list)
+    body_columns: list[int] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(Excel row number, {field: raw cell}) of every row below the header that is not
         blank in all of the spec's columns."""
-        for i, raw in enumerate(self.sheet.iter_rows()):
+        for i, raw in enumerate(self.head):
             if i <= self.header_index:
                 continue
             cells = {col.field: (raw[c] if c < len(raw) else "")
                      for c, col in self.columns.items()}
-            if all(is_blank(v) for v in cells.values()):
-                continue
-            yield i + 1, cells
+            if not all(is_blank(v) for v in cells.values()):
+                yield i + 1, cells
+        where = {c: k for k, c in enumerate(self.body_columns)}
+        picks = [(col.field, where[c]) for c, col in self.columns.items()]
+        for i, raw in self.body:
+            cells = {name: raw[k] for name, k in picks}
+            if not all(is_blank(v) for v in cells.values()):
+                yield i + 1, cells
 
 
 class WorkbookError(Exception):
@@ -70,33 +83,25 @@ class WorkbookError(Exception):
         self.errors = errors
 
 
-def _open(content: bytes) -> CalamineWorkbook:
+def _load(content: bytes, keys: list[str] | None) -> dict[str, Any]:
+    """The data sheet's rows, read by calamine in a child process with memory, time, row and
+    column caps (``core.safe_files``); every reader failure is a WorkbookError in Chinese."""
     try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except (CalamineError, Exception) as exc:  # calamine raises several error types
-        raise WorkbookError([(0, "", _("无法读取该文件，请确认是 Excel 或 WPS 保存的 .xlsx "
-                                       "工作簿"))]) from exc
+        data = read_xlsx(content, prefer=DATA_SHEET, skip=(EXAMPLE_SHEET, GUIDE_SHEET),
+                         keys=keys, head_rows=HEADER_SCAN_ROWS)
+    except FileProblem as exc:
+        raise WorkbookError([(0, "", exc.message())]) from exc
+    if data["sheet"] is None:
+        raise WorkbookError([(0, "", _("工作簿中没有数据工作表（请在“数据”工作表中填写）"))])
+    return data
 
 
-def _data_sheet(wb: CalamineWorkbook) -> Any:
-    names = wb.sheet_names
-    if DATA_SHEET in names:
-        return wb.get_sheet_by_name(DATA_SHEET)
-    for meta in wb.sheets_metadata:
-        if meta.name != EXAMPLE_SHEET and meta.name != GUIDE_SHEET:
-            return wb.get_sheet_by_name(meta.name)
-    raise WorkbookError([(0, "", _("工作簿中没有数据工作表（请在“数据”工作表中填写）"))])
-
-
-def read_sheet(spec: ImportSpec, content: bytes) -> SheetData:
-    """Find the header and match it to the spec; raise WorkbookError when that fails."""
-    sheet = _data_sheet(_open(content))
-    by_label = {normalize_label(c.label): c for c in spec.columns}
+def _match_header(spec: ImportSpec, head: list[list[Any]],
+                  by_label: dict[str, Column]) -> tuple[int, dict[int, Column], list[str]]:
+    """Find the header among the first rows and match it to the spec's columns."""
     best: tuple[int, list[Any]] | None = None
     best_hits = 0
-    for i, raw in enumerate(sheet.iter_rows()):
-        if i >= HEADER_SCAN_ROWS:
-            break
+    for i, raw in enumerate(head[:HEADER_SCAN_ROWS]):
         hits = sum(1 for v in raw if normalize_label(v) in by_label)
         if hits > best_hits:
             best, best_hits = (i, list(raw)), hits
@@ -130,10 +135,19 @@ def read_sheet(spec: ImportSpec, content: bytes) -> SheetData:
                            _("缺少必填列“%(label)s”（表头须与模板一致）") % {"label": col.label}))
     if errors:
         raise WorkbookError(errors)
-    end = sheet.end
+    return index, columns, ignored
+
+
+def read_sheet(spec: ImportSpec, content: bytes) -> SheetData:
+    """Find the header and match it to the spec; raise WorkbookError when that fails —
+    including every way the file itself cannot be read (see ``_load``)."""
+    by_label = {normalize_label(c.label): c for c in spec.columns}
+    data = _load(content, list(by_label))
+    index, columns, ignored = _match_header(spec, data["head"], by_label)
+    end = data["end"]
     total = max(0, (end[0] + 1 if end else 0) - index - 1)
-    return SheetData(sheet=sheet, header_index=index, columns=columns, ignored=ignored,
-                     total=total)
+    return SheetData(header_index=index, columns=columns, ignored=ignored, total=total,
+                     head=data["head"], body=data["rows"], body_columns=data["cols"])
 
 
 def column_letter(index: int) -> str:
@@ -313,23 +327,27 @@ def build_error_report(spec: ImportSpec, content: bytes,
                               "num_format": "yyyy-mm-dd"})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     reason_fmt = wb.add_format({"font_color": "#9C0006", "text_wrap": False})
-    try:
-        data = read_sheet(spec, content)
+    data: dict[str, Any] | None = None
+    try:  # the whole sheet this time (every column, in place); the errors listing otherwise
+        data = _load(content, None)
+        by_label = {normalize_label(c.label): c for c in spec.columns}
+        header_index, columns, _ignored = _match_header(spec, data["head"], by_label)
     except WorkbookError:
         data = None
     if data is not None:
         ws = wb.add_worksheet(_("错误数据"))
-        label_col = {str(col.label): c for c, col in data.columns.items()}
-        width = max((len(raw) for raw in data.sheet.iter_rows()), default=0)
+        label_col = {str(col.label): c for c, col in columns.items()}
+        sheet_rows = list(enumerate(data["head"])) + data["rows"]
+        width = max((len(raw) for _i, raw in sheet_rows), default=0)
         for c in range(width):
             ws.set_column(c, c, 16)
         ws.set_column(width, width, 60)
-        for i, raw in enumerate(data.sheet.iter_rows()):
+        for i, raw in sheet_rows:
             row_no = i + 1
             row_errors = by_row.get(row_no, [])
             bad = {label_col[label] for label, _m in row_errors if label in label_col}
             for c, value in enumerate(raw):
-                if i == data.header_index:
+                if i == header_index:
                     ws.write_string(i, c, str(value), head)
                     continue
                 fmt = red if c in bad else None
@@ -343,13 +361,13 @@ def build_error_report(spec: ImportSpec, content: bytes,
                     ws.write_blank(i, c, None, fmt)
                 else:
                     ws.write(i, c, value, fmt)
-            if i == data.header_index:
+            if i == header_index:
                 ws.write_string(i, width, ERROR_COLUMN, head)
             elif row_errors:
                 ws.write_string(i, width, "；".join(
                     f"【{label}】{message}" if label else message
                     for label, message in row_errors), reason_fmt)
-        ws.freeze_panes(data.header_index + 1, 0)
+        ws.freeze_panes(header_index + 1, 0)
     listing = wb.add_worksheet(_("错误清单"))
     listing.set_column(0, 0, 8)
     listing.set_column(1, 1, 24)

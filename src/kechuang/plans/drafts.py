@@ -19,7 +19,14 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
 def decode_upload(data: bytes) -> str:
-    """A .txt upload: UTF-8 (with or without BOM), else GB18030 as Word and WPS save it."""
+    """A .txt upload: UTF-8 (with or without BOM), else GB18030 as Word and WPS save it.
+
+    The only user file this app parses: the form caps it at 2 MB and it is never unpacked.
+    A binary file renamed .txt (a .docx, .doc, .pdf: NUL bytes) could still decode as
+    GB18030 into nonsense, so it raises UnicodeDecodeError like any undecodable file.
+    """
+    if b"\x00" in data[:64 * 1024]:
+        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

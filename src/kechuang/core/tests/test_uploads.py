@@ -84,6 +84,61 @@ def test_default_limit_is_20_mb():
     assert max_upload_bytes() == 20 * 1024 * 1024
 
 
+# ---- office containers: the zip-bomb caps of core.safe_files (issue #10) ----------------------
+
+
+def _bomb(member: str, size: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr(member, b"<x>" + b" " * size + b"</x>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("name", "member"), [("炸弹.xlsx", "xl/workbook.xml"),
+                                              ("炸弹.docx", "word/document.xml")])
+def test_zip_bomb_is_refused_at_upload(name, member):
+    content = _bomb(member, 40 * 1024 * 1024)
+    assert len(content) < 100_000
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(up(name, content))
+    assert exc.value.code == "file_unsafe"
+    message = exc.value.messages[0]
+    assert name in message and "疑似压缩炸弹" in message and "超过上限 100∶1" in message
+
+
+def test_uncompressed_size_cap_is_a_setting(settings):
+    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
+    content = _bomb("xl/workbook.xml", 2 * 1024 * 1024)
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(up("大.xlsx", content))
+    assert "超过上限 1 MB" in exc.value.messages[0]
+    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 8 * 1024 * 1024
+    settings.UPLOAD_MAX_COMPRESSION_RATIO = 10**6
+    assert validate_upload(up("大.xlsx", content)).endswith("spreadsheetml.sheet")
+
+
+def test_too_many_parts(settings):
+    settings.UPLOAD_MAX_ZIP_MEMBERS = 5
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<x/>")
+        for i in range(10):
+            zf.writestr(f"xl/media/{i}.png", b"x")
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(up("多.xlsx", buf.getvalue()))
+    assert "内含 11 个部件，超过上限 5 个" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize("name", ["加密.xlsx", "旧版.docx"])
+def test_encrypted_or_old_office_file_gets_its_own_message(name):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(up(name, ole))
+    assert exc.value.code == "file_encrypted"
+    assert "设置了打开密码" in exc.value.messages[0] and name in exc.value.messages[0]
+
+
 def test_private_storage_is_outside_static_and_media_and_has_no_url(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     name = private_storage.save("x/a.pdf", ContentFile(PDF))

@@ -148,6 +148,21 @@ def test_import_upload_gb18030_file(users, client_for, regions, sample_text):
 
 
 @pytest.mark.django_db
+def test_import_refuses_a_binary_file_named_txt(users, client_for, regions):
+    """A Word file renamed .txt is not decoded as GB18030 nonsense: a readable form error."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(users["city_admin"])
+    # zip header bytes that happen to be valid UTF-8, then a heading: decodable, but binary
+    binary = b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + "一、企业创新能力提升行动\n".encode()
+    upload = SimpleUploadedFile("plan.txt", binary, "text/plain")
+    resp = client.post("/plan/import/", {"step": "extract", "file": upload})
+    assert resp.status_code == 200
+    page = resp.content.decode()
+    assert "无法识别文件编码" in page and "系统错误" not in page
+
+
+@pytest.mark.django_db
 def test_import_refuses_an_existing_year_and_writes_nothing(users, client_for, regions,
                                                            sample_text):
     client = client_for(users["city_staff"])
