@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.assessment.models import EvaluationResult, Rule
+from kechuang.assessment.selectors import finished_results
 from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
 
 
 def _deductions(year: int):
-    return EvaluationResult.objects.filter(rule=Rule.RD_DEDUCTION, year=year,
-                                           run__finished_at__isnull=False)
+    return finished_results().filter(rule=Rule.RD_DEDUCTION, year=year)
 
 
 RD_SUPER_DEDUCTION_AMOUNT = register(RecordMetric(

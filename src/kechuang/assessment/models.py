@@ -37,7 +37,9 @@ class EvaluationRun(models.Model):
     """One batch evaluation: who ran it, over which year and scope, and when it finished.
 
     Results of a run become visible only when ``finished_at`` is set, in the same transaction
-    that removes the results it replaces, so readers never see a half-written run.
+    that removes the results it replaces, so readers never see a half-written run. A run that
+    stops before that (an error, a killed worker found by the reaper) gets ``failed_at`` and
+    its partial results are deleted; it never finishes afterwards.
     """
 
     year = models.PositiveSmallIntegerField(_("数据年度"))
@@ -57,6 +59,8 @@ class EvaluationRun(models.Model):
     errors = models.PositiveIntegerField(_("数据不全条数"), default=0)
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
 
     objects = RestrictManager()
 

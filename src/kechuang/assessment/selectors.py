@@ -50,9 +50,14 @@ def self_assessment(*, user: Any, enterprise: Enterprise, year: int, as_of: dt.d
 # -- batch results ----------------------------------------------------------------------------
 
 
+# Results of completed runs only: a run in progress is invisible until it completes, and a
+# failed one never completes (its partial rows are deleted by services.purge_failed_runs).
+COMPLETED = Q(run__finished_at__isnull=False, run__failed_at__isnull=True)
+
+
 def finished_results() -> QuerySet[EvaluationResult]:
     """Results of finished runs only (a run in progress is invisible until it completes)."""
-    return EvaluationResult.objects.filter(run__finished_at__isnull=False)
+    return EvaluationResult.objects.filter(COMPLETED)
 
 
 def latest_results(*, enterprise_ids: Any, year: int, rule: str) -> dict[int, EvaluationResult]:
@@ -99,7 +104,7 @@ def result_list(*, user: Any, action: str = "view",
     """
     f = filters or {}
     qs = (EvaluationResult.objects.restrict(user, action)
-          .filter(run__finished_at__isnull=False)
+          .filter(COMPLETED)
           .select_related("enterprise", "enterprise__county"))
     if f.get("year"):
         qs = qs.filter(year=f["year"])
@@ -127,7 +132,7 @@ def result_list(*, user: Any, action: str = "view",
 
 def result_years(*, user: Any) -> list[int]:
     return list(EvaluationResult.objects.restrict(user, "view")
-                .filter(run__finished_at__isnull=False).order_by("-year")
+                .filter(COMPLETED).order_by("-year")
                 .values_list("year", flat=True).distinct())
 
 

@@ -6,7 +6,10 @@ per-row queries), evaluates the three rules with the same :func:`engine.assess` 
 uses, and bulk-writes the results under the run. Only at the end, in one transaction, the
 run is marked finished and the results it replaces — same year and rules, enterprises in the
 same scope, from earlier finished runs — are deleted: readers see the old results or the new
-ones, never a mix. A failed run removes its partial rows.
+ones, never a mix. A failed run is marked ``failed_at`` and removes its partial rows; when
+the worker dies instead (SIGKILL: no ``except`` runs), the job reaper (``jobs.recovery``)
+finds the run by its failed job and does the same (``recover_batches``); every run also
+clears what earlier failed runs left, and readers only ever count completed runs.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +32,7 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.jobs.models import Job
-from kechuang.jobs.registry import Progress
+from kechuang.jobs.registry import Progress, job_recovery
 from kechuang.jobs.services import start_job
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
 from kechuang.policy.inputs import ANNUAL_FIELDS, RuleNotFound
@@ -37,6 +41,7 @@ from kechuang.policy.registry import select
 BATCH_JOB = "assessment.batch_evaluate"
 CHUNK = 500
 INSERT_BATCH = 1000
+DELETE_BATCH = 5000  # rows per delete statement when clearing a failed run (short locks)
 
 
 def start_batch(*, actor: Any, year: int, as_of: dt.date) -> Job:
@@ -79,6 +84,7 @@ def run_batch(*, run: EvaluationRun, actor: Any, progress: Progress) -> dict[str
     versions = rule_versions(year)
     now = timezone.now()
     written = errors = 0
+    purge_failed_runs()
     progress(0, total, _("正在测评"))
     try:
         for start in range(0, total, CHUNK):
@@ -114,15 +120,55 @@ def run_batch(*, run: EvaluationRun, actor: Any, progress: Progress) -> dict[str
             replaced, _detail = stale.delete()
             summary = {"enterprises": total, "results": written, "errors": errors,
                        "replaced": replaced, "rows": written}
-            EvaluationRun.objects.filter(pk=run.pk).update(
-                finished_at=timezone.now(), enterprises=total, results=written, errors=errors,
-                rule_versions=versions)
+            if not EvaluationRun.objects.filter(
+                    pk=run.pk, finished_at__isnull=True, failed_at__isnull=True).update(
+                    finished_at=timezone.now(), enterprises=total, results=written,
+                    errors=errors, rule_versions=versions):
+                raise DomainError(_("该批量测评已被系统中止，请重新发起"))
             run.refresh_from_db()
             record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=run,
                           after={"year": year, "as_of": run.as_of.isoformat(),
                                  "county": run.county_id, "rule_versions": versions,
                                  **summary})
-    except BaseException:
-        EvaluationResult.objects.filter(run=run).delete()
+    except BaseException as exc:
+        reason = exc.message if isinstance(exc, DomainError) else _("处理过程中发生系统错误")
+        fail_run(run_id=run.pk, reason=reason)
         raise
     return summary
+
+
+def fail_run(*, run_id: int, reason: str) -> bool:
+    """Mark an unfinished run failed and delete its partial results (never a finished run)."""
+    moved = EvaluationRun.objects.filter(pk=run_id, finished_at__isnull=True,
+                                         failed_at__isnull=True).update(
+        failed_at=timezone.now(), error=reason[:500])
+    _delete_results(run_id)
+    return bool(moved)
+
+
+def _delete_results(run_id: int) -> int:
+    """A failed run's results, a batch of rows per statement: no long write lock."""
+    deleted = 0
+    while ids := list(EvaluationResult.objects.filter(run_id=run_id)
+                      .values_list("pk", flat=True)[:DELETE_BATCH]):
+        deleted += EvaluationResult.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
+def purge_failed_runs() -> int:
+    """Delete whatever results failed runs still hold (a fail_run that was itself cut short)."""
+    return sum(_delete_results(pk) for pk in EvaluationRun.objects.filter(
+        failed_at__isnull=False, result_rows__isnull=False).values_list("pk", flat=True)
+        .distinct())
+
+
+@job_recovery("assessment.batches")
+def recover_batches() -> dict[str, int]:
+    """Reaper hook: unfinished runs whose job failed (its worker died) or vanished."""
+    gone = Q(job__isnull=True) | Q(job__status__in=(Job.Status.FAILED, Job.Status.SUCCEEDED))
+    failed = 0
+    for pk in EvaluationRun.objects.filter(gone, finished_at__isnull=True,
+                                           failed_at__isnull=True).values_list("pk", flat=True):
+        failed += fail_run(run_id=pk, reason=_("处理进程意外中止，本次测评未完成，结果已清除；"
+                                               "请重新发起批量测评。"))
+    return {"failed": failed, "purged": purge_failed_runs()}

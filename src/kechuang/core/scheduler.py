@@ -4,6 +4,10 @@ django-tasks has no scheduler. ``manage.py scheduler`` (started by ``make run`` 
 worker) calls every registered check with today's date, then sleeps; in production a daily
 systemd timer or cron entry runs ``manage.py scheduler --once`` instead (docs/deploy.md).
 Every check must be idempotent: it may run many times a day.
+
+``every_minute`` checks (the job reaper, ``jobs.recovery``) run on each turn of the loop, at
+most a minute apart; in production the scheduler runs as a service (docs/deploy.md), or a
+one-minute timer calls ``manage.py scheduler --once``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 Check = Callable[[dt.date], Any]
 _CHECKS: dict[str, Check] = {}
+_FREQUENT: dict[str, Check] = {}
 
 
 def daily(name: str) -> Callable[[Check], Check]:
@@ -25,14 +30,28 @@ def daily(name: str) -> Callable[[Check], Check]:
     return wrap
 
 
+def every_minute(name: str) -> Callable[[Check], Check]:
+    """Register ``fn(today)`` to run on every turn of the scheduler loop (about a minute)."""
+    def wrap(fn: Check) -> Check:
+        _FREQUENT[name] = fn
+        return fn
+
+    return wrap
+
+
+def frequent_checks() -> dict[str, Check]:
+    return dict(_FREQUENT)
+
+
 def checks() -> dict[str, Check]:
     return dict(_CHECKS)
 
 
-def run_all(*, today: dt.date) -> dict[str, Any]:
-    """Run every check; one failing check does not stop the others (its error is returned)."""
+def run_all(*, today: dt.date, frequent: bool = False) -> dict[str, Any]:
+    """Run every daily check (``frequent``: every minute check); one failing check does not
+    stop the others (its error is returned)."""
     out: dict[str, Any] = {}
-    for name, fn in sorted(_CHECKS.items()):
+    for name, fn in sorted((_FREQUENT if frequent else _CHECKS).items()):
         try:
             out[name] = fn(today)
         except Exception as exc:  # noqa: BLE001 — report and go on with the next check

@@ -13,22 +13,28 @@ One pass over the data sheet, in chunks of ``CHUNK`` rows:
    ``clean()``, so no per-row query is needed;
 5. rows equal to the database are *unchanged* and never written; on the commit pass the
    rows to create or update are written per chunk by ``bulk_write`` (or the spec's own
-   ``commit``) — the caller wraps the whole pass in one transaction and rolls it back when
-   any row has an error;
+   ``commit``). Without a ``journal`` the caller wraps the whole pass in one transaction and
+   rolls it back when any row has an error; with one (``imports.services.commit_run``) each
+   chunk is its own short transaction, opened by ``journal.chunk()``, and
+   ``journal.written`` records in it what the chunk wrote (to undo it) and the change
+   records ``bulk_write`` held back (to write once the run has committed);
 6. after the last chunk, when all rows are valid and some were written, the spec's
-   ``after_commit`` gets every row written, in the same transaction.
+   ``after_commit`` gets every row written — in the same transaction, or with a journal,
+   from the caller when it marks the run committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +50,16 @@ PREVIEW_ROWS = 20
 PROGRESS_EVERY = CHUNK
 
 ProgressFn = Callable[..., None]
+AUDIT_SINK = "engine.audit_sink"  # ctx.cache key: where bulk_write puts held-back records
+
+
+class Journal(Protocol):
+    """Commits a pass chunk by chunk (see ``imports.services.CommitJournal``)."""
+
+    def chunk(self) -> AbstractContextManager[Any]: ...
+
+    def written(self, spec: ImportSpec, rows: list[ImportRow],
+                audit: list[ChangeRecord]) -> None: ...
 
 
 @dataclass
@@ -96,11 +112,13 @@ def _key_text(spec: ImportSpec, fields: tuple[str, ...]) -> str:
 
 
 def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
-            progress: ProgressFn | None = None, write: bool = False) -> Outcome:
-    """Check every row of the upload; with ``write`` also write them (caller's transaction).
+            progress: ProgressFn | None = None, write: bool = False,
+            journal: Journal | None = None) -> Outcome:
+    """Check every row of the upload; with ``write`` also write them (caller's transaction,
+    or with ``journal`` one transaction per chunk).
 
-    Writing stops at the first error (the caller rolls back); checking goes on, so the
-    error report is complete either way.
+    Writing stops at the first error (the caller rolls back or undoes the chunks written);
+    checking goes on, so the error report is complete either way.
     """
     outcome = Outcome()
     try:
@@ -122,21 +140,41 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
         _check_duplicate(spec, row, first_row, chunk, outcome)
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            written += _handle(spec, ctx, chunk, fields, outcome, write)
+            written += _chunk(spec, ctx, chunk, fields, outcome, write, journal)
             done += len(chunk)
             chunk = []
-            report(done, max(done, sheet.total))
+            report(done, max(done, sheet.total))  # outside the chunk's transaction
     if chunk:
-        written += _handle(spec, ctx, chunk, fields, outcome, write)
+        written += _chunk(spec, ctx, chunk, fields, outcome, write, journal)
         done += len(chunk)
     outcome.total = done
-    if write and outcome.ok and written and spec.after_commit is not None:
+    if (write and journal is None and outcome.ok and written
+            and spec.after_commit is not None):
         spec.after_commit(spec, ctx, written)
     if done == 0 and outcome.ok:
         outcome.add(sheet.header_index + 2, "", _("没有可导入的数据行：请从表头下一行起填写"))
     outcome.errors = outcome.sorted_errors()
     report(done, done)
     return outcome
+
+
+def _chunk(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
+           fields: dict[str, models.Field], outcome: Outcome, write: bool,
+           journal: Journal | None) -> list[ImportRow]:
+    """One chunk; on a journalled commit pass in its own transaction (the look-ups lock rows
+    with select_for_update, so they belong inside it too)."""
+    if journal is None or not write:
+        return _handle(spec, ctx, chunk, fields, outcome, write)
+    with journal.chunk():
+        held: list[ChangeRecord] = []
+        ctx.cache[AUDIT_SINK] = held
+        try:
+            rows = _handle(spec, ctx, chunk, fields, outcome, write)
+        finally:
+            ctx.cache.pop(AUDIT_SINK, None)
+        if rows:
+            journal.written(spec, rows, held)
+    return rows
 
 
 def _convert(spec: ImportSpec, number: int, raw: dict[str, Any]) -> ImportRow:
@@ -216,6 +254,9 @@ def _plan(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) -> 
     existing = inst.pk is not None
     if existing:
         row.old = {f.attname: getattr(inst, f.attname) for f in fields.values()}
+        for f in spec.model._meta.concrete_fields:  # kept to undo an interrupted commit
+            if getattr(f, "auto_now", False):
+                row.old[f.attname] = getattr(inst, f.attname)
         row.before = snapshot(inst)
     for name, value in row.data.items():
         if name in fields and value is not None:  # blank: keep the row's value (or default)
@@ -278,6 +319,10 @@ def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> N
                 setattr(r.instance, attname, now)
         names = sorted({a for r in updates for a in r.changed} | set(auto))
         manager.bulk_update([r.instance for r in updates], names, batch_size=CHUNK)
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            # optimistic locking: an edit form opened before the import must be refused
+            manager.filter(pk__in=[r.instance.pk for r in updates]).update(
+                version=F("version") + 1)
     for action, group in (("add", creates), ("change", updates)):
         pks = [r.instance.pk for r in group]  # type: ignore[union-attr]
         # len(values_list) rather than count(): SQLite plans COUNT over a long IN list badly
@@ -295,7 +340,11 @@ def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> N
             records.append(change_record(actor=ctx.user, action=ChangeRecord.Action.UPDATE,
                                          obj=r.instance, before=r.before,
                                          after=snapshot(r.instance), reason=reason))
-    ChangeRecord.objects.bulk_create(records)
+    held = ctx.cache.get(AUDIT_SINK)
+    if held is not None:  # a journalled commit: written once the whole run has committed
+        held.extend(records)
+    else:
+        ChangeRecord.objects.bulk_create(records)
 
 
-__all__ = ["CHUNK", "Outcome", "SheetData", "bulk_write", "process"]
+__all__ = ["AUDIT_SINK", "CHUNK", "Journal", "Outcome", "SheetData", "bulk_write", "process"]

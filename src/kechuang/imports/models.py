@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +29,9 @@ class ImportRun(models.Model):
         VALID = "valid", _("待确认导入")
         COMMITTING = "committing", _("导入中")
         COMMITTED = "committed", _("已导入")
+        ROLLING_BACK = "rolling_back", _("正在撤销")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"),
                               on_delete=models.CASCADE, related_name="import_runs")
@@ -49,6 +55,8 @@ class ImportRun(models.Model):
     preview = models.JSONField(_("预览"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # the commit in chunks (services.commit_run): rows written by committed chunks so far
+    rows_written = models.PositiveIntegerField(_("已写入行数"), default=0)
     job = models.ForeignKey("jobs.Job", verbose_name=_("后台任务"), null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -71,11 +79,62 @@ class ImportRun(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING,
-                               self.Status.COMMITTING)
+                               self.Status.COMMITTING, self.Status.ROLLING_BACK)
+
+    @property
+    def retryable(self) -> bool:
+        """A commit that was interrupted and undone: the owner may try again or cancel."""
+        return self.status == self.Status.VALID and self.committed_at is None and bool(
+            self.message)
 
     @property
     def errors_truncated(self) -> bool:
         return self.error_count > len(self.errors or [])
+
+    def delete(self, *args, **kwargs):
+        """Refused: an import run is the record of who loaded which file (docs/security.md)."""
+        raise PermissionError("import runs are kept: an import run cannot be deleted")
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds; undo data and held-back change records
+    must come back exactly as they were (``updated_at``, the audit time in the hash chain)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, (dt.datetime, dt.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+class ImportChunk(models.Model):
+    """One committed chunk of an import run: the undo log and the audit still to write.
+
+    A long import is written in short transactions, one per chunk (so other users' writes
+    are not locked out on SQLite), each adding its row here in the same transaction. Until
+    the run reaches "committed" the chunks can be undone from ``created`` and ``updated``
+    (``services.rollback_run``); after it, ``audit`` — the change records of the chunk, held
+    back so a rolled-back run leaves none — is written and the chunk row deleted, again in one
+    transaction per chunk (``services.finish_audit``). A run therefore has chunk rows only
+    while it is being committed, undone or audited, and the reaper can finish either way.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    model = models.CharField(max_length=100)  # "app_label.modelname" of the rows
+    created = models.JSONField(default=list, encoder=ExactJSONEncoder)  # new rows' keys
+    updated = models.JSONField(default=list, encoder=ExactJSONEncoder)  # [[pk, {attname: old}]]
+    audit = models.JSONField(default=list, encoder=ExactJSONEncoder)  # ChangeRecord values
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入写入日志")
+        verbose_name_plural = _("导入写入日志")
+        ordering = ["run_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"],
+                                               name="import_chunk_run_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.seq}"
 
 
 # Personal rows, like jobs: each bureau user sees only the runs they uploaded.

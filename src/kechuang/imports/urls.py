@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("<int:pk>/commit/", views.run_commit, name="run_commit"),
+    path("<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("<int:pk>/errors/", views.run_errors, name="run_errors"),
 ]

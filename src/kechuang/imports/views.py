@@ -121,7 +121,22 @@ def run_commit(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.info(request, _("已开始导入，完成前不会写入任何数据。"))
+        messages.info(request, _("已开始导入；全部完成前如有中断，已写入的部分会自动撤销。"))
+    return redirect(run.get_absolute_url())
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up a checked or interrupted run (nothing of it is in the database)."""
+    user = request.user
+    run = _run_or_404(user, pk, "change")
+    try:
+        services.cancel_import(actor=user, run=run)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, _("已取消本次导入，未写入任何数据。"))
     return redirect(run.get_absolute_url())
 
 

@@ -6,3 +6,6 @@ class JobsConfig(AppConfig):
     name = "kechuang.jobs"
     label = "jobs"
     verbose_name = _("后台任务")
+
+    def ready(self) -> None:
+        from kechuang.jobs import recovery  # noqa: F401 — registers the reaper with the scheduler

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
@@ -32,6 +36,9 @@ class Job(models.Model):
     result_name = models.CharField(_("文件名"), max_length=200, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # written by the worker while the job runs (progress and a timer thread); a running job
+    # whose heartbeat is older than JOB_STALE_AFTER seconds lost its worker (jobs.recovery)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -61,9 +68,41 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def stale(self) -> bool:
+        """Running, but the worker has not been heard of for JOB_STALE_AFTER seconds: the
+        reaper will mark it failed; pages stop polling instead of waiting forever."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.created_at
+        return last is not None and last < timezone.now() - dt.timedelta(seconds=stale_after())
+
+    @property
+    def polling(self) -> bool:
+        """Whether the progress card keeps asking for news."""
+        return not self.finished and not self.stale
+
+    def delete(self, *args, **kwargs):
+        """Refused: a job row is the record of who exported which data (docs/security.md)."""
+        raise PermissionError("jobs are kept: a job row cannot be deleted")
+
+
+def stale_after() -> int:
+    """Seconds without a heartbeat after which a running job counts as lost (setting or
+    environment variable JOB_STALE_AFTER; default 120, eight missed timer beats)."""
+    return int(getattr(settings, "JOB_STALE_AFTER", None) or os.environ.get(
+        "JOB_STALE_AFTER", 120))
+
+
+def heartbeat_every() -> float:
+    """Seconds between the worker's timer heartbeats (0: only from progress reports)."""
+    value = getattr(settings, "JOB_HEARTBEAT_EVERY", None)
+    return float(os.environ.get("JOB_HEARTBEAT_EVERY", 15) if value is None else value)
+
 
 _ANY = {"view"}
 register(Job, Scope(
     rights=rights(city_admin=_ANY, city_staff=_ANY, county_staff=_ANY, enterprise=_ANY,
-                  expert=_ANY, provider=_ANY, auditor=_ANY),
+                  expert=_ANY, provider=_ANY, auditor=_ANY, system_admin=_ANY,
+                  security_admin=_ANY),
     owner="owner_id"))

@@ -49,7 +49,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @never_cache
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress card alone; htmx swaps it in every second until the job has finished."""
+    """The progress card alone; htmx swaps it in every second until the job has finished or
+    its worker has gone silent (``Job.polling``): a dead job must not be polled for ever."""
     return render(request, "jobs/_progress.html", {"job": _job_or_404(request.user, pk)})
 
 

@@ -351,7 +351,7 @@ def test_progress_is_polled_while_checking_and_the_page_reloads_when_done(
     assert resp["HX-Refresh"] == "true"
 
 
-def test_a_crash_during_commit_writes_nothing_and_fails_the_run(
+def test_a_crash_during_commit_undoes_the_chunk_and_offers_a_retry(
         client_for, users, enterprise_a, enterprise_a2, do_upload, do_commit, monkeypatch):
     from kechuang.imports import engine
     from kechuang.jobs.models import Job
@@ -370,7 +370,29 @@ def test_a_crash_during_commit_writes_nothing_and_fails_the_run(
     monkeypatch.setattr(engine, "bulk_write", explode)
     run = do_commit(client, run)
     assert calls == [2]
-    assert run.status == "failed" and f"导入编号 {run.pk}" in run.message
-    assert Job.objects.get(pk=run.job_id).status == "failed"
+    # undone, back to "valid": the owner may retry or cancel
+    assert run.status == "valid" and run.retryable and "已撤销" in run.message
+    job = Job.objects.get(pk=run.job_id)
+    assert job.status == "failed" and f"任务编号 {job.pk}" in job.error
     assert not reports().exists()
     assert not ChangeRecord.objects.filter(request_id=f"import-{run.pk}").exists()
+    page = client.get(reverse("imports:run_detail", args=[run.pk])).content.decode()
+    assert "重试导入" in page and "取消导入" in page
+
+    monkeypatch.setattr(engine, "bulk_write", real)
+    run = do_commit(client, run)  # the retry writes everything, once
+    assert run.status == "committed" and reports().count() == 2
+    assert ChangeRecord.objects.filter(request_id=f"import-{run.pk}").count() == 2
+
+
+def test_an_import_update_bumps_the_version_so_an_open_edit_form_is_refused(
+        client_for, users, enterprise_a, report_a, do_upload, do_commit):
+    """Optimistic locking holds across the importer's bulk write too."""
+    client = client_for(users["county_a_staff"])
+    before = reports().get(pk=report_a.pk).version
+    content = report_workbook([report_row(enterprise_a, 2024, employees=131)])
+    assert do_commit(client, do_upload(client, content)).status == "committed"
+    assert reports().get(pk=report_a.pk).version == before + 1
+    again = do_commit(client, do_upload(client, content))  # unchanged: nothing written
+    assert again.unchanged_count == 1
+    assert reports().get(pk=report_a.pk).version == before + 1

@@ -1,7 +1,8 @@
 """``manage.py scheduler [--once] [--every SECONDS]`` — run the apps' daily checks.
 
 Registered checks (``kechuang.core.scheduler.daily``): the monthly indicator snapshot
-(kpi), tier refresh and certificate-expiry reminders (cultivation).
+(kpi), tier refresh and certificate-expiry reminders (cultivation); every minute, the job
+reaper (``jobs.recovery``: jobs whose worker died).
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=int, default=3600, help="循环间隔秒数（默认 3600）")
 
     def handle(self, *args, **opts) -> None:
+        daily_due = 0.0
         while True:
             today = timezone.localdate()
-            for name, result in scheduler.run_all(today=today).items():
+            results = scheduler.run_all(today=today, frequent=True)  # the job reaper
+            if time.monotonic() >= daily_due:
+                results.update(scheduler.run_all(today=today))
+                daily_due = time.monotonic() + max(60, opts["every"])
+            for name, result in results.items():
                 if isinstance(result, Exception):
                     self.stderr.write(f"{today} {name}: 出错 {result!r}")
                 else:
@@ -32,4 +38,4 @@ class Command(BaseCommand):
             self.stdout.flush()
             if opts["once"]:
                 return
-            time.sleep(max(60, opts["every"]))
+            time.sleep(60)
