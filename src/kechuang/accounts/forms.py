@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +40,24 @@ class ChangePasswordForm(PasswordChangeForm):
             field.widget.attrs["class"] = "form-control"
         self.fields["new_password2"].help_text = ""
 
+    def save(self, commit: bool = True) -> Any:
+        """The owner chose it: no forced change next time; expiry starts again (User.save)."""
+        self.user.set_password(self.cleaned_data["new_password1"], by_owner=True)
+        if commit:
+            self.user.save()
+        return self.user
+
     def clean_new_password1(self) -> str:
         password = self.cleaned_data.get("new_password1", "")
         if password and password == self.data.get("old_password"):
             raise ValidationError(_("新密码不能与原密码相同。"), code="password_unchanged")
         return password
+
+
+class OTPCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app, or (when allowed) a recovery code."""
+
+    code = forms.CharField(label=_("验证码"), max_length=32, strip=True,
+                           widget=forms.TextInput(attrs={
+                               "class": "form-control", "autocomplete": "one-time-code",
+                               "inputmode": "numeric", "autofocus": True}))

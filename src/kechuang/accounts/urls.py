@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("2fa/", views.OTPVerifyView.as_view(), name="otp_verify"),
+    path("2fa/setup/", views.OTPSetupView.as_view(), name="otp_setup"),
 ]

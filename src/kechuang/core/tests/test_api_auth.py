@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from kechuang.accounts.models import ApiToken as Token
+from kechuang.accounts.models import token_digest
 from kechuang.audit.models import AuthEvent
 
 URL = "/api/v1/auth/token"
@@ -26,7 +27,9 @@ def test_token_login_and_use(users, enterprise_a, enterprise_b):
     body = resp.json()
     assert body["username"] == "county_a_staff" and body["role"] == "county_staff"
     assert body["role_display"] == "县区工作人员"
-    assert body["token"] == Token.objects.get(user=users["county_a_staff"]).key
+    # shown once; the database keeps only its SHA-256 digest
+    stored = Token.objects.get(user=users["county_a_staff"])
+    assert stored.digest == token_digest(body["token"]) and body["token"] not in stored.digest
     event = AuthEvent.objects.get(kind="login")
     assert event.user == users["county_a_staff"] and event.ip == "10.0.0.7"
 
@@ -34,7 +37,9 @@ def test_token_login_and_use(users, enterprise_a, enterprise_b):
     client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     rows = client.get("/api/v1/enterprises/").json()["results"]
     assert {r["id"] for r in rows} == {enterprise_a.pk}  # the token user's scope
-    assert login("county_a_staff").json()["token"] == body["token"]  # one token per user
+    second = login("county_a_staff").json()["token"]  # a new token each time (shown once)
+    assert second != body["token"]
+    assert Token.objects.filter(user=users["county_a_staff"]).count() == 2
 
 
 @pytest.mark.django_db
@@ -62,7 +67,7 @@ def test_lockout_is_403_in_chinese_even_with_the_right_password(users):
     assert resp["Content-Type"] == "application/json"
     assert AuthEvent.objects.filter(kind="locked_out", username="county_b_staff").exists()
     assert not Token.objects.exists()
-    # other accounts are not affected (lockout is per username, not per address)
+    # other accounts are not affected (lockout is per username and address)
     assert login("county_a_staff").status_code == 200
 
 
@@ -98,17 +103,15 @@ def test_expired_token_is_refused_and_a_new_login_renews_it(users, settings):
     import datetime as dt
 
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
 
     user = users["city_staff"]
-    token = Token.objects.create(user=user)
+    token, key = Token.issue(user)
     Token.objects.filter(pk=token.pk).update(
         created=timezone.now() - dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS, minutes=1))
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     resp = api.get("/api/v1/enterprises/")
     assert resp.status_code == 401 and "过期" in resp.json()["message"]
     resp = APIClient().post("/api/v1/auth/token",
                             {"username": "city_staff", "password": "Kc-test-Pass-2025"})
-    assert resp.status_code == 200 and resp.json()["token"] != token.key
+    assert resp.status_code == 200 and resp.json()["token"] != key

@@ -45,9 +45,9 @@ def keep_connection():
 
 @pytest.fixture
 def token(users, report_a, report_b, keep_connection):
-    from rest_framework.authtoken.models import Token
+    from kechuang.accounts.models import ApiToken
 
-    return Token.objects.create(user=users["county_a_staff"]).key
+    return ApiToken.issue(users["county_a_staff"])[1]
 
 
 @pytest.mark.django_db
