@@ -9,7 +9,9 @@ kind of filter:
 * city administrator / city staff: every row;
 * county staff: rows whose county is theirs;
 * enterprise user / service provider: rows of their own organisation;
-* auditor: every row of the models it may read (the audit trail);
+* audit administrator (auditor): every row of the models it may read (the audit trail);
+* system / security administrator: only their own personal rows (jobs, notices) — they
+  administer accounts and security in the Django admin, not the bureau's data;
 * expert reviewer: nothing here yet (assigned applications come with projects).
 
 No right to the action at all → :func:`can` is False → the view answers 403.

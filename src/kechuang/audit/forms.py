@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.audit import selectors
-from kechuang.audit.models import AuthEvent, ChangeRecord
+from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.web.forms import FilterForm, style_widgets
 
 
@@ -52,6 +52,19 @@ class AuthEventFilterForm(_Filters):
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
     kind = forms.ChoiceField(label=_("事件"), required=False,
                              choices=[("", _("全部事件")), *AuthEvent.Kind.choices])
+    ip = forms.GenericIPAddressField(label=_("IP 地址"), required=False)
+
+    field_order = ["username", "kind", "ip", "date_from", "date_to"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self, small=True)
+
+
+class AccessEventFilterForm(_Filters):
+    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    kind = forms.ChoiceField(label=_("事件"), required=False,
+                             choices=[("", _("全部事件")), *AccessEvent.Kind.choices])
     ip = forms.GenericIPAddressField(label=_("IP 地址"), required=False)
 
     field_order = ["username", "kind", "ip", "date_from", "date_to"]

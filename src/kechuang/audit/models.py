@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, Scope, register, rights
@@ -17,6 +18,16 @@ class ReadOnlyQuerySet(models.QuerySet):
 
     def delete(self):  # type: ignore[override]
         raise PermissionError("audit records are append-only")
+
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[override]
+        """Change records join the hash chain (audit.chain) in the same transaction."""
+        if self.model is ChangeRecord:
+            from kechuang.audit.chain import append
+
+            objs = list(objs)
+            return append(objs, lambda: super(ReadOnlyQuerySet, self).bulk_create(
+                objs, *args, **kwargs), using=self.db)
+        return super().bulk_create(objs, *args, **kwargs)
 
     def restrict(self, user, action: str = "view"):
         from kechuang.accounts.scoping import scope_q
@@ -34,6 +45,9 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise PermissionError("audit records are append-only")
+        self._insert(*args, **kwargs)
+
+    def _insert(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -48,7 +62,8 @@ class ChangeRecord(AppendOnly):
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # set before the insert (not auto_now_add), because the chain hash covers it
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(_("操作人姓名"), max_length=150)
@@ -62,6 +77,9 @@ class ChangeRecord(AppendOnly):
     before = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
+    # hash chain (audit.chain): hash = sha256(prev_hash + canonical content); audit_verify
+    prev_hash = models.CharField(_("前一记录哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("记录哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("数据变更记录")
@@ -79,6 +97,12 @@ class ChangeRecord(AppendOnly):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def _insert(self, *args, **kwargs) -> None:
+        from kechuang.audit.chain import append
+
+        using = kwargs.get("using") or router.db_for_write(ChangeRecord, instance=self)
+        append([self], lambda: super(ChangeRecord, self)._insert(*args, **kwargs), using=using)
+
 
 class AuthEvent(AppendOnly):
     """Logins, logouts, failed logins and lockouts."""
@@ -88,6 +112,7 @@ class AuthEvent(AppendOnly):
         LOGOUT = "logout", _("退出登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOCKED_OUT = "locked_out", _("账号锁定")
+        PASSWORD_FAILED = "password_failed", _("修改密码失败")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
@@ -106,6 +131,44 @@ class AuthEvent(AppendOnly):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
 
 
-_AUDIT_SCOPE = Scope(rights=rights(city_admin=READ, auditor=READ))
+class AccessEvent(AppendOnly):
+    """What the change records cannot show: downloads, refused requests, reveals, admin use.
+
+    Written by ``audit.middleware`` (downloads, 403/404 on routed URLs, admin log entries) and
+    by the reveal view; read by the audit administrator only.
+    """
+
+    class Kind(models.TextChoices):
+        DOWNLOAD = "download", _("下载文件")
+        DENIED = "denied", _("拒绝访问")
+        NOT_FOUND = "not_found", _("对象不存在或无权查看")
+        REVEAL = "reveal", _("查看个人信息")
+        ADMIN = "admin", _("管理后台操作")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    method = models.CharField(_("请求方法"), max_length=10, blank=True)
+    path = models.CharField(_("地址"), max_length=500, blank=True)
+    view = models.CharField(_("页面"), max_length=100, blank=True)
+    status = models.PositiveSmallIntegerField(_("状态码"), null=True, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("访问事件")
+        verbose_name_plural = _("访问事件")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.path}"
+
+
+# The audit trail is the audit administrator's alone (三权分立, docs/security.md §2).
+_AUDIT_SCOPE = Scope(rights=rights(auditor=READ))
 register(ChangeRecord, _AUDIT_SCOPE)
 register(AuthEvent, _AUDIT_SCOPE)
+register(AccessEvent, _AUDIT_SCOPE)

@@ -1,4 +1,4 @@
-"""Reads of the audit trail, always through ``restrict()`` (city administrators and auditors).
+"""Reads of the audit trail, always through ``restrict()`` (the audit administrator).
 
 The list pages, the detail page and the Excel exports share these functions, so an export holds
 exactly the rows the list showed. Filters arrive as JSON-able dicts (the export job stores them).
@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.audit.models import AuthEvent, ChangeRecord
-from kechuang.audit.services import SECRET_FIELDS, SECRET_PREFIX
+from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
+from kechuang.audit.services import SECRET_PREFIX, is_secret
 
 EMPTY = "—"
 
@@ -106,6 +106,21 @@ def authevent_list(
     return _date_range(qs, f).order_by("-at", "-id")
 
 
+def accessevent_list(
+    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
+) -> QuerySet[AccessEvent]:
+    """Access events (downloads, refusals, reveals, admin use) the user may read, newest first."""
+    f = filters or {}
+    qs = AccessEvent.objects.restrict(user, action)
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("username"):
+        qs = qs.filter(username__icontains=str(f["username"]).strip())
+    if f.get("ip"):
+        qs = qs.filter(ip=str(f["ip"]).strip())
+    return _date_range(qs, f).order_by("-at", "-id")
+
+
 # ---- presenting a change record ----------------------------------------------------------
 
 
@@ -136,6 +151,33 @@ class FieldChange:
     before: str
     after: str
     changed: bool
+    masked: bool = False  # personal data shown masked; the auditor may ask to reveal it
+
+
+# Personal data in snapshots (个人信息保护): shown masked to the auditor unless revealed, and
+# each reveal is itself an access event (views.change_reveal).
+PERSONAL_FIELDS = frozenset({"phone", "contact_phone", "email", "contact_email",
+                             "contact_name", "first_name", "last_name"})
+
+
+def mask(value: Any) -> str:
+    """138****0000, z***@example.com, 王**: enough to tell values apart, not to use them."""
+    if value is None or value == "":
+        return EMPTY
+    text = str(value)
+    if "@" in text:
+        local, _at, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    digits = sum(c.isdigit() for c in text)
+    if digits >= 7:
+        return f"{text[:3]}****{text[-4:]}"
+    return text[:1] + "*" * min(max(len(text) - 1, 1), 3)
+
+
+def personal_fields(record: ChangeRecord) -> list[str]:
+    """The snapshot keys of this record that hold personal data."""
+    keys = set(record.before or {}) | set(record.after or {})
+    return sorted(k for k in keys if k in PERSONAL_FIELDS)
 
 
 def _fields_by_attname(model: type[models.Model] | None) -> dict[str, models.Field]:
@@ -183,12 +225,13 @@ def _related_labels(model: type[models.Model] | None, snapshots: list[dict]) -> 
     return labels
 
 
-def field_changes(record: ChangeRecord, *, resolve: bool = True,
-                  all_fields: bool = False) -> list[FieldChange]:
+def field_changes(record: ChangeRecord, *, resolve: bool = True, all_fields: bool = False,
+                  reveal: frozenset[str] | set[str] = frozenset()) -> list[FieldChange]:
     """Field by field before → after, labelled with the model's verbose field names.
 
     Creates and deletes list every stored field; updates only the changed ones unless
     ``all_fields``. ``resolve`` turns foreign-key ids into labels (detail page); exports skip it.
+    Personal fields are masked unless named in ``reveal`` (the caller audits the reveal).
     """
     model = record.content_type.model_class()
     fields = _fields_by_attname(model)
@@ -204,8 +247,13 @@ def field_changes(record: ChangeRecord, *, resolve: bool = True,
             continue
         field = fields.get(key)
         label = str(field.verbose_name) if field is not None else key
-        if field is not None and field.name in SECRET_FIELDS and changed and b and a:
+        if (field is not None and model is not None and is_secret(model, field.name)
+                and changed and b and a):
             out.append(FieldChange(key, label, "******", _("******（已修改）"), True))
+            continue
+        if key in PERSONAL_FIELDS and key not in reveal:
+            out.append(FieldChange(key, label, mask(b) if key in before else "",
+                                   mask(a) if key in after else "", changed, masked=True))
             continue
         out.append(FieldChange(key, label, _present(b, field, related) if key in before else "",
                                _present(a, field, related) if key in after else "", changed))

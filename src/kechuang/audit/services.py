@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import ipaddress
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from kechuang.audit.context import current_request_id, current_source
-from kechuang.audit.models import ChangeRecord
+from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 
 
 def _jsonable(value: Any) -> Any:
@@ -30,7 +31,16 @@ def _jsonable(value: Any) -> Any:
 # Never copied into the audit trail in clear: a password hash in a change record would be
 # readable by every auditor. A short digest still shows *that* it changed.
 SECRET_FIELDS = frozenset({"password"})
+# The same for secrets of particular models (a TOTP key would let its reader clone the 2FA).
+SECRET_MODEL_FIELDS = frozenset({"otp_totp.totpdevice.key", "otp_static.statictoken.token",
+                                 "accounts.apitoken.digest"})
 SECRET_PREFIX = "secret:"
+
+
+def is_secret(model: type[models.Model] | models.Model, field_name: str) -> bool:
+    """A model class or instance (``_meta``: also through request.user's lazy wrapper)."""
+    return (field_name in SECRET_FIELDS
+            or f"{model._meta.label_lower}.{field_name}" in SECRET_MODEL_FIELDS)
 
 
 def _mask(value: Any) -> str:
@@ -46,7 +56,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             continue
         value = getattr(obj, f.attname)
-        data[f.attname] = _mask(value) if f.name in SECRET_FIELDS else _jsonable(value)
+        data[f.attname] = _mask(value) if is_secret(obj, f.name) else _jsonable(value)
     return data
 
 
@@ -87,3 +97,70 @@ def record_change(
                            reason=reason)
     record.save()
     return record
+
+
+# ---- access events (downloads, refusals, reveals, admin use) ---------------------------------
+
+
+def client_ip(request: Any) -> str | None:
+    """The address axes sees (AXES_CLIENT_IP_CALLABLE / ipware behind a proxy, else REMOTE_ADDR)."""
+    from axes.helpers import get_client_ip_address
+
+    ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
+
+
+def auth_event(request: Any, *, kind: str, user: Any = None, username: str = "") -> AuthEvent:
+    """Append one authentication event (login, failed password change …) for this request."""
+    return AuthEvent.objects.create(
+        kind=kind, user=user, username=(username or (user.get_username() if user else ""))[:150],
+        ip=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "")
+
+
+def access_event(request: Any, *, kind: str, status: int | None = None, view: str = "",
+                 detail: str = "", request_id: str = "") -> AccessEvent:
+    """Append one access event for this request's user (anonymous: no user, empty name)."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return AccessEvent.objects.create(
+        kind=kind, user=user if signed_in else None,
+        username=user.get_username()[:150] if signed_in else "",
+        ip=client_ip(request), method=request.method[:10], path=request.get_full_path()[:500],
+        view=view[:100], status=status, detail=detail[:500],
+        request_id=(request_id or current_request_id())[:64])
+
+
+def last_admin_log_id() -> int:
+    from django.contrib.admin.models import LogEntry
+
+    return LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def copy_admin_log_entries(request: Any, *, after_id: int, request_id: str) -> int:
+    """Django-admin log entries this request wrote → access events the auditor reads.
+
+    (The admin's own log is not an audit page and bulk deletions write it with bulk_create,
+    which sends no signal; comparing ids before and after the request catches every entry.)
+    """
+    from django.contrib.admin.models import LogEntry
+
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    entries = (LogEntry.objects.filter(pk__gt=after_id, user_id=user.pk)
+               .select_related("content_type").order_by("pk"))
+    n = 0
+    for entry in entries:
+        what = f"{entry.content_type.app_label}.{entry.content_type.model}" \
+            if entry.content_type else ""
+        flag = {1: "新增", 2: "修改", 3: "删除"}.get(entry.action_flag, str(entry.action_flag))
+        message = entry.get_change_message()
+        access_event(request, kind=AccessEvent.Kind.ADMIN, status=None, view="admin",
+                     detail=f"{flag} {what} #{entry.object_id} {entry.object_repr}：{message}",
+                     request_id=request_id)
+        n += 1
+    return n

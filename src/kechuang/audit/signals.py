@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from kechuang.audit.models import AuthEvent
-
-
-def _client_ip(request) -> str | None:
-    """The address axes sees (AXES_CLIENT_IP_CALLABLE / ipware behind a proxy, else REMOTE_ADDR)."""
-    ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-    try:
-        return str(ipaddress.ip_address(ip)) if ip else None
-    except ValueError:
-        return None
+from kechuang.audit.services import client_ip
 
 
 def _meta(request) -> dict:
     if request is None:
         return {"ip": None, "user_agent": ""}
-    return {"ip": _client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
 
 
 @receiver(user_logged_in)

@@ -1,4 +1,4 @@
-"""Audit trail pages: read only, for city administrators and auditors.
+"""Audit trail pages: read only, for the audit administrator (role ``auditor``).
 
 No right to read the audit trail → 403; a record outside ``restrict()`` → 404. There is no
 page, form or endpoint that edits or deletes an audit record (the models refuse it too).
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.audit import selectors
-from kechuang.audit.forms import AuthEventFilterForm, ChangeFilterForm
-from kechuang.audit.models import AuthEvent, ChangeRecord
+from kechuang.audit.forms import AccessEventFilterForm, AuthEventFilterForm, ChangeFilterForm
+from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
+from kechuang.audit.services import access_event
 from kechuang.web.shortcuts import paginate, require, start_export
 
 
@@ -44,22 +45,49 @@ def change_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _read_only(request, ChangeRecord):
-        return refused
-    user = request.user
+def _record_or_404(user, pk: int) -> ChangeRecord:
     try:
-        record = selectors.change_detail(user=user, pk=pk)
+        return selectors.change_detail(user=user, pk=pk)
     except ChangeRecord.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _detail(request: HttpRequest, record: ChangeRecord,
+            reveal: frozenset[str] = frozenset()) -> HttpResponse:
     return render(request, "audit/change_detail.html", {
         "record": record,
         "object_type": selectors.type_label(record.content_type),
         "source": selectors.source_label(record.source),
-        "changes": selectors.field_changes(record),
-        "siblings": selectors.same_request(user=user, record=record)[:50],
+        "changes": selectors.field_changes(record, reveal=reveal),
+        "siblings": selectors.same_request(user=request.user, record=record)[:50],
     })
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _read_only(request, ChangeRecord):
+        return refused
+    return _detail(request, _record_or_404(request.user, pk))
+
+
+@login_required
+def change_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one masked personal field in clear — after writing who asked, for what (个人信息保护).
+
+    A POST (never a link a crawler or prefetch could follow); the page it answers with is
+    not stored anywhere, so the next view of the record is masked again.
+    """
+    require(request.user, "view", ChangeRecord)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    record = _record_or_404(request.user, pk)
+    field = request.POST.get("field", "")
+    if field not in selectors.personal_fields(record):
+        raise Http404
+    access_event(request, kind=AccessEvent.Kind.REVEAL, view="audit:change_reveal",
+                 detail=f"{record.content_type.app_label}.{record.content_type.model}"
+                        f"#{record.object_id} {field}（变更记录 #{record.pk}）")
+    return _detail(request, record, reveal=frozenset({field}))
 
 
 @login_required
@@ -94,3 +122,17 @@ def authevent_export(request: HttpRequest) -> HttpResponse:
     filters = AuthEventFilterForm(request.POST, user=user).filters()
     return start_export(request, kind="audit.authevent_export", title=_("导出登录日志"),
                         params=filters)
+
+
+@login_required
+def accessevent_list(request: HttpRequest) -> HttpResponse:
+    """Downloads, refused requests, reveals of personal data and Django-admin actions."""
+    if refused := _read_only(request, AccessEvent):
+        return refused
+    user = request.user
+    form = AccessEventFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    page = paginate(request, selectors.accessevent_list(user=user, filters=filters))
+    return render(request, "audit/accessevent_list.html", {
+        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+    })

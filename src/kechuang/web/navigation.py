@@ -27,12 +27,13 @@ class NavGroup:
 
 
 BUREAU = frozenset({"city_admin", "city_staff", "county_staff"})
-AUDIT = frozenset({"city_admin", "auditor"})
+AUDIT = frozenset({"auditor"})  # the audit administrator alone (三权分立)
+ADMIN_SITE = frozenset({"system_admin", "security_admin", "auditor", "city_admin"})
 
 MENU: list[NavGroup] = [
     NavGroup(_("工作台"), [
         NavItem(_("首页"), "web:home", "house", roles=frozenset(
-            {"enterprise", "expert", "provider", "auditor"})),
+            {"enterprise", "expert", "provider", "auditor", "system_admin", "security_admin"})),
         NavItem(_("工作进展"), "kpi:dashboard", "speedometer2", roles=BUREAU),
         NavItem(_("工作要点"), "plans:plan_detail", "journal-text", roles=BUREAU),
         NavItem(_("指标上报"), "reported:value_list", "clipboard-data", roles=BUREAU),
@@ -59,6 +60,8 @@ MENU: list[NavGroup] = [
         NavItem(_("我的后台任务"), "jobs:job_list", "hourglass"),
         NavItem(_("审计日志"), "audit:change_list", "shield-check", roles=AUDIT),
         NavItem(_("登录日志"), "audit:authevent_list", "person-lock", roles=AUDIT),
+        NavItem(_("访问日志"), "audit:accessevent_list", "eye", roles=AUDIT),
+        NavItem(_("管理后台"), "admin:index", "gear", roles=ADMIN_SITE),
         NavItem(_("接口文档"), "api-docs", "code-square", roles=BUREAU),
     ]),
 ]

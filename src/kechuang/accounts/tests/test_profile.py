@@ -16,14 +16,16 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize(("role", "label", "scope"), [
-    ("city_admin", "市局管理员", "全市数据；系统管理"),
+    ("city_admin", "市局管理员", "全市数据；业务数据管理"),
     ("city_staff", "市局工作人员", "全市数据"),
     ("county_a_staff", "县区工作人员", "潞州区"),
     ("county_b_staff", "县区工作人员", "襄垣县"),
     ("enterprise_a_user", "企业用户", "长治甲科技有限公司"),
     ("provider", "服务机构", "长治检测服务有限公司"),
     ("expert", "评审专家", "分配给本人的评审任务"),
-    ("auditor", "安全审计员", "审计日志与登录日志（只读）"),
+    ("auditor", "审计管理员", "审计日志、登录日志与访问日志（只读）"),
+    ("system_admin", "系统管理员", "账号与角色管理"),
+    ("security_admin", "安全管理员", "账号锁定与安全策略"),
 ])
 def test_profile_shows_role_and_scope(client_for, users, role, label, scope):
     resp = client_for(users[role]).get(PROFILE)

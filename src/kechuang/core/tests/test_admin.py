@@ -1,4 +1,4 @@
-"""The admin is for city administrators only, and its edits are audited like any other."""
+"""The admin is for the administrator roles only, and its edits are audited like any other."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -7,8 +7,9 @@ from kechuang.audit.models import ChangeRecord
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["city_staff", "county_a_staff", "auditor", "enterprise_a_user"])
-def test_only_city_admins_enter_the_admin(users, client_for, role):
+@pytest.mark.parametrize("role", ["city_staff", "county_a_staff", "enterprise_a_user",
+                                  "expert", "provider"])
+def test_only_administrator_roles_enter_the_admin(users, client_for, role):
     users[role].is_staff = True
     users[role].save()
     resp = client_for(users[role]).get("/admin/")

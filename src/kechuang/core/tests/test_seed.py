@@ -32,19 +32,23 @@ def test_seed_creates_one_login_per_role():
     users = {u.username: u for u in User.objects.select_related("county", "organisation")}
     roles = [u.role for u in users.values()]
     assert set(roles) == set(Role.values) and roles.count(Role.COUNTY_STAFF) == 2
-    assert len(users) == len(DEMO_LOGINS) == 8
+    assert len(users) == len(DEMO_LOGINS) == 10
     for u in users.values():
         assert u.check_password(DEMO_PASSWORD), u.username
         u.full_clean()
         assert u.username in out
     admin = users["city_admin"]
-    assert admin.role == "city_admin" and admin.is_staff and admin.is_superuser
-    assert not users["city_staff"].is_staff
+    assert admin.role == "city_admin" and admin.is_staff
+    assert not any(u.is_superuser for u in users.values())  # 三权分立: nobody is a superuser
+    assert {u.username for u in users.values() if u.is_staff} == {
+        "city_admin", "auditor", "sysadmin", "secadmin"}
+    assert users["sysadmin"].role == "system_admin"
+    assert users["secadmin"].role == "security_admin"
     assert users["luzhou_staff"].county.name == "潞州区"
     assert users["xiangyuan_staff"].county.name == "襄垣县"
     assert users["enterprise"].organisation.kind == "enterprise"
     assert users["provider"].organisation.kind == "service_provider"
-    assert "初始密码" in out and out.count(DEMO_PASSWORD) == 8
+    assert "初始密码" in out and out.count(DEMO_PASSWORD) == 10
 
 
 @pytest.mark.django_db
@@ -79,8 +83,8 @@ def test_second_seed_creates_nothing_and_keeps_changed_passwords():
     assert _counts() == before
     staff.refresh_from_db()
     assert staff.check_password("Changed-Pass-2026")
-    assert "新增 0 个，已存在 8 个" in out
-    assert out.count(DEMO_PASSWORD) == 8  # the initial password is still shown
+    assert "新增 0 个，已存在 10 个" in out
+    assert out.count(DEMO_PASSWORD) == 10  # the initial password is still shown
 
 
 @pytest.mark.django_db
@@ -94,7 +98,7 @@ def test_demo_password_satisfies_the_validators():
 def test_account_creation_is_audited_without_the_password_hash():
     seed()
     records = ChangeRecord.objects.filter(content_type__model="user")
-    assert records.count() == 8
+    assert records.count() == 10
     for record in records:
         assert record.source == "cli:seed" and record.actor is None
         assert "password" not in record.after
@@ -108,7 +112,7 @@ def test_production_refuses_demo_logins_without_the_flag(settings):
     assert Plan.objects.exists() and Region.objects.exists()
     assert "--demo-logins" in out
     seed(demo_logins=True)
-    assert User.objects.count() == 8
+    assert User.objects.count() == 10
 
 
 @pytest.mark.django_db

@@ -46,18 +46,20 @@ class DemoLogin:
     role: str
     county: str = ""  # region code, county staff
     organisation: str = ""  # "enterprise" | "provider": the showcase organisation
-    superuser: bool = False
+    staff: bool = False  # may open the Django admin (its models by role; nobody is a superuser)
 
 
 DEMO_LOGINS = (
-    DemoLogin("city_admin", "王建华", Role.CITY_ADMIN, superuser=True),
+    DemoLogin("city_admin", "王建华", Role.CITY_ADMIN, staff=True),
     DemoLogin("city_staff", "李晓燕", Role.CITY_STAFF),
     DemoLogin("luzhou_staff", "张伟", Role.COUNTY_STAFF, county=COUNTY_A),
     DemoLogin("xiangyuan_staff", "赵丽", Role.COUNTY_STAFF, county=COUNTY_B),
     DemoLogin("enterprise", "刘强", Role.ENTERPRISE, organisation="enterprise"),
     DemoLogin("expert", "孙立新", Role.EXPERT),
     DemoLogin("provider", "周敏", Role.PROVIDER, organisation="provider"),
-    DemoLogin("auditor", "吴静", Role.AUDITOR),
+    DemoLogin("auditor", "吴静", Role.AUDITOR, staff=True),
+    DemoLogin("sysadmin", "陈刚", Role.SYSTEM_ADMIN, staff=True),
+    DemoLogin("secadmin", "郑红", Role.SECURITY_ADMIN, staff=True),
 )
 
 
@@ -111,7 +113,11 @@ def _scope_label(user: User) -> str:
     if user.role == Role.EXPERT:
         return "分配给本人的评审"
     if user.role == Role.AUDITOR:
-        return "审计记录（只读）"
+        return "全部审计记录（只读）"
+    if user.role == Role.SYSTEM_ADMIN:
+        return "账号与角色（管理后台）"
+    if user.role == Role.SECURITY_ADMIN:
+        return "账号锁定与安全设置（管理后台）"
     return "—"
 
 
@@ -128,14 +134,16 @@ def seed_demo_logins() -> list[LoginRow]:
             created = user is None
             if created:
                 user = User(username=login.username, first_name=login.full_name,
-                            role=login.role, is_staff=login.superuser,
-                            is_superuser=login.superuser)
+                            role=login.role, is_staff=login.staff, is_superuser=False)
                 if login.county:
                     user.county = Region.objects.get(code=login.county)
                 if login.organisation:
                     user.organisation = orgs[login.organisation]
                 validate_password(DEMO_PASSWORD, user)
-                user.set_password(DEMO_PASSWORD)
+                # a demo account is there to be tried at once: its published password is not
+                # "set by someone else" (no forced change); real accounts come from create_admin
+                # and the user admin, whose passwords must be changed at first login
+                user.set_password(DEMO_PASSWORD, by_owner=True)
                 user.full_clean()
                 user.save()
                 record_change(actor=None, action=ChangeRecord.Action.CREATE, obj=user,

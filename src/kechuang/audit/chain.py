@@ -1,0 +1,149 @@
+"""The hash chain over change records: tampering is detectable, even on SQLite.
+
+Each record stores ``prev_hash`` (the hash of the record before it, by id) and
+``hash = sha256(prev_hash + "\\n" + canonical content)``. Editing, deleting or reordering a
+row with raw SQL breaks a link that ``manage.py audit_verify`` finds.
+
+Writers append under one lock so two concurrent transactions never both extend the same head
+(a fork): PostgreSQL takes a transaction-level advisory lock; SQLite transactions are already
+serial (``transaction_mode = IMMEDIATE``: the write lock is taken at BEGIN). The lock is held
+until the writer's transaction commits — change-record writers are serialised on PostgreSQL
+too; the price of a single chain (docs/security.md §3).
+
+The canonical content is a contract: the data migration that hashed the records written
+before the chain existed uses :func:`content_hash` too. Do not change it without a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, transaction
+
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key: "kc-audit" as an int64
+ADVISORY_LOCK_KEY = int.from_bytes(b"kc-audit", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+T = TypeVar("T")
+
+
+def _json(value: Any) -> Any:
+    """What the JSONField gives back after a round trip through the database."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _utc(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def canonical(*, at: dt.datetime, actor_name: str, source: str, request_id: str, action: str,
+              content_type: str, object_id: str, object_repr: str, before: Any, after: Any,
+              reason: str) -> str:
+    """The record's content as one JSON text: sorted keys, UTC time.
+
+    Not covered: the row id (not known before the insert; the chain orders rows) and the
+    ``actor`` link, which the database nulls when an account is deleted (the append-only
+    trigger allows exactly that update). The actor's frozen name is covered.
+    """
+    return json.dumps({
+        "at": _utc(at), "actor_name": actor_name, "source": source,
+        "request_id": request_id, "action": action, "content_type": content_type,
+        "object_id": str(object_id), "object_repr": object_repr, "before": _json(before),
+        "after": _json(after), "reason": reason,
+    }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(prev_hash: str, content: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+
+
+def _ct_label(content_type_id: int) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_id(content_type_id)
+    return f"{ct.app_label}.{ct.model}"
+
+
+def record_canonical(record: Any, ct_label: Callable[[int], str] = _ct_label) -> str:
+    return canonical(
+        at=record.at, actor_name=record.actor_name,
+        source=record.source, request_id=record.request_id, action=record.action,
+        content_type=ct_label(record.content_type_id), object_id=record.object_id,
+        object_repr=record.object_repr, before=record.before, after=record.after,
+        reason=record.reason)
+
+
+def _lock(using: str) -> None:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    # SQLite: the outermost atomic() began with BEGIN IMMEDIATE, so this transaction already
+    # holds the database's only write lock.
+
+
+def head(using: str = "default") -> str:
+    """The hash of the newest record (GENESIS for an empty trail)."""
+    from kechuang.audit.models import ChangeRecord
+
+    last = (ChangeRecord._base_manager.using(using).order_by("-id")
+            .values_list("hash", flat=True).first())
+    return last or GENESIS
+
+
+def append(records: list[Any], insert: Callable[[], T], *, using: str = "default") -> T:
+    """Link ``records`` (in order) to the chain's head and insert them, under the chain lock."""
+    from django.utils import timezone
+
+    with transaction.atomic(using=using):
+        _lock(using)
+        prev = head(using)
+        for record in records:
+            if record.at is None:
+                record.at = timezone.now()
+            record.prev_hash = prev
+            record.hash = content_hash(prev, record_canonical(record))
+            prev = record.hash
+        return insert()
+
+
+@dataclass(frozen=True)
+class Break:
+    record_id: int
+    reason: str
+
+
+def verify(*, using: str = "default", chunk: int = 2000) -> tuple[int, str, Break | None]:
+    """Walk the chain by id: (records checked, head hash, first break or None)."""
+    from kechuang.audit.models import ChangeRecord
+
+    prev, last_id, checked = GENESIS, 0, 0
+    qs = ChangeRecord._base_manager.using(using).order_by("id")
+    while True:
+        rows = list(qs.filter(id__gt=last_id)[:chunk])
+        if not rows:
+            return checked, prev, None
+        for r in rows:
+            if r.prev_hash != prev:
+                return checked, prev, Break(r.id, "prev_hash")
+            if r.hash != content_hash(r.prev_hash, record_canonical(r)):
+                return checked, prev, Break(r.id, "hash")
+            checked += 1
+            prev, last_id = r.hash, r.id
+
+
+def contains(hash_value: str, *, using: str = "default") -> bool:
+    """Is this (earlier noted) head hash still a link of the chain? Catches a cut-off tail."""
+    from kechuang.audit.models import ChangeRecord
+
+    return ChangeRecord._base_manager.using(using).filter(hash=hash_value).exists()
