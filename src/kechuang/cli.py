@@ -2,7 +2,8 @@
 
 ``kechuang policy …`` runs the pure rules engine (no database needed); every
 other sub-command is a Django management command (``kechuang demo``,
-``kechuang migrate``, ``kechuang plan extract FILE`` …).
+``kechuang migrate``, ``kechuang plan extract FILE``, ``kechuang backup --to DIR``,
+``kechuang restore --from DIR`` …).
 """
 
 from __future__ import annotations
