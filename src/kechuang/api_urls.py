@@ -1,7 +1,7 @@
 """/api/v1/: one router for every app's viewsets, token login, the OpenAPI schema and its docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from kechuang.assessment import api as assessment_api
@@ -26,5 +26,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("auth/token", AuthTokenView.as_view(), name="api-token"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # the split view serves Swagger UI's init script from a URL: the CSP forbids inline scripts
+    path("docs", SpectacularSwaggerSplitView.as_view(
+        url_name="api-schema", template_name="web/swagger_ui.html"), name="api-docs"),
 ]

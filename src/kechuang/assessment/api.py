@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
@@ -29,7 +28,8 @@ from kechuang.assessment.serializers import (
     AssessmentSerializer,
     WhatIfSerializer,
 )
-from kechuang.core.api import ScopedViewSetMixin
+from kechuang.core.api import ScopedViewSetMixin, json_type_errors
+from kechuang.core.schema import AutoSchema
 from kechuang.orgs.models import Enterprise
 
 ENTERPRISE_PARAM = OpenApiParameter("enterprise_pk", OpenApiTypes.INT, OpenApiParameter.PATH,
@@ -103,8 +103,17 @@ class EnterpriseAssessmentViewSet(ScopedViewSetMixin, viewsets.ViewSet):
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("请求体应为 JSON 对象：{字段名: 数值}")]})
         changes, errors = parse_changes(request.data)
-        if errors:
-            raise exceptions.ValidationError({e.field: [e.message] for e in errors})
+        problems = {e.field: [e.message] for e in errors}
+        # what the schema declares (JSON types, bounds, no null) on top of the rules' own checks
+        body = WhatIfSerializer(data=request.data)
+        if request.content_type.startswith("application/json"):
+            for field, messages in json_type_errors(body, request.data).items():
+                problems.setdefault(field, messages)
+        if not body.is_valid():
+            for field, messages in body.errors.items():
+                problems.setdefault(field, messages)
+        if problems:
+            raise exceptions.ValidationError(problems)
         response = self._respond(request, enterprise, year, years, changes)
         refused = {o["error_field"]: [o["error"]]
                    for o in response.data["results"].values()

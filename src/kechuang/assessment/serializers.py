@@ -38,6 +38,7 @@ def _what_if_fields() -> dict[str, serializers.Field]:
 
 WhatIfSerializer = type("WhatIfSerializer", (serializers.Serializer,), {
     "__doc__": "假设情形：要替换的年报数字（只替换所给字段，其余取已存年报；不保存）。",
+    "additional_properties": False,  # parse_changes refuses unknown keys (schema says so)
     **_what_if_fields(),
 })
 

@@ -13,6 +13,7 @@ user's scope is a 404.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -24,6 +25,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.filters import OrderingFilter
@@ -39,9 +41,36 @@ from kechuang.core.params import MAX_ID, is_digits
 
 
 class Pagination(PageNumberPagination):
+    """Page-number pagination whose parameters are as strict as the schema says.
+
+    DRF silently falls back to the default for an unparsable ``page_size`` (``null``, ``0``,
+    ``1.5``); here that is a 400, so the served behaviour matches the declared integer ≥ 1.
+    Sizes above 500 are capped (documented), not refused.
+    """
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not is_digits(raw) or len(raw) > 18 or int(raw) < 1:
+            raise exceptions.ValidationError({self.page_size_query_param: [
+                _("每页条数应为大于 0 的整数（最大 %(n)s）") % {"n": self.max_page_size}]})
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1}
+            elif param["name"] == self.page_size_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1}
+                param["description"] = str(_("每页条数，默认 %(d)s；大于 %(n)s 时按 %(n)s 返回") % {
+                    "d": self.page_size, "n": self.max_page_size})
+        return params
 
 
 # --- scoping ------------------------------------------------------------------------------
@@ -90,12 +119,92 @@ class ScopedViewSetMixin:
     def scope_action(self) -> str:
         return scope_action(self.request)
 
+    def initial(self, request, *args: Any, **kwargs: Any) -> None:
+        """After authentication and permissions: a write's JSON values must have the types the
+        schema declares (DRF alone would coerce them)."""
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if (request.method in ("POST", "PUT", "PATCH") and hasattr(self, "get_serializer_class")
+                and request.content_type.startswith("application/json")):
+            serializer = self.get_serializer_class()(context=self.get_serializer_context())
+            check_json_types(serializer, request.data)
+
     def restricted(self, model: type[models.Model] | None = None) -> models.QuerySet:
         """``Model.objects.restrict(request.user, <action of the request's method>)``."""
         model = model or self.scoped_model
         return model._default_manager.restrict(self.request.user, self.scope_action)
 
 
+
+
+# --- JSON types -----------------------------------------------------------------------------
+
+_STRING_FIELDS = (serializers.CharField, serializers.ChoiceField, serializers.DateField,
+                  serializers.DateTimeField, serializers.TimeField)
+
+
+def _type_error(field: serializers.Field, value: Any) -> str | None:
+    """The schema type a JSON value fails, or None. DRF alone would coerce ``"5"`` to 5,
+    ``1`` to true and ``5`` to ``Decimal("5")``: lenient where the schema is not."""
+    if value is None:
+        return None  # null: the field's own allow_null check answers
+    if isinstance(field, serializers.BooleanField):
+        ok, name = isinstance(value, bool), _("布尔值（true 或 false）")
+    elif isinstance(field, (serializers.IntegerField, serializers.PrimaryKeyRelatedField)):
+        ok, name = isinstance(value, int) and not isinstance(value, bool), _("整数")
+    elif isinstance(field, serializers.DecimalField):
+        # a decimal string, or a JSON number (parsed exactly as a Decimal, core/parsers.py)
+        ok = isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
+        name = _("字符串形式的十进制数或数字")
+    elif isinstance(field, serializers.FloatField):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        name = _("数字")
+    elif isinstance(field, _STRING_FIELDS):
+        ok, name = isinstance(value, str), _("字符串")
+    else:
+        return None
+    return None if ok else _("应为%(type)s") % {"type": name}
+
+
+def json_type_errors(serializer: serializers.BaseSerializer, data: Any) -> dict[str, Any]:
+    """Field → error for every value of ``data`` whose JSON type is not the declared one."""
+    if isinstance(serializer, serializers.ListSerializer):
+        if not isinstance(data, list):
+            return {}  # DRF's own "expected a list" answers
+        out = {}
+        for i, item in enumerate(data):
+            errors = json_type_errors(serializer.child, item)
+            if errors:
+                out[i] = errors
+        return out
+    if not isinstance(data, dict) or not hasattr(serializer, "fields"):
+        return {}
+    errors: dict[str, Any] = {}
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data:
+            continue
+        value = data[name]
+        if isinstance(field, serializers.BaseSerializer):
+            nested = json_type_errors(field, value)
+            if nested:
+                errors[name] = nested
+        elif isinstance(field, serializers.ListField):
+            if isinstance(value, list):
+                wrong = {i: [e] for i, v in enumerate(value)
+                         if (e := _type_error(field.child, v))}
+                if wrong:
+                    errors[name] = wrong
+        else:
+            message = _type_error(field, value)
+            if message:
+                errors[name] = [message]
+    return errors
+
+
+def check_json_types(serializer: serializers.BaseSerializer, data: Any) -> None:
+    """Raise a 400 naming every field whose JSON type differs from the schema's."""
+    errors = json_type_errors(serializer, data)
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 class IdField(forms.IntegerField):
@@ -105,10 +214,29 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+# a row id as the schema declares it: what IdField and ScopedPrimaryKeyRelatedField accept
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """A filter on a row id (an integer within the id range, unlike NumberFilter's decimal)."""
 
     field_class = IdField
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """A filter on a year: an integer 2000–2100 (NumberFilter would take ``0.5``)."""
+
+    field_class = YearField
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -143,7 +271,8 @@ def error_body(code: str, message: str, errors: list[dict[str, str]] | None = No
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         errors = [{"field": exc.field or "", "message": exc.message}]
-        code = status.HTTP_403_FORBIDDEN if exc.code == "permission_denied" else 400
+        code = {"permission_denied": status.HTTP_403_FORBIDDEN,
+                "conflict": status.HTTP_409_CONFLICT}.get(exc.code, status.HTTP_400_BAD_REQUEST)
         return Response(error_body(exc.code, exc.message, errors), status=code)
     if isinstance(exc, DjangoValidationError):
         # full_clean() in a service: field names are the model's, which the serializers share
@@ -153,6 +282,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound(_("记录不存在或无权查看"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("无权执行该操作"))
+    elif isinstance(exc, RecursionError):
+        # input nested too deeply for a validator or serializer: the client's error, not a 500
+        exc = exceptions.ParseError(_("请求数据嵌套过深，无法处理"))
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -176,8 +308,19 @@ ERROR_RESPONSES = {
     "403": gettext_lazy("当前角色无权执行该操作，或账号已锁定"),
     "404": gettext_lazy("记录不存在或不在您的管辖范围内（页码超出范围也是 404）"),
 }
+# only on a change whose body carries the optimistic-locking version
+CONFLICT_RESPONSE = gettext_lazy(
+    "记录已被他人修改（请求中的 version 不是当前版本），未保存；请重新读取后再修改")
 # An operation may narrow the declared errors: @extend_schema(extensions={ERROR_CODES: ["400"]}).
 ERROR_CODES = "x-kechuang-error-codes"
+
+
+def _body_has_version(operation: dict, schemas: dict) -> bool:
+    """Whether the operation's JSON request body has the optimistic-locking ``version``."""
+    content = operation.get("requestBody", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    component = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
+    return "version" in component.get("properties", {})
 
 
 def error_responses_hook(result: dict, generator, request, public) -> dict:
@@ -205,21 +348,26 @@ def error_responses_hook(result: dict, generator, request, public) -> dict:
         "required": ["code", "message", "errors"],
     })
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             codes = operation.pop(ERROR_CODES, None) or list(ERROR_RESPONSES)
+            descriptions = dict(ERROR_RESPONSES)
+            if method in ("put", "patch") and _body_has_version(operation, schemas):
+                codes.append("409")
+                descriptions["409"] = CONFLICT_RESPONSE
             responses = operation["responses"]
             for code in codes:
                 responses.setdefault(code, {
                     "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/Error"}}},
-                    "description": str(ERROR_RESPONSES[code]),
+                    "description": str(descriptions[code]),
                 })
             operation["responses"] = dict(sorted(responses.items()))
     return result
 
 
+@extend_schema_field(ID_SCHEMA)
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key whose choices are the rows the requesting user may see.
 

@@ -20,3 +20,13 @@ class ScopeError(DomainError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or gettext("无权操作该记录"), code="permission_denied")
+
+
+class ConflictError(DomainError):
+    """Someone else saved the row since the actor loaded it (optimistic locking); nothing saved.
+
+    The API answers 409; a form shows the message and keeps the user's input.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("该记录已被他人修改，请刷新后重试"), code="conflict")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -67,6 +68,8 @@ class CountyRankSerializer(serializers.Serializer):
     behind = serializers.IntegerField()
 
 
+# one object, although served by a viewset's list action (the schema said: an array)
+@extend_schema_serializer(many=False)
 class DashboardSerializer(serializers.Serializer):
     plan_id = serializers.IntegerField(source="plan.pk")
     year = serializers.IntegerField(source="plan.year")

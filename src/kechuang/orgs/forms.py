@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import can
+from kechuang.core.forms import VersionedFormMixin
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
@@ -84,7 +85,7 @@ class ReportFilterForm(FilterForm):
         style_widgets(self, small=True)
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     """Create/edit an enterprise; chain memberships are one role select per industrial chain.
 
     An enterprise user editing its own profile gets no county, credit code or scale fields
@@ -131,7 +132,7 @@ class EnterpriseForm(forms.ModelForm):
     @property
     def profile_fields(self) -> list[forms.BoundField]:
         chain_names = {name for _, name in self.chain_fields}
-        return [self[n] for n in self.fields if n not in chain_names]
+        return [self[n] for n in self.fields if n not in chain_names and n != "version"]
 
     @property
     def chain_bound_fields(self) -> list[forms.BoundField]:
@@ -164,7 +165,7 @@ REPORT_SECTIONS = [
 ]
 
 
-class AnnualReportForm(forms.ModelForm):
+class AnnualReportForm(VersionedFormMixin, forms.ModelForm):
     """One enterprise's figures for one year, in the four sections of the paper form."""
 
     class Meta:

@@ -85,6 +85,8 @@ class Organisation(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # optimistic locking: bumped by every update (core.services.update_object)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     chains = models.ManyToManyField(IndustrialChain, through="ChainMembership",
                                     verbose_name=_("重点产业链"), related_name="members",
                                     blank=True)
@@ -205,6 +207,8 @@ class EnterpriseAnnualReport(models.Model):
     has_rd_activity = models.BooleanField(_("有研发活动"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # optimistic locking: bumped by every update (core.services.update_object)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = RestrictManager()
 

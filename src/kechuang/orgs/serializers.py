@@ -81,6 +81,14 @@ class CreditCodeField(serializers.CharField):
             raise serializers.ValidationError(exc.message, code="credit_code") from exc
 
 
+def version_field() -> serializers.IntegerField:
+    """Optimistic locking: the version read with the row, sent back with a change."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=INT_MAX, label=_("版本"),
+        help_text=_("记录的版本号，每次修改加 1。修改时带上读取时的 version：若记录已被他人修改，"
+                    "返回 409（code 为 conflict），不保存；不带则不检查"))
+
+
 class IndustrialChainSerializer(serializers.ModelSerializer):
     """重点产业链。"""
 
@@ -109,12 +117,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
     industry_name = serializers.SerializerMethodField(label=_("行业名称"))
     chains = ChainMembershipSerializer(source="chain_memberships", many=True, read_only=True,
                                        label=_("重点产业链"))
+    version = version_field()
 
     class Meta:
         model = Organisation
         fields = ["id", "kind", "name", "credit_code", "county", "county_name", "address",
                   "industry_code", "industry_name", "established_on", "above_scale", "tier",
-                  "contact_name", "contact_phone", "chains", "created_at", "updated_at"]
+                  "contact_name", "contact_phone", "chains", "created_at", "updated_at",
+                  "version"]
         # the tier follows the cultivation records (cultivation.services.refresh_tier)
         read_only_fields = ["id", "tier", "created_at", "updated_at"]
         validators: list = []  # uniqueness is the model's (full_clean in the service)
@@ -236,6 +246,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
                                             label=_("企业名称"))
     rd_categories_total_yuan = serializers.DecimalField(
         max_digits=17, decimal_places=2, read_only=True, label=_("研发费用分项合计（元）"))
+    version = version_field()
 
     class Meta:
         model = EnterpriseAnnualReport
@@ -247,7 +258,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
                   "rd_design_yuan", "rd_other_yuan", "rd_entrusted_domestic_yuan",
                   "rd_entrusted_overseas_yuan", "rd_reserve_fund_yuan", "rd_categories_total_yuan",
                   "ip_class_1_count", "ip_class_2_count", "achievements_converted",
-                  "has_rd_activity", "created_at", "updated_at"]
+                  "has_rd_activity", "created_at", "updated_at", "version"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators: list = []  # (enterprise, year) uniqueness: full_clean in the service
         # explicit bounds: the model's come from the database backend (SQLite 2**63, PG 2**31),

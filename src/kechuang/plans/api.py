@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 from rest_framework.routers import DefaultRouter
 
-from kechuang.core.api import IdFilter, ScopedViewSetMixin
+from kechuang.core.api import IdFilter, ScopedViewSetMixin, YearFilter
 from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 from kechuang.plans.serializers import CountyAllocationSerializer, PlanSerializer
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("年度"))
+    year = YearFilter(field_name="year", label=_("年度"))
 
     class Meta:
         model = Plan

@@ -71,8 +71,10 @@ class ReviewSerializer(serializers.Serializer):
 class ReportedValueQuerySerializer(serializers.Serializer):
     indicator = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
                                          label=_("指标编号"))
-    county = serializers.CharField(required=False, max_length=20, label=_("县区"),
-                                   help_text=_("县区编号；city 表示全市数值"))
+    # the pattern puts in the schema what validate_county accepts
+    county = serializers.RegexField(r"^(city|[1-9][0-9]{0,17})$", required=False, max_length=20,
+                                    label=_("县区"), help_text=_("县区编号；city 表示全市数值"),
+                                    error_messages={"invalid": _("应为县区编号或 city")})
     status = serializers.ChoiceField(required=False, choices=ReportedValue.Status.choices,
                                      label=_("状态"))
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,

@@ -34,13 +34,35 @@ def browser():
         b.close()
 
 
+# every page records the Content-Security-Policy violations it raises (an init script runs
+# before the page's own and is not itself subject to the policy)
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " "
+                              + (e.sourceFile || "") + ":" + (e.lineNumber || ""));
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A page whose test fails on any CSP violation (console or securitypolicyviolation)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_RECORDER)
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    console: list[str] = []
+    pg.on("console", lambda msg: console.append(msg.text)
+          if "Content Security Policy" in msg.text else None)
+    pg.csp_console = console
     yield pg
     context.close()
+    assert not console, f"CSP violations on the console: {console}"
+
+
+def csp_violations(page) -> list[str]:
+    return page.evaluate("window.__cspViolations || []")
 
 
 def login(page, live_server, username: str, password: str = "Kc-test-Pass-2025") -> None:
@@ -169,3 +191,47 @@ def test_enterprise_user_self_assesses_and_tries_a_what_if(page, live_server, us
     stored = EnterpriseAnnualReport.objects.get(pk=report.pk)
     assert stored.rd_expense_yuan == Decimal("1076600")
     assert stored.updated_at == report.updated_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_main_pages_work_under_the_csp_without_violations(page, live_server, users,
+                                                          enterprise_a, report_a):
+    """Charts draw, the allocation sum updates, Swagger UI renders — and no CSP violation."""
+    from django.urls import reverse
+
+    from kechuang.plans.models import CountyAllocation, Indicator
+    from kechuang.plans.services import load_plan
+
+    plan = load_plan()["plan"]
+    make_report(enterprise_a, 2025, has_rd_activity=True)
+    rd = Indicator.objects.get(action__plan=plan, key="above_scale_industrial_with_rd_share")
+    high_tech = Indicator.objects.get(action__plan=plan, key="high_tech_recognized")
+    CountyAllocation.objects.create(indicator=high_tech, county_id=enterprise_a.county_id,
+                                    target=50)
+    seen: dict[str, list[str]] = {}
+
+    def visit(url: str, ready: str | None = None) -> None:
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_load_state("networkidle")
+        if ready:
+            page.wait_for_selector(ready, state="attached")
+        seen[url] = csp_violations(page)
+
+    login(page, live_server, "city_staff")
+    # the overview's per-county bar chart is web/home-chart.js
+    visit(reverse("web:overview"), "#kc-county-chart canvas")
+    visit(reverse("kpi:dashboard"), "[data-testid=action-card]")
+    visit(reverse("kpi:indicator_detail", args=[rd.pk]), "#bar-chart svg")
+    visit(reverse("orgs:enterprise_list"))
+    visit(reverse("orgs:enterprise_edit", args=[enterprise_a.pk]), "input[name=version]")
+    visit(reverse("plans:plan_detail"))
+    visit(reverse("cultivation:targets"))
+    visit(reverse("api-docs"), "#swagger-ui .information-container")
+
+    # the county allocation form: the live sum is plans/allocation.js, no inline script
+    visit(reverse("plans:allocation_edit", args=[high_tech.pk]), "#kc-share-sum")
+    page.locator(".kc-share").first.fill("30")
+    page.locator(".kc-share").first.dispatch_event("input")
+    assert page.inner_text("#kc-share-sum") != "—"
+    seen["allocation input"] = csp_violations(page)
+    assert not any(seen.values()), seen

@@ -135,3 +135,89 @@ def test_messages_follow_the_request_language(staff):
     assert zh.json()["errors"][0]["message"] == "该字段是必填项。"
     en = staff.post("/api/v1/annual-reports/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert en.json()["errors"][0]["message"] == "This field is required."
+
+
+# --- hostile JSON ---------------------------------------------------------------------------
+
+
+def test_json_depth_check_skips_brackets_inside_strings():
+    from kechuang.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
+
+    assert not json_depth_exceeds('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
+    assert not json_depth_exceeds("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH)
+    assert json_depth_exceeds("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1))
+    assert json_depth_exceeds('{"a":' * 40 + "1" + "}" * 40)
+    assert not json_depth_exceeds(r'{"a\"[[[[": "\\"}')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [
+    "[" * 6000 + "]" * 6000,          # the 6 KB body of the report
+    '{"a":' * 3000 + "1" + "}" * 3000,
+    "[" * 100000,                      # unbalanced, deeper than the interpreter's stack
+])
+def test_deeply_nested_json_is_a_400_on_write_endpoints(staff, report_a, body):
+    for method, url in [("post", "/api/v1/enterprises/"),
+                        ("patch", f"/api/v1/annual-reports/{report_a.pk}/"),
+                        ("post", "/api/v1/annual-reports/")]:
+        resp = getattr(staff, method)(url, body, content_type="application/json")
+        err = assert_error(resp, 400, "parse_error")
+        assert "嵌套过深" in err["message"], err
+
+
+def test_recursion_error_in_a_serializer_is_a_400():
+    resp = handle(RecursionError("maximum recursion depth exceeded"))
+    assert resp.status_code == 400
+    assert resp.data["code"] == "parse_error"
+    assert resp.data["message"] == "请求数据嵌套过深，无法处理"
+
+
+# --- JSON types as the schema declares them (found by schemathesis on the live server) -----
+
+
+@pytest.mark.django_db
+def test_json_values_of_the_wrong_type_are_refused_by_field(staff, report_a):
+    url = f"/api/v1/annual-reports/{report_a.pk}/"
+    resp = staff.patch(url, {"employees": "120", "has_rd_activity": 1, "chains": None},
+                       format="json")
+    body = assert_error(resp, 400, "invalid")
+    fields = {e["field"]: e["message"] for e in body["errors"]}
+    assert fields == {"employees": "应为整数", "has_rd_activity": "应为布尔值（true 或 false）"}
+    report_a.refresh_from_db()
+    assert report_a.employees != 120
+
+
+def test_json_numbers_with_a_fraction_are_parsed_as_decimal():
+    import io
+    from decimal import Decimal
+
+    from kechuang.core.parsers import SafeJSONParser
+
+    data = SafeJSONParser().parse(io.BytesIO(b'{"a": 99999999999999.99, "b": 5}'))
+    assert data == {"a": Decimal("99999999999999.99"), "b": 5}
+    assert isinstance(data["a"], Decimal) and isinstance(data["b"], int)
+
+
+@pytest.mark.django_db
+def test_money_may_be_a_json_number(staff, report_a):
+    from decimal import Decimal
+
+    url = f"/api/v1/annual-reports/{report_a.pk}/"
+    resp = staff.patch(url, '{"total_assets_yuan": 1234567.89}', content_type="application/json")
+    assert resp.status_code == 200, resp.content
+    report_a.refresh_from_db()
+    assert report_a.total_assets_yuan == Decimal("1234567.89")
+
+
+@pytest.mark.django_db
+def test_options_on_a_plain_viewset_is_not_a_server_error(staff, enterprise_a):
+    assert staff.options(f"/api/v1/assessment/enterprises/{enterprise_a.pk}/").status_code == 200
+    assert staff.options("/api/v1/enterprises/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_size", ["null", "0", "1.5", "-1", ""])
+def test_a_page_size_that_is_not_a_positive_integer_is_a_400(staff, page_size):
+    body = assert_error(staff.get("/api/v1/enterprises/", {"page_size": page_size}), 400,
+                        "invalid")
+    assert body["errors"][0]["field"] == "page_size"
