@@ -37,8 +37,11 @@ run-deps:
 	fi
 
 # Database, static files and demo data (idempotent: a second run adds nothing twice), and the
-# monthly indicator snapshots of the demo plan's past months.
+# monthly indicator snapshots of the demo plan's past months. var/ (database, uploads, job
+# results, logs) is the owner's only; the first manage.py run makes this instance's own
+# random key into var/secret_key (0600) unless SECRET_KEY is set — never a public default.
 setup: $(VENV)/.installed run-deps
+	@mkdir -p var && chmod 0700 var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed
@@ -46,13 +49,14 @@ setup: $(VENV)/.installed run-deps
 	$(PY) manage.py kpi_snapshot --backfill --year 2025
 
 # Serve with gunicorn (production WSGI server, whitenoise-compressed static files, DEBUG off),
-# a background-job worker and the scheduler (monthly snapshots, certificate reminders) beside
-# it; Ctrl-C stops all three.
+# a supervised background-job worker (run_worker: restarted when it dies, no autoreloader) and
+# the scheduler (job reaper, monthly snapshots, certificate reminders) beside it; Ctrl-C stops
+# all three.
 run: setup serve
 
 serve: $(VENV)/.installed
 	@echo "Kechuang: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	@$(PY) manage.py run_worker --interval 1 >var/worker.log 2>&1 & \
 	  worker=$$!; \
 	  $(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \

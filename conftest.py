@@ -112,7 +112,7 @@ def _user(username: str, role: str, **extra):
 def users(enterprise_a, enterprise_b, provider_org, county_a, county_b):
     """One user per role and place (the names style.md §9 uses)."""
     return {
-        "city_admin": _user("city_admin", "city_admin", is_staff=True, is_superuser=True),
+        "city_admin": _user("city_admin", "city_admin", is_staff=True),
         "city_staff": _user("city_staff", "city_staff"),
         "county_a_staff": _user("county_a_staff", "county_staff", county=county_a),
         "county_b_staff": _user("county_b_staff", "county_staff", county=county_b),
@@ -120,7 +120,9 @@ def users(enterprise_a, enterprise_b, provider_org, county_a, county_b):
         "enterprise_b_user": _user("enterprise_b_user", "enterprise", organisation=enterprise_b),
         "expert": _user("expert", "expert"),
         "provider": _user("provider", "provider", organisation=provider_org),
-        "auditor": _user("auditor", "auditor"),
+        "auditor": _user("auditor", "auditor", is_staff=True),
+        "system_admin": _user("system_admin", "system_admin", is_staff=True),
+        "security_admin": _user("security_admin", "security_admin", is_staff=True),
     }
 
 

@@ -21,3 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 # no persistent connections: the live-server and worker threads must not keep the test
 # database open when it is dropped
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Two-factor enforcement is off unless a test turns it on (accounts/tests/test_twofactor.py):
+# the suite signs users in with force_login. A user with an enrolled device is still asked.
+KECHUANG_REQUIRE_2FA = False

@@ -21,11 +21,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ["anonymous", "city_admin", "city_staff", "county_a_staff", "county_b_staff",
-         "enterprise_a_user", "enterprise_b_user", "expert", "provider", "auditor"]
+         "enterprise_a_user", "enterprise_b_user", "expert", "provider", "auditor",
+         "system_admin", "security_admin"]
 BUREAU = {"city_admin", "city_staff", "county_a_staff", "county_b_staff"}
 ENTERPRISE_USERS = {"enterprise_a_user", "enterprise_b_user"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
-AUDIT = {"city_admin", "auditor"}
+AUDIT = {"auditor"}  # the audit administrator alone (三权分立, docs/security.md §2)
 
 # Which of the two fixture places ("a" = 潞州区 / enterprise_a, "b" = 襄垣县 / enterprise_b)
 # each role may see. Written out, not derived.
@@ -148,12 +149,19 @@ ROUTES.update({
     "plans:plan_detail": Route(allowed=BUREAU),
     "accounts:profile": Route(allowed=SIGNED_IN),
     "accounts:password_change": Route(allowed=SIGNED_IN),
+    # two-factor pages: without an enrolled device the code page sends to the set-up page
+    "accounts:otp_verify": Route(allowed=SIGNED_IN, ok=(200, 302)),
+    "accounts:otp_setup": Route(allowed=SIGNED_IN),
     "audit:change_list": Route(allowed=AUDIT, also_post=True),
     "audit:change_detail": Route(allowed=AUDIT, kwargs=change_record, also_post=True,
                                  scoped=False),
     "audit:change_export": Route(allowed=AUDIT, method="POST", ok=(302,)),
     "audit:authevent_list": Route(allowed=AUDIT, also_post=True),
     "audit:authevent_export": Route(allowed=AUDIT, method="POST", ok=(302,)),
+    # an empty POST names no personal field to reveal: 404 after the 403 check
+    "audit:change_reveal": Route(allowed=AUDIT, kwargs=change_record, method="POST", ok=(404,),
+                                 scoped=False),
+    "audit:accessevent_list": Route(allowed=AUDIT, also_post=True),
     "jobs:job_list": Route(allowed=SIGNED_IN),
     "jobs:job_detail": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
     "jobs:job_progress": Route(allowed=SIGNED_IN, kwargs=job, visible=JOB_OWNERS),
@@ -391,6 +399,8 @@ ROUTES.update({
     "imports:run_progress": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS),
     "imports:run_errors": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS),
     "imports:run_commit": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS,
+                                method="POST", ok=(302,)),
+    "imports:run_cancel": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS,
                                 method="POST", ok=(302,)),
 })
 
