@@ -60,7 +60,7 @@ serve: $(VENV)/.installed
 	  worker=$$!; \
 	  $(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
-	  DEBUG=0 $(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
+	  TZ=$${TIME_ZONE:-Asia/Shanghai} DEBUG=0 $(VENV)/bin/gunicorn kechuang.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
 	    --access-logfile - --error-logfile -
 
 lint: $(VENV)/.installed

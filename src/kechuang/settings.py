@@ -279,6 +279,10 @@ IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=5_000_000)
 # the sandboxed reader (a child process): address-space limit, CPU seconds (and wall clock + 10)
 IMPORT_PARSE_MEMORY_BYTES = env.int("IMPORT_PARSE_MEMORY_BYTES", default=1024 * 1024 * 1024)
 IMPORT_PARSE_SECONDS = env.int("IMPORT_PARSE_SECONDS", default=120)
+# residual information (docs/security.md §0): a daily check deletes the stored files of
+# finished import runs / jobs this many days after they finished; the rows are kept
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+JOB_RESULT_RETENTION_DAYS = env.int("JOB_RESULT_RETENTION_DAYS", default=7)
 # evidence, imports, job results: readable by the service account only
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -362,10 +366,15 @@ KECHUANG_PLAN_FILE = env.str(
     "KECHUANG_PLAN_FILE", default=str(BASE_DIR / "plans" / "data" / "plan-2025.yaml")
 )
 
+# one line per refused request (no traceback for a 403), timestamps in TIME_ZONE with offset
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "kechuang.core.logs.OneLineRefusals"}},
+    "formatters": {"zoned": {"()": "kechuang.core.logs.ZonedFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "zoned",
+                             "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
