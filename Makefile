@@ -43,7 +43,11 @@ run-deps:
 setup: $(VENV)/.installed run-deps
 	@mkdir -p var && chmod 0700 var
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py collectstatic --noinput -v0
+	@stamp=$$($(PY) scripts/static_stamp.py) && \
+	if [ -f var/static/.sources.sha256 ] && [ "$$(cat var/static/.sources.sha256)" = "$$stamp" ]; \
+	then echo "Static files unchanged since the last run: collectstatic skipped"; \
+	else echo "Collecting and compressing static files (about a minute; skipped next time)…" && \
+	  $(PY) manage.py collectstatic --noinput -v0 && echo "$$stamp" > var/static/.sources.sha256; fi
 	$(PY) manage.py seed
 	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED)
 	$(PY) manage.py kpi_snapshot --backfill --year 2025
