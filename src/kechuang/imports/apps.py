@@ -8,4 +8,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("数据导入")
 
     def ready(self) -> None:
-        from kechuang.imports import jobs  # noqa: F401  (job handlers)
+        from kechuang.imports import (
+            jobs,  # noqa: F401  (job handlers)
+            retention,  # noqa: F401  (the daily file clean-up)
+        )

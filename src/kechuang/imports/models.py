@@ -88,12 +88,28 @@ class ImportRun(models.Model):
             self.message)
 
     @property
+    def files_removed(self) -> bool:
+        """The uploaded workbook (and error report) were deleted after the retention period
+        (``imports.retention``); every run is created with its file, so none means removed."""
+        return not self.file
+
+    @property
+    def retention_days(self) -> int:
+        return file_retention_days()
+
+    @property
     def errors_truncated(self) -> bool:
         return self.error_count > len(self.errors or [])
 
     def delete(self, *args, **kwargs):
         """Refused: an import run is the record of who loaded which file (docs/security.md)."""
         raise PermissionError("import runs are kept: an import run cannot be deleted")
+
+
+def file_retention_days() -> int:
+    """Days the files of a finished run are kept (setting IMPORT_FILE_RETENTION_DAYS,
+    default 30; ``imports.retention`` deletes them after that)."""
+    return int(getattr(settings, "IMPORT_FILE_RETENTION_DAYS", 30))
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

@@ -26,7 +26,7 @@ from kechuang.imports.forms import UploadForm
 from kechuang.imports.models import ImportRun
 from kechuang.imports.spec import ImportSpec, get_spec, may_import, specs_for
 from kechuang.imports.workbook import build_template
-from kechuang.jobs.views import content_disposition
+from kechuang.jobs.views import content_disposition, file_removed
 from kechuang.web.shortcuts import paginate, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,6 +144,8 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def run_errors(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request.user, pk)
+    if run.files_removed:
+        return file_removed(request, back=run.get_absolute_url(), days=run.retention_days)
     if not run.error_file:
         raise Http404
     base = run.original_name.rsplit(".", 1)[0] or "import"

@@ -8,4 +8,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("后台任务")
 
     def ready(self) -> None:
-        from kechuang.jobs import recovery  # noqa: F401 — registers the reaper with the scheduler
+        from kechuang.jobs import (
+            recovery,  # noqa: F401 — registers the reaper with the scheduler
+            retention,  # noqa: F401 — the daily result-file clean-up
+        )

@@ -69,6 +69,17 @@ class Job(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
+    def result_removed(self) -> bool:
+        """Its result file was deleted after the retention period (``jobs.retention``): the
+        name is kept, the bytes and the link are gone."""
+        return self.status == self.Status.SUCCEEDED and not self.result_file and bool(
+            self.result_name)
+
+    @property
+    def retention_days(self) -> int:
+        return result_retention_days()
+
+    @property
     def stale(self) -> bool:
         """Running, but the worker has not been heard of for JOB_STALE_AFTER seconds: the
         reaper will mark it failed; pages stop polling instead of waiting forever."""
@@ -92,6 +103,12 @@ def stale_after() -> int:
     environment variable JOB_STALE_AFTER; default 120, eight missed timer beats)."""
     return int(getattr(settings, "JOB_STALE_AFTER", None) or os.environ.get(
         "JOB_STALE_AFTER", 120))
+
+
+def result_retention_days() -> int:
+    """Days a finished job's result file is kept (setting JOB_RESULT_RETENTION_DAYS, default
+    7; ``jobs.retention`` deletes it after that)."""
+    return int(getattr(settings, "JOB_RESULT_RETENTION_DAYS", 7))
 
 
 def heartbeat_every() -> float:

@@ -65,10 +65,18 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def file_removed(request: HttpRequest, *, back: str, days: int) -> HttpResponse:
+    """410 Gone: the file was deleted after its retention period (``jobs.retention``,
+    ``imports.retention``); the record stays, the bytes are gone for good."""
+    return render(request, "jobs/file_removed.html", {"back": back, "days": days}, status=410)
+
+
 @login_required
 @require_safe
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request.user, pk)
+    if job.result_removed:
+        return file_removed(request, back=job.get_absolute_url(), days=job.retention_days)
     if job.status != Job.Status.SUCCEEDED or not job.result_file:
         raise Http404
     try:

@@ -1,7 +1,9 @@
 """``manage.py scheduler [--once] [--every SECONDS]`` — run the apps' daily checks.
 
 Registered checks (``kechuang.core.scheduler.daily``): the monthly indicator snapshot
-(kpi), tier refresh and certificate-expiry reminders (cultivation); every minute, the job
+(kpi), tier refresh and certificate-expiry reminders (cultivation), the retention clean-up of
+job result files (``jobs.retention``, ``JOB_RESULT_RETENTION_DAYS``) and of import workbooks
+and error reports (``imports.retention``, ``IMPORT_FILE_RETENTION_DAYS``); every minute, the job
 reaper (``jobs.recovery``: jobs whose worker died).
 """
 
