@@ -117,6 +117,7 @@ class Report:
     ranking: list[RankLine]
     notes: list[str]
     charts: list[Chart] = field(default_factory=list)
+    source: str = ""  # live, or which snapshot and whether it is stale (source_text)
 
     @property
     def lines(self) -> list[KpiLine]:
@@ -223,9 +224,33 @@ def _notes(dashboard: Any) -> list[str]:
         "县区综合完成率为该县区各项分解指标完成率（单项最高按 100% 计）的平均值；"
         "未分解目标的县区不参与排名。",
     ]
-    if getattr(dashboard, "from_snapshot", False):
-        notes.append("本报告数据取自统计日的月度快照。")
+    notes.append(source_text(dashboard))
     return notes
+
+
+def _when(moment: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def source_text(dashboard: Any) -> str:
+    """Where the figures come from: computed live, or which snapshot and whether it is stale."""
+    state = getattr(dashboard, "snapshot", None)
+    if not getattr(dashboard, "from_snapshot", False):
+        return f"本报告数据按业务记录实时计算，统计截至{date_text(dashboard.as_of)}。"
+    if state is None:
+        return "本报告数据取自统计日的月度快照。"
+    text = (f"本报告数据取自{date_text(state.period_end)}的月度快照"
+            f"（快照生成于 {_when(state.taken_at)}）。")
+    if state.changed_at is not None:
+        text += f"快照生成后相关业务记录有变更（最近一次 {_when(state.changed_at)}）。"
+    if state.stale:
+        text += (f"快照已过时：{'、'.join(state.differs)}的快照数值与当前实时数据不一致，"
+                 "如需按最新数据出具报告，请先刷新快照。")
+    else:
+        text += "快照数值与当前实时数据一致。"
+    return text
 
 
 def prepare(dashboard: Any, *, with_charts: bool = True) -> Report:
@@ -239,7 +264,7 @@ def prepare(dashboard: Any, *, with_charts: bool = True) -> Report:
     report = Report(title=report_title(dashboard), region=dashboard.plan.region.name,
                     plan_title=dashboard.plan.title, as_of=dashboard.as_of, summary=summary,
                     status_counts=items, actions=blocks, ranking=_ranking(dashboard),
-                    notes=_notes(dashboard))
+                    notes=_notes(dashboard), source=source_text(dashboard))
     if with_charts:
         report.charts = build_charts(dashboard, report)
     return report
@@ -500,6 +525,8 @@ def render_docx(dashboard: Any, report: Report | None = None) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = document.add_paragraph(f"依据：{report.plan_title}")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if report.source:
+        document.add_paragraph(f"数据来源：{report.source}")
 
     document.add_heading("一、总体情况", level=1)
     para = document.add_paragraph(report.summary)
@@ -644,7 +671,14 @@ def render_xlsx(dashboard: Any, report: Report | None = None) -> bytes:
     return write_sheets([
         Sheet("指标进展", kpi_columns(), report.lines),
         Sheet("县区排名", rank_columns(), report.ranking),
+        Sheet("说明", _note_columns(), report.notes),
     ])
+
+
+def _note_columns() -> list[Any]:
+    from kechuang.core.excel import Column
+
+    return [Column("说明", lambda note: note, kind="wrap", width=100)]
 
 
 RENDERERS: dict[str, Callable[..., bytes]] = {

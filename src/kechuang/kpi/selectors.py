@@ -105,6 +105,7 @@ class Dashboard:
     cards: list[ActionCard]
     ranking: list[CountyRank]
     from_snapshot: bool = False
+    snapshot: SnapshotState | None = None  # set by dashboard_for_report on a frozen one
 
     @property
     def rows(self) -> list[IndicatorRow]:
@@ -262,7 +263,7 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
             share = shares[cid]
             county_last = last.counties.get(cid, ZERO) if last.has_rows else None
             county_rows.append(CountyFigure(cid, names[cid], value, share, evaluate(_input(
-                plan, ind, as_of, value, target=share, curve=curve, last=county_last,
+                plan, ind, as_of, value, target=_share(share), curve=curve, last=county_last,
                 dated=metric.dated, th=th, relative=False))))
         return IndicatorRow(ind, "metric", metric.key, progress, county_rows,
                             last_year_value=city_last,
@@ -283,7 +284,7 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
             county_rows.append(CountyFigure(cid, names[cid], rv.value if rv else None,
                                             shares[cid], evaluate(_input(
                                                 plan, ind, as_of, rv.value if rv else None,
-                                                target=shares[cid], curve=None,
+                                                target=_share(shares[cid]), curve=None,
                                                 last=rv_last.value if rv_last else None,
                                                 dated=True, th=th, relative=False))))
         return IndicatorRow(ind, "reported", "", progress, county_rows, reported=city,
@@ -294,7 +295,17 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
     return IndicatorRow(ind, "none", "", progress, [])
 
 
+def _share(share: Decimal | None) -> Decimal | None:
+    """A county target of 0 is "no target" (nothing allocated), never 100 % achieved."""
+    return share if share else None
+
+
 def _ranking(cards: list[ActionCard], counties: list[Region]) -> list[CountyRank]:
+    """Counties by mean completion of their allocated indicators (target > 0, with a value).
+
+    Each allocated indicator is counted once, in one status column, so the status counts
+    add up to ``allocated``; unallocated indicators and targets of 0 neither rank nor count.
+    """
     out = []
     for county in counties:
         counts: Counter = Counter()
@@ -302,11 +313,10 @@ def _ranking(cards: list[ActionCard], counties: list[Region]) -> list[CountyRank
         for card in cards:
             for row in card.rows:
                 fig = row.county(county.pk)
-                if fig is None or fig.value is None:
+                if fig is None or fig.value is None or not fig.share:
                     continue
                 counts[fig.progress.status] += 1
-                if fig.share:
-                    completions.append(min(Decimal(100), fig.value * 100 / fig.share))
+                completions.append(min(Decimal(100), fig.value * 100 / fig.share))
         score = (sum(completions, ZERO) / len(completions)).quantize(Decimal("0.1")) \
             if completions else None
         out.append(CountyRank(county.pk, county.name, score, len(completions), counts))
@@ -362,10 +372,92 @@ def snapshot_dashboard(*, plan: Plan, period_end: dt.date) -> Dashboard | None:
                      ranking=_ranking(cards, counties), from_snapshot=True)
 
 
-def dashboard_for_report(*, plan: Plan, as_of: dt.date) -> Dashboard:
-    """A report reads the frozen figures when the period was snapshotted, else live ones."""
-    return snapshot_dashboard(plan=plan, period_end=as_of) or build_dashboard(plan=plan,
-                                                                             as_of=as_of)
+@dataclass(frozen=True)
+class SnapshotState:
+    """A snapshot of one date against the live figures of that date.
+
+    Two signals: ``differs`` compares every frozen figure (city and county value and status)
+    with the dashboard computed now for the same date — correct by definition, and it costs
+    one dashboard build, what the dashboard page spends on every view. ``changed_at`` says
+    *when*: the latest change record after the snapshot on a model the plan's figures read
+    (the metrics' record models, organisations, indicators, allocations, reported values).
+    Bulk writes outside the audit trail (demo data, batch evaluation rows) move no change
+    record, so ``stale`` rests on the figures, not on the trail.
+    """
+
+    period_end: dt.date
+    taken_at: dt.datetime
+    changed_at: dt.datetime | None
+    differs: tuple[str, ...]  # names of the indicators whose frozen figures differ
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.differs)
+
+
+def _figure_key(row: IndicatorRow) -> list[tuple]:
+    out = [(None, row.progress.value, row.progress.status.value)]
+    out += [(f.county_id, f.value, f.progress.status.value) for f in row.counties]
+    return sorted(out, key=lambda t: (t[0] is not None, t[0] or 0))
+
+
+def _watched_content_types(plan: Plan) -> list[int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from kechuang.orgs.models import Organisation
+    from kechuang.plans.models import CountyAllocation
+
+    models: set[Any] = {Indicator, CountyAllocation, Organisation}
+    for action in plan.actions.all():
+        for ind in action.indicators.all():
+            metric = metric_for(ind)
+            if metric is not None and metric.model is not None:
+                models.add(metric.model)
+    try:
+        from kechuang.reported.models import ReportedValue
+        models.add(ReportedValue)
+    except ImportError:  # pragma: no cover - the reported app is always installed
+        pass
+    cts = ContentType.objects.get_for_models(*models, for_concrete_models=True)
+    return sorted({ct.pk for ct in cts.values()})
+
+
+def snapshot_state(*, plan: Plan, period_end: dt.date,
+                   live: Dashboard | None = None,
+                   frozen: Dashboard | None = None) -> SnapshotState | None:
+    """How the snapshot of ``period_end`` stands against the live figures; None: no snapshot."""
+    from kechuang.audit.models import ChangeRecord
+    from kechuang.kpi.models import IndicatorSnapshot
+
+    taken_at = (IndicatorSnapshot.objects.filter(plan=plan, period_end=period_end)
+                .order_by("-taken_at").values_list("taken_at", flat=True).first())
+    if taken_at is None:
+        return None
+    frozen = frozen or snapshot_dashboard(plan=plan, period_end=period_end)
+    live = live or build_dashboard(plan=plan, as_of=period_end)
+    live_rows = {r.key: r for r in live.rows}
+    differs = []
+    for row in frozen.rows if frozen else []:
+        now = live_rows.get(row.key)
+        if now is None or _figure_key(now) != _figure_key(row):
+            differs.append(row.indicator.name)
+    changed_at = (ChangeRecord.objects.filter(
+        at__gt=taken_at, content_type_id__in=_watched_content_types(live.plan))
+        .order_by("-at").values_list("at", flat=True).first())
+    return SnapshotState(period_end, taken_at, changed_at, tuple(differs))
+
+
+def dashboard_for_report(*, plan: Plan, as_of: dt.date, live: bool = False) -> Dashboard:
+    """A report reads the frozen figures when the period was snapshotted (with the snapshot's
+    state against the live figures in ``snapshot``), else — or when ``live`` — live ones."""
+    current = build_dashboard(plan=plan, as_of=as_of)
+    if live:
+        return current
+    frozen = snapshot_dashboard(plan=plan, period_end=as_of)
+    if frozen is None:
+        return current
+    frozen.snapshot = snapshot_state(plan=plan, period_end=as_of, live=current, frozen=frozen)
+    return frozen
 
 
 # -- drill-down ---------------------------------------------------------------------------
@@ -408,6 +500,30 @@ def indicator_records(*, user: Any, indicator_id: int, as_of: dt.date,
     if related:
         qs = qs.select_related(*related)
     return metric, qs.order_by("pk")
+
+
+def record_links(*, user: Any, metric: registry.Metric, records: list[Any]) -> list[str]:
+    """The enterprise detail URL of each listed record ("" where the user may not open it).
+
+    The enterprise is the one the first column names (``name`` on an organisation row,
+    ``enterprise.name`` on a record of one); one query checks the page's enterprises
+    against ``restrict(user, "view")``, none per row.
+    """
+    from django.urls import reverse
+
+    from kechuang.orgs.models import Enterprise, Organisation
+
+    first = metric.columns[0].path if metric.columns else ""
+    if not first.endswith("name"):
+        return [""] * len(records)
+    prefix = first[: -len("name")]
+    if not prefix and not (metric.model and issubclass(metric.model, Organisation)):
+        return [""] * len(records)
+    ids = [resolve(obj, prefix + "pk") if prefix else obj.pk for obj in records]
+    visible = set(Enterprise.objects.restrict(user, "view").filter(
+        pk__in=[i for i in ids if i is not None]).values_list("pk", flat=True))
+    return [reverse("orgs:enterprise_detail", kwargs={"pk": i}) if i in visible else ""
+            for i in ids]
 
 
 def reported_trail(*, user: Any, indicator: Indicator, county_id: int | None = None,

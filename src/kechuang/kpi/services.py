@@ -69,6 +69,18 @@ def _rows_of(dashboard: Dashboard) -> list[IndicatorSnapshot]:
     return out
 
 
+def snapshot_reason(period_end: dt.date, replaced: int = 0) -> str:
+    """What the change record of a snapshot run says it was: 生成月度指标快照 2025-10.
+
+    The record hangs on the plan (the snapshot's owner); without this reason the audit list
+    read "新增 工作要点" for every month.
+    """
+    text = _("生成月度指标快照 %(period)s") % {"period": f"{period_end:%Y-%m}"}
+    if replaced:
+        text += _("（重新生成，替换原有 %(n)s 行）") % {"n": replaced}
+    return text
+
+
 def take_snapshot(*, plan: Plan, period_end: dt.date, actor: Any = None,
                   replace: bool = False) -> SnapshotResult:
     """Freeze every indicator of ``plan`` at ``period_end``; warn counties that fell behind.
@@ -95,7 +107,7 @@ def take_snapshot(*, plan: Plan, period_end: dt.date, actor: Any = None,
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=plan,
                       after={"snapshot_period_end": period_end.isoformat(), "rows": len(rows),
                              "replaced_rows": count},
-                      reason=_("生成指标月度快照"))
+                      reason=snapshot_reason(period_end, count))
         warnings = _warn_behind(plan, period_end)
     return SnapshotResult(plan, period_end, len(rows), count, warnings)
 

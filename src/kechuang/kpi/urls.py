@@ -11,4 +11,6 @@ urlpatterns = [
     path("snapshots/", views.snapshot_list, name="snapshot_list"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
     path("report/", views.monthly_report, name="monthly_report"),
+    path("report/source/", views.report_source, name="report_source"),
+    path("report/refresh/", views.report_snapshot_refresh, name="report_snapshot_refresh"),
 ]

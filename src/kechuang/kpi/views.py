@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
 from kechuang.kpi import selectors, services
@@ -58,8 +59,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Eight action cards with live indicators, the county ranking, as-of and year pickers."""
     require(request.user, "view", Plan)
     plan = _plan(request)
-    if plan is None:
-        return render(request, "kpi/dashboard.html", {"plan": None})
+    if plan is None:  # what to do instead: who sets a plan up, and where (no shell commands)
+        return render(request, "kpi/dashboard.html", {
+            "plan": None, "year": parse_year(request.GET.get("year")),
+            "years": plan_selectors.plan_years(user=request.user),
+            "can_add_plan": can(request.user, "add", Plan)})
     as_of = _as_of(request, plan)
     county = _county(request, plan)
     board = selectors.build_dashboard(plan=plan, as_of=as_of)
@@ -101,12 +105,14 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                         county_id=county.pk if county else None)
     page = None
     metric = None
-    rows: list[list[Any]] = []
+    rows: list[tuple[list[Any], str]] = []
     if found is not None:
         metric, qs = found
         page = paginate(request, qs)
-        rows = [[selectors.resolve(obj, c.path) for c in metric.columns]
-                for obj in page.object_list]
+        records = list(page.object_list)
+        links = selectors.record_links(user=request.user, metric=metric, records=records)
+        rows = [([selectors.resolve(obj, c.path) for c in metric.columns], link)
+                for obj, link in zip(records, links, strict=True)]
     months = [_("%(m)s月") % {"m": m} for m in MONTHS]
     line = None
     if row and row.this_year_curve:
@@ -246,3 +252,40 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                         params={"plan_id": plan.pk, "as_of": as_of.isoformat(),
                                 "format": fmt_})
 
+
+@login_required
+def report_source(request: HttpRequest) -> HttpResponse:
+    """Which figures the month report of a date will use: live, or the snapshot (when it was
+    taken, whether records changed after it, whether it still agrees), with its refresh."""
+    require(request.user, "view", Plan)
+    plan = _plan(request)
+    if plan is None:
+        raise Http404
+    as_of = _as_of(request, plan)
+    state = selectors.snapshot_state(plan=plan, period_end=as_of)
+    return render(request, "kpi/report/source.html", {
+        "plan": plan, "as_of": as_of, "state": state, "formats": REPORT_FORMATS,
+        "can_refresh": can(request.user, "add", IndicatorSnapshot),
+    })
+
+
+@login_required
+@require_POST
+def report_snapshot_refresh(request: HttpRequest) -> HttpResponse:
+    """One click: re-take the snapshot of the report's date (audited by take_snapshot)."""
+    if not can(request.user, "add", IndicatorSnapshot):
+        raise PermissionDenied
+    plan = _plan(request)
+    if plan is None:
+        raise Http404
+    as_of = _as_of(request, plan)
+    back = f"{reverse('kpi:report_source')}?year={plan.year}&as_of={as_of.isoformat()}"
+    try:
+        result = services.take_snapshot(plan=plan, period_end=as_of, actor=request.user,
+                                        replace=True)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("已刷新 %(date)s 的指标快照：%(n)s 条。")
+                     % {"date": as_of.isoformat(), "n": result.rows})
+    return redirect(back)

@@ -82,6 +82,7 @@ def ent_name(ctx, place):
 ROUTES: dict[str, Route] = {
     "web:home": Route(allowed=SIGNED_IN, ok=(200, 302)),  # bureau roles: to the dashboard
     "web:overview": Route(allowed=BUREAU),
+    "web:favicon": Route(allowed=set(ROLES), public=True, ok=(301,)),  # → the static SVG
     "accounts:login": Route(allowed=set(ROLES), public=True, ok=(200, 302)),
     "accounts:logout": Route(allowed=set(ROLES), public=True, method="POST", ok=(200, 302)),
     "set_language": Route(allowed=set(ROLES), public=True, method="POST", ok=(302,)),
@@ -197,6 +198,9 @@ ROUTES.update({
                                ok=(302,)),
     "kpi:monthly_report": Route(allowed=BUREAU, kwargs=with_plan, scoped=False, method="POST",
                                 ok=(302,)),
+    "kpi:report_source": Route(allowed=BUREAU, kwargs=with_plan, scoped=False),
+    "kpi:report_snapshot_refresh": Route(allowed=CITY, kwargs=with_plan, scoped=False,
+                                         method="POST", ok=(302,)),
     "api-kpi-dashboard-list": Route(allowed=BUREAU, api=True, kwargs=with_plan, scoped=False),
 })
 
@@ -271,6 +275,8 @@ ROUTES.update({
     "notices:notice_read": Route(allowed=SIGNED_IN, kwargs=notice, method="POST", ok=(302,),
                                  visible=JOB_OWNERS),  # own notices only, like jobs
     "notices:notice_read_all": Route(allowed=SIGNED_IN, method="POST", ok=(302,)),
+    # everyone has a to-do page; it lists only what waits for their decision
+    "notices:todo": Route(allowed=SIGNED_IN),
 })
 
 def plan_pk(ctx, place):
@@ -376,12 +382,12 @@ def import_kind(ctx, place):
 
 
 def import_run(ctx, place):
-    """A checked (invalid) import of county A's clerk ("a") or of county B's clerk ("b")."""
+    """A checked (invalid) import of county A's clerk ("a") or of a city staff member ("b")."""
     from django.core.files.base import ContentFile
 
     from kechuang.imports.models import ImportRun
 
-    owner = ctx["users"]["county_a_staff" if place == "a" else "county_b_staff"]
+    owner = ctx["users"]["county_a_staff" if place == "a" else "city_staff"]
     run = ImportRun(owner=owner, kind="orgs.annual_report", title="企业年度报表",
                     original_name="年报.xlsx", status="invalid", errors=[[2, "年度", "必填"]])
     run.file.save("u.xlsx", ContentFile(b"PK"), save=False)
@@ -390,17 +396,53 @@ def import_run(ctx, place):
     return {"pk": run.pk}
 
 
-# Import runs are personal like jobs (owner only); importing is bureau work.
+def lockout(ctx, place):
+    """A current lockout of county A's ("a") or county B's clerk ("b")."""
+    from axes.models import AccessAttempt
+
+    name = "county_a_staff" if place == "a" else "county_b_staff"
+    a = AccessAttempt.objects.create(username=name, ip_address="10.0.0.9", user_agent="t",
+                                     http_accept="*/*", path_info="/accounts/login/",
+                                     get_data="", post_data="", failures_since_start=9)
+    return {"pk": a.pk}
+
+
+def account(ctx, place):
+    return {"pk": ctx["users"]["county_a_staff" if place == "a" else "county_b_staff"].pk}
+
+
+# In-app account administration (三权分立): lockouts are the security administrator's,
+# accounts the system administrator's (the security administrator reads the list).
+SYSADMIN = {"system_admin"}
+SECADMIN = {"security_admin"}
+ROUTES.update({
+    "accounts:lockout_list": Route(allowed=SECADMIN),
+    # an empty POST has no reason: back to the list, nothing lifted
+    "accounts:lockout_unlock": Route(allowed=SECADMIN, kwargs=lockout, method="POST",
+                                     ok=(302,), scoped=False),
+    "accounts:user_list": Route(allowed=SYSADMIN | SECADMIN),
+    "accounts:user_add": Route(allowed=SYSADMIN, also_post=True),
+    "accounts:user_edit": Route(allowed=SYSADMIN, kwargs=account, also_post=True,
+                                scoped=False),
+    "accounts:user_password": Route(allowed=SYSADMIN, kwargs=account, also_post=True,
+                                    scoped=False),
+})
+
+# Import runs are personal like jobs (owner only); importing is bureau work. The city
+# administrator also reads (never commits or cancels) the runs of city staff.
+IMPORT_OWNERS = {role: set() for role in ROLES} | {"county_a_staff": {"a"},
+                                                   "city_staff": {"b"}}
+IMPORT_READERS = IMPORT_OWNERS | {"city_admin": {"b"}}
 ROUTES.update({
     "imports:run_list": Route(allowed=BUREAU),
     "imports:run_new": Route(allowed=BUREAU, kwargs=import_kind, scoped=False, also_post=True),
     "imports:template_download": Route(allowed=BUREAU, kwargs=import_kind, scoped=False),
-    "imports:run_detail": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS),
-    "imports:run_progress": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS),
-    "imports:run_errors": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS),
-    "imports:run_commit": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS,
+    "imports:run_detail": Route(allowed=BUREAU, kwargs=import_run, visible=IMPORT_READERS),
+    "imports:run_progress": Route(allowed=BUREAU, kwargs=import_run, visible=IMPORT_READERS),
+    "imports:run_errors": Route(allowed=BUREAU, kwargs=import_run, visible=IMPORT_READERS),
+    "imports:run_commit": Route(allowed=BUREAU, kwargs=import_run, visible=IMPORT_OWNERS,
                                 method="POST", ok=(302,)),
-    "imports:run_cancel": Route(allowed=BUREAU, kwargs=import_run, visible=JOB_OWNERS,
+    "imports:run_cancel": Route(allowed=BUREAU, kwargs=import_run, visible=IMPORT_OWNERS,
                                 method="POST", ok=(302,)),
 })
 

@@ -216,7 +216,7 @@ def test_xlsx_has_two_sheets_with_numbers(dashboard, report):
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(monthly_report.render_xlsx(dashboard,
                                                                               report)))
-    assert wb.sheet_names == ["指标进展", "县区排名"]
+    assert wb.sheet_names == ["指标进展", "县区排名", "说明"]
     kpi = wb.get_sheet_by_name("指标进展").to_python()
     assert kpi[0] == ["行动", "指标", "单位", "目标", "目标说明", "当前值", "完成率（%）",
                       "时序进度（%）", "状态", "预计全年", "数据来源", "说明"]

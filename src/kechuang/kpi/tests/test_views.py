@@ -96,7 +96,8 @@ def test_county_staff_cannot_take_snapshots(client_for, users, plan):
 
 def test_dashboard_without_a_plan_says_what_to_do(client_for, users, regions):
     html = client_for(users["city_staff"]).get(reverse("kpi:dashboard")).content.decode()
-    assert 'data-testid="empty-state"' in html and "导入计划文本" in html
+    assert 'data-testid="empty-state"' in html and "导入工作要点文本" in html
+    assert "manage.py" not in html
 
 
 def test_reported_indicator_shows_the_approved_value_and_its_trail(client_for, users, plan):
