@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.assessment.engine import NOT_REQUIRED, Assessment
 from kechuang.assessment.forms import gap_button_value
+from kechuang.assessment.inputs import person_message
 
 
 def yuan(value: Any) -> str:
@@ -68,7 +69,9 @@ def headline(rule: str, outcome: dict[str, Any]) -> dict[str, Any]:
 def present(rule: str, outcome: dict[str, Any]) -> dict[str, Any]:
     """The outcome dict with ``head`` and, per score, ``points_text``; per gap ``apply``."""
     out = dict(outcome)
-    out["head"] = headline(rule, outcome)
+    if outcome.get("error"):
+        out["error"] = person_message(outcome.get("error_field"), outcome["error"])
+    out["head"] = headline(rule, out)
     r = outcome.get("result")
     if r is not None:
         for c in r.get("conditions", []):

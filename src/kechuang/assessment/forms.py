@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.assessment import selectors
-from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes
+from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes, person_message
 from kechuang.assessment.models import Rule
 from kechuang.orgs import selectors as org_selectors
 from kechuang.orgs.forms import SEARCH_HINT
@@ -30,8 +30,9 @@ class WhatIfForm(forms.Form):
     """The year's figures, pre-filled; submitting re-runs the engine and saves nothing.
 
     Values are parsed by the engine's own parsers (``parse_changes``), so the messages are the
-    engine's Chinese ones and amounts stay Decimal. ``apply_gap`` (a button on a gap) carries
-    the gap's ``changes`` as JSON; they replace the submitted values of those fields.
+    engine's Chinese ones (shown with the label only, no field key) and amounts stay Decimal.
+    ``apply_gap`` (a button on a gap) carries the gap's ``changes`` as JSON; they replace the
+    submitted values of those fields.
     """
 
     def __init__(self, *args: Any, figures: AnnualFigures, **kwargs: Any) -> None:
@@ -57,7 +58,8 @@ class WhatIfForm(forms.Form):
         # blank = keep the stored figure
         changes, errors = parse_changes({k: v for k, v in raw.items() if str(v).strip()})
         for exc in errors:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+            self.add_error(exc.field if exc.field in self.fields else None,
+                           person_message(exc.field, exc.message))
         self.changes = {k: v for k, v in changes.items() if v != getattr(self.figures, k)}
         return data
 

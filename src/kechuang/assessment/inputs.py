@@ -23,7 +23,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kechuang.policy.high_tech import HighTechInput
-from kechuang.policy.inputs import ANNUAL_FIELDS, AnnualFigures, PolicyInputError
+from kechuang.policy.inputs import ANNUAL_FIELDS, FIELD_LABELS, AnnualFigures, PolicyInputError
 from kechuang.policy.rd_deduction import RdDeductionInput
 from kechuang.policy.tech_sme import TechSmeInput
 
@@ -135,3 +135,14 @@ def parse_changes(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[PolicyI
             continue
         changes[key] = getattr(parsed, key)
     return changes, errors
+
+
+def person_message(field: str | None, message: str) -> str:
+    """An engine message for the page: the field's Chinese label only, without its key.
+
+    The engine writes "职工总数（employees）：…" so the CLI and API name the field; a person
+    reads the label, so the "（employees）" goes (the API keeps it and also sends ``field``).
+    """
+    if field and field in FIELD_LABELS:
+        return message.replace(f"{FIELD_LABELS[field]}（{field}）", FIELD_LABELS[field], 1)
+    return message

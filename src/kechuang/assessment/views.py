@@ -22,6 +22,7 @@ from kechuang.accounts.roles import Role
 from kechuang.accounts.scoping import can
 from kechuang.assessment import display, selectors, services
 from kechuang.assessment.forms import BatchForm, ResultFilterForm, WhatIfForm
+from kechuang.assessment.inputs import person_message
 from kechuang.assessment.jobs import EXPORT_JOB
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
 from kechuang.core.errors import DomainError
@@ -78,7 +79,8 @@ def enterprise_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         for rule_outcome in whatif.outcomes.values():
             # an input the engine refuses (e.g. 科技人员数 > 职工总数) belongs on the form
             if rule_outcome.error_field in form.fields and rule_outcome.error:
-                form.add_error(rule_outcome.error_field, rule_outcome.error)
+                form.add_error(rule_outcome.error_field,
+                               person_message(rule_outcome.error_field, rule_outcome.error))
     changed = set(form.changes) if whatif is not None else set()
     context.update({
         "assessment": stored,

@@ -259,8 +259,38 @@ def add_candidate(*, actor: Any, data: dict[str, Any]) -> CandidateEntry:
     if enterprise is not None and not Organisation.objects.restrict(actor, "view").filter(
             pk=getattr(enterprise, "pk", enterprise)).exists():
         raise ScopeError(_("该企业不在您的管辖范围内"))
+    if enterprise is not None and fields.get("target_rung"):
+        check_target_above_tier(enterprise, fields["target_rung"])
     return create_object(model=CandidateEntry, actor=actor,
                          data=fields | {"added_by": actor, "added_at": timezone.now()})
+
+
+# the ladder, bottom to top: a candidate's target must be a rung above where it stands
+TIER_RANK = {Organisation.Tier.NONE: 0, Organisation.Tier.TECH_SME: 1,
+             Organisation.Tier.HIGH_TECH: 2, Organisation.Tier.LEADER: 3}
+
+
+def check_target_above_tier(enterprise: Any, target_rung: str) -> None:
+    """Refuse a pool target at or below the enterprise's current tier (nothing to cultivate).
+
+    ``enterprise`` is an ``Organisation`` or its pk. Raises ``DomainError`` on ``target_rung``.
+    """
+    if not isinstance(enterprise, Organisation):
+        enterprise = Organisation.objects.only("tier").get(pk=enterprise)
+    tier = enterprise.tier or Organisation.Tier.NONE
+    current = TIER_RANK.get(tier, 0)
+    if TIER_RANK.get(target_rung, 0) > current:
+        return
+    higher = [str(CandidateEntry.Rung(r).label) for r, rank in TIER_RANK.items()
+              if rank > current and r in CandidateEntry.Rung.values]
+    tier_label = Organisation.Tier(tier).label
+    if higher:
+        message = _("该企业当前已是“%(tier)s”，培育目标须高于当前梯队，可选：%(options)s") % {
+            "tier": tier_label, "options": "、".join(higher)}
+    else:
+        message = _("该企业当前已是“%(tier)s”（最高梯队），无需加入后备库") % {
+            "tier": tier_label}
+    raise DomainError(message, field="target_rung", code="target_not_above_tier")
 
 
 def remove_candidate(*, actor: Any, entry: CandidateEntry, reason: str) -> CandidateEntry:

@@ -180,12 +180,19 @@ def record_revoke(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, _("请填写原因（日期格式如 2025-06-30）"))
         return redirect(obj.get_absolute_url())
     try:
-        KINDS[kind]["revoke"](user, obj, form.cleaned_data["reason"],
-                              form.cleaned_data.get("revoked_on"))
+        done = KINDS[kind]["revoke"](user, obj, form.cleaned_data["reason"],
+                                     form.cleaned_data.get("revoked_on"))
     except (DomainError, ValidationError) as exc:
         messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
     else:
-        messages.success(request, _("已办理。"))
+        params = {"enterprise": done.enterprise, "record": done, "day": done.revoked_on}
+        if kind == "certificate":
+            text = _("已取消%(enterprise)s的高新技术企业资格（证书 %(record)s，"
+                     "取消日期 %(day)s），状态改为“已取消”，企业的培育层级已随之更新。")
+        else:
+            text = _("已撤销%(enterprise)s的入库登记 %(record)s（撤销日期 %(day)s），"
+                     "状态改为“已撤销”，企业的培育层级已随之更新。")
+        messages.success(request, text % params)
     return redirect(obj.get_absolute_url())
 
 

@@ -7,6 +7,10 @@ inside their transaction and write the change record.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -141,6 +145,25 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     def clean_credit_code(self) -> str:
         return cc.normalize(self.cleaned_data["credit_code"])
 
+    def clean_established_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("established_on")
+        if value is not None and value > timezone.localdate():
+            raise ValidationError(_("成立日期不能晚于今天（%(today)s）"),
+                                  params={"today": timezone.localdate().isoformat()},
+                                  code="future")
+        return value
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data.get("contact_phone") or ""
+        if not value.strip():
+            return ""
+        phone = normalize_phone(value)
+        if not is_valid_phone(phone):
+            raise ValidationError(
+                _("联系电话格式不正确：请填写手机号（如 13912345678）或带区号的固定电话"
+                  "（如 0355-1234567，分机可写 0355-1234567-801）"), code="phone")
+        return phone
+
     def service_data(self) -> dict[str, Any]:
         """cleaned_data in the shape the services take."""
         chain_names = {name for _, name in self.chain_fields}
@@ -150,6 +173,47 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
                                          for chain, name in self.chain_fields
                                          if self.cleaned_data.get(name)]
         return data
+
+
+# Phone numbers as people write them: a mainland mobile (+86 optional, spaced or hyphenated
+# in groups), a landline with its area code (010, 02x or 0xxx; parentheses, hyphen, space or
+# nothing before the 7–8 digit number; an extension after "-", "转", "ext", "x" or "#"), or a
+# 400/800 service number. Anything else (letters, too few or too many digits) is refused.
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+_AREA = r"0(?:10|2\d|[3-9]\d{2})"
+_LANDLINE = re.compile(
+    rf"(?:(?:\+?86[-\s]?)?(?:\({_AREA}\)|{_AREA})|\+?86[-\s]?\(?(?:10|2\d|[3-9]\d{{2}})\)?)"
+    r"[-\s]?[1-9]\d{6,7}"
+    r"(?:\s*(?:-|转|ext\.?|x|#)\s*\d{1,6})?", re.IGNORECASE)
+_SERVICE = re.compile(r"[48]00[-\s]?\d{3}[-\s]?\d{4}")
+
+
+def normalize_phone(value: str) -> str:
+    """Full-width digits and brackets (typed with a Chinese IME) as ASCII; spaces collapsed."""
+    text = unicodedata.normalize("NFKC", value).replace("－", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_valid_phone(value: str) -> bool:
+    """A mainland mobile, landline (with area code, optional extension) or 400/800 number."""
+    phone = normalize_phone(value)
+    if _MOBILE.fullmatch(re.sub(r"[\s-]", "", phone)):
+        return True
+    return bool(_LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone))
+
+
+def default_report_year(existing: Iterable[int], *, today: dt.date) -> int:
+    """The year a new report is most likely for: the first one not filed yet.
+
+    Reports are filed for the year just ended; if that one exists, the current year (a
+    report being prepared), then the nearest missing year before them.
+    """
+    filed = set(existing)
+    last = today.year - 1
+    for year in (last, today.year, *range(last - 1, 1999, -1)):
+        if year not in filed:
+            return year
+    return last
 
 
 REPORT_SECTIONS = [
@@ -176,8 +240,10 @@ class AnnualReportForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
         self.instance.enterprise = enterprise
-        if self.instance.pk is None:  # reports are filed for the year just ended
-            self.fields["year"].initial = timezone.localdate().year - 1
+        if self.instance.pk is None:  # the first year without a report, not a taken one
+            self.fields["year"].initial = default_report_year(
+                EnterpriseAnnualReport.objects.filter(enterprise=enterprise)
+                .values_list("year", flat=True), today=timezone.localdate())
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})

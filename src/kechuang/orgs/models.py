@@ -69,8 +69,10 @@ class Organisation(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE,
                             db_index=True)
     name = models.CharField(_("名称"), max_length=200, db_index=True)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
-                                   validators=[validate_credit_code])
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code],
+        # Django's default reads "具有 统一社会信用代码 的 机构 已存在。"; also used by the API
+        error_messages={"unique": _("已有单位使用该统一社会信用代码，请勿重复登记。")})
     county = models.ForeignKey("regions.Region", verbose_name=_("所在县区"),
                                on_delete=models.PROTECT, related_name="organisations",
                                limit_choices_to={"level": "county"})
@@ -114,6 +116,14 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:enterprise_detail", args=[self.pk])
+
+    def unique_error_message(self, model_class, unique_check):  # type: ignore[override]
+        """Name the code in the message, which tells a clerk which row is the duplicate."""
+        if tuple(unique_check) == ("credit_code",) and self.credit_code:
+            return ValidationError(
+                _("统一社会信用代码为 %(code)s 的单位已存在，请勿重复登记。"),
+                code="unique", params={"code": self.credit_code})
+        return super().unique_error_message(model_class, unique_check)
 
     def clean_fields(self, exclude=None) -> None:
         # people paste codes with spaces and lower case: normalise before the field checks

@@ -235,3 +235,41 @@ def test_main_pages_work_under_the_csp_without_violations(page, live_server, use
     assert page.inner_text("#kc-share-sum") != "—"
     seen["allocation input"] = csp_violations(page)
     assert not any(seen.values()), seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whatif_error_scrolls_to_and_highlights_the_field(page, live_server, users,
+                                                          enterprise_a):
+    """A refused what-if opens at the wrong figure (assessment/whatif.js), not at the rules."""
+    from playwright.sync_api import expect
+
+    from kechuang.assessment.tests.helpers import docs_report
+
+    docs_report(enterprise_a)
+    login(page, live_server, "enterprise_a_user")
+    page.goto(f"{live_server.url}/assessment/enterprises/{enterprise_a.pk}/")
+    page.fill("#id_employees", "一百")
+    page.get_by_test_id("whatif-submit").click()
+    page.wait_for_selector('[data-testid="error-employees"]')
+    page.wait_for_load_state("load")
+    field = page.locator("#id_employees")
+    expect(field).to_be_focused()  # (wait_for_function would need 'unsafe-eval')
+    assert "is-invalid" in (field.get_attribute("class") or "")
+    assert field.get_attribute("aria-invalid") == "true"
+    expect(field).to_be_in_viewport(ratio=1)
+    assert page.evaluate("window.scrollY") > 0  # the form is far down the page
+    message = page.get_by_test_id("error-employees").inner_text()
+    assert message == "职工总数：“一百”不是有效的数字"  # the Chinese label only, no field key
+    assert field.get_attribute("aria-describedby") == page.get_by_test_id(
+        "error-employees").get_attribute("id")
+
+    # a gap suggestion lands on the rule it came from
+    page.get_by_role("link", name="恢复已报数据").click()
+    page.wait_for_load_state()
+    button = page.get_by_test_id("panel-tech_sme").get_by_test_id("apply-gap").first
+    assert button.get_attribute("formaction").endswith("#rule-tech_sme")
+    button.click()
+    page.wait_for_selector('[data-testid="verdict-tech_sme-whatif"]')
+    assert page.url.endswith("#rule-tech_sme")
+    expect(page.locator("#rule-tech_sme .card-header")).to_be_in_viewport()
+    assert not csp_violations(page)

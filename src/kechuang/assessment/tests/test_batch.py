@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
@@ -193,6 +194,21 @@ def test_results_page_and_batch_page(client, users, data, django_capture_on_comm
     assert 'data-testid="run-table"' in html and "潞州区" in html
     # bad filter values are ignored, not a 500
     assert client.get(reverse("assessment:result_list") + "?near=abc").status_code == 200
+
+
+def test_results_table_names_the_policy_document_and_keeps_names_whole(
+        client, users, data, django_capture_on_commit_callbacks):
+    """Rule ids (tech_sme/2017-115) are codes; a clerk reads the document number instead, and
+    the enterprise column has a minimum width (class, not an inline style: strict CSP)."""
+    client.force_login(users["city_staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:batch"), {"year": 2024})
+    html = client.get(reverse("assessment:result_list")).content.decode()
+    assert "国科发政〔2017〕115号" in html and "国科发火〔2016〕32号" in html
+    assert "tech_sme/2017-115" not in html and "high_tech/2016-32" not in html
+    assert f'<td class="fw-semibold kc-col-name">{data["a"].name}</td>' in html
+    css = (finders.find("web/kechuang.css") or "")
+    assert ".kc-col-name { min-width:" in open(css, encoding="utf-8").read()
 
 
 def test_export_is_scoped(client, users, data, django_capture_on_commit_callbacks):

@@ -15,6 +15,7 @@ from kechuang.assessment.inputs import (
     figures_from_report,
     high_tech_input,
     parse_changes,
+    person_message,
     rd_deduction_input,
     tech_sme_input,
 )
@@ -78,6 +79,16 @@ def test_parse_changes_checks_every_field_in_chinese():
     assert "不能为负数" in messages["st_staff"]
     assert "不是可调整的年报字段" in messages["bogus"]
     assert set(WHAT_IF_FIELDS) <= set(ANNUAL_FIELDS)
+
+
+def test_person_message_keeps_the_label_and_drops_the_key():
+    _, errors = parse_changes({"employees": "一百", "rd_expense_yuan": "-5"})
+    shown = {e.field: person_message(e.field, e.message) for e in errors}
+    assert shown == {"employees": "职工总数：“一百”不是有效的数字",
+                     "rd_expense_yuan": "研发费用总额：不能为负数（-5）"}
+    # a message without a known field (or a key that is no field) is left as it is
+    assert person_message("", "无法测评") == "无法测评"
+    assert person_message("bogus", "bogus：不是可调整的年报字段") == "bogus：不是可调整的年报字段"
 
 
 def _facts():

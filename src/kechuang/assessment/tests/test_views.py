@@ -120,9 +120,13 @@ def test_bad_input_is_refused_with_the_engines_chinese_message(client, users, en
     resp = client.post(url(enterprise_a), form_data(docs_a, employees="一百",
                                                     rd_expense_yuan="-5"))
     html = text(resp)
-    assert "职工总数（employees）：“一百”不是有效的数字" in html
-    assert "研发费用总额（rd_expense_yuan）：不能为负数（-5）" in html
+    assert "职工总数：“一百”不是有效的数字" in html
+    assert "研发费用总额：不能为负数（-5）" in html
+    # a person reads the Chinese label only, never the field key
+    assert "（employees）" not in html and "（rd_expense_yuan）" not in html
     assert 'data-testid="whatif-banner"' not in html
+    # the page brings the error into view with its static script (no inline JS: CSP)
+    assert re.search(r'<script src="[^"]*assessment/whatif\.js">', html)
 
 
 def test_figures_the_engine_refuses_land_on_the_field(client, users, enterprise_a, docs_a):
@@ -130,6 +134,29 @@ def test_figures_the_engine_refuses_land_on_the_field(client, users, enterprise_
     resp = client.post(url(enterprise_a), form_data(docs_a, st_staff="150"))
     assert 'data-testid="error-st_staff"' in text(resp)
     assert "科技人员数（150）不能大于职工总数（100）" in text(resp)
+    assert "（st_staff）" not in text(resp)  # form and rule panels: the label only
+
+
+def test_each_gap_button_lands_on_the_rule_it_came_from(client, users, enterprise_a, docs_a):
+    client.force_login(users["enterprise_a_user"])
+    page = text(client.get(url(enterprise_a)))
+    # split the page at each rule's outcome block; a button belongs to the block it is in
+    parts = re.split(r'data-testid="outcome-(\w+)-(?:stored|whatif)"', page)
+    seen = set()
+    for rule, chunk in zip(parts[1::2], parts[2::2], strict=True):
+        for action in re.findall(r'formaction="([^"]+)" name="apply_gap"', chunk):
+            assert action == f"?year={docs_a.year}#rule-{rule}"
+            seen.add(rule)
+        assert f'id="rule-{rule}"' in page  # the anchor exists
+    assert "tech_sme" in seen
+    # the gap's figures are posted to that anchor and the what-if is shown there
+    import html as html_lib
+
+    button = re.search(r'formaction="\?year=\d+#rule-tech_sme" name="apply_gap" '
+                       r'value="([^"]+)"', page)
+    resp = client.post(url(enterprise_a, year=docs_a.year),
+                       form_data(docs_a) | {"apply_gap": html_lib.unescape(button.group(1))})
+    assert verdict(resp, "tech_sme", "whatif") == "符合"
 
 
 def test_year_selector_and_unknown_year(client, users, enterprise_a, docs_a):

@@ -198,6 +198,39 @@ def test_candidate_add_visit_remove(users, enterprise_a):
     assert ChangeRecord.objects.filter(content_type__model="candidateentry").count() == 4
 
 
+@pytest.mark.parametrize(("tier", "refused", "allowed"), [
+    ("", [], ["tech_sme", "high_tech", "leader"]),
+    ("tech_sme", ["tech_sme"], ["high_tech", "leader"]),
+    ("high_tech", ["tech_sme", "high_tech"], ["leader"]),
+    ("leader", ["tech_sme", "high_tech", "leader"], []),
+])
+def test_candidate_target_must_be_above_the_current_tier(users, enterprise_a, tier, refused,
+                                                          allowed):
+    enterprise_a.tier = tier
+    enterprise_a.save(update_fields=["tier"])
+    clerk = users["county_a_staff"]
+    for rung in refused:
+        with pytest.raises(DomainError, match="培育目标须高于当前梯队|最高梯队") as err:
+            services.add_candidate(actor=clerk, data={
+                "enterprise": enterprise_a, "target_rung": rung, "year": 2026})
+        assert err.value.field == "target_rung"
+    assert not CandidateEntry.objects.exists()
+    for rung in allowed:
+        services.add_candidate(actor=clerk, data={
+            "enterprise": enterprise_a, "target_rung": rung, "year": 2026})
+    assert sorted(CandidateEntry.objects.values_list("target_rung", flat=True)) == sorted(allowed)
+
+
+def test_candidate_target_message_names_the_tier_and_the_options(users, enterprise_a):
+    enterprise_a.tier = "tech_sme"
+    enterprise_a.save(update_fields=["tier"])
+    with pytest.raises(DomainError) as err:
+        services.add_candidate(actor=users["county_a_staff"], data={
+            "enterprise": enterprise_a.pk, "target_rung": "tech_sme", "year": 2026})
+    assert err.value.message == ("该企业当前已是“科技型中小企业”，培育目标须高于当前梯队，"
+                                 "可选：高新技术企业、高科技领军企业")
+
+
 def test_candidate_scope(users, enterprise_b):
     with pytest.raises(ScopeError):
         services.add_candidate(actor=users["county_a_staff"], data={

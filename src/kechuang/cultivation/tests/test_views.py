@@ -212,6 +212,21 @@ def test_candidate_pages_add_visit_remove(client_for, users, enterprise_a):
     assert client_for(users["county_b_staff"]).get(entry.get_absolute_url()).status_code == 404
 
 
+def test_candidate_form_refuses_a_target_at_the_current_tier(client_for, users, enterprise_a):
+    enterprise_a.tier = "high_tech"
+    enterprise_a.save(update_fields=["tier"])
+    client = client_for(users["county_a_staff"])
+    resp = client.post(reverse("cultivation:candidate_add"), {
+        "enterprise": enterprise_a.credit_code, "target_rung": "high_tech", "year": 2026})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "该企业当前已是“高新技术企业”，培育目标须高于当前梯队，可选：高科技领军企业" in html
+    assert not CandidateEntry.objects.exists()
+    resp = client.post(reverse("cultivation:candidate_add"), {
+        "enterprise": enterprise_a.credit_code, "target_rung": "leader", "year": 2026})
+    assert resp.status_code == 302 and CandidateEntry.objects.get().target_rung == "leader"
+
+
 # ---- targets page -------------------------------------------------------------------------
 
 
