@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.models import User
+from kechuang.accounts.services import lift_lockout
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.admin import AuditedAdminMixin
@@ -69,10 +70,18 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
 
 
 class AuditedAccessAttemptAdmin(AuditedAdminMixin, AccessAttemptAdmin):
-    """Lifting a lockout (deleting the attempt row) leaves a change record."""
+    """Lifting a lockout (deleting the attempt row) leaves a change record: the same service
+    as the in-app 账号锁定 page (``services.lift_lockout``)."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def delete_model(self, request, obj):  # type: ignore[override]
+        lift_lockout(actor=request.user, attempt=obj, reason="admin")
+
+    def delete_queryset(self, request, queryset):  # type: ignore[override]
+        for obj in queryset:
+            lift_lockout(actor=request.user, attempt=obj, reason="admin")
 
 
 if admin.site.is_registered(AccessAttempt):

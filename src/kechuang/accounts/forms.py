@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.accounts.models import User
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -61,3 +63,70 @@ class OTPCodeForm(forms.Form):
                            widget=forms.TextInput(attrs={
                                "class": "form-control", "autocomplete": "one-time-code",
                                "inputmode": "numeric", "autofocus": True}))
+
+
+class UnlockForm(forms.Form):
+    """Why a lockout is lifted: goes into the change record."""
+
+    reason = forms.CharField(label=_("解锁原因"), max_length=500,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class AccountForm(forms.ModelForm):
+    """Role, place and state of an account — nothing that grants rights another way."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("所属单位（统一社会信用代码）"), required=False, queryset=None,
+        to_field_name="credit_code", widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"invalid_choice": _("没有该统一社会信用代码的单位")})
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "phone", "role", "county",
+                  "organisation", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from kechuang.orgs.models import Organisation
+        from kechuang.regions.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        if self.instance.organisation_id and not self.is_bound:
+            # the field is keyed by credit code, the instance's initial value is the pk
+            self.initial["organisation"] = self.instance.organisation.credit_code
+        self.fields["county"].queryset = Region.objects.filter(level="county").order_by(
+            "sort_order", "code")
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "is_active" else (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            field.widget.attrs.setdefault("class", css)
+
+
+class NewAccountForm(AccountForm):
+    password1 = forms.CharField(label=_("初始密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"class": "form-control",
+                                                                  "autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("确认初始密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"class": "form-control",
+                                                                  "autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class ResetPasswordForm(forms.Form):
+    password1 = forms.CharField(label=_("新密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"class": "form-control",
+                                                                  "autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("确认新密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"class": "form-control",
+                                                                  "autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data

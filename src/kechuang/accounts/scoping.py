@@ -46,6 +46,9 @@ class Scope:
     organisation: str | None = None
     public_read: bool = False  # reference data (regions, chains): every signed-in user reads all
     owner: str | None = None  # personal rows (jobs): every role sees only the rows it owns
+    # personal rows a role may also read (view/export, never change): role → owners' roles,
+    # e.g. the city administrator opens the import runs of city staff
+    owner_readers: dict[str, frozenset[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,7 +90,12 @@ def scope_q(user: User | Any, action: str, model: type[models.Model]) -> Q | Non
     if scope.public_read and action == "view":
         return Q()
     if scope.owner is not None:
-        return Q(**{scope.owner: user.pk})
+        mine = Q(**{scope.owner: user.pk})
+        readable = scope.owner_readers.get(user.role)
+        if readable and action in READ:
+            owner_rel = scope.owner.removesuffix("_id")
+            return mine | Q(**{f"{owner_rel}__role__in": sorted(readable)})
+        return mine
     role = user.role
     if role in (Role.CITY_ADMIN, Role.CITY_STAFF, Role.AUDITOR):
         return Q()

@@ -153,8 +153,9 @@ class ImportChunk(models.Model):
         return f"{self.run_id}#{self.seq}"
 
 
-# Personal rows, like jobs: each bureau user sees only the runs they uploaded.
+# Personal rows, like jobs: each bureau user sees only the runs they uploaded; the city
+# administrator also opens (reads, never commits or cancels) the runs of city staff.
 _MINE = {"view", "add", "change"}
 register(ImportRun, Scope(
     rights=rights(city_admin=_MINE, city_staff=_MINE, county_staff=_MINE),
-    owner="owner_id"))
+    owner="owner_id", owner_readers={"city_admin": frozenset({"city_staff"})}))

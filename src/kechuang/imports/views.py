@@ -95,8 +95,9 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request.user, pk)
-    return render(request, "imports/run_detail.html", {"run": run,
-                                                       "can_commit": run.status == "valid"})
+    # a city administrator reads city staff's runs; committing stays with the owner
+    can_commit = run.status == "valid" and run.owner_id == request.user.pk
+    return render(request, "imports/run_detail.html", {"run": run, "can_commit": can_commit})
 
 
 @login_required

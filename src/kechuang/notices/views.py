@@ -43,3 +43,18 @@ def notice_read_all(request: HttpRequest) -> HttpResponse:
     if n:
         messages.success(request, _("已将 %(n)s 条提醒标为已读。") % {"n": n})
     return redirect("notices:notice_list")
+
+
+@login_required
+@require_safe
+def todo(request: HttpRequest) -> HttpResponse:
+    """待办事项: submissions waiting for the user's decision, one tab per kind of record."""
+    sources = selectors.todo_sources(user=request.user)
+    current = next((s for s in sources if s.key == request.GET.get("kind")),
+                   sources[0] if sources else None)
+    page = None
+    if current is not None:
+        page = paginate(request, selectors.todo_list(user=request.user, source=current),
+                        per_page=30)
+    return render(request, "notices/todo.html",
+                  {"sources": sources, "current": current, "page_obj": page})

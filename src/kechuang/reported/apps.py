@@ -8,4 +8,5 @@ class ReportedConfig(AppConfig):
     verbose_name = _("指标上报")
 
     def ready(self) -> None:
-        from kechuang.reported import exports  # noqa: F401  (export job handler)
+        # the export job handler and the reviewers' to-do source register themselves
+        from kechuang.reported import exports, workflows  # noqa: F401

@@ -16,7 +16,7 @@ from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import ScopeError
 from kechuang.core.uploads import check_files, delete_on_error, save_uploads
 from kechuang.reported.models import Evidence, ReportedValue
-from kechuang.reported.workflows import REPORTED_FLOW
+from kechuang.reported.workflows import REPORTED_FLOW, notify_submitted
 from kechuang.workflow.services import transition
 
 SUBMIT_FIELDS = ("indicator", "county", "period_end", "value", "note")
@@ -39,6 +39,7 @@ def submit_value(*, actor: Any, data: dict[str, Any], files: Iterable[Any] = ())
                       after=snapshot(obj))
         save_uploads(checked, model=Evidence, owner={"reported_value": obj}, actor=actor,
                      saved=saved)
+    notify_submitted(obj)
     return obj
 
 

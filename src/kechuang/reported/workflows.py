@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.roles import CITY_ROLES
-from kechuang.workflow.services import Step, Workflow
+from kechuang.workflow.services import Step, Workflow, notify_reviewers, register_review_source
 
 S = "submitted"
 
@@ -29,3 +29,21 @@ REPORTED_FLOW = Workflow(
     forbid_self=frozenset({"approve", "reject"}),
     submitted_by="submitted_by",
 )
+
+
+def notify_submitted(value: Any) -> int:
+    """Tell the users who can approve a submitted value (city staff for a county's value,
+    not the submitter) that it waits for them; the recipients come from ``REPORTED_FLOW``."""
+    return notify_reviewers(value, workflow=REPORTED_FLOW,
+                            title=str(_("待审核：指标上报 %(value)s") % {"value": value}),
+                            url=value.get_absolute_url())
+
+
+def _register() -> None:
+    from kechuang.reported.models import ReportedValue
+
+    register_review_source("reported", ReportedValue, REPORTED_FLOW, _("指标上报"),
+                           related=("indicator", "county", "submitted_by"))
+
+
+_register()

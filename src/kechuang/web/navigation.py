@@ -29,6 +29,9 @@ class NavGroup:
 BUREAU = frozenset({"city_admin", "city_staff", "county_staff"})
 AUDIT = frozenset({"auditor"})  # the audit administrator alone (三权分立)
 ADMIN_SITE = frozenset({"system_admin", "security_admin", "auditor", "city_admin"})
+REVIEWERS = frozenset({"city_admin", "city_staff"})  # approve submitted reported values
+SECURITY = frozenset({"security_admin"})
+SYSADMIN = frozenset({"system_admin"})
 
 MENU: list[NavGroup] = [
     NavGroup(_("工作台"), [
@@ -38,6 +41,7 @@ MENU: list[NavGroup] = [
         NavItem(_("工作要点"), "plans:plan_detail", "journal-text", roles=BUREAU),
         NavItem(_("指标上报"), "reported:value_list", "clipboard-data", roles=BUREAU),
         NavItem(_("站内提醒"), "notices:notice_list", "bell"),
+        NavItem(_("待办事项"), "notices:todo", "list-check", roles=REVIEWERS),
     ]),
     NavGroup(_("科技创新主体强化（行动四）"), [
         NavItem(_("企业概况"), "web:overview", "bar-chart", roles=BUREAU),
@@ -61,6 +65,8 @@ MENU: list[NavGroup] = [
         NavItem(_("审计日志"), "audit:change_list", "shield-check", roles=AUDIT),
         NavItem(_("登录日志"), "audit:authevent_list", "person-lock", roles=AUDIT),
         NavItem(_("访问日志"), "audit:accessevent_list", "eye", roles=AUDIT),
+        NavItem(_("用户管理"), "accounts:user_list", "people", roles=SYSADMIN | SECURITY),
+        NavItem(_("账号锁定"), "accounts:lockout_list", "unlock", roles=SECURITY),
         NavItem(_("管理后台"), "admin:index", "gear", roles=ADMIN_SITE),
         NavItem(_("接口文档"), "api-docs", "code-square", roles=BUREAU),
     ]),

@@ -189,3 +189,87 @@ def available_actions(obj: models.Model, *, workflow: Workflow, actor: Any) -> l
             continue
         out.append(step)
     return out
+
+
+# --- reviewers: who decides a submitted object, their notice and their to-do list ------------
+
+@dataclass(frozen=True)
+class ReviewSource:
+    """A model whose objects wait for a decision under ``workflow`` (the to-do list reads it)."""
+
+    key: str
+    model: type[models.Model]
+    workflow: Workflow
+    label: Any
+    related: tuple[str, ...] = ()  # select_related for the list (str() of a row reads them)
+
+
+REVIEW_SOURCES: dict[str, ReviewSource] = {}
+
+
+def register_review_source(key: str, model: type[models.Model], workflow: Workflow,
+                           label: Any, related: tuple[str, ...] = ()) -> None:
+    """Make ``model`` appear in reviewers' to-do lists (called from the app's workflows.py)."""
+    REVIEW_SOURCES[key] = ReviewSource(key, model, workflow, label, tuple(related))
+
+
+def _deciding_steps(workflow: Workflow, state: str) -> list[Step]:
+    return [s for s in workflow.steps if s.source == state]
+
+
+def reviewers(obj: models.Model, *, workflow: Workflow) -> list[Any]:
+    """Active users who may take a step on ``obj`` in its current state — derived from the
+    steps' roles and each user's row scope, without the submitter where self-review is
+    forbidden. One scope check per distinct (role, county, organisation), not per user."""
+    from kechuang.accounts.models import User
+
+    steps = _deciding_steps(workflow, workflow.state_of(obj))
+    roles = {r for s in steps for r in s.roles}
+    if not roles:
+        return []
+    candidates = list(User.objects.filter(is_active=True, role__in=roles)
+                      .only("pk", "role", "county_id", "organisation_id", "is_active"))
+    if steps and all(s.action in workflow.forbid_self for s in steps):
+        candidates = [u for u in candidates if not workflow.is_submitter(obj, u)]
+    manager = type(obj)._default_manager
+    verdict: dict[tuple, bool] = {}
+    out = []
+    for user in candidates:
+        key = (user.role, user.county_id, user.organisation_id)
+        if key not in verdict:
+            verdict[key] = any(
+                user.role in s.roles
+                and manager.restrict(user, s.scope_action).filter(pk=obj.pk).exists()
+                for s in steps)
+        if verdict[key]:
+            out.append(user)
+    return out
+
+
+def notify_reviewers(obj: models.Model, *, workflow: Workflow, title: str, body: str = "",
+                     url: str = "") -> int:
+    """Tell the users who can decide ``obj`` that it waits for them (one notice each)."""
+    from kechuang.notices.services import notify
+
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return notify(recipients=reviewers(obj, workflow=workflow), title=title, body=body,
+                  url=url, dedupe_key=f"review:{ct.pk}:{obj.pk}:{workflow.state_of(obj)}")
+
+
+def awaiting_decision(user: Any, source: ReviewSource) -> models.QuerySet:
+    """The objects of ``source`` waiting for ``user``'s decision (one query; not their own
+    submissions where self-review is forbidden)."""
+    from kechuang.accounts.scoping import can
+
+    wf = source.workflow
+    manager = source.model._default_manager
+    role = getattr(user, "role", None)
+    q = models.Q(pk__in=[])
+    for step in wf.steps:
+        if role in step.roles and can(user, step.scope_action, source.model):
+            rows = manager.restrict(user, step.scope_action).filter(
+                **{wf.state_field: step.source})
+            if step.action in wf.forbid_self:
+                rows = rows.exclude(**{wf.submitted_by: user.pk})
+            q |= models.Q(pk__in=rows.values("pk"))
+    return manager.filter(q).select_related(*source.related)
