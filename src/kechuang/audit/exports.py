@@ -21,17 +21,28 @@ from kechuang.jobs.registry import JobOutput, Progress, job_handler
 
 
 def change_columns() -> list[Column]:
+    """The columns of the change-record workbook; related names and job titles are read once
+    per export (caches shared by all rows), not once per row."""
+    related: dict[tuple[str, str], str] = {}
+    sources: dict[str, str] = {}
+
+    def source(r: Any) -> str:
+        if r.source not in sources:
+            sources.update(selectors.source_labels([r.source]))
+        return sources[r.source]
+
     return [
         Column(_("时间"), lambda r: _local(r.at), width=19, kind="datetime"),
         Column(_("操作人"), lambda r: r.actor_name, width=14),
         Column(_("操作人编号"), lambda r: r.actor_id or "", width=10),
-        Column(_("来源"), lambda r: r.source, width=14),
+        Column(_("来源"), source, width=24),
         Column(_("请求编号"), lambda r: r.request_id, width=34),
         Column(_("操作"), lambda r: r.get_action_display(), width=8),
-        Column(_("对象类型"), lambda r: selectors.type_label(r.content_type), width=14),
+        Column(_("对象类型"), lambda r: selectors.event_label(r)[0], width=14),
         Column(_("对象编号"), lambda r: r.object_id, width=10),
-        Column(_("对象"), lambda r: r.object_repr, width=30),
-        Column(_("变更内容"), selectors.changes_text, width=60, kind="wrap"),
+        Column(_("对象"), lambda r: selectors.event_label(r)[1], width=30),
+        Column(_("变更内容"), lambda r: selectors.changes_text(r, related), width=60,
+               kind="wrap"),
         Column(_("原因"), lambda r: r.reason, width=24),
     ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.audit.services import SECRET_PREFIX, is_secret
@@ -124,17 +126,88 @@ def accessevent_list(
 # ---- presenting a change record ----------------------------------------------------------
 
 
+def _job_titles(ids: set[str]) -> dict[str, str]:
+    from kechuang.jobs.models import Job  # jobs writes audit records; import at call time
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    rows = Job.objects.filter(pk__in=pks).values_list("pk", "title")
+    return {str(pk): title for pk, title in rows}
+
+
+def _import_title(kind: str) -> str | None:
+    from kechuang.imports.spec import get_spec
+
+    try:
+        return str(get_spec(kind).title)
+    except (KeyError, LookupError):
+        return None
+
+
+def source_labels(sources: Iterable[str]) -> dict[str, str]:
+    """Readable Chinese for many sources at once (one query for the jobs they name).
+
+    "job:assessment.batch_evaluate:13" → 后台任务：2025年度批量测评 #13,
+    "import:cultivation.registration" → Excel导入：科技型中小企业入库登记. The raw value stays
+    in the record (and the hash chain); only its presentation changes.
+    """
+    sources = set(sources)
+    job_ids = set()
+    for source in sources:
+        head, _sep, rest = source.partition(":")
+        if head == "job":
+            job_ids.add(rest.rpartition(":")[2])
+    titles = _job_titles(job_ids) if job_ids else {}
+    return {source: _source_label(source, titles) for source in sources}
+
+
 def source_label(source: str) -> str:
-    """"web" → 网页, "job:orgs.enterprise_export:12" → 后台任务 …, "cli:seed" → 命令行 …"""
+    """"web" → 网页, "job:orgs.enterprise_export:12" → 后台任务：导出企业名单 #12, …"""
+    return source_labels([source])[source]
+
+
+def _source_label(source: str, job_titles: dict[str, str]) -> str:
     if not source:
         return EMPTY
     head, _sep, rest = source.partition(":")
     labels = {"web": _("网页"), "api": _("接口"), "job": _("后台任务"), "cli": _("命令行"),
-              "system": _("系统")}
+              "system": _("系统"), "import": _("Excel导入")}
     label = labels.get(head)
     if label is None:
         return source
-    return f"{label}（{rest}）" if rest else str(label)
+    if not rest:
+        return str(label)
+    if head == "job":
+        _kind, _sep, pk = rest.rpartition(":")
+        title = job_titles.get(pk)
+        what = f"{title} #{pk}" if title else (f"#{pk}" if pk.isdigit() else "")
+        return f"{label}：{what}" if what else str(label)
+    if head == "import":
+        title = _import_title(rest)
+        return f"{label}：{title}" if title else str(label)
+    if head == "cli":
+        commands = {"seed": _("初始化基础数据"), "demo": _("载入演示数据")}
+        return f"{label}：{commands.get(rest, rest)}"
+    return f"{label}（{rest}）"
+
+
+# Keys some services store beside model fields (no verbose name to read): their labels.
+EXTRA_LABELS = {"snapshot_period_end": _lazy("快照截止日"), "rows": _lazy("快照行数"),
+                "replaced_rows": _lazy("替换的原有行数")}
+
+
+def is_snapshot_run(record: ChangeRecord) -> bool:
+    """A monthly-snapshot run (kpi.services.take_snapshot): recorded on its plan."""
+    return bool(record.after) and "snapshot_period_end" in record.after
+
+
+def event_label(record: ChangeRecord) -> tuple[str, str]:
+    """(type, object) as a reader names them: a snapshot run is 指标月度快照 / 生成月度指标快照
+    2025-10 · the plan, not "工作要点 / 新增" (the same records, read back since the start)."""
+    if is_snapshot_run(record):
+        period = str(record.after.get("snapshot_period_end") or "")[:7]
+        what = _("生成月度指标快照 %(period)s") % {"period": period}
+        return _("指标月度快照"), f"{what} · {record.object_repr}"
+    return type_label(record.content_type), record.object_repr
 
 
 def type_label(ct: ContentType) -> str:
@@ -204,7 +277,8 @@ def _present(value: Any, field: models.Field | None, related: dict[Any, str]) ->
     return str(value)
 
 
-def _related_labels(model: type[models.Model] | None, snapshots: list[dict]) -> dict[Any, str]:
+def _related_labels(model: type[models.Model] | None, snapshots: list[dict],
+                    cache: dict[tuple[str, str], str] | None = None) -> dict[Any, str]:
     """Labels of the rows foreign keys point at, one query per related model.
 
     Reads through the related model's base manager on purpose: the reader is a city
@@ -219,24 +293,39 @@ def _related_labels(model: type[models.Model] | None, snapshots: list[dict]) -> 
         if not ids:
             continue
         rel = field.related_model
+        key = rel._meta.label
+        if cache is not None:
+            known = {i for i in ids if (key, str(i)) in cache}
+            for i in known:
+                if cache[(key, str(i))]:
+                    labels[i] = labels[str(i)] = cache[(key, str(i))]
+            ids -= known
+            for i in ids:  # a row deleted since stays unresolved, and is not asked for again
+                cache[(key, str(i))] = ""
+        if not ids:
+            continue
         for obj in rel._base_manager.filter(pk__in=ids):
             labels[obj.pk] = str(obj)
             labels[str(obj.pk)] = str(obj)
+            if cache is not None:
+                cache[(key, str(obj.pk))] = str(obj)
     return labels
 
 
 def field_changes(record: ChangeRecord, *, resolve: bool = True, all_fields: bool = False,
-                  reveal: frozenset[str] | set[str] = frozenset()) -> list[FieldChange]:
+                  reveal: frozenset[str] | set[str] = frozenset(),
+                  cache: dict[tuple[str, str], str] | None = None) -> list[FieldChange]:
     """Field by field before → after, labelled with the model's verbose field names.
 
     Creates and deletes list every stored field; updates only the changed ones unless
-    ``all_fields``. ``resolve`` turns foreign-key ids into labels (detail page); exports skip it.
+    ``all_fields``. ``resolve`` turns foreign-key ids into labels; an export passes one
+    ``cache`` for all its rows, so each related row is read once.
     Personal fields are masked unless named in ``reveal`` (the caller audits the reveal).
     """
     model = record.content_type.model_class()
     fields = _fields_by_attname(model)
     before, after = record.before or {}, record.after or {}
-    related = _related_labels(model, [before, after]) if resolve else {}
+    related = _related_labels(model, [before, after], cache) if resolve else {}
     order = {name: i for i, name in enumerate(fields)}
     keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
     out = []
@@ -246,7 +335,7 @@ def field_changes(record: ChangeRecord, *, resolve: bool = True, all_fields: boo
         if record.action == ChangeRecord.Action.UPDATE and not changed and not all_fields:
             continue
         field = fields.get(key)
-        label = str(field.verbose_name) if field is not None else key
+        label = str(field.verbose_name) if field is not None else str(EXTRA_LABELS.get(key, key))
         if (field is not None and model is not None and is_secret(model, field.name)
                 and changed and b and a):
             out.append(FieldChange(key, label, "******", _("******（已修改）"), True))
@@ -268,14 +357,15 @@ def changed_labels(record: ChangeRecord) -> list[str]:
     names = []
     for key, _b, _a in record.changed_fields:
         field = fields.get(key)
-        names.append(str(field.verbose_name) if field is not None else key)
+        names.append(str(field.verbose_name) if field is not None
+                     else str(EXTRA_LABELS.get(key, key)))
     return names
 
 
-def changes_text(record: ChangeRecord) -> str:
-    """One line per field, for the export: "字段：前 → 后"."""
+def changes_text(record: ChangeRecord, cache: dict[tuple[str, str], str] | None = None) -> str:
+    """One line per field, for the export: "字段：前 → 后"; related rows by name."""
     lines = []
-    for c in field_changes(record, resolve=False):
+    for c in field_changes(record, cache={} if cache is None else cache):
         if record.action == ChangeRecord.Action.CREATE:
             lines.append(f"{c.label}：{c.after}")
         elif record.action == ChangeRecord.Action.DELETE:

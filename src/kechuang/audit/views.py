@@ -37,8 +37,9 @@ def change_list(request: HttpRequest) -> HttpResponse:
     form = ChangeFilterForm(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.change_list(user=user, filters=filters))
-    rows = [(r, selectors.type_label(r.content_type), selectors.source_label(r.source),
-             selectors.changed_labels(r)) for r in page]
+    sources = selectors.source_labels(r.source for r in page)
+    rows = [(r, *selectors.event_label(r), sources[r.source], selectors.changed_labels(r))
+            for r in page]
     return render(request, "audit/change_list.html", {
         "form": form, "filters": filters, "page_obj": page, "rows": rows,
         "filtered": bool(filters), "can_export": can(user, "export", ChangeRecord),
@@ -56,7 +57,8 @@ def _detail(request: HttpRequest, record: ChangeRecord,
             reveal: frozenset[str] = frozenset()) -> HttpResponse:
     return render(request, "audit/change_detail.html", {
         "record": record,
-        "object_type": selectors.type_label(record.content_type),
+        "object_type": selectors.event_label(record)[0],
+        "object_label": selectors.event_label(record)[1],
         "source": selectors.source_label(record.source),
         "changes": selectors.field_changes(record, reveal=reveal),
         "siblings": selectors.same_request(user=request.user, record=record)[:50],

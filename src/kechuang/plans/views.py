@@ -65,7 +65,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year")
     plan = selectors.plan_overview(user=user, year=parse_year(year))
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, "years": selectors.plan_years(user=user),
+        "plan": plan, "years": selectors.plan_years(user=user), "year": parse_year(year),
         "can_change": can(user, "change", Plan),
         "can_add": can(user, "add", Plan),
         "can_view_allocations": can(user, "view", CountyAllocation),

@@ -269,12 +269,41 @@ def test_records_of_one_request_link_to_each_other(client_for, users, enterprise
 
 
 @pytest.mark.parametrize(("source", "label"), [
-    ("web", "网页"), ("api", "接口"), ("job:orgs.enterprise_export:12",
-                                      "后台任务（orgs.enterprise_export:12）"),
-    ("cli:seed", "命令行（seed）"), ("system", "系统"), ("", "—"), ("other", "other"),
+    ("web", "网页"), ("api", "接口"), ("job:orgs.enterprise_export:12", "后台任务：#12"),
+    ("cli:seed", "命令行：初始化基础数据"), ("system", "系统"), ("", "—"), ("other", "other"),
+    ("import:orgs.annual_report", "Excel导入：企业年度报表"),
+    ("import:cultivation.registration", "Excel导入：科技型中小企业入库登记"),
+    ("import:no.such_kind", "Excel导入"),
 ])
 def test_source_labels(source, label):
     assert selectors.source_label(source) == label
+
+
+def test_a_job_source_shows_the_job_title(users):
+    job = Job.objects.create(owner=users["city_staff"], kind="assessment.batch_evaluate",
+                             title="2025年度批量测评")
+    assert (selectors.source_label(f"job:assessment.batch_evaluate:{job.pk}")
+            == f"后台任务：2025年度批量测评 #{job.pk}")
+
+
+def test_list_and_detail_show_readable_sources_not_raw_keys(client_for, users, enterprise_a):
+    job = Job.objects.create(owner=users["city_staff"], kind="assessment.batch_evaluate",
+                             title="2025年度批量测评")
+    with audit_context(source=f"job:assessment.batch_evaluate:{job.pk}", request_id="req-j"):
+        org_services.update_enterprise(actor=users["city_staff"], enterprise=enterprise_a,
+                                       data={"address": "新地址"})
+    with audit_context(source="import:cultivation.registration", request_id="import-7"):
+        org_services.update_enterprise(actor=users["city_staff"], enterprise=enterprise_a,
+                                       data={"address": "又一个地址"})
+    client = client_for(users["auditor"])
+    html = body(client.get(CHANGES))
+    assert f"后台任务：2025年度批量测评 #{job.pk}" in html
+    assert "Excel导入：科技型中小企业入库登记" in html
+    assert "assessment.batch_evaluate" not in html and "import:cultivation" not in html
+    record = ChangeRecord.objects.get(request_id="import-7")
+    detail = body(client.get(reverse("audit:change_detail", args=[record.pk])))
+    assert "Excel导入：科技型中小企业入库登记" in detail
+    assert "cultivation.registration" not in detail
 
 
 # ---- login events -----------------------------------------------------------------------
@@ -321,13 +350,30 @@ def test_change_export_has_the_filtered_rows(client_for, users, enterprise_a, en
     assert rows[0][:6] == ["时间", "操作人", "操作人编号", "来源", "请求编号", "操作"]
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["请求编号"] == "req-b" and row["操作"] == "修改" and row["来源"] == "api"
+    assert row["请求编号"] == "req-b" and row["操作"] == "修改" and row["来源"] == "接口"
     assert row["对象类型"] == str(Organisation._meta.verbose_name)
     # personal data leaves the platform masked (exports have no reveal)
     assert "联系人：— → 王*" in row["变更内容"] and "王工" not in row["变更内容"]
     assert job.result_name.startswith("数据变更记录-") and job.result == {"rows": 1}
     download = client.get(reverse("jobs:job_download", args=[job.pk]))
     assert download.status_code == 200 and "filename*=UTF-8''" in download["Content-Disposition"]
+
+
+def test_change_export_names_related_rows_and_sources(client_for, users, report_a,
+                                                     django_capture_on_commit_callbacks):
+    """"企业：#2481" told the reader nothing: the export names the row (and keeps its id)."""
+    with audit_context(source="import:orgs.annual_report", request_id="import-9"):
+        record_change(actor=users["city_staff"], action="create", obj=report_a,
+                      after=snapshot(report_a))
+    client = client_for(users["auditor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("audit:change_export"), {"request_id": "import-9"})
+    rows = read_rows(Job.objects.get(kind="audit.change_export"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    enterprise = report_a.enterprise
+    assert f"企业：{enterprise}（#{enterprise.pk}）" in row["变更内容"]
+    assert f"企业：#{enterprise.pk}" not in row["变更内容"]
+    assert row["来源"] == "Excel导入：企业年度报表"
 
 
 def test_authevent_export_has_the_filtered_rows(client_for, users, events,

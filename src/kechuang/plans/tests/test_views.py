@@ -25,8 +25,13 @@ def test_plan_page_shows_the_eight_actions_and_targets(users, client_for, region
 
 @pytest.mark.django_db
 def test_plan_page_without_a_plan_says_what_to_do(users, client_for, regions):
-    resp = client_for(users["city_staff"]).get("/plan/")
-    assert "manage.py seed" in resp.content.decode()
+    """In the UI, not as a shell command: who can import one does it here, others are told."""
+    html = client_for(users["city_staff"]).get("/plan/").content.decode()
+    assert "manage.py" not in html
+    assert "导入该年度的工作要点文本" in html and 'href="/plan/import/"' in html
+    html = client_for(users["county_a_staff"]).get("/plan/?year=2024").content.decode()
+    assert "2024年还没有工作要点。" in html and "工作要点由市科技局录入" in html
+    assert "manage.py" not in html and 'href="/plan/import/"' not in html
 
 
 # ---- editing pages --------------------------------------------------------------------------
