@@ -102,31 +102,26 @@ class AccountForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", css)
 
 
-class NewAccountForm(AccountForm):
-    password1 = forms.CharField(label=_("初始密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                  "autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("确认初始密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                  "autocomplete": "new-password"}))
+def _password_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, strip=False, widget=forms.PasswordInput(
+        attrs={"class": "form-control", "autocomplete": "new-password"}))
+
+
+class PasswordPairMixin:
+    """A password typed twice by an administrator; the validators run in the service."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean()  # type: ignore[misc]
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
+            self.add_error("password2", _("两次输入的密码不一致"))  # type: ignore[attr-defined]
         return data
 
 
-class ResetPasswordForm(forms.Form):
-    password1 = forms.CharField(label=_("新密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                  "autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("确认新密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                  "autocomplete": "new-password"}))
+class NewAccountForm(PasswordPairMixin, AccountForm):
+    password1 = _password_field(_("初始密码"))
+    password2 = _password_field(_("确认初始密码"))
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
-        return data
+
+class ResetPasswordForm(PasswordPairMixin, forms.Form):
+    password1 = _password_field(_("新密码"))
+    password2 = _password_field(_("确认新密码"))

@@ -93,12 +93,10 @@ def object_types(*, user: Any) -> list[tuple[int, str]]:
     return sorted(out, key=lambda item: item[1])
 
 
-def authevent_list(
-    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
-) -> QuerySet[AuthEvent]:
-    """Login events the user may read, filtered, newest first."""
+def _event_list(model: Any, user: Any, action: str, filters: dict[str, Any] | None) -> QuerySet:
+    """Events of one log the user may read, filtered by kind, user name, address and date."""
     f = filters or {}
-    qs = AuthEvent.objects.restrict(user, action)
+    qs = model.objects.restrict(user, action)
     if f.get("kind"):
         qs = qs.filter(kind=f["kind"])
     if f.get("username"):
@@ -106,21 +104,20 @@ def authevent_list(
     if f.get("ip"):
         qs = qs.filter(ip=str(f["ip"]).strip())
     return _date_range(qs, f).order_by("-at", "-id")
+
+
+def authevent_list(
+    *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
+) -> QuerySet[AuthEvent]:
+    """Login events the user may read, filtered, newest first."""
+    return _event_list(AuthEvent, user, action, filters)
 
 
 def accessevent_list(
     *, user: Any, action: str = "view", filters: dict[str, Any] | None = None
 ) -> QuerySet[AccessEvent]:
     """Access events (downloads, refusals, reveals, admin use) the user may read, newest first."""
-    f = filters or {}
-    qs = AccessEvent.objects.restrict(user, action)
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    if f.get("username"):
-        qs = qs.filter(username__icontains=str(f["username"]).strip())
-    if f.get("ip"):
-        qs = qs.filter(ip=str(f["ip"]).strip())
-    return _date_range(qs, f).order_by("-at", "-id")
+    return _event_list(AccessEvent, user, action, filters)
 
 
 # ---- presenting a change record ----------------------------------------------------------
