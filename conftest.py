@@ -27,10 +27,10 @@ def _reset_language():
 def regions(db):
     from django.conf import settings
 
+    from kechuang.orgs.services import load_city
     from kechuang.regions.models import Region
-    from kechuang.regions.services import load_regions
 
-    load_regions(path=settings.KECHUANG_REGION_FILE)
+    load_city(path=settings.KECHUANG_REGION_FILE)
     return {r.code: r for r in Region.objects.all()}
 
 

@@ -60,12 +60,12 @@ def prepare(args: argparse.Namespace, url: str) -> Any:
     from kechuang.accounts.models import User
     from kechuang.orgs.demo import load_demo
     from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-    from kechuang.regions.services import load_regions
+    from kechuang.orgs.services import load_city
 
     ensure_database(url, prefix=DB_PREFIX, fresh=args.fresh)
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
-    load_regions(path=settings.KECHUANG_REGION_FILE)
+    load_city(path=settings.KECHUANG_REGION_FILE)
     user = User.objects.filter(username=USERNAME).first()
     if user is None:
         user = User(username=USERNAME, first_name="基准", role="city_staff")

@@ -499,15 +499,15 @@ def prepare(args: argparse.Namespace, url: str) -> tuple[dict[str, int], float, 
     from django.core.management import call_command
     from django.db import connection
 
+    from kechuang.orgs.services import load_city
     from kechuang.plans.services import load_plan
-    from kechuang.regions.services import load_regions
 
     created = ensure_database(url, args.reload)
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
     from django.conf import settings
 
-    load_regions(path=settings.KECHUANG_REGION_FILE)
+    load_city(path=settings.KECHUANG_REGION_FILE)
     load_plan(settings.KECHUANG_PLAN_FILE)
     user = city_user()
     with connection.cursor() as cur:

@@ -12,6 +12,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import layers  # noqa: E402  (scripts/layers.py, beside this file)
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "kechuang"
 
@@ -34,12 +37,13 @@ def _rel(p: Path) -> str:
 
 
 def in_policy(p: Path) -> bool:
-    return _rel(p).startswith("policy/")
+    """The pure packages: policy/ and planextract/ (docs/architecture.md § Layers)."""
+    return _rel(p).startswith(("policy/", "planextract/"))
 
 
 def in_policy_engine(p: Path) -> bool:
     """policy/ without its tests (which may build float cells for spreadsheets)."""
-    return in_policy(p) and "/tests/" not in _rel(p)
+    return _rel(p).startswith("policy/") and "/tests/" not in _rel(p)
 
 
 def is_view(p: Path) -> bool:
@@ -57,8 +61,8 @@ def outside_workflow(p: Path) -> bool:
 
 RULES = [
     Rule("policy-no-django", re.compile(r"^\s*(from|import)\s+django\b", re.M), in_policy,
-         "policy/ is pure Python: no Django import", "from decimal import Decimal",
-         "from django.db import models"),
+         "policy/ and planextract/ are pure Python: no Django import",
+         "from decimal import Decimal", "from django.db import models"),
     Rule("policy-no-clock", re.compile(
         r"\b(date\.today|datetime\.now|datetime\.today|time\.time)\("),
          in_policy, "policy/ takes dates as parameters (as_of), never the clock",
@@ -91,6 +95,9 @@ def check_text(rule: Rule, text: str) -> list[int]:
 
 def main() -> int:
     problems = 0
+    for problem in layers.check():  # scripts/layers.py: no upward import, no loop
+        print(problem)
+        problems += 1
     for path in sorted(SRC.rglob("*.py")):
         if "/migrations/" in path.as_posix():
             continue

@@ -1,26 +1,18 @@
 """/api/v1/: one router for every app's viewsets, token login, the OpenAPI schema and its docs."""
 
+import importlib
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from kechuang.assessment import api as assessment_api
+from kechuang.core import manifests
 from kechuang.core.api_auth import AuthTokenView
-from kechuang.cultivation import api as cultivation_api
-from kechuang.kpi import api as kpi_api
-from kechuang.orgs import api as orgs_api
-from kechuang.plans import api as plans_api
-from kechuang.regions import api as regions_api
-from kechuang.reported import api as reported_api
 
 router = DefaultRouter()
-regions_api.register(router)
-orgs_api.register(router)
-plans_api.register(router)
-reported_api.register(router)
-kpi_api.register(router)
-cultivation_api.register(router)
-assessment_api.register(router)
+for app in manifests.installed():  # each app's viewsets, as its manifest declares
+    if app.api:
+        importlib.import_module(app.api).register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -16,7 +16,7 @@ from kechuang.accounts import selectors, services
 from kechuang.accounts.forms import AccountForm, NewAccountForm, ResetPasswordForm, UnlockForm
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
-from kechuang.web.shortcuts import paginate
+from kechuang.core.shortcuts import paginate
 
 LOCKOUTS = "axes.delete_accessattempt"
 

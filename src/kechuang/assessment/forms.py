@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.assessment import selectors
 from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes, person_message
 from kechuang.assessment.models import Rule
+from kechuang.core.forms import FilterForm, style_widgets
+from kechuang.orgs import facts
 from kechuang.orgs import selectors as org_selectors
 from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import EnterpriseAnnualReport
 from kechuang.policy.inputs import AnnualFigures
-from kechuang.web.forms import FilterForm, style_widgets
 
 
 def _plain(value: Any) -> str:
@@ -118,6 +119,6 @@ class ResultFilterForm(FilterForm):
         self.fields["county"].queryset = org_selectors.counties_in_scope(user=user)
         self.fields["year"].choices = [("", _("全部年度"))] + [
             (y, str(y)) for y in selectors.result_years(user=user)]
-        if selectors.registration_model() is None:
+        if not facts.registered_tech_smes.available:
             del self.fields["unregistered"]
         style_widgets(self, small=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.assessment.models import EvaluationResult, Rule
 from kechuang.assessment.selectors import finished_results
-from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
+from kechuang.metrics import Column, RecordMetric, enterprise_columns, register
 
 
 def _deductions(year: int):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kechuang.assessment.engine import Assessment, assess
 from kechuang.assessment.inputs import HNTE_WINDOW, EnterpriseFacts, figures_from_report
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
+from kechuang.orgs import facts
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
 
 
@@ -72,26 +72,13 @@ def latest_results(*, enterprise_ids: Any, year: int, rule: str) -> dict[int, Ev
     return {r.enterprise_id: r for r in rows}
 
 
-def registration_model() -> Any:
-    """cultivation.TechSmeRegistration when that app provides it, else None."""
-    if not apps.is_installed("kechuang.cultivation"):
-        return None
-    try:
-        from kechuang.cultivation.models import TechSmeRegistration
-    except ImportError:  # pragma: no cover - depends on the cultivation app's progress
-        return None
-    return TechSmeRegistration
-
-
 def _unregistered(qs: QuerySet[EvaluationResult]) -> QuerySet[EvaluationResult]:
     """Would qualify as tech SME but no registration (入库) for the evaluation year = year + 1."""
-    model = registration_model()
     qs = qs.filter(rule="tech_sme", eligible=True)
-    if model is None:
+    if not facts.registered_tech_smes.available:
         return qs
-    registered = model.objects.filter(enterprise_id=OuterRef("enterprise_id"),
-                                      year=OuterRef("year") + 1,
-                                      status=model.Status.REGISTERED)
+    registered = facts.registered_tech_smes().filter(enterprise_id=OuterRef("enterprise_id"),
+                                                     year=OuterRef("year") + 1)
     return qs.filter(~Exists(registered))
 
 

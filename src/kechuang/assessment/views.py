@@ -27,9 +27,9 @@ from kechuang.assessment.jobs import EXPORT_JOB
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_year
+from kechuang.core.shortcuts import paginate, require, start_export
 from kechuang.orgs.models import Enterprise
 from kechuang.policy.results import DISCLAIMER
-from kechuang.web.shortcuts import paginate, require, start_export
 
 
 @login_required

@@ -1,14 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import manifests
 
-class AuditConfig(AppConfig):
+
+class AuditConfig(manifests.ManifestAppConfig):
     name = "kechuang.audit"
     label = "audit"
     verbose_name = _("审计日志")
-
-    def ready(self) -> None:
-        from kechuang.audit import (
-            exports,  # noqa: F401  (export job handlers)
-            signals,  # noqa: F401  (login events)
-        )

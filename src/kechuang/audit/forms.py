@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.audit import selectors
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
-from kechuang.web.forms import FilterForm, style_widgets
+from kechuang.core.forms import FilterForm, style_widgets
 
 
 class _Filters(FilterForm):

@@ -17,7 +17,7 @@ from kechuang.audit import selectors
 from kechuang.audit.forms import AccessEventFilterForm, AuthEventFilterForm, ChangeFilterForm
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.audit.services import access_event
-from kechuang.web.shortcuts import paginate, require, start_export
+from kechuang.core.shortcuts import paginate, require, start_export
 
 
 def _read_only(request: HttpRequest, model: type) -> HttpResponse | None:

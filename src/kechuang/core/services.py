@@ -9,6 +9,7 @@ revert the first's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -126,3 +127,25 @@ def delete_object(*, obj: models.Model, actor: Any, reason: str = "") -> None:
         record_change(actor=actor, action=ChangeRecord.Action.DELETE, obj=locked, before=before,
                       reason=reason)
         locked.delete()
+
+
+def save_uploads(checked: Iterable[tuple[Any, str]], *, model: type[M], owner: dict[str, Any],
+                 actor: Any, saved: list[str]) -> list[M]:
+    """Store each checked upload as a new ``model`` row belonging to ``owner``, audited.
+
+    ``checked`` comes from :func:`check_files`; every stored name is appended to ``saved``
+    (from :func:`delete_on_error`) before the row is validated, so a failure removes it.
+    """
+    out = []
+    for upload, content_type in checked:
+        obj = model(**owner, original_name=upload.name[:200], size=upload.size,
+                    content_type=content_type, uploaded_by=actor)
+        obj.file.save(upload.name, upload, save=False)
+        saved.append(obj.file.name)
+        obj.full_clean()
+        obj.save()
+        # audit.snapshot() has no case for files: record the stored name
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=obj,
+                      after=snapshot(obj) | {"file": obj.file.name})
+        out.append(obj)
+    return out

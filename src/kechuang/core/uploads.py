@@ -12,7 +12,7 @@
   web server serves it, and ``private_storage.url()`` refuses.
 * :func:`serve_private` streams a stored file as an attachment. The calling view checks the
   user's right to the owning row first (``restrict(user, "view")``, 404 outside the scope).
-* :func:`check_files`, :func:`delete_on_error` and :func:`save_uploads` are the one way a
+* :func:`check_files`, :func:`delete_on_error` and ``core.services.save_uploads`` are the one way a
   service stores evidence rows (reported values, cultivation records): check every file
   first, save each into a new row with an audit entry, and remove the stored files again when
   the transaction rolls back.
@@ -26,12 +26,11 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -244,33 +243,3 @@ def delete_on_error() -> Iterator[list[str]]:
         for name in names:
             private_storage.delete(name)
         raise
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def save_uploads(checked: Iterable[tuple[Any, str]], *, model: type[M], owner: dict[str, Any],
-                 actor: Any, saved: list[str]) -> list[M]:
-    """Store each checked upload as a new ``model`` row belonging to ``owner``, audited.
-
-    ``checked`` comes from :func:`check_files`; every stored name is appended to ``saved``
-    (from :func:`delete_on_error`) before the row is validated, so a failure removes it.
-    """
-    # imported here, not at the top: the models modules of several apps import this module
-    # while Django loads models; loading audit's models from inside that is avoided
-    from kechuang.audit.models import ChangeRecord
-    from kechuang.audit.services import record_change, snapshot
-
-    out = []
-    for upload, content_type in checked:
-        obj = model(**owner, original_name=upload.name[:200], size=upload.size,
-                    content_type=content_type, uploaded_by=actor)
-        obj.file.save(upload.name, upload, save=False)
-        saved.append(obj.file.name)
-        obj.full_clean()
-        obj.save()
-        # audit.snapshot() has no case for files: record the stored name
-        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=obj,
-                      after=snapshot(obj) | {"file": obj.file.name})
-        out.append(obj)
-    return out

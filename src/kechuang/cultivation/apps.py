@@ -1,16 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import manifests
 
-class CultivationConfig(AppConfig):
+
+class CultivationConfig(manifests.ManifestAppConfig):
     name = "kechuang.cultivation"
     label = "cultivation"
     verbose_name = _("梯次培育")
 
     def ready(self) -> None:
-        from kechuang.cultivation import (  # noqa: F401
-            exports,  # export job handlers
-            imports,  # the Excel import specs of registrations, certificates, designations
-            metrics,  # plan indicators counted from registrations and certificates
-            services,  # the scheduler's daily tier refresh and expiry reminders
-        )
+        super().ready()  # the modules its manifest names
+        from kechuang.cultivation.selectors import registered_tech_smes
+        from kechuang.orgs import facts
+
+        facts.registered_tech_smes.provide(registered_tech_smes)

@@ -295,3 +295,8 @@ def describe(result: DemoCultivationResult) -> str:
             f"高新技术企业证书 {result.certificates} 张（{years('certificates')}），"
             f"领军企业认定 {result.leaders} 条，后备库 {result.candidates} 家；"
             f"培育梯队更新 {result.tiers_changed} 家")
+
+
+def demo_step(*, seed: int = 2025, **options: object) -> str:
+    """``manage.py demo``'s cultivation step (cultivation/manifest.py)."""
+    return describe(seed_demo_cultivation(seed=seed))

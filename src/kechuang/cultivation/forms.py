@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.forms import FilterForm, MultipleFileField, style_widgets
 from kechuang.core.params import parse_id
 from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.cultivation.models import (
@@ -21,8 +22,6 @@ from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import Organisation
 from kechuang.orgs.selectors import counties_in_scope
 from kechuang.policy import credit_code as cc
-from kechuang.reported.forms import MultipleFileField
-from kechuang.web.forms import FilterForm, style_widgets
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

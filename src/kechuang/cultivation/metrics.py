@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.cultivation.models import HighTechCertificate, TechSmeRegistration
-from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
+from kechuang.metrics import Column, RecordMetric, enterprise_columns, register
 from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
 
 ANCHOR_ROLES = (ChainMembership.Role.CHAIN_LEADER, ChainMembership.Role.CHAIN_CORE)

@@ -26,6 +26,7 @@ from kechuang.cultivation.models import (
     TechSmeRegistration,
     add_months,
 )
+from kechuang.orgs import facts
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 
 EXPIRY_WINDOW_MONTHS = 6
@@ -277,15 +278,11 @@ def _fallback_gaps(entries: list[CandidateEntry]) -> dict[int, Gap]:
 
 def _gap_for(entries: list[CandidateEntry]) -> dict[int, Gap]:
     """Each entry's gap to the target rung: the assessment app's stored evaluation results
-    when it provides them (``assessment.selectors.latest_results``, data year = the entry's
+    when it provides them (``orgs.facts.latest_evaluations``, data year = the entry's
     year − 1: a 2026 registration or application is judged on the 2025 figures), else the
     R&D-intensity fallback. Leader candidates have no national rule: always the fallback."""
-    try:
-        from kechuang.assessment.selectors import latest_results
-    except ImportError:
-        latest_results = None
     out = _fallback_gaps(entries)
-    if latest_results is None:
+    if not facts.latest_evaluations.available:
         return out
     # results are stored per *data* year: the evaluation / application year minus one
     by_key: dict[tuple[int, str], list[CandidateEntry]] = defaultdict(list)
@@ -293,8 +290,8 @@ def _gap_for(entries: list[CandidateEntry]) -> dict[int, Gap]:
         if e.target_rung in RUNG_RULES:
             by_key[(e.year - 1, RUNG_RULES[e.target_rung])].append(e)
     for (year, rule), group in by_key.items():
-        results = latest_results(enterprise_ids=[e.enterprise_id for e in group], year=year,
-                                 rule=rule)
+        results = facts.latest_evaluations(
+            enterprise_ids=[e.enterprise_id for e in group], year=year, rule=rule)
         for e in group:
             res = results.get(e.enterprise_id)
             if res is not None:
@@ -384,3 +381,8 @@ def enterprise_in_scope(*, user: Any, pk: int) -> Organisation | None:
         return None
     return Organisation.objects.restrict(user, "view").filter(
         kind=Organisation.Kind.ENTERPRISE, pk=pk).select_related("county").first()
+
+
+def registered_tech_smes() -> QuerySet[TechSmeRegistration]:
+    """Registrations in force (入库, not revoked): ``orgs.facts.registered_tech_smes``."""
+    return TechSmeRegistration.objects.filter(status=TechSmeRegistration.Status.REGISTERED)

@@ -22,8 +22,8 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import change_record, record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.scheduler import daily
-from kechuang.core.services import create_object, update_object
-from kechuang.core.uploads import check_files, delete_on_error, save_uploads
+from kechuang.core.services import create_object, save_uploads, update_object
+from kechuang.core.uploads import check_files, delete_on_error
 from kechuang.cultivation import selectors
 from kechuang.cultivation.models import (
     CandidateEntry,

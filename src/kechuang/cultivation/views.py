@@ -23,6 +23,13 @@ from django.views.decorators.http import require_POST, require_safe
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
+from kechuang.core.shortcuts import (
+    apply_service_error,
+    paginate,
+    require,
+    save_form,
+    start_export,
+)
 from kechuang.core.uploads import serve_private
 from kechuang.cultivation import selectors, services
 from kechuang.cultivation.forms import (
@@ -37,13 +44,6 @@ from kechuang.cultivation.forms import (
 )
 from kechuang.cultivation.models import RECORD_MODELS, CandidateEntry, RecordFile
 from kechuang.cultivation.workflows import CANDIDATE_FLOW, FLOWS
-from kechuang.web.shortcuts import (
-    apply_service_error,
-    paginate,
-    require,
-    save_form,
-    start_export,
-)
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from kechuang.core.errors import DomainError
+from kechuang.core.shortcuts import paginate, require
 from kechuang.core.uploads import serve_private
 from kechuang.imports import selectors, services
 from kechuang.imports.forms import UploadForm
@@ -27,7 +28,6 @@ from kechuang.imports.models import ImportRun
 from kechuang.imports.spec import ImportSpec, get_spec, may_import, specs_for
 from kechuang.imports.workbook import build_template
 from kechuang.jobs.views import content_disposition, file_removed
-from kechuang.web.shortcuts import paginate, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from kechuang import metrics as registry
 from kechuang.core.params import parse_id
-from kechuang.kpi import metrics as registry
 from kechuang.kpi.progress import (
     ZERO,
     Progress,

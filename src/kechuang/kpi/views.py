@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
+from kechuang.core.shortcuts import paginate, require, start_export
 from kechuang.kpi import selectors, services
 from kechuang.kpi.models import IndicatorSnapshot
 from kechuang.kpi.progress import Status
 from kechuang.plans import selectors as plan_selectors
 from kechuang.plans.models import Indicator, Plan
 from kechuang.regions.models import Region
-from kechuang.web.shortcuts import paginate, require, start_export
 
 MONTHS = range(1, 13)
 

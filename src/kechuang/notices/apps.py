@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import manifests
 
-class NoticesConfig(AppConfig):
+
+class NoticesConfig(manifests.ManifestAppConfig):
     name = "kechuang.notices"
     label = "notices"
     verbose_name = _("站内提醒")

@@ -11,8 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kechuang.core.shortcuts import paginate
 from kechuang.notices import selectors, services
-from kechuang.web.shortcuts import paginate
+from kechuang.workflow import selectors as workflow_selectors
 
 
 @login_required
@@ -49,12 +50,12 @@ def notice_read_all(request: HttpRequest) -> HttpResponse:
 @require_safe
 def todo(request: HttpRequest) -> HttpResponse:
     """待办事项: submissions waiting for the user's decision, one tab per kind of record."""
-    sources = selectors.todo_sources(user=request.user)
+    sources = workflow_selectors.todo_sources(user=request.user)
     current = next((s for s in sources if s.key == request.GET.get("kind")),
                    sources[0] if sources else None)
     page = None
     if current is not None:
-        page = paginate(request, selectors.todo_list(user=request.user, source=current),
+        page = paginate(request, workflow_selectors.todo_list(user=request.user, source=current),
                         per_page=30)
     return render(request, "notices/todo.html",
                   {"sources": sources, "current": current, "page_obj": page})

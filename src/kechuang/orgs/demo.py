@@ -811,3 +811,18 @@ def load_demo(*, seed: int = 2025, enterprises: int = 3000, batch_size: int = 10
                      for kind in Organisation.Kind.values}
     result.seconds = time.perf_counter() - started
     return result
+
+
+def demo_step(*, seed: int = 2025, enterprises: int = 3000, batch_size: int = 1000,
+              progress: Any = None, **options: object) -> str:
+    """``manage.py demo``'s base step (orgs/manifest.py): organisations and annual reports.
+    LookupError: no regions loaded yet (``manage.py seed`` first)."""
+    result = load_demo(seed=seed, enterprises=enterprises, batch_size=batch_size,
+                       progress=progress)
+    counts = result.counts
+    return (f"演示数据（种子 {seed}，企业 {enterprises}）：新增企业 {result.enterprises_created} 家"
+            f"（已存在 {result.enterprises_skipped} 家），年度报表 {result.reports_created} 份，"
+            f"产业链成员 {result.memberships_created} 条，高校院所与服务机构 "
+            f"{result.partners_created} 家；用时 {result.seconds:.1f} 秒\n"
+            f"库中现有：企业 {counts.get('enterprise', 0)}、高校 {counts.get('university', 0)}、"
+            f"科研院所 {counts.get('institute', 0)}、服务机构 {counts.get('service_provider', 0)}")

@@ -19,13 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import can
-from kechuang.core.forms import VersionedFormMixin
+from kechuang.core.forms import FilterForm, VersionedFormMixin, style_widgets
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
 from kechuang.orgs.services import ENTERPRISE_LOCKED_FIELDS
 from kechuang.policy import credit_code as cc
-from kechuang.web.forms import FilterForm, style_widgets
 
 ABOVE_SCALE_CHOICES = [("", _("全部")), ("1", _("规模以上")), ("0", _("规模以下"))]
 SEARCH_HINT = _("企业名称或统一社会信用代码")

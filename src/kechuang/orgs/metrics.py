@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.kpi.metrics import Column, RecordMetric, enterprise_columns, register
+from kechuang.metrics import Column, RecordMetric, enterprise_columns, register
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 
 # 科学研究和技术服务业 (GB/T 4754-2017 section M: divisions 73, 74, 75)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from kechuang.orgs.models import (
     Organisation,
 )
 from kechuang.policy import credit_code as cc
+from kechuang.regions.services import load_regions, read_region_file
 
 # An enterprise keeps its own profile but cannot move itself, change its code or its tier.
 ENTERPRISE_LOCKED_FIELDS = ("county", "credit_code", "tier", "above_scale")
@@ -119,8 +121,16 @@ def delete_annual_report(*, actor: User, report: EnterpriseAnnualReport) -> None
     delete_object(obj=report, actor=actor)
 
 
+@transaction.atomic
+def load_city(*, path: str | Path) -> dict[str, int]:
+    """The city data file: its regions, then its industrial chains; idempotent."""
+    counts = load_regions(path=path)
+    chains = load_chains(rows=read_region_file(path).get("industrial_chains", []))
+    return counts | {"chains_created": chains}
+
+
 def load_chains(*, rows: list[dict[str, Any]]) -> int:
-    """Reference data from the region file; idempotent."""
+    """Reference data from the city data file; idempotent."""
     created = 0
     for i, row in enumerate(rows, start=1):
         _, was_created = IndustrialChain.objects.update_or_create(

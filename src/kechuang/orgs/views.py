@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
+from kechuang.core import manifests
 from kechuang.core.errors import DomainError
+from kechuang.core.shortcuts import paginate, require, save_form, start_export
 from kechuang.orgs import selectors, services
 from kechuang.orgs.forms import (
     AnnualReportForm,
@@ -25,7 +27,6 @@ from kechuang.orgs.forms import (
     ReportFilterForm,
 )
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-from kechuang.web.shortcuts import paginate, require, save_form, start_export
 
 
 def _get_or_404(fn, **kwargs):
@@ -72,6 +73,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_report": can(user, "add", EnterpriseAnnualReport),
         "can_change_report": can(user, "change", EnterpriseAnnualReport),
         "can_delete_report": can(user, "delete", EnterpriseAnnualReport),
+        # what other apps add to the page (their manifests' panels)
+        "action_panels": manifests.panels("enterprise_actions", user, enterprise),
+        "section_panels": manifests.panels("enterprise_sections", user, enterprise),
     })
 
 

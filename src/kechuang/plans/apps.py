@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import manifests
 
-class PlansConfig(AppConfig):
+
+class PlansConfig(manifests.ManifestAppConfig):
     name = "kechuang.plans"
     label = "plans"
     verbose_name = _("工作要点")

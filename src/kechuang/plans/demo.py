@@ -24,6 +24,17 @@ ALLOCATED = ("tech_sme_registered", "high_tech_recognized")
 DEMO_PROVINCE_AVERAGE = Decimal("2.10")
 
 
+def demo_plan(year: int = 2025) -> Plan | None:
+    """The plan the demo data belongs to (loaded by ``manage.py seed``), if any."""
+    return Plan.objects.filter(year=year).order_by("pk").first()
+
+
+def demo_step(**options: object) -> str:
+    """``manage.py demo``'s plan step (plans/manifest.py)."""
+    allocated = seed_demo_allocations(demo_plan())
+    return f"县区任务分解演示：按上年实绩比例分解 {allocated} 项指标" if allocated else ""
+
+
 def seed_demo_allocations(plan: Plan | None) -> int:
     """Allocate the demo plan's headline targets; return how many indicators were split."""
     if plan is None:

@@ -12,9 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.kpi import metrics
+from kechuang import metrics
+from kechuang.core.forms import style_widgets
 from kechuang.plans.models import Action, Indicator, Plan, PlanTask
-from kechuang.web.forms import style_widgets
 
 MAX_UPLOAD = 2 * 1024 * 1024  # a plan's text is a few dozen KB at most
 

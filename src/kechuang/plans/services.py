@@ -28,10 +28,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 
+from kechuang import metrics
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.services import create_object, delete_object, update_object
-from kechuang.kpi import metrics
 from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 from kechuang.regions.models import Region
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_year
+from kechuang.core.shortcuts import apply_service_error, require, save_form
 from kechuang.plans import selectors, services
 from kechuang.plans.drafts import decode_upload, draft_from_text
 from kechuang.plans.forms import (
@@ -40,7 +41,6 @@ from kechuang.plans.models import (
     Plan,
     PlanTask,
 )
-from kechuang.web.shortcuts import apply_service_error, require, save_form
 
 IMPORT_SALT = "kechuang.plans.import"
 IMPORT_MAX_AGE = 24 * 3600

@@ -1,4 +1,5 @@
-"""Load the deployment's regions (and industrial chains) from a data file."""
+"""Load the deployment's regions from its city data file (the industrial chains in the same
+file are loaded by ``orgs.services.load_city``, a layer above)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,4 @@ def load_regions(*, path: str | Path) -> dict[str, int]:
         upsert(row["code"], name=row["name"], level=Region.Level.COUNTY,
                kind=row.get("kind", Region.Kind.COUNTY), gb2260=row.get("gb2260", True),
                parent=city, sort_order=i)
-
-    from kechuang.orgs.services import load_chains
-
-    chains = load_chains(rows=data.get("industrial_chains", []))
-    return {"regions_created": created, "chains_created": chains}
+    return {"regions_created": created}

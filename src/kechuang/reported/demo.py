@@ -18,6 +18,7 @@ from django.db import transaction
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
 from kechuang.audit.context import audit_context
+from kechuang.plans.demo import demo_plan
 from kechuang.plans.models import Indicator, Plan
 from kechuang.regions.models import Region
 from kechuang.reported import services
@@ -100,6 +101,7 @@ def seed_demo_reported_values(plan: Plan | None) -> int:
     return created
 
 
-def demo_plan(year: int = 2025) -> Plan | None:
-    """The plan the demo values belong to (loaded by ``manage.py seed``), if any."""
-    return Plan.objects.filter(year=year).order_by("pk").first()
+def demo_step(**options: object) -> str:
+    """``manage.py demo``'s reported-values step (reported/manifest.py); no plan: nothing."""
+    added = seed_demo_reported_values(demo_plan())
+    return f"指标上报演示数值：新增 {added} 条" if added else ""

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.roles import CITY_ROLES
-from kechuang.core.uploads import EVIDENCE_EXTENSIONS, max_upload_bytes, size_label
+from kechuang.core.forms import FilterForm, MultipleFileField, style_widgets
+from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.reported import selectors
 from kechuang.reported.models import ReportedValue
-from kechuang.web.forms import FilterForm, style_widgets
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
@@ -36,25 +36,6 @@ class ValueFilterForm(FilterForm):
         self.fields["year"].choices = [("", _("全部年度"))] + [
             (y, str(y)) for y in selectors.value_years(user=user)]
         style_widgets(self, small=True)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); checked by the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "accept": ",".join(f".{e}" for e in sorted(EVIDENCE_EXTENSIONS))}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ValueForm(forms.Form):

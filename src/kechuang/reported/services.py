@@ -14,7 +14,8 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import ScopeError
-from kechuang.core.uploads import check_files, delete_on_error, save_uploads
+from kechuang.core.services import save_uploads
+from kechuang.core.uploads import check_files, delete_on_error
 from kechuang.reported.models import Evidence, ReportedValue
 from kechuang.reported.workflows import REPORTED_FLOW, notify_submitted
 from kechuang.workflow.services import transition

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST, require_safe
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id
+from kechuang.core.shortcuts import apply_service_error, paginate, require, start_export
 from kechuang.core.uploads import serve_private
 from kechuang.reported import selectors, services
 from kechuang.reported.forms import ReviewForm, ValueFilterForm, ValueForm
 from kechuang.reported.models import Evidence, ReportedValue
 from kechuang.reported.workflows import REPORTED_FLOW
-from kechuang.web.shortcuts import apply_service_error, paginate, require, start_export
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
 

@@ -235,7 +235,7 @@ def test_export_is_scoped(client, users, data, django_capture_on_commit_callback
 
 
 def test_metric_equals_the_direct_sum(users, data, django_capture_on_commit_callbacks):
-    from kechuang.kpi.metrics import get
+    from kechuang.metrics import get
 
     run(users["city_staff"], django_capture_on_commit_callbacks)
     metric = get("rd_super_deduction_amount")
@@ -259,7 +259,7 @@ def test_results_keep_the_county_of_their_run(users, data, county_b,
                                               django_capture_on_commit_callbacks):
     """The deduction figure groups by the county stored at the run (no join with 1M
     organisations); an enterprise that moves counts for its new county after the next run."""
-    from kechuang.kpi.metrics import get
+    from kechuang.metrics import get
 
     run(users["city_staff"], django_capture_on_commit_callbacks)
     stored = dict(EvaluationResult.objects.values_list("enterprise_id", "county_id").distinct())

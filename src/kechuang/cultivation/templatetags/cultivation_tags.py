@@ -23,9 +23,8 @@ from kechuang.cultivation.models import (
 register = template.Library()
 
 
-@register.inclusion_tag("cultivation/partials/enterprise_section.html", takes_context=True)
-def cultivation_section(context: dict[str, Any], enterprise: Any) -> dict[str, Any]:
-    user = context["request"].user
+def enterprise_section_context(user: Any, enterprise: Any) -> dict[str, Any]:
+    """The enterprise page's cultivation card (a panel of cultivation/manifest.py)."""
     data = selectors.enterprise_cultivation(user=user, enterprise=enterprise)
     return {
         "enterprise": enterprise, "data": data,
@@ -34,3 +33,8 @@ def cultivation_section(context: dict[str, Any], enterprise: Any) -> dict[str, A
         "can_add_leader": can(user, "add", LeaderDesignation),
         "can_add_candidate": can(user, "add", CandidateEntry),
     }
+
+
+@register.inclusion_tag("cultivation/partials/enterprise_section.html", takes_context=True)
+def cultivation_section(context: dict[str, Any], enterprise: Any) -> dict[str, Any]:
+    return enterprise_section_context(context["request"].user, enterprise)

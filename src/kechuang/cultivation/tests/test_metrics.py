@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import make_enterprise, make_report
+from kechuang import metrics as registry
 from kechuang.cultivation.metrics import (
     CHAIN_RD_RESERVE,
     HIGH_TECH_RECOGNIZED,
@@ -15,7 +16,6 @@ from kechuang.cultivation.metrics import (
 )
 from kechuang.cultivation.models import HighTechCertificate, TechSmeRegistration
 from kechuang.cultivation.tests.conftest import make_certificate, make_registration
-from kechuang.kpi import metrics as registry
 
 pytestmark = pytest.mark.django_db
 

@@ -170,28 +170,37 @@ def test_candidate_list_ranked_per_county_and_scoped(client_for, users, pool, en
             reverse("cultivation:candidate_list")).status_code == 403
 
 
-def test_gap_uses_assessment_results_when_available(pool, users, monkeypatch):
-    import sys
-    import types
+def test_gap_uses_stored_assessment_results(pool, users, enterprise_a, monkeypatch):
+    """Through orgs.facts: the assessment app's finished run wins over the R&D fallback; a
+    run still in progress is not read, and without the provider the fallback stands."""
     from decimal import Decimal
 
+    from django.utils import timezone
+
+    from kechuang.assessment.models import EvaluationResult, EvaluationRun
     from kechuang.cultivation import selectors
+    from kechuang.orgs import facts
 
-    calls = []
+    entry = next(e for e in pool if e.enterprise_id == enterprise_a.pk)
+    running = EvaluationRun.objects.create(year=2025, as_of=dt.date(2026, 1, 31))
+    EvaluationResult.objects.create(
+        run=running, enterprise=enterprise_a, year=2025, rule="high_tech", outcome="unlikely",
+        eligible=False, score=Decimal("50"), gap_text="进行中", computed_at=timezone.now())
+    assert selectors._gap_for(pool)[entry.pk].source != "assessment"
 
-    def latest_results(*, enterprise_ids, year, rule):
-        calls.append((sorted(enterprise_ids), year, rule))
-        res = types.SimpleNamespace(eligible=False, score=Decimal("64"),
-                                    gap_text="研发费用需增加 ¥12,000.00", rule_version="x/1")
-        return {enterprise_ids[0]: res}
-
-    fake = types.ModuleType("kechuang.assessment.selectors")
-    fake.latest_results = latest_results
-    monkeypatch.setitem(sys.modules, "kechuang.assessment.selectors", fake)
+    done = EvaluationRun.objects.create(year=2025, as_of=dt.date(2026, 1, 31),
+                                        finished_at=timezone.now())
+    EvaluationResult.objects.create(
+        run=done, enterprise=enterprise_a, year=2025, rule="high_tech",  # data year 2026 − 1
+        outcome="unlikely", eligible=False, score=Decimal("64"), rule_version="x/1",
+        gap_text="研发费用需增加 ¥12,000.00", computed_at=timezone.now())
     gaps = selectors._gap_for(pool)
-    assert calls and calls[0][1:] == (2025, "high_tech")  # data year = 2026 − 1
-    assessed = [g for g in gaps.values() if g.source == "assessment"]
-    assert len(assessed) == 1 and assessed[0].text == "研发费用需增加 ¥12,000.00"
+    assert gaps[entry.pk].source == "assessment"
+    assert gaps[entry.pk].text == "研发费用需增加 ¥12,000.00"
+    assert all(g.source != "assessment" for k, g in gaps.items() if k != entry.pk)
+
+    monkeypatch.setattr(facts.latest_evaluations, "_fn", None)
+    assert selectors._gap_for(pool)[entry.pk].source != "assessment"
 
 
 def test_candidate_pages_add_visit_remove(client_for, users, enterprise_a):

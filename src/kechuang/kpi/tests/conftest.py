@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kechuang.kpi import metrics
-from kechuang.kpi.metrics import RecordMetric, enterprise_columns
+from kechuang import metrics
+from kechuang.metrics import RecordMetric, enterprise_columns
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import make_enterprise, make_report
-from kechuang.kpi import metrics
+from kechuang import metrics
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 
 pytestmark = pytest.mark.django_db

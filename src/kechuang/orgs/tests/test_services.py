@@ -113,3 +113,17 @@ def test_money_is_decimal_to_the_fen(users, enterprise_a):
         enterprise=enterprise_a, year=2023, revenue_yuan=Decimal("1234567.89")))
     r = EnterpriseAnnualReport.objects.get(pk=r.pk)
     assert r.revenue_yuan == Decimal("1234567.89") and isinstance(r.revenue_yuan, Decimal)
+
+
+@pytest.mark.django_db
+def test_load_city_loads_regions_then_the_ten_chains_once():
+    from django.conf import settings
+
+    from kechuang.orgs.models import IndustrialChain
+    from kechuang.orgs.services import load_city
+
+    first = load_city(path=settings.KECHUANG_REGION_FILE)
+    assert first == {"regions_created": 15, "chains_created": 10}
+    assert IndustrialChain.objects.count() == 10
+    assert load_city(path=settings.KECHUANG_REGION_FILE) == {"regions_created": 0,
+                                                              "chains_created": 0}

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from kechuang import metrics
 from kechuang.audit.models import ChangeRecord
-from kechuang.kpi import metrics
 
 
 @pytest.fixture

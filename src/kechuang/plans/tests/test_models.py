@@ -63,13 +63,13 @@ def test_other_roles_do_not_see_the_plan(users, plan):
 
 @pytest.mark.django_db
 def test_county_staff_of_another_city_do_not_see_this_plan(users, plan, tmp_path):
+    from kechuang.orgs.services import load_city
     from kechuang.regions.models import Region
-    from kechuang.regions.services import load_regions
 
     f = tmp_path / "jincheng.yaml"
     f.write_text("province: {code: '140000', name: 山西省}\ncity: {code: '140500', name: 晋城市}\n"
                  "counties:\n  - {code: '140502', name: 城区, kind: district}\n", encoding="utf-8")
-    load_regions(path=f)
+    load_city(path=f)
     clerk = users["county_a_staff"]
     clerk.county = Region.objects.get(code="140502")
     assert not Plan.objects.restrict(clerk, "view").exists()

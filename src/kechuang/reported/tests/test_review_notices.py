@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from kechuang.notices import selectors as notice_selectors
 from kechuang.notices.models import Notice
 from kechuang.reported import services
 from kechuang.reported.tests.conftest import make_value
 from kechuang.reported.workflows import REPORTED_FLOW
+from kechuang.workflow import selectors as workflow_selectors
 from kechuang.workflow.services import REVIEW_SOURCES, reviewers
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +57,12 @@ def test_todo_lists_what_waits_for_the_user(values, users, indicators, county_a)
                          county=county_a, status="approved", reviewed_by=users["city_staff"],
                          period_end=dt.date(2025, 3, 31))
     source = REVIEW_SOURCES["reported"]
-    staff_todo = set(notice_selectors.todo_list(user=users["city_staff"], source=source))
+    staff_todo = set(workflow_selectors.todo_list(user=users["city_staff"], source=source))
     assert staff_todo == {values["a"], values["b"], values["city"]}
-    admin_todo = set(notice_selectors.todo_list(user=users["city_admin"], source=source))
+    admin_todo = set(workflow_selectors.todo_list(user=users["city_admin"], source=source))
     assert admin_todo == {values["a"], values["b"]}  # the city value is the admin's own
     assert decided not in staff_todo
-    assert notice_selectors.todo_sources(user=users["county_a_staff"]) == []
+    assert workflow_selectors.todo_sources(user=users["county_a_staff"]) == []
 
 
 def test_todo_page_links_each_item_in_one_query(values, users, client_for):

@@ -9,10 +9,10 @@ import pytest
 from django import forms
 
 from kechuang.audit.forms import AuthEventFilterForm
+from kechuang.core.forms import FilterForm, filter_value, style_widgets
 from kechuang.cultivation.forms import CandidateFilterForm
 from kechuang.orgs.forms import EnterpriseFilterForm, ReportFilterForm
 from kechuang.regions.models import Region
-from kechuang.web.forms import FilterForm, filter_value, style_widgets
 
 pytestmark = pytest.mark.django_db
 

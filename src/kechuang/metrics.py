@@ -17,7 +17,7 @@ list is narrowed by the caller through ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -76,11 +76,7 @@ class Metric:
 
     def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
         """Every county's value at once; default: one call per county (override for speed)."""
-        from kechuang.regions.models import Region
-
-        return {cid: self.value(year=year, as_of=as_of, county_id=cid)
-                for cid in Region.objects.filter(level=Region.Level.COUNTY)
-                .values_list("pk", flat=True)}
+        return {cid: self.value(year=year, as_of=as_of, county_id=cid) for cid in county_ids()}
 
     def by_month(self, *, year: int, county_id: int | None = None) -> list[Decimal] | None:
         """Cumulative value at the end of each month of ``year`` (12 values), or None."""
@@ -293,6 +289,19 @@ class RecordMetric(Metric):
 
 
 _REGISTRY: dict[str, Metric] = {}
+_COUNTY_IDS: list[Callable[[], Iterable[int]]] = []
+
+
+def register_county_ids(source: Callable[[], Iterable[int]]) -> None:
+    """The regions app (a layer above) says which counties there are; this module cannot
+    import it."""
+    _COUNTY_IDS[:] = [source]
+
+
+def county_ids() -> list[int]:
+    if not _COUNTY_IDS:
+        raise RuntimeError("no county source registered (the regions app is not loaded)")
+    return list(_COUNTY_IDS[0]())
 
 
 def register(metric: Metric) -> Metric:

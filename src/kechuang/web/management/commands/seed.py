@@ -30,9 +30,9 @@ from kechuang.orgs.models import (
     IndustrialChain,
     Organisation,
 )
+from kechuang.orgs.services import load_city
 from kechuang.plans.services import load_plan
 from kechuang.regions.models import Region
-from kechuang.regions.services import load_regions
 
 # The one documented demo password: ≥ 10 characters, upper, lower, digit and symbol.
 DEMO_PASSWORD = "Kechuang#2025"
@@ -181,7 +181,7 @@ class Command(BaseCommand):
             help="生产环境（DJANGO_ENV=production）下也创建演示账号；其他环境默认创建")
 
     def handle(self, *args, **options) -> None:
-        regions = load_regions(path=settings.KECHUANG_REGION_FILE)
+        regions = load_city(path=settings.KECHUANG_REGION_FILE)
         self.stdout.write(f"行政区划：新增 {regions['regions_created']} 个；"
                           f"重点产业链：新增 {regions['chains_created']} 条")
         plan = load_plan(settings.KECHUANG_PLAN_FILE)

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
 from kechuang.audit.models import ChangeRecord
-from kechuang.core.management.commands.seed import DEMO_LOGINS, DEMO_PASSWORD
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport, Organisation
 from kechuang.plans.models import Indicator, Plan
 from kechuang.regions.models import Region
+from kechuang.web.management.commands.seed import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def seed(**options) -> str:

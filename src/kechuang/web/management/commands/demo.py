@@ -1,7 +1,9 @@
 """``manage.py demo --enterprises N --seed S`` (also ``kechuang demo …``).
 
 Deterministic demo enterprises with annual reports 2022–2025 and chain memberships, plus
-universities, institutes and service providers (generator: ``kechuang.orgs.demo``).
+universities, institutes and service providers (generator: ``kechuang.orgs.demo``), then each
+installed app's demo step from its manifest (reported values, cultivation records, county
+allocations), in the steps' order.
 Idempotent: organisations whose credit code exists are skipped, so a second run with the
 same arguments adds nothing. Bulk-inserted and not audited per row (system data).
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kechuang.orgs.demo import load_demo
+from kechuang.core import manifests
 
 
 class Command(BaseCommand):
@@ -37,30 +39,12 @@ class Command(BaseCommand):
             if verbose and (done % step < options["batch_size"] or done == total):
                 self.stdout.write(f"  {done}/{total}")
 
-        try:
-            result = load_demo(seed=seed, enterprises=n, batch_size=options["batch_size"],
-                               progress=progress)
-        except LookupError as exc:
-            raise CommandError("尚未加载行政区划，请先运行 manage.py seed") from exc
-        counts = result.counts
-        self.stdout.write(
-            f"演示数据（种子 {seed}，企业 {n}）：新增企业 {result.enterprises_created} 家"
-            f"（已存在 {result.enterprises_skipped} 家），年度报表 {result.reports_created} 份，"
-            f"产业链成员 {result.memberships_created} 条，高校院所与服务机构 "
-            f"{result.partners_created} 家；用时 {result.seconds:.1f} 秒")
-        self.stdout.write(
-            f"库中现有：企业 {counts.get('enterprise', 0)}、高校 {counts.get('university', 0)}、"
-            f"科研院所 {counts.get('institute', 0)}、服务机构 {counts.get('service_provider', 0)}")
-        from kechuang.reported.demo import demo_plan, seed_demo_reported_values
-
-        reported = seed_demo_reported_values(demo_plan())  # no plan (seed not run): nothing
-        if reported:
-            self.stdout.write(f"指标上报演示数值：新增 {reported} 条")
-        from kechuang.cultivation.demo import describe, seed_demo_cultivation
-
-        self.stdout.write(describe(seed_demo_cultivation(seed=seed)))
-        from kechuang.plans.demo import seed_demo_allocations
-
-        allocated = seed_demo_allocations(demo_plan())
-        if allocated:
-            self.stdout.write(f"县区任务分解演示：按上年实绩比例分解 {allocated} 项指标")
+        for demo in sorted((s for m in manifests.installed() for s in m.demo),
+                           key=lambda s: s.order):
+            try:
+                line = demo.run(seed=seed, enterprises=n, batch_size=options["batch_size"],
+                                progress=progress)
+            except LookupError as exc:
+                raise CommandError("尚未加载行政区划，请先运行 manage.py seed") from exc
+            if line:
+                self.stdout.write(line)
