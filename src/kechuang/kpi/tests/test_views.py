@@ -20,11 +20,15 @@ def founded(regions, dated_metric):
     make_enterprise(regions["140423"], "襄垣新企业", 702, established_on=dt.date(2025, 3, 1))
 
 
-def test_bureau_staff_land_on_the_dashboard(client_for, users, plan):
+def test_bureau_staff_land_on_the_dashboard(client_for, users, plan, enterprise_a,
+                                            enterprise_b):
     response = client_for(users["city_staff"]).get(reverse("web:home"))
     assert response.status_code == 302 and response["Location"] == reverse("kpi:dashboard")
+    # an enterprise user stays on its own workbench: its enterprise, not the plan's dashboard
     page = client_for(users["enterprise_a_user"]).get(reverse("web:home"))
-    assert page.status_code == 200
+    html = page.content.decode()
+    assert page.status_code == 200 and enterprise_a.name in html
+    assert enterprise_b.name not in html and 'data-testid="action-card"' not in html
 
 
 def test_city_dashboard_shows_eight_actions_and_the_ranking(client_for, users, plan, founded):
