@@ -2,7 +2,7 @@
 
 from kechuang.core.manifests import DemoStep, Manifest, Panel
 from kechuang.cultivation.demo import demo_step
-from kechuang.cultivation.templatetags.cultivation_tags import enterprise_section_context
+from kechuang.cultivation.panels import enterprise_section_context
 
 MANIFEST = Manifest(
     app="cultivation",
