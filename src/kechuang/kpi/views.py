@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.accounts.access import is_county_user
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
@@ -77,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "counties": board.counties, "statuses": list(Status),
         "status_counts": board.status_counts,
         "ranking_chart": ranking_chart,
-        "can_snapshot": request.user.role in ("city_admin", "city_staff"),
+        "can_snapshot": can(request.user, "add", IndicatorSnapshot),
         "periods": selectors.snapshot_periods(plan=plan)[:12],
     })
 
@@ -169,7 +170,7 @@ def indicator_records_export(request: HttpRequest, pk: int) -> HttpResponse:
     ind = _indicator(request, pk)
     plan = ind.action.plan
     as_of = _as_of(request, plan)
-    if request.user.role == "county_staff":
+    if is_county_user(request.user):
         county = request.user.county_id
     else:
         county = parse_id(request.POST.get("county"))
@@ -195,7 +196,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         else None
     return render(request, "kpi/snapshot_list.html", {
         "plan": plan, "periods": periods, "chosen": chosen, "board": board,
-        "can_snapshot": request.user.role in ("city_admin", "city_staff"),
+        "can_snapshot": can(request.user, "add", IndicatorSnapshot),
         "years": plan_selectors.plan_years(user=request.user),
     })
 
