@@ -436,7 +436,7 @@ class CoachingVisit(models.Model):
 
 # Scopes: city roles everything; county staff their county's enterprises; an enterprise user
 # reads its own records (no changes); the candidate pool is the bureau's working list.
-_BUREAU = {"city_admin": ALL, "city_staff": ALL, "county_staff": ALL - {"delete"}}
+_BUREAU = rights(city_admin=ALL, city_staff=ALL, county_staff=ALL - {"delete"})
 _RECORD_RIGHTS = rights(**_BUREAU, enterprise=READ)
 for _model in (TechSmeRegistration, HighTechCertificate, LeaderDesignation):
     register(_model, Scope(rights=_RECORD_RIGHTS, county="enterprise__county_id",

@@ -158,4 +158,5 @@ class ImportChunk(models.Model):
 _MINE = {"view", "add", "change"}
 register(ImportRun, Scope(
     rights=rights(city_admin=_MINE, city_staff=_MINE, county_staff=_MINE),
-    owner="owner_id", owner_readers={"city_admin": frozenset({"city_staff"})}))
+    owner="owner_id",
+    owner_readers={"city_admin": frozenset({"city_staff"})}))  # lint: allow (declaration)

@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "kpi/dashboard.html", {
         "plan": plan, "board": board, "as_of": as_of, "county": county,
+        "county_user": is_county_user(request.user),  # their own county only
         "years": plan_selectors.plan_years(user=request.user),
         "counties": board.counties, "statuses": list(Status),
         "status_counts": board.status_counts,
@@ -160,7 +161,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "line_chart": line, "bar_chart": bars,
         "reported_trail": reported_trail, "filters": filters,
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),
-        "counties": board.counties,
+        "counties": board.counties, "county_user": is_county_user(request.user),
     })
 
 
