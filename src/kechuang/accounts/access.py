@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 # Imports are bureau work for now: enterprises file their own report through the form.
 IMPORT_ROLES = BUREAU_ROLES
+# Whose import runs a role may also read (never commit or cancel): the city administrator
+# opens the runs of city staff.
+IMPORT_RUN_READERS = {Role.CITY_ADMIN.value: frozenset({Role.CITY_STAFF.value})}
 
 
 def _role(user: Any) -> str | None:
