@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kechuang.accounts.roles import ADMIN_SITE_ROLES, BUREAU_ROLES, CITY_ROLES, Role
+from kechuang.accounts.roles import (
+    ADMIN_PERMISSIONS,
+    ADMIN_SITE_ROLES,
+    BUREAU_ROLES,
+    CITY_ROLES,
+    Role,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,6 +59,13 @@ def is_enterprise_user(user: Any) -> bool:
 def may_open_admin_site(user: Any) -> bool:
     """May open the Django admin at all (each role only for its own models)."""
     return _role(user) in ADMIN_SITE_ROLES
+
+
+def has_role_permission(user: Any, perm: str) -> bool:
+    """The role's Django-admin permission (``ADMIN_PERMISSIONS``, what
+    ``RolePermissionBackend`` grants), without the database queries of ``user.has_perm``."""
+    return bool(getattr(user, "is_active", False)
+                and perm in ADMIN_PERMISSIONS.get(_role(user) or "", frozenset()))
 
 
 def county_of(user: Any) -> int | None:

@@ -15,7 +15,12 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.access import is_bureau_user, is_enterprise_user, may_open_admin_site
+from kechuang.accounts.access import (
+    has_role_permission,
+    is_bureau_user,
+    is_enterprise_user,
+    may_open_admin_site,
+)
 from kechuang.accounts.scoping import can
 
 Visible = Callable[[Any], bool]
@@ -49,7 +54,7 @@ def may_not(action: str, model: type[models.Model]) -> Visible:
 
 def has_perm(perm: str) -> Visible:
     """The in-app administration pages ask the role's Django permission."""
-    return lambda user: user.has_perm(perm)
+    return lambda user: has_role_permission(user, perm)
 
 
 def _menu() -> list[NavGroup]:
