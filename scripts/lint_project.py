@@ -59,6 +59,44 @@ def outside_workflow(p: Path) -> bool:
     return not rel.startswith(("workflow/", "jobs/")) and "/tests/" not in rel
 
 
+def _is_test_or_migration(rel: str) -> bool:
+    return "/tests/" in rel or rel.startswith("tests/") or "/migrations/" in rel
+
+
+# The access layer: the accounts app (roles, Scope/restrict/can, the named access helpers, the
+# accounts it manages). Demo data and management commands create demo users by role.
+def _is_demo(rel: str) -> bool:
+    return rel.endswith("/demo.py") or "/management/commands/" in rel
+
+
+def outside_access_layer(p: Path) -> bool:
+    rel = _rel(p)
+    return not (rel.startswith("accounts/") or _is_test_or_migration(rel) or _is_demo(rel))
+
+
+# Where reads may be unscoped: the layers below the request (selectors, metrics, services,
+# models), the admin (its own permissions), background work with no requesting user (job
+# handlers, the worker, retention, signals), the access layer, demo data, tests.
+_UNSCOPED_OK = ("selectors.py", "metrics.py", "services.py", "models.py", "admin.py",
+                "jobs.py", "tasks.py", "recovery.py", "retention.py", "signals.py")
+
+
+def may_not_read_unscoped(p: Path) -> bool:
+    rel = _rel(p)
+    return not (p.name in _UNSCOPED_OK or is_view(p)  # views: views-no-raw-queries
+                or rel.startswith("accounts/") or _is_test_or_migration(rel) or _is_demo(rel))
+
+
+def outside_scoping(p: Path) -> bool:
+    return _rel(p) != "accounts/scoping.py"
+
+
+_ROLE_NAMES = "CITY_ADMIN|CITY_STAFF|COUNTY_STAFF|ENTERPRISE|EXPERT|PROVIDER|AUDITOR|" \
+    "SYSTEM_ADMIN|SECURITY_ADMIN"
+# role values that mean nothing else ("enterprise" and "provider" are also organisation kinds:
+# caught only when compared with or assigned to a role)
+_ROLE_VALUES = "city_admin|city_staff|county_staff|system_admin|security_admin|auditor|expert"
+
 RULES = [
     Rule("policy-no-django", re.compile(r"^\s*(from|import)\s+django\b", re.M), in_policy,
          "policy/ and planextract/ are pure Python: no Django import",
@@ -80,6 +118,24 @@ RULES = [
     Rule("no-status-assignment", re.compile(r"\.status\s*=(?!=)"), outside_workflow,
          "states change only through the workflow transition() service",
          "transition(obj, action='approve', actor=user)", "application.status = 'approved'"),
+    Rule("no-role-literal", re.compile(
+        rf"(?<![\w.])Role\.(?:{_ROLE_NAMES})\b|\b(?:CITY|BUREAU|ADMIN|ADMIN_SITE)_ROLES\b"
+        rf"|[\"'](?:{_ROLE_VALUES})[\"']|\brole\s*(?:==|!=|=)\s*[\"'](?:enterprise|provider)[\"']"),
+         outside_access_layer,
+         "ask can(user, action, Model) or a helper of kechuang.accounts.access, not the role",
+         "if can(request.user, 'approve', ReportedValue): ...",
+         "if request.user.role in ('city_admin', 'city_staff'): ..."),
+    Rule("no-unscoped-read", re.compile(
+        r"(?<!ContentType)\.objects\."
+        r"(?!restrict\(|none\(|create\(|bulk_create\(|get_or_create\(|update_or_create\()"),
+         may_not_read_unscoped,
+         "read through Model.objects.restrict(user, action) or a selector",
+         "self.fields['enterprise'].queryset = Organisation.objects.restrict(user, 'view')",
+         "self.fields['enterprise'].queryset = Organisation.objects.all()"),
+    Rule("no-restrict-override", re.compile(r"^\s*def restrict\(", re.M), outside_scoping,
+         "declare the case on the model's Scope (accounts/scoping.py); never override restrict()",
+         "register(Evidence, Scope(rights=_RIGHTS, parents=('reported_value',)))",
+         "    def restrict(self, user, action='view'):"),
 ]
 
 

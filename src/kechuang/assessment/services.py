@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.roles import Role
+from kechuang.accounts.access import county_of
 from kechuang.accounts.scoping import can
 from kechuang.assessment.engine import RULES, assess, summarise
 from kechuang.assessment.inputs import EnterpriseFacts, figures_from_row
@@ -50,7 +50,7 @@ def start_batch(*, actor: Any, year: int, as_of: dt.date) -> Job:
         raise ScopeError(_("您的角色无权发起批量测评"))
     if not 2000 <= int(year) <= 2100:
         raise DomainError(_("年度应在 2000–2100 之间"), field="year")
-    county_id = actor.county_id if actor.role == Role.COUNTY_STAFF else None
+    county_id = county_of(actor)
     with transaction.atomic():
         run = EvaluationRun.objects.create(year=year, as_of=as_of, started_by=actor,
                                            county_id=county_id, rules=list(RULES))

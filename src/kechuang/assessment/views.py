@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
+from kechuang.accounts.access import county_of, is_enterprise_user
 from kechuang.accounts.scoping import can
 from kechuang.assessment import display, selectors, services
 from kechuang.assessment.forms import BatchForm, ResultFilterForm, WhatIfForm
@@ -36,7 +36,7 @@ from kechuang.policy.results import DISCLAIMER
 def home(request: HttpRequest) -> HttpResponse:
     """The menu's 自评: an enterprise user's own page; bureau staff go to the results list."""
     user = request.user
-    if user.role == Role.ENTERPRISE and user.organisation_id:
+    if is_enterprise_user(user) and user.organisation_id:
         return redirect("assessment:enterprise_assessment", pk=user.organisation_id)
     if can(user, "view", EvaluationResult):
         return redirect("assessment:result_list")
@@ -117,7 +117,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/batch.html", {
         "form": form,
         "runs": selectors.runs(user=user)[:20],
-        "scope": user.county.name if user.role == Role.COUNTY_STAFF and user.county_id
+        "scope": user.county.name if county_of(user)
         else _("全市"),
         "can_view_runs": can(user, "view", EvaluationRun),
     })

@@ -7,10 +7,10 @@ from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.scoping import READ, Scope, register, rights
+from kechuang.accounts.scoping import READ, RestrictQuerySet, Scope, register, rights
 
 
-class ReadOnlyQuerySet(models.QuerySet):
+class ReadOnlyQuerySet(RestrictQuerySet):
     """Audit rows are append-only: the application cannot update or delete them."""
 
     def update(self, **kwargs):  # type: ignore[override]
@@ -28,12 +28,6 @@ class ReadOnlyQuerySet(models.QuerySet):
             return append(objs, lambda: super(ReadOnlyQuerySet, self).bulk_create(
                 objs, *args, **kwargs), using=self.db)
         return super().bulk_create(objs, *args, **kwargs)
-
-    def restrict(self, user, action: str = "view"):
-        from kechuang.accounts.scoping import scope_q
-
-        q = scope_q(user, action, self.model)
-        return self.none() if q is None else self.filter(q)
 
 
 class AppendOnly(models.Model):

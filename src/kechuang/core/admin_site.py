@@ -1,6 +1,6 @@
 """The Django admin: open to the administrator roles only, each limited to its own models.
 
-Who may enter is the role (``ADMIN_SITE_ROLES``), not ``is_staff`` or ``is_superuser``: a
+Who may enter is the role (``may_open_admin_site``), not ``is_staff`` or ``is_superuser``: a
 superuser made with ``createsuperuser`` and left with the enterprise role does not get in, and
 no role needs to be a superuser. What each role sees inside is ``ADMIN_PERMISSIONS`` (see
 ``kechuang.accounts.backends``). Every admin action is also written to the audit trail
@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import ADMIN_SITE_ROLES
+from kechuang.accounts.access import may_open_admin_site
 
 # Third-party apps ship English names (and no zh-Hans translation): "AXES", "Access attempts",
 # "Task Results". Their models' own verbose names are not changed (that would make
@@ -93,7 +93,7 @@ def restrict_admin_to_admin_roles(site: AdminSite) -> None:
 
     def has_permission(request) -> bool:
         user = request.user
-        return bool(user.is_active and getattr(user, "role", "") in ADMIN_SITE_ROLES)
+        return bool(user.is_active and may_open_admin_site(user))
 
     site.has_permission = has_permission  # type: ignore[method-assign]
 

@@ -30,7 +30,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     model = ApiToken
 
     def authenticate_credentials(self, key: str) -> tuple:
-        token = (ApiToken.objects.select_related("user")
+        token = (ApiToken.objects.select_related("user")  # lint: allow (authenticating)
                  .filter(digest=token_digest(key)).first())
         if token is None:
             raise exceptions.AuthenticationFailed(_("令牌无效"))

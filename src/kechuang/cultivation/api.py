@@ -43,7 +43,8 @@ class _RecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             filters = params.filters()
         qs = selectors.record_list(user=self.request.user, kind=self.kind, action="view",
                                    filters=filters)
-        return qs.prefetch_related(Prefetch("files", queryset=RecordFile.objects.order_by("id")))
+        files = RecordFile.objects.restrict(self.request.user, "view").order_by("id")
+        return qs.prefetch_related(Prefetch("files", queryset=files))
 
 
 @extend_schema_view(list=extend_schema(parameters=[RecordQuerySerializer]))

@@ -48,6 +48,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kechuang.cultivation import selectors
 from kechuang.cultivation.models import (
     HighTechCertificate,
     LeaderDesignation,
@@ -189,8 +190,7 @@ def resolve_registrations(ctx: ImportContext, rows: list[ImportRow]) -> None:
         TechSmeRegistration.objects.restrict(ctx.user, "change").filter(
             enterprise_id__in=[e.pk for e in enterprises.values()], year__in=years), ctx)}
     numbers = {r.data["registration_no"] for r in rows if r.data.get("registration_no")}
-    holders = {no: (eid, year) for no, eid, year in TechSmeRegistration.objects.filter(
-        registration_no__in=numbers).values_list("registration_no", "enterprise_id", "year")}
+    holders = selectors.registration_holders(numbers)
     for row in rows:
         enterprise = _enterprise_of(row, enterprises)
         if enterprise is None:
@@ -267,8 +267,7 @@ def resolve_certificates(ctx: ImportContext, rows: list[ImportRow]) -> None:
         HighTechCertificate.objects.restrict(ctx.user, "change").select_related("enterprise")
         .filter(certificate_no__in=numbers), ctx)}
     outside = numbers - existing.keys()
-    elsewhere = set(HighTechCertificate.objects.filter(certificate_no__in=outside)
-                    .values_list("certificate_no", flat=True)) if outside else set()
+    elsewhere = selectors.certificate_numbers_taken(outside) if outside else set()
     for row in rows:
         number = row.data["certificate_no"]
         if number in elsewhere:

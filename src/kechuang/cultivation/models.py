@@ -36,9 +36,7 @@ from kechuang.accounts.scoping import (
     ALL,
     READ,
     RestrictManager,
-    RestrictQuerySet,
     Scope,
-    can,
     register,
     rights,
 )
@@ -314,17 +312,6 @@ RECORD_MODELS: dict[str, type[EnterpriseRecord]] = {
 }
 
 
-class RecordFileQuerySet(RestrictQuerySet):
-    def restrict(self, user: Any, action: str = "view") -> RecordFileQuerySet:
-        """A file follows its record: visible exactly when the record is."""
-        if not can(user, action, self.model):
-            return self.none()
-        q = Q()
-        for kind, model in RECORD_MODELS.items():
-            q |= Q(**{f"{kind}__in": model.objects.restrict(user, action)})
-        return self.filter(q)
-
-
 class RecordFile(models.Model):
     """An evidence file of one record (certificate scan, registration notice, document)."""
 
@@ -346,7 +333,7 @@ class RecordFile(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    objects = RestrictManager.from_queryset(RecordFileQuerySet)()
+    objects = RestrictManager()
 
     class Meta:
         verbose_name = _("证明材料")
@@ -449,12 +436,14 @@ class CoachingVisit(models.Model):
 
 # Scopes: city roles everything; county staff their county's enterprises; an enterprise user
 # reads its own records (no changes); the candidate pool is the bureau's working list.
-_BUREAU = {"city_admin": ALL, "city_staff": ALL, "county_staff": ALL - {"delete"}}
+_BUREAU = rights(city_admin=ALL, city_staff=ALL, county_staff=ALL - {"delete"})
 _RECORD_RIGHTS = rights(**_BUREAU, enterprise=READ)
 for _model in (TechSmeRegistration, HighTechCertificate, LeaderDesignation):
     register(_model, Scope(rights=_RECORD_RIGHTS, county="enterprise__county_id",
                            organisation="enterprise_id"))
-register(RecordFile, Scope(rights=rights(**_BUREAU, enterprise={"view"})))
+# a file follows its record: visible exactly when the record is
+register(RecordFile, Scope(rights=rights(**_BUREAU, enterprise={"view"}),
+                           parents=tuple(RECORD_MODELS)))
 _POOL_RIGHTS = rights(city_admin=ALL, city_staff=ALL,
                       county_staff={"view", "add", "change", "export"})
 register(CandidateEntry, Scope(rights=_POOL_RIGHTS, county="enterprise__county_id"))

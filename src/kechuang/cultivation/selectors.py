@@ -386,3 +386,16 @@ def enterprise_in_scope(*, user: Any, pk: int) -> Organisation | None:
 def registered_tech_smes() -> QuerySet[TechSmeRegistration]:
     """Registrations in force (入库, not revoked): ``orgs.facts.registered_tech_smes``."""
     return TechSmeRegistration.objects.filter(status=TechSmeRegistration.Status.REGISTERED)
+
+
+def registration_holders(numbers: Any) -> dict[str, tuple[int, int]]:
+    """Registration number → (enterprise, year) across the whole city, in scope or not: a
+    number is unique city-wide, so an import must see who else holds it."""
+    return {no: (eid, year) for no, eid, year in TechSmeRegistration.objects.filter(
+        registration_no__in=numbers).values_list("registration_no", "enterprise_id", "year")}
+
+
+def certificate_numbers_taken(numbers: Any) -> set[str]:
+    """The certificate numbers already held anywhere in the city (unique city-wide)."""
+    return set(HighTechCertificate.objects.filter(certificate_no__in=numbers)
+               .values_list("certificate_no", flat=True))

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.accounts.access import county_staff, enterprise_users
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import change_record, record_change, snapshot
@@ -322,7 +322,6 @@ def send_expiry_reminders(*, today: dt.date) -> int:
     a month (``dedupe_key`` per certificate and month) to the active county staff of the
     enterprise's county and to the enterprise's own users. Returns the notices created.
     """
-    from kechuang.accounts.models import User
     from kechuang.notices.models import Notice
     from kechuang.notices.services import notify
 
@@ -333,14 +332,10 @@ def send_expiry_reminders(*, today: dt.date) -> int:
     org_ids = {c.enterprise_id for c in certs}
     staff: dict[int, list[int]] = {}
     members: dict[int, list[int]] = {}
-    for pk, role, county_id, org_id in User.objects.filter(is_active=True).filter(
-            Q(role="county_staff", county_id__in=county_ids)
-            | Q(role="enterprise", organisation_id__in=org_ids)).values_list(
-            "pk", "role", "county_id", "organisation_id"):
-        if role == "county_staff":
-            staff.setdefault(county_id, []).append(pk)
-        else:
-            members.setdefault(org_id, []).append(pk)
+    for pk, county_id in county_staff(county_ids).values_list("pk", "county_id"):
+        staff.setdefault(county_id, []).append(pk)
+    for pk, org_id in enterprise_users(org_ids).values_list("pk", "organisation_id"):
+        members.setdefault(org_id, []).append(pk)
     sent = 0
     for c in certs:
         recipients = staff.get(c.enterprise.county_id, []) + members.get(c.enterprise_id, [])

@@ -16,8 +16,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import BUREAU_ROLES
+from kechuang.accounts.scoping import roles_with
+from kechuang.cultivation.models import CandidateEntry, HighTechCertificate, TechSmeRegistration
 from kechuang.workflow.services import Step, Workflow
+
+# who may revoke or close a row: the roles that may change it (the bureau, not the enterprise)
+_RECORD_EDITORS = roles_with("change", TechSmeRegistration)
+_CERTIFICATE_EDITORS = roles_with("change", HighTechCertificate)
+_POOL_EDITORS = roles_with("change", CandidateEntry)
 
 
 def _revoked(obj: Any, actor: Any, reason: str) -> None:
@@ -33,7 +39,7 @@ def _closed(obj: Any, actor: Any, reason: str) -> None:
 REGISTRATION_FLOW = Workflow(
     name="tech_sme_registration",
     steps=(
-        Step("registered", "revoke", "revoked", roles=BUREAU_ROLES, label=_("撤销登记"),
+        Step("registered", "revoke", "revoked", roles=_RECORD_EDITORS, label=_("撤销登记"),
              effect=_revoked, reason_required=True, scope_action="change"),
     ),
 )
@@ -41,7 +47,7 @@ REGISTRATION_FLOW = Workflow(
 CERTIFICATE_FLOW = Workflow(
     name="high_tech_certificate",
     steps=(
-        Step("valid", "revoke", "revoked", roles=BUREAU_ROLES, label=_("取消资格"),
+        Step("valid", "revoke", "revoked", roles=_CERTIFICATE_EDITORS, label=_("取消资格"),
              effect=_revoked, reason_required=True, scope_action="change"),
     ),
 )
@@ -49,9 +55,9 @@ CERTIFICATE_FLOW = Workflow(
 CANDIDATE_FLOW = Workflow(
     name="candidate_entry",
     steps=(
-        Step("active", "remove", "removed", roles=BUREAU_ROLES, label=_("移出后备库"),
+        Step("active", "remove", "removed", roles=_POOL_EDITORS, label=_("移出后备库"),
              effect=_closed, reason_required=True, scope_action="change"),
-        Step("active", "promote", "promoted", roles=BUREAU_ROLES, label=_("标记为已晋级"),
+        Step("active", "promote", "promoted", roles=_POOL_EDITORS, label=_("标记为已晋级"),
              effect=_closed, scope_action="change"),
     ),
 )

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.accounts.access import IMPORT_RUN_READERS
 from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
 from kechuang.core.uploads import UploadTo, private_storage
 
@@ -158,4 +159,4 @@ class ImportChunk(models.Model):
 _MINE = {"view", "add", "change"}
 register(ImportRun, Scope(
     rights=rights(city_admin=_MINE, city_staff=_MINE, county_staff=_MINE),
-    owner="owner_id", owner_readers={"city_admin": frozenset({"city_staff"})}))
+    owner="owner_id", owner_readers=IMPORT_RUN_READERS))

@@ -25,12 +25,11 @@ from typing import Any
 
 from django.db import models
 
+from kechuang.accounts.access import IMPORT_ROLES
 from kechuang.accounts.scoping import can
 
 KINDS = ("text", "int", "decimal", "money", "date", "bool", "choice", "credit_code")
 
-# Imports are bureau work for now: enterprises file their own report through the form.
-BUREAU_ROLES = frozenset({"city_admin", "city_staff", "county_staff"})
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ class ImportSpec:
     # a number that is unique in the database but is not the import key. Reported like key
     # duplicates, on every row that shares the value; the database side is resolve()'s job.
     unique: tuple[tuple[str, ...], ...] = ()
-    roles: frozenset[str] = BUREAU_ROLES
+    roles: frozenset[str] = IMPORT_ROLES
     example: dict[str, Any] = field(default_factory=dict)  # field → value of the example row
     notes: list[Any] = field(default_factory=list)  # extra lines for the 填写说明 sheet
     # model fields full_clean must skip: foreign keys resolve() found through restrict()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
+from kechuang.accounts.scoping import RestrictManager, Scope, every_role, register
 
 
 class Job(models.Model):
@@ -117,9 +117,4 @@ def heartbeat_every() -> float:
     return float(os.environ.get("JOB_HEARTBEAT_EVERY", 15) if value is None else value)
 
 
-_ANY = {"view"}
-register(Job, Scope(
-    rights=rights(city_admin=_ANY, city_staff=_ANY, county_staff=_ANY, enterprise=_ANY,
-                  expert=_ANY, provider=_ANY, auditor=_ANY, system_admin=_ANY,
-                  security_admin=_ANY),
-    owner="owner_id"))
+register(Job, Scope(rights=every_role({"view"}), owner="owner_id"))

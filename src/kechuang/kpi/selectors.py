@@ -22,6 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from kechuang import metrics as registry
+from kechuang.accounts.access import is_county_user
 from kechuang.core.params import parse_id
 from kechuang.kpi.progress import (
     ZERO,
@@ -543,7 +544,7 @@ def reported_trail(*, user: Any, indicator: Indicator, county_id: int | None = N
 
 def county_focus(*, user: Any, plan: Plan, requested: str = "") -> Region | None:
     """County staff: always their own county. City roles: the county they picked, if any."""
-    if getattr(user, "role", "") == "county_staff":
+    if is_county_user(user):
         return Region.objects.filter(pk=user.county_id).first()
     if (pk := parse_id(requested)) is not None:
         return Region.objects.filter(pk=pk, parent_id=plan.region_id).first()

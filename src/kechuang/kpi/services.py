@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kechuang.accounts.access import county_staff
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change
@@ -114,8 +115,6 @@ def take_snapshot(*, plan: Plan, period_end: dt.date, actor: Any = None,
 
 def _warn_behind(plan: Plan, period_end: dt.date) -> int:
     """Notify each county's staff of indicators that turned "behind" since the last snapshot."""
-    from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
     from kechuang.notices.services import notify
 
     now = IndicatorSnapshot.objects.filter(plan=plan, period_end=period_end,
@@ -132,8 +131,7 @@ def _warn_behind(plan: Plan, period_end: dt.date) -> int:
     if not turned:
         return 0
     staff: dict[int, list] = {}
-    for user in User.objects.filter(role=Role.COUNTY_STAFF, is_active=True,
-                                    county_id__in={s.county_id for s in turned}):
+    for user in county_staff({s.county_id for s in turned}):
         staff.setdefault(user.county_id, []).append(user)
     from django.urls import reverse
 

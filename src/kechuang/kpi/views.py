@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.accounts.access import is_county_user
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
@@ -73,11 +74,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "kpi/dashboard.html", {
         "plan": plan, "board": board, "as_of": as_of, "county": county,
+        "county_user": is_county_user(request.user),  # their own county only
         "years": plan_selectors.plan_years(user=request.user),
         "counties": board.counties, "statuses": list(Status),
         "status_counts": board.status_counts,
         "ranking_chart": ranking_chart,
-        "can_snapshot": request.user.role in ("city_admin", "city_staff"),
+        "can_snapshot": can(request.user, "add", IndicatorSnapshot),
         "periods": selectors.snapshot_periods(plan=plan)[:12],
     })
 
@@ -159,7 +161,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "line_chart": line, "bar_chart": bars,
         "reported_trail": reported_trail, "filters": filters,
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),
-        "counties": board.counties,
+        "counties": board.counties, "county_user": is_county_user(request.user),
     })
 
 
@@ -169,7 +171,7 @@ def indicator_records_export(request: HttpRequest, pk: int) -> HttpResponse:
     ind = _indicator(request, pk)
     plan = ind.action.plan
     as_of = _as_of(request, plan)
-    if request.user.role == "county_staff":
+    if is_county_user(request.user):
         county = request.user.county_id
     else:
         county = parse_id(request.POST.get("county"))
@@ -195,7 +197,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         else None
     return render(request, "kpi/snapshot_list.html", {
         "plan": plan, "periods": periods, "chosen": chosen, "board": board,
-        "can_snapshot": request.user.role in ("city_admin", "city_staff"),
+        "can_snapshot": can(request.user, "add", IndicatorSnapshot),
         "years": plan_selectors.plan_years(user=request.user),
     })
 

@@ -12,8 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import Role
-from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
+from kechuang.accounts.scoping import RestrictManager, Scope, every_role, register
 
 
 def validate_local_url(value: str) -> None:
@@ -59,5 +58,5 @@ class Notice(models.Model):
 
 
 # Personal rows: whatever the role, a user sees and marks only their own notices.
-register(Notice, Scope(rights=rights(**{role: {"view", "change"} for role in Role.values}),
+register(Notice, Scope(rights=every_role({"view", "change"}),
                        owner="recipient"))

@@ -241,8 +241,7 @@ class AnnualReportForm(VersionedFormMixin, forms.ModelForm):
         self.instance.enterprise = enterprise
         if self.instance.pk is None:  # the first year without a report, not a taken one
             self.fields["year"].initial = default_report_year(
-                EnterpriseAnnualReport.objects.filter(enterprise=enterprise)
-                .values_list("year", flat=True), today=timezone.localdate())
+                selectors.report_years_of(enterprise), today=timezone.localdate())
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})

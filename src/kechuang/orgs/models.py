@@ -271,7 +271,7 @@ class EnterpriseAnnualReport(models.Model):
 
 
 # Scopes: the city sees all; a county its own; an enterprise its own organisation.
-_BUREAU = {"city_admin": ALL, "city_staff": ALL, "county_staff": ALL}
+_BUREAU = rights(city_admin=ALL, city_staff=ALL, county_staff=ALL)
 register(Organisation, Scope(
     rights=rights(**_BUREAU, enterprise={"view", "change", "export"}, provider={"view"}),
     county="county_id", organisation="pk"))

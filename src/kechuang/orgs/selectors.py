@@ -137,3 +137,10 @@ def counties_in_scope(*, user: Any, action: str = "view") -> QuerySet[Region]:
     if getattr(user, "county_id", None):
         mine |= Q(pk=user.county_id)
     return qs.filter(mine)
+
+
+def report_years_of(enterprise: Any) -> list[int]:
+    """The years an enterprise has reports for (the form's default year). The enterprise was
+    read through ``restrict()`` by the caller; all of its reports count, in scope or not."""
+    return list(EnterpriseAnnualReport.objects.filter(enterprise=enterprise)
+                .values_list("year", flat=True))

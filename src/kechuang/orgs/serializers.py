@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kechuang.accounts.roles import Role
+from kechuang.accounts.access import is_enterprise_user
 from kechuang.accounts.scoping import can
 from kechuang.core.api import MAX_ID, ScopedPrimaryKeyRelatedField
 from kechuang.orgs import selectors
@@ -139,7 +139,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             errors["kind"] = _("机构类型创建后不能修改")
         user = _user(self)
         if (instance is not None and instance.kind == Organisation.Kind.ENTERPRISE
-                and getattr(user, "role", None) == Role.ENTERPRISE):
+                and is_enterprise_user(user)):
             for name in ENTERPRISE_LOCKED_FIELDS:
                 if name in attrs and attrs[name] != getattr(instance, name):
                     label = self.fields[name].label

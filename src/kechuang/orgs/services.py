@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kechuang.accounts.access import is_enterprise_user
 from kechuang.accounts.models import User
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
@@ -51,7 +52,7 @@ def update_enterprise(*, actor: User, enterprise: Organisation, data: dict[str, 
     data = _normalise(data)
     data.pop("kind", None)
     chains = data.pop("chain_memberships", None)
-    if actor.role == "enterprise":
+    if is_enterprise_user(actor):
         for locked_field in ENTERPRISE_LOCKED_FIELDS:
             data.pop(locked_field, None)
             data.pop(f"{locked_field}_id", None)

@@ -6,13 +6,13 @@ Reads go through ``restrict()``; edits are made on the plan pages (audited servi
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api import IdFilter, ScopedViewSetMixin, YearFilter
-from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
+from kechuang.plans import selectors
+from kechuang.plans.models import CountyAllocation, Plan
 from kechuang.plans.serializers import CountyAllocationSerializer, PlanSerializer
 
 
@@ -33,14 +33,8 @@ class PlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["year"]
 
     def get_queryset(self):
-        user = self.request.user
-        actions = Action.objects.restrict(user, "view").order_by("number").prefetch_related(
-            Prefetch("tasks", queryset=PlanTask.objects.restrict(user, "view")
-                     .order_by("sort_order", "id")),
-            Prefetch("indicators", queryset=Indicator.objects.restrict(user, "view")
-                     .order_by("sort_order", "id")))
-        return (self.restricted().select_related("region").distinct()
-                .prefetch_related(Prefetch("actions", queryset=actions))
+        return (self.restricted().select_related("region")
+                .prefetch_related(selectors.plan_children(user=self.request.user))
                 .order_by("-year", "id"))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from kechuang.accounts.scoping import restricted_prefetch
 from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 from kechuang.regions.models import Region
 
@@ -19,12 +20,18 @@ def plan_overview(*, user: Any, year: int | None = None) -> Plan | None:
     qs = plans(user=user)
     if year is not None:
         qs = qs.filter(year=year)
-    return qs.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.order_by("number").prefetch_related(
-            Prefetch("tasks", queryset=PlanTask.objects.order_by("sort_order", "id")),
-            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id")),
-        ))
-    ).distinct().first()
+    return qs.prefetch_related(plan_children(user=user)).first()
+
+
+def plan_children(*, user: Any) -> Prefetch:
+    """The plan's actions with their tasks and indicators, each restricted to the user's rows
+    (the plan page and the API show the same children)."""
+    actions = Action.objects.order_by("number").prefetch_related(
+        restricted_prefetch(user, "view", "tasks", PlanTask,
+                            PlanTask.objects.order_by("sort_order", "id")),
+        restricted_prefetch(user, "view", "indicators", Indicator,
+                            Indicator.objects.order_by("sort_order", "id")))
+    return restricted_prefetch(user, "view", "actions", Action, actions)
 
 
 def plan_years(*, user: Any) -> list[int]:
@@ -36,17 +43,17 @@ def plan(*, user: Any, pk: int, action: str = "view") -> Plan:
 
 
 def plan_action(*, user: Any, pk: int, action: str = "view") -> Action:
-    return Action.objects.restrict(user, action).select_related("plan").distinct().get(pk=pk)
+    return Action.objects.restrict(user, action).select_related("plan").get(pk=pk)
 
 
 def plan_task(*, user: Any, pk: int, action: str = "view") -> PlanTask:
     return (PlanTask.objects.restrict(user, action).select_related("action__plan")
-            .distinct().get(pk=pk))
+            .get(pk=pk))
 
 
 def indicator(*, user: Any, pk: int, action: str = "view") -> Indicator:
     return (Indicator.objects.restrict(user, action).select_related("action__plan__region")
-            .distinct().get(pk=pk))
+            .get(pk=pk))
 
 
 def allocations(*, user: Any, indicator: Indicator, action: str = "view"):

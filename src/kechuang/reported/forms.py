@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import CITY_ROLES
+from kechuang.accounts.access import can_report_city_indicator
 from kechuang.core.forms import FilterForm, MultipleFileField, style_widgets
 from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.reported import selectors
@@ -57,7 +57,7 @@ class ValueForm(forms.Form):
         self.fields["files"].help_text = _(
             "可多选；PDF、图片（PNG/JPG）、Excel（xlsx）或 Word（docx），单个文件不超过 %(limit)s"
         ) % {"limit": size_label(max_upload_bytes())}
-        if getattr(user, "role", None) not in CITY_ROLES:
+        if not can_report_city_indicator(user):
             # a county clerk reports for their county only; the city's figures are the city's
             self.fields["county"].required = True
             self.fields["county"].empty_label = None

@@ -21,15 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import Role
-from kechuang.accounts.scoping import (
-    RestrictManager,
-    RestrictQuerySet,
-    Scope,
-    can,
-    register,
-    rights,
-)
+from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
 from kechuang.core.uploads import UploadTo, private_storage
 
 COUNTY_WIDE_ACTIONS = frozenset({"view", "export"})
@@ -40,18 +32,6 @@ def plain(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f")
-
-
-class ReportedValueQuerySet(RestrictQuerySet):
-    def restrict(self, user: Any, action: str = "view") -> ReportedValueQuerySet:
-        """The registered scope, plus: county staff *read* the city-level rows (county null).
-
-        They submit (``add``) only for their own county; the city's figures are view-only.
-        """
-        if (action in COUNTY_WIDE_ACTIONS and can(user, action, self.model)
-                and user.role == Role.COUNTY_STAFF and user.county_id):
-            return self.filter(Q(county_id=user.county_id) | Q(county__isnull=True))
-        return super().restrict(user, action)
 
 
 class ReportedValue(models.Model):
@@ -81,7 +61,7 @@ class ReportedValue(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
 
-    objects = RestrictManager.from_queryset(ReportedValueQuerySet)()
+    objects = RestrictManager()
 
     class Meta:
         verbose_name = _("上报数值")
@@ -142,14 +122,6 @@ class ReportedValue(models.Model):
             raise ValidationError(errors)
 
 
-class EvidenceQuerySet(RestrictQuerySet):
-    def restrict(self, user: Any, action: str = "view") -> EvidenceQuerySet:
-        """Evidence follows its row: visible exactly when the reported value is."""
-        if not can(user, action, self.model):
-            return self.none()
-        return self.filter(reported_value__in=ReportedValue.objects.restrict(user, action))
-
-
 class Evidence(models.Model):
     """A file backing a reported value (statistics bulletin, department letter…)."""
 
@@ -164,7 +136,7 @@ class Evidence(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    objects = RestrictManager.from_queryset(EvidenceQuerySet)()
+    objects = RestrictManager()
 
     class Meta:
         verbose_name = _("佐证材料")
@@ -179,10 +151,13 @@ class Evidence(models.Model):
 
 
 # City roles see, submit, export and approve everything; county staff see their county's
-# rows and the city-level rows (ReportedValueQuerySet.restrict) and submit for their county;
+# rows and also read the city-level rows (county null; they submit for their county only);
 # every other role has nothing. No change/delete: history is kept, corrections resubmit.
+# Evidence follows its row: visible exactly when the reported value is.
 _RIGHTS = rights(city_admin={"view", "add", "export", "approve"},
                  city_staff={"view", "add", "export", "approve"},
                  county_staff={"view", "add", "export"})
-register(ReportedValue, Scope(rights=_RIGHTS, county="county"))
-register(Evidence, Scope(rights=_RIGHTS, county="reported_value__county"))
+register(ReportedValue, Scope(
+    rights=_RIGHTS, county="county",
+    role_terms=dict(county_staff=(COUNTY_WIDE_ACTIONS, Q(county__isnull=True)))))
+register(Evidence, Scope(rights=_RIGHTS, parents=("reported_value",)))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from kechuang.accounts.roles import CITY_ROLES
+from kechuang.accounts.access import can_report_city_indicator
 from kechuang.plans.models import Indicator
 from kechuang.regions.models import Region
 from kechuang.regions.selectors import counties
@@ -71,7 +71,7 @@ def reported_indicators(*, user: Any) -> QuerySet[Indicator]:
 
 def submit_counties(*, user: Any) -> QuerySet[Region]:
     """Counties a user may submit for: all for city roles, their own for county staff."""
-    if getattr(user, "role", None) in CITY_ROLES:
+    if can_report_city_indicator(user):
         return counties()
     if getattr(user, "county_id", None):
         return counties().filter(pk=user.county_id)

@@ -7,10 +7,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.roles import CITY_ROLES
+from kechuang.accounts.scoping import roles_with
+from kechuang.reported.models import ReportedValue
 from kechuang.workflow.services import Step, Workflow, notify_reviewers, register_review_source
 
 S = "submitted"
+REVIEWERS = roles_with("approve", ReportedValue)  # the city roles
 
 
 def _reviewed(obj: Any, actor: Any, reason: str) -> None:
@@ -22,8 +24,8 @@ def _reviewed(obj: Any, actor: Any, reason: str) -> None:
 REPORTED_FLOW = Workflow(
     name="reported_value",
     steps=(
-        Step(S, "approve", "approved", roles=CITY_ROLES, label=_("通过"), effect=_reviewed),
-        Step(S, "reject", "rejected", roles=CITY_ROLES, label=_("退回"), effect=_reviewed,
+        Step(S, "approve", "approved", roles=REVIEWERS, label=_("通过"), effect=_reviewed),
+        Step(S, "reject", "rejected", roles=REVIEWERS, label=_("退回"), effect=_reviewed,
              reason_required=True),
     ),
     forbid_self=frozenset({"approve", "reject"}),
@@ -40,8 +42,6 @@ def notify_submitted(value: Any) -> int:
 
 
 def _register() -> None:
-    from kechuang.reported.models import ReportedValue
-
     register_review_source("reported", ReportedValue, REPORTED_FLOW, _("指标上报"),
                            related=("indicator", "county", "submitted_by"))
 

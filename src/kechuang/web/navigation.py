@@ -1,12 +1,29 @@
-"""Left navigation, grouped by the plan's actions and modules; filtered by what the user may see."""
+"""Left navigation, grouped by the plan's actions and modules; filtered by what the user may see.
+
+An entry is shown when the user may open its page: ``can(user, action, Model)`` for the model
+the page reads, or the named access helper / Django permission the page itself asks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.access import (
+    has_role_permission,
+    is_bureau_user,
+    is_enterprise_user,
+    may_open_admin_site,
+)
+from kechuang.accounts.scoping import can
+
+Visible = Callable[[Any], bool]
 
 
 @dataclass
@@ -14,7 +31,7 @@ class NavItem:
     label: Any
     url_name: str | None = None
     icon: str = ""
-    roles: frozenset[str] | None = None  # None: every signed-in role
+    visible: Visible | None = None  # None: every signed-in user
     note: Any = ""  # shown for modules that are not built yet
     url: str = ""
     active: bool = False
@@ -26,66 +43,101 @@ class NavGroup:
     items: list[NavItem] = field(default_factory=list)
 
 
-BUREAU = frozenset({"city_admin", "city_staff", "county_staff"})
-AUDIT = frozenset({"auditor"})  # the audit administrator alone (三权分立)
-ADMIN_SITE = frozenset({"system_admin", "security_admin", "auditor", "city_admin"})
-REVIEWERS = frozenset({"city_admin", "city_staff"})  # approve submitted reported values
-SECURITY = frozenset({"security_admin"})
-SYSADMIN = frozenset({"system_admin"})
+def may(action: str, model: type[models.Model]) -> Visible:
+    """Shown to the users who may take the action on the model (what the page asks too)."""
+    return lambda user: can(user, action, model)
 
-MENU: list[NavGroup] = [
-    NavGroup(_("工作台"), [
-        NavItem(_("首页"), "web:home", "house", roles=frozenset(
-            {"enterprise", "expert", "provider", "auditor", "system_admin", "security_admin"})),
-        NavItem(_("工作进展"), "kpi:dashboard", "speedometer2", roles=BUREAU),
-        NavItem(_("工作要点"), "plans:plan_detail", "journal-text", roles=BUREAU),
-        NavItem(_("指标上报"), "reported:value_list", "clipboard-data", roles=BUREAU),
-        NavItem(_("站内提醒"), "notices:notice_list", "bell"),
-        NavItem(_("待办事项"), "notices:todo", "list-check", roles=REVIEWERS),
-    ]),
-    NavGroup(_("科技创新主体强化（行动四）"), [
-        NavItem(_("企业概况"), "web:overview", "bar-chart", roles=BUREAU),
-        NavItem(_("企业库"), "orgs:enterprise_list", "buildings",
-                roles=BUREAU | {"enterprise"}),
-        NavItem(_("年度报表"), "orgs:report_list", "table", roles=BUREAU | {"enterprise"}),
-        NavItem(_("自评"), "assessment:home", "clipboard-check", roles=frozenset({"enterprise"})),
-        NavItem(_("批量测评"), "assessment:home", "clipboard-data", roles=BUREAU),
-        NavItem(_("培育目标进展"), "cultivation:targets", "bar-chart-steps", roles=BUREAU),
-        NavItem(_("科技型中小企业"), "cultivation:registration_list", "patch-check",
-                roles=BUREAU | {"enterprise"}),
-        NavItem(_("高新技术企业"), "cultivation:certificate_list", "award",
-                roles=BUREAU | {"enterprise"}),
-        NavItem(_("领军企业"), "cultivation:leader_list", "trophy",
-                roles=BUREAU | {"enterprise"}),
-        NavItem(_("后备库"), "cultivation:candidate_list", "people", roles=BUREAU),
-    ]),
-    NavGroup(_("系统"), [
-        NavItem(_("数据导入"), "imports:run_list", "upload", roles=BUREAU),
-        NavItem(_("我的后台任务"), "jobs:job_list", "hourglass"),
-        NavItem(_("审计日志"), "audit:change_list", "shield-check", roles=AUDIT),
-        NavItem(_("登录日志"), "audit:authevent_list", "person-lock", roles=AUDIT),
-        NavItem(_("访问日志"), "audit:accessevent_list", "eye", roles=AUDIT),
-        NavItem(_("用户管理"), "accounts:user_list", "people", roles=SYSADMIN | SECURITY),
-        NavItem(_("账号锁定"), "accounts:lockout_list", "unlock", roles=SECURITY),
-        NavItem(_("管理后台"), "admin:index", "gear", roles=ADMIN_SITE),
-        NavItem(_("接口文档"), "api-docs", "code-square", roles=BUREAU),
-    ]),
-]
+
+def may_not(action: str, model: type[models.Model]) -> Visible:
+    return lambda user: not can(user, action, model)
+
+
+def has_perm(perm: str) -> Visible:
+    """The in-app administration pages ask the role's Django permission."""
+    return lambda user: has_role_permission(user, perm)
+
+
+def _menu() -> list[NavGroup]:
+    from kechuang.assessment.models import EvaluationResult
+    from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
+    from kechuang.cultivation.models import (
+        CandidateEntry,
+        HighTechCertificate,
+        LeaderDesignation,
+        TechSmeRegistration,
+    )
+    from kechuang.imports.models import ImportRun
+    from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
+    from kechuang.plans.models import Plan
+    from kechuang.reported.models import ReportedValue
+
+    return [
+        NavGroup(_("工作台"), [
+            # the workbench of those who do not land on the plan's dashboard
+            NavItem(_("首页"), "web:home", "house", may_not("view", Plan)),
+            NavItem(_("工作进展"), "kpi:dashboard", "speedometer2", may("view", Plan)),
+            NavItem(_("工作要点"), "plans:plan_detail", "journal-text", may("view", Plan)),
+            NavItem(_("指标上报"), "reported:value_list", "clipboard-data",
+                    may("view", ReportedValue)),
+            NavItem(_("站内提醒"), "notices:notice_list", "bell"),
+            NavItem(_("待办事项"), "notices:todo", "list-check", may("approve", ReportedValue)),
+        ]),
+        NavGroup(_("科技创新主体强化（行动四）"), [
+            NavItem(_("企业概况"), "web:overview", "bar-chart", may("add", Enterprise)),
+            NavItem(_("企业库"), "orgs:enterprise_list", "buildings", may("view", Enterprise)),
+            NavItem(_("年度报表"), "orgs:report_list", "table",
+                    may("view", EnterpriseAnnualReport)),
+            NavItem(_("自评"), "assessment:home", "clipboard-check", is_enterprise_user),
+            NavItem(_("批量测评"), "assessment:home", "clipboard-data",
+                    may("add", EvaluationResult)),
+            NavItem(_("培育目标进展"), "cultivation:targets", "bar-chart-steps",
+                    may("view", Plan)),
+            NavItem(_("科技型中小企业"), "cultivation:registration_list", "patch-check",
+                    may("view", TechSmeRegistration)),
+            NavItem(_("高新技术企业"), "cultivation:certificate_list", "award",
+                    may("view", HighTechCertificate)),
+            NavItem(_("领军企业"), "cultivation:leader_list", "trophy",
+                    may("view", LeaderDesignation)),
+            NavItem(_("后备库"), "cultivation:candidate_list", "people",
+                    may("view", CandidateEntry)),
+        ]),
+        NavGroup(_("系统"), [
+            NavItem(_("数据导入"), "imports:run_list", "upload", may("add", ImportRun)),
+            NavItem(_("我的后台任务"), "jobs:job_list", "hourglass"),
+            NavItem(_("审计日志"), "audit:change_list", "shield-check",
+                    may("view", ChangeRecord)),
+            NavItem(_("登录日志"), "audit:authevent_list", "person-lock",
+                    may("view", AuthEvent)),
+            NavItem(_("访问日志"), "audit:accessevent_list", "eye", may("view", AccessEvent)),
+            NavItem(_("用户管理"), "accounts:user_list", "people",
+                    has_perm("accounts.view_user")),
+            NavItem(_("账号锁定"), "accounts:lockout_list", "unlock",
+                    has_perm("axes.delete_accessattempt")),
+            NavItem(_("管理后台"), "admin:index", "gear", may_open_admin_site),
+            NavItem(_("接口文档"), "api-docs", "code-square", is_bureau_user),
+        ]),
+    ]
+
+
+@cache
+def menu() -> list[NavGroup]:
+    """The whole menu (built once, after the apps are loaded)."""
+    return _menu()
 
 
 def menu_for(user: Any, path: str) -> list[NavGroup]:
     out: list[NavGroup] = []
-    for group in MENU:
+    for group in menu():
         items = []
         for item in group.items:
-            if item.roles is not None and user.role not in item.roles:
+            if item.visible is not None and not item.visible(user):
                 continue
             try:
                 url = reverse(item.url_name) if item.url_name else ""
             except NoReverseMatch:
                 continue
             active = bool(url) and (path == url or (url != "/" and path.startswith(url)))
-            items.append(NavItem(item.label, item.url_name, item.icon, item.roles, item.note, url,
+            items.append(NavItem(item.label, item.url_name, item.icon, item.visible, item.note, url,
                                  active))
         if items:
             out.append(NavGroup(group.label, items))
