@@ -9,6 +9,7 @@ so a new role or a changed right is one edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kechuang.accounts.roles import (
@@ -91,3 +92,9 @@ def enterprise_users(organisation_ids: Any) -> QuerySet[User]:
 
     return User.objects.filter(role=Role.ENTERPRISE, is_active=True,
                                organisation_id__in=organisation_ids)
+
+
+def role_permission(perm: str) -> Callable[[Any], bool]:
+    """A menu entry's test for the in-app administration pages: the role's admin permission
+    (what those pages ask), see :func:`has_role_permission`."""
+    return lambda user: has_role_permission(user, perm)

@@ -1,6 +1,8 @@
 """The dashboard, monthly snapshots and the monthly report."""
 
-from kechuang.core.manifests import Manifest
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.manifests import Manifest, MenuEntry
 
 MANIFEST = Manifest(
     app="kpi",
@@ -8,4 +10,14 @@ MANIFEST = Manifest(
     api="kechuang.kpi.api",
     jobs=("kechuang.kpi.exports", "kechuang.kpi.jobs"),
     scheduled=("kechuang.kpi.services",),  # last month's indicator snapshot
+    menu=(
+        MenuEntry(
+            "workbench",
+            _("工作进展"),
+            "kpi:dashboard",
+            "speedometer2",
+            model="plans.Plan",
+            order=20,
+        ),
+    ),
 )

@@ -1,6 +1,8 @@
 """Organisations, enterprises and annual reports."""
 
-from kechuang.core.manifests import DemoStep, Manifest
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
 from kechuang.orgs.demo import demo_step
 
 MANIFEST = Manifest(
@@ -11,4 +13,22 @@ MANIFEST = Manifest(
     metrics=("kechuang.orgs.metrics",),
     import_specs=("kechuang.orgs.imports",),
     jobs=("kechuang.orgs.exports",),
+    menu=(
+        MenuEntry(
+            "action4",
+            _("企业库"),
+            "orgs:enterprise_list",
+            "buildings",
+            model="orgs.Enterprise",
+            order=20,
+        ),
+        MenuEntry(
+            "action4",
+            _("年度报表"),
+            "orgs:report_list",
+            "table",
+            model="orgs.EnterpriseAnnualReport",
+            order=30,
+        ),
+    ),
 )

@@ -1,6 +1,8 @@
 """Reported values of `source: reported` indicators."""
 
-from kechuang.core.manifests import DemoStep, Manifest
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
 from kechuang.reported.demo import demo_step
 
 MANIFEST = Manifest(
@@ -10,4 +12,14 @@ MANIFEST = Manifest(
     demo=(DemoStep(demo_step, order=30),),
     jobs=("kechuang.reported.exports",),
     workflows=("kechuang.reported.workflows",),
+    menu=(
+        MenuEntry(
+            "workbench",
+            _("指标上报"),
+            "reported:value_list",
+            "clipboard-data",
+            model="reported.ReportedValue",
+            order=40,
+        ),
+    ),
 )

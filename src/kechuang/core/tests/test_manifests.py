@@ -81,3 +81,26 @@ def test_the_enterprise_page_shows_other_apps_panels(client_for, users, enterpri
     assert 'data-testid="self-assessment-button"' in html  # assessment's action panel
     assert reverse("assessment:enterprise_assessment", kwargs={"pk": enterprise_a.pk}) in html
     assert 'data-testid="cultivation-section"' in html  # cultivation's section
+
+
+def test_a_new_apps_menu_entry_shows_to_the_users_can_allows(monkeypatch, users):
+    """A module adds its menu entry in its manifest alone: the shell's navigation groups it
+    under its action and shows it to exactly the roles ``can()`` gives the action."""
+    from kechuang.core.manifests import MenuEntry
+    from kechuang.web import navigation
+
+    fake = Manifest(app="contracts", menu=(
+        MenuEntry("action6", "技术合同登记", "web:home", "file-earmark-text",
+                  model="orgs.Enterprise", action="add"),))
+    real = manifests.installed()
+    monkeypatch.setattr(manifests, "installed", lambda: (*real, fake))
+    navigation.menu.cache_clear()
+    try:
+        def shown(user):
+            return {str(g.label): [str(i.label) for i in g.items]
+                    for g in navigation.menu_for(user, "/")}
+        assert shown(users["county_a_staff"])["科技服务业培育壮大（行动六）"] == ["技术合同登记"]
+        assert "科技服务业培育壮大（行动六）" not in shown(users["enterprise_a_user"])
+        assert "科技服务业培育壮大（行动六）" not in shown(users["auditor"])
+    finally:
+        navigation.menu.cache_clear()
