@@ -52,7 +52,7 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = selectors.reported_indicators(user=user)
+        self.fields["indicator"].queryset = selectors.reported_indicators(user=user, submit=True)
         self.fields["county"].queryset = selectors.submit_counties(user=user)
         self.fields["files"].help_text = _(
             "可多选；PDF、图片（PNG/JPG）、Excel（xlsx）或 Word（docx），单个文件不超过 %(limit)s"

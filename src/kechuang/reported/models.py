@@ -108,6 +108,9 @@ class ReportedValue(models.Model):
         if indicator.scope == Indicator.Scope.COUNTY and not self.county_id:
             errors["county"] = _("指标“%(name)s”按县区考核，请选择县区") % {
                 "name": indicator.name}
+        if indicator.scope == Indicator.Scope.CITY and self.county_id:
+            errors["county"] = _("指标“%(name)s”是全市指标，只上报全市数值（县区留空）") % {
+                "name": indicator.name}
         if self.county_id and self.county.parent_id != plan.region_id:
             errors["county"] = _("“%(county)s”不是%(city)s所辖县区") % {
                 "county": self.county.name, "city": plan.region.name}

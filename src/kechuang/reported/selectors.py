@@ -62,10 +62,14 @@ def history_of(*, value: ReportedValue) -> QuerySet[ReportedValue]:
         "-submitted_at", "-id")
 
 
-def reported_indicators(*, user: Any) -> QuerySet[Indicator]:
-    """Indicators that take reported values, from the plans the user may see."""
-    return Indicator.objects.restrict(user, "view").filter(
-        source=Indicator.Source.REPORTED).select_related("action__plan").order_by(
+def reported_indicators(*, user: Any, submit: bool = False) -> QuerySet[Indicator]:
+    """Indicators that take reported values, from the plans the user may see; ``submit``:
+    only those the user may report — a county clerk reports county-level indicators only
+    (a city indicator's figure is the city's)."""
+    qs = Indicator.objects.restrict(user, "view").filter(source=Indicator.Source.REPORTED)
+    if submit and not can_report_city_indicator(user):
+        qs = qs.filter(scope=Indicator.Scope.COUNTY)
+    return qs.select_related("action__plan").order_by(
         "-action__plan__year", "action__number", "sort_order", "id")
 
 
