@@ -1,4 +1,4 @@
-"""List pages under load: the enterprise list page and the API list against a bare endpoint.
+"""List pages under load, each against a minimal list view served by the same gunicorn.
 
 1. Prepare a throw-away database with the demo generator (default 100,000 enterprises and
    400,000 annual reports): SQLite under var/bench/ (kept between runs — loading again adds
@@ -8,9 +8,14 @@
    request — gunicorn's sync workers close it anyway) to
    (a) /enterprises/          as the seeded city staff user (session cookie),
    (b) /api/v1/enterprises/   the same user,
-   (c) /healthz               the bare endpoint (no cookie, no database), and
-   (c') /healthz with the session cookie (what session + idle-timeout middleware cost);
-   print throughput, p50/p95 latency and each one's ratio to (c).
+   (c) /healthz               the bare endpoint (no cookie, no database),
+   (c') /healthz with the session cookie (what session + idle-timeout middleware cost),
+   (m) /bench/minimal/enterprises/ — the baseline: a plain Django view (bench/minimal_wsgi.py)
+       running the enterprise list's three queries (page, count, chains) and writing the same
+       50 rows as plain HTML, no template engine — and the other list pages
+       (annual reports, 科技型中小企业 registrations, reported values, jobs, notices);
+   print throughput, p50/p95 latency, each one's ratio to (c) and its throughput as a share of
+   (m)'s (the target: every list page ≥ 50 %).
 
 Run: ``python bench/run.py lists`` or ``python bench/bench_lists.py --requests 300``.
 Results are also written to var/bench/bench_lists.json.
@@ -81,10 +86,17 @@ class Result:
     errors: int = 0
 
 
+MINIMAL = "(m) minimal list view"
 ENDPOINTS = [
     Endpoint("(c) bare /healthz", "/healthz", cookie=False, accept="text/plain"),
     Endpoint("(c') /healthz + session", "/healthz", cookie=True, accept="text/plain"),
+    Endpoint(MINIMAL, "/bench/minimal/enterprises/", cookie=True),
     Endpoint("(a) enterprise list page", "/enterprises/", cookie=True),
+    Endpoint("(a2) annual reports", "/enterprises/reports/", cookie=True),
+    Endpoint("(a3) tech SME registrations", "/cultivation/registrations/", cookie=True),
+    Endpoint("(a4) reported values", "/reported/", cookie=True),
+    Endpoint("(a5) jobs", "/jobs/", cookie=True),
+    Endpoint("(a6) notices", "/notices/", cookie=True),
     Endpoint("(b) API enterprise list", "/api/v1/enterprises/", cookie=True,
              accept="application/json"),
 ]
@@ -171,7 +183,8 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "kechuang.wsgi:application", "--bind", f"{HOST}:{port}",
+    cmd = [str(gunicorn), "minimal_wsgi:application", "--pythonpath", str(ROOT / "bench"),
+           "--bind", f"{HOST}:{port}",
            "--workers", str(workers), "--log-level", "warning", "--timeout", "120"]
     fh = open(log, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
@@ -242,16 +255,19 @@ def measure(port: int, ep: Endpoint, cookie: str, args: argparse.Namespace) -> R
 
 def report(results: list[Result]) -> str:
     base = results[0]
-    head = (f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-            f"{'bytes':>8} {'p95 ×bare':>10} {'req/s ÷':>8}  status")
+    minimal = next((r for r in results if r.label == MINIMAL), None)
+    head = (f"{'endpoint':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+            f"{'bytes':>8} {'p95 ×bare':>10} {'req/s ÷':>8} {'% of (m)':>9}  status")
     lines = [head, "-" * len(head)]
     for r in results:
         p95_ratio = r.p95_ms / base.p95_ms if base.p95_ms else math.nan
         rps_ratio = base.throughput / r.throughput if r.throughput else math.nan
+        share = (f"{100 * r.throughput / minimal.throughput:>8.0f}%"
+                 if minimal and minimal.throughput else f"{'':>9}")
         status = ", ".join(f"{k}×{v}" for k, v in sorted(r.statuses.items()))
-        lines.append(f"{r.label:<28} {r.throughput:>8.1f} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
+        lines.append(f"{r.label:<30} {r.throughput:>8.1f} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
                      f"{r.max_ms:>8.1f} {r.mean_bytes:>8} {p95_ratio:>10.1f} {rps_ratio:>8.1f}"
-                     f"  {status}")
+                     f" {share}  {status}")
     return "\n".join(lines)
 
 
@@ -272,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; client: {args.concurrency} "
           f"threads, {args.requests} requests per endpoint after {args.warmup} warm-up")
     print(report(results))
-    print("ratios: 'p95 ×bare' = p95 latency ÷ bare p95; 'req/s ÷' = bare throughput ÷ this one")
+    print("ratios: 'p95 ×bare' = p95 latency ÷ bare p95; 'req/s ÷' = bare throughput ÷ this one;"
+          " '% of (m)' = this throughput as a share of the minimal list view's (target ≥ 50 %)")
     out = var_dir / "bench_lists.json"
     out.write_text(json.dumps({"database": where, "enterprises": args.enterprises,
                                "args": vars(args), "results": [asdict(r) for r in results]},
