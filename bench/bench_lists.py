@@ -109,6 +109,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=200, help="measured requests per endpoint")
     p.add_argument("--warmup", type=int, default=10, help="unmeasured requests per endpoint")
     p.add_argument("--concurrency", type=int, default=4, help="client threads")
+    p.add_argument("--rounds", type=int, default=5,
+                   help="interleaved rounds (each endpoint gets --requests ÷ rounds per round)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     p.add_argument("--fresh", action="store_true",
                    help="delete the SQLite benchmark database first (not with DATABASE_URL)")
@@ -225,21 +227,35 @@ def _get(port: int, path: str, cookie: str | None, accept: str) -> tuple[int, in
     return resp.status, len(body), time.perf_counter() - started
 
 
-def measure(port: int, ep: Endpoint, cookie: str, args: argparse.Namespace) -> Result:
-    cookie_header = cookie if ep.cookie else None
-    for _ in range(args.warmup):
-        _get(port, ep.path, cookie_header, ep.accept)
+def measure_all(port: int, endpoints: list[Endpoint], cookie: str,
+                args: argparse.Namespace) -> list[Result]:
+    """Every endpoint in ``--rounds`` interleaved rounds, so that load from elsewhere on the
+    machine falls on all of them alike and the ratios between them hold."""
+    for ep in endpoints:
+        for _ in range(args.warmup):
+            _get(port, ep.path, cookie if ep.cookie else None, ep.accept)
+    samples: dict[str, list[tuple[int, int, float]]] = {ep.label: [] for ep in endpoints}
+    seconds: dict[str, float] = dict.fromkeys(samples, 0.0)
+    per_round = max(1, args.requests // args.rounds)
+    for _round in range(args.rounds):
+        for ep in endpoints:
+            cookie_header = cookie if ep.cookie else None
 
-    def one(_: int) -> tuple[int, int, float]:
-        try:
-            return _get(port, ep.path, cookie_header, ep.accept)
-        except OSError:
-            return 0, 0, 0.0
+            def one(_: int, ep: Endpoint = ep, cookie_header: str | None = cookie_header
+                    ) -> tuple[int, int, float]:
+                try:
+                    return _get(port, ep.path, cookie_header, ep.accept)
+                except OSError:
+                    return 0, 0, 0.0
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        samples = list(pool.map(one, range(args.requests)))
-    seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                samples[ep.label] += pool.map(one, range(per_round))
+            seconds[ep.label] += time.perf_counter() - started
+    return [_result(ep, samples[ep.label], seconds[ep.label]) for ep in endpoints]
+
+
+def _result(ep: Endpoint, samples: list[tuple[int, int, float]], seconds: float) -> Result:
     latencies = [s[2] for s in samples if s[0]]
     statuses = Counter(str(s[0]) for s in samples)
     return Result(
@@ -281,12 +297,13 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     proc = start_server(env, port, args.workers, var_dir / "gunicorn.log")
     try:
-        results = [measure(port, ep, cookie, args) for ep in ENDPOINTS]
+        results = measure_all(port, ENDPOINTS, cookie, args)
     finally:
         stop_server(proc)
     print(f"database: {where} ({args.enterprises} enterprises; prepared in {load_seconds:.1f} s)")
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; client: {args.concurrency} "
-          f"threads, {args.requests} requests per endpoint after {args.warmup} warm-up")
+          f"threads, {args.requests} requests per endpoint in {args.rounds} interleaved rounds "
+          f"after {args.warmup} warm-up")
     print(report(results))
     print("ratios: 'p95 ×bare' = p95 latency ÷ bare p95; 'req/s ÷' = bare throughput ÷ this one;"
           " '% of (m)' = this throughput as a share of the minimal list view's (target ≥ 50 %)")

@@ -167,7 +167,10 @@ class TechSmeRegistration(EnterpriseRecord):
                                                name="uniq_tech_sme_enterprise_year",
                                                violation_error_message=_(
                                                    "该企业在该评价年度已有入库登记"))]
-        indexes = [models.Index(fields=["year", "status", "registered_on"])]
+        indexes = [models.Index(fields=["year", "status", "registered_on"]),
+                   # the list's order: an index scan instead of sorting every registration
+                   models.Index(fields=["year", "registered_on", "id"],
+                                name="cultivation_reg_list_order")]
 
     def __str__(self) -> str:
         return f"{self.registration_no}（{self.year}）"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
-from kechuang.orgs import selectors, services
+from kechuang.orgs import selectors, services, tables
 from kechuang.orgs.forms import (
     AnnualReportForm,
     EnterpriseFilterForm,
@@ -48,11 +48,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
                                                          filters=filters))
     page = paginate(request, qs)
+    sort = filters.get("sort", "name")
     return render(request, "orgs/enterprise_list.html", {
         "form": form,
         "filters": filters,
         "page_obj": page,
-        "sort": filters.get("sort", "name"),
+        "table_head": tables.ENTERPRISES.head(request.GET, sort),
+        "table_body": tables.ENTERPRISES.body(page),
+        "sort": sort,
         "filtered": any(k != "sort" for k in filters),
         "can_add": can(user, "add", Enterprise),
         "can_export": can(user, "export", Enterprise),
@@ -141,15 +144,21 @@ def report_list(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.report_list(user=user, action="view", filters=filters))
+    sort = filters.get("sort", "")
+    can_change_report = can(user, "change", EnterpriseAnnualReport)
+    can_delete_report = can(user, "delete", EnterpriseAnnualReport)
     return render(request, "orgs/report_list.html", {
         "form": form,
         "filters": filters,
         "page_obj": page,
-        "sort": filters.get("sort", ""),
+        "table_head": tables.REPORTS.head(request.GET, sort),
+        "table_body": tables.REPORTS.body(page, can_change_report=can_change_report,
+                                          can_delete_report=can_delete_report),
+        "sort": sort,
         "filtered": any(k != "sort" for k in filters),
         "can_export": can(user, "export", EnterpriseAnnualReport),
-        "can_change_report": can(user, "change", EnterpriseAnnualReport),
-        "can_delete_report": can(user, "delete", EnterpriseAnnualReport),
+        "can_change_report": can_change_report,
+        "can_delete_report": can_delete_report,
     })
 
 
