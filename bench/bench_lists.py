@@ -94,6 +94,7 @@ ENDPOINTS = [
     Endpoint("(a) enterprise list page", "/enterprises/", cookie=True),
     Endpoint("(a2) annual reports", "/enterprises/reports/", cookie=True),
     Endpoint("(a3) tech SME registrations", "/cultivation/registrations/", cookie=True),
+    Endpoint("(a3') HNTE certificates", "/cultivation/certificates/", cookie=True),
     Endpoint("(a4) reported values", "/reported/", cookie=True),
     Endpoint("(a5) jobs", "/jobs/", cookie=True),
     Endpoint("(a6) notices", "/notices/", cookie=True),

@@ -150,7 +150,7 @@ class Table:
     """The columns of one list; ``head``/``body`` for the page, ``excel_columns`` for exports."""
 
     columns: Sequence[Column]
-    row_class: Callable[[Any], str] | None = None
+    row_attrs: str = ""  # static attributes of every <tr>, e.g. 'data-testid="value-row"'
 
     def page_columns(self) -> list[Column]:
         return [c for c in self.columns if c.page]
@@ -187,9 +187,9 @@ class Table:
         cols = [(f'<td class="{c.td_class}">' if c.td_class else "<td>", c)
                 for c in self.page_columns()]
         out = []
+        tr = f"<tr {self.row_attrs}>" if self.row_attrs else "<tr>"
         for row in rows:
-            cls = self.row_class(row) if self.row_class else ""
-            out.append(f'<tr class="{cls}">' if cls else "<tr>")
+            out.append(tr)
             for td, col in cols:
                 content = col.cell(row, ctx) if col.cell else esc(col.value(row))
                 out.append(f"{td}{content}</td>")

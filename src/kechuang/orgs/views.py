@@ -13,11 +13,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
-from kechuang.orgs import selectors, services, tables
+from kechuang.orgs import exports, selectors, services, tables
 from kechuang.orgs.forms import (
     AnnualReportForm,
     EnterpriseFilterForm,
@@ -25,7 +24,7 @@ from kechuang.orgs.forms import (
     ReportFilterForm,
 )
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-from kechuang.web.shortcuts import paginate, require, save_form, start_export
+from kechuang.web.shortcuts import export_view, paginate, require, save_form
 
 
 def _get_or_404(fn, **kwargs):
@@ -120,14 +119,8 @@ def _display(obj: Any, field: Any) -> Any:
     return value
 
 
-@login_required
-@require_POST
-def enterprise_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", Enterprise)
-    filters = EnterpriseFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="orgs.enterprise_export", title=_("导出企业名单"),
-                        params=filters)
+enterprise_export = export_view(exports.ENTERPRISE_EXPORT, model=Enterprise,
+                                form=EnterpriseFilterForm)
 
 
 def _report_saved(report: Any) -> str:
@@ -212,11 +205,5 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/report_confirm_delete.html", {"report": report, "error": error})
 
 
-@login_required
-@require_POST
-def report_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", EnterpriseAnnualReport)
-    filters = ReportFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="orgs.report_export", title=_("导出企业年度报表"),
-                        params=filters)
+report_export = export_view(exports.REPORT_EXPORT, model=EnterpriseAnnualReport,
+                            form=ReportFilterForm)
