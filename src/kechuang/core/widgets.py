@@ -9,11 +9,13 @@ markup as Django's own widget templates (``django/forms/widgets/input.html``, ``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django.forms import Select
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{n}.html" for n in (
     "input", "text", "search", "hidden", "number", "date", "email", "url", "tel"))
@@ -73,3 +75,28 @@ class FastWidgetRenderer(DjangoTemplates):
                     for _n, group, _i in widget["optgroups"] for o in group):
                 return mark_safe(_select(widget))  # noqa: S308 (every part escaped above)
         return super().render(template_name, context, request)
+
+
+class StaticChoicesSelect(Select):
+    """A select whose choices are fixed for the life of the process (per language), such as
+    the 110 industries: its HTML is kept per (language, name, value, attributes), so a list
+    page does not build and write the same options on every request."""
+
+    _cache: ClassVar[dict[tuple[Any, ...], SafeString]] = {}
+    MAX_ENTRIES = 1024
+
+    def __init__(self, *args: Any, choices_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices_key = choices_key
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        key = (self.choices_key, get_language(), name, repr(self.format_value(value)),
+               tuple(sorted((k, str(v)) for k, v in final.items())))
+        html = self._cache.get(key)
+        if html is None:
+            if len(self._cache) >= self.MAX_ENTRIES:
+                self._cache.clear()
+            html = self._cache[key] = super().render(name, value, attrs, renderer)
+        return html

@@ -77,3 +77,20 @@ def test_fast_renderer_writes_the_same_html_as_the_templates():
         slow.renderer, fast.renderer = DjangoTemplates(), FastWidgetRenderer()
         for name in slow.fields:
             assert str(fast[name]) == str(slow[name]), name
+
+
+def test_static_choices_select_keeps_the_html_per_value_and_language():
+    from django.utils import translation
+
+    from kechuang.core.widgets import StaticChoicesSelect
+
+    choices = [("", "全部"), ("组", [("a", "甲"), ("b", "乙")])]
+    cached = StaticChoicesSelect(choices=choices, choices_key="test.static")
+    plain = forms.Select(choices=choices)
+    for value in ("a", "b", None):
+        assert cached.render("k", value, {"id": "id_k"}) == plain.render("k", value, {"id": "id_k"})
+    assert 'value="b" selected' in cached.render("k", "b", {"id": "id_k"})
+    with translation.override("en"):
+        cached.render("k", "a", {"id": "id_k"})
+    assert {key[1] for key in StaticChoicesSelect._cache if key[0] == "test.static"} >= {
+        translation.get_language(), "en"}
