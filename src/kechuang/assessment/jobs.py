@@ -14,7 +14,7 @@ from kechuang.assessment.models import EvaluationResult, EvaluationRun, Outcome,
 from kechuang.core.errors import DomainError
 from kechuang.core.excel import Column
 from kechuang.core.excel import local as _local
-from kechuang.core.listexport import ListExport, register
+from kechuang.core.listexport import list_export, register
 from kechuang.jobs.registry import JobOutput, Progress, job_handler
 
 EXPORT_JOB = "assessment.result_export"
@@ -55,9 +55,7 @@ def result_columns() -> list[Column]:
     ]
 
 
-RESULT_EXPORT = ListExport(
-    kind=EXPORT_JOB, title=_l("导出测评结果"), sheet=lambda p: _("测评结果"),
-    columns=lambda p: result_columns(),
-    rows=lambda owner, p: selectors.result_list(user=owner, action="export", filters=p))
+RESULT_EXPORT = list_export(EXPORT_JOB, _l("导出测评结果"), _l("测评结果"), result_columns,
+                            selectors.result_list)
 
 export_results = register(RESULT_EXPORT)

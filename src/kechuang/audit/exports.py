@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from kechuang.audit import selectors
 from kechuang.core.excel import Column
 from kechuang.core.excel import local as _local
-from kechuang.core.listexport import ListExport, register
+from kechuang.core.listexport import list_export, register
 
 
 def change_columns() -> list[Column]:
@@ -56,14 +56,10 @@ def authevent_columns() -> list[Column]:
     ]
 
 
-CHANGE_EXPORT = ListExport(
-    kind="audit.change_export", title=_l("导出数据变更记录"), sheet=lambda p: _("数据变更记录"),
-    columns=lambda p: change_columns(),
-    rows=lambda owner, p: selectors.change_list(user=owner, action="export", filters=p))
-AUTHEVENT_EXPORT = ListExport(
-    kind="audit.authevent_export", title=_l("导出登录日志"), sheet=lambda p: _("登录日志"),
-    columns=lambda p: authevent_columns(),
-    rows=lambda owner, p: selectors.authevent_list(user=owner, action="export", filters=p))
+CHANGE_EXPORT = list_export("audit.change_export", _l("导出数据变更记录"), _l("数据变更记录"),
+                            change_columns, selectors.change_list)
+AUTHEVENT_EXPORT = list_export("audit.authevent_export", _l("导出登录日志"), _l("登录日志"),
+                               authevent_columns, selectors.authevent_list)
 
 export_changes = register(CHANGE_EXPORT)
 export_authevents = register(AUTHEVENT_EXPORT)

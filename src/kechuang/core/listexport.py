@@ -29,6 +29,15 @@ class ListExport:
     rows: Callable[[Any, dict[str, Any]], Any]  # (owner, params) → QuerySet or list
 
 
+def list_export(kind: str, title: Any, sheet: Any, columns: Callable[[], list[Column]],
+                selector: Callable[..., Any]) -> ListExport:
+    """The common case: a fixed sheet name (lazy) and columns, and the rows of
+    ``selector(user=owner, action="export", filters=params)`` — the list page's selector."""
+    return ListExport(kind=kind, title=title, sheet=lambda p: sheet,
+                      columns=lambda p: columns(),
+                      rows=lambda owner, p: selector(user=owner, action="export", filters=p))
+
+
 def register(spec: ListExport) -> Handler:
     """Register the job handler of ``spec`` under its kind; returns the handler."""
 

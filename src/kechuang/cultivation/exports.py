@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from kechuang.core.excel import Column
 from kechuang.core.excel import local as _local
-from kechuang.core.listexport import ListExport, register
+from kechuang.core.listexport import ListExport, list_export, register
 from kechuang.cultivation import selectors, tables
 
 SHEETS = {"registration": "科技型中小企业入库", "certificate": "高新技术企业证书",
@@ -55,10 +55,8 @@ def candidate_columns() -> list[Column]:
     ]
 
 
-CANDIDATE_EXPORT = ListExport(
-    kind="cultivation.candidate_export", title=_l("导出后备库"), sheet=lambda p: _("后备库"),
-    columns=lambda p: candidate_columns(),
-    rows=lambda owner, p: selectors.ranked_candidates(user=owner, action="export", filters=p))
+CANDIDATE_EXPORT = list_export("cultivation.candidate_export", _l("导出后备库"), _l("后备库"),
+                               candidate_columns, selectors.ranked_candidates)
 
 export_records = register(RECORD_EXPORT)
 export_candidates = register(CANDIDATE_EXPORT)

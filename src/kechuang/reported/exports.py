@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kechuang.core.listexport import ListExport, register
+from kechuang.core.listexport import list_export, register
 from kechuang.reported import selectors, tables
 
-VALUE_EXPORT = ListExport(
-    kind="reported.value_export", title=_l("导出上报数值"), sheet=lambda p: _("上报数值"),
-    columns=lambda p: tables.VALUES.excel_columns(),
-    rows=lambda owner, p: selectors.value_list(user=owner, action="export", filters=p))
+VALUE_EXPORT = list_export("reported.value_export", _l("导出上报数值"), _l("上报数值"),
+                           tables.VALUES.excel_columns, selectors.value_list)
 
 export_values = register(VALUE_EXPORT)
