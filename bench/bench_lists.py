@@ -1,4 +1,4 @@
-"""List pages under load: the enterprise list page and the API list against a bare endpoint.
+"""List pages under load, each against a minimal list view served by the same gunicorn.
 
 1. Prepare a throw-away database with the demo generator (default 100,000 enterprises and
    400,000 annual reports): SQLite under var/bench/ (kept between runs — loading again adds
@@ -8,9 +8,14 @@
    request — gunicorn's sync workers close it anyway) to
    (a) /enterprises/          as the seeded city staff user (session cookie),
    (b) /api/v1/enterprises/   the same user,
-   (c) /healthz               the bare endpoint (no cookie, no database), and
-   (c') /healthz with the session cookie (what session + idle-timeout middleware cost);
-   print throughput, p50/p95 latency and each one's ratio to (c).
+   (c) /healthz               the bare endpoint (no cookie, no database),
+   (c') /healthz with the session cookie (what session + idle-timeout middleware cost),
+   (m) /bench/minimal/enterprises/ — the baseline: a plain Django view (bench/minimal_wsgi.py)
+       running the enterprise list's three queries (page, count, chains) and writing the same
+       50 rows as plain HTML, no template engine — and the other list pages
+       (annual reports, 科技型中小企业 registrations, reported values, jobs, notices);
+   print throughput, p50/p95 latency, each one's ratio to (c) and its throughput as a share of
+   (m)'s (the target: every list page ≥ 50 %).
 
 Run: ``python bench/run.py lists`` or ``python bench/bench_lists.py --requests 300``.
 Results are also written to var/bench/bench_lists.json.
@@ -81,10 +86,18 @@ class Result:
     errors: int = 0
 
 
+MINIMAL = "(m) minimal list view"
 ENDPOINTS = [
     Endpoint("(c) bare /healthz", "/healthz", cookie=False, accept="text/plain"),
     Endpoint("(c') /healthz + session", "/healthz", cookie=True, accept="text/plain"),
+    Endpoint(MINIMAL, "/bench/minimal/enterprises/", cookie=True),
     Endpoint("(a) enterprise list page", "/enterprises/", cookie=True),
+    Endpoint("(a2) annual reports", "/enterprises/reports/", cookie=True),
+    Endpoint("(a3) tech SME registrations", "/cultivation/registrations/", cookie=True),
+    Endpoint("(a3') HNTE certificates", "/cultivation/certificates/", cookie=True),
+    Endpoint("(a4) reported values", "/reported/", cookie=True),
+    Endpoint("(a5) jobs", "/jobs/", cookie=True),
+    Endpoint("(a6) notices", "/notices/", cookie=True),
     Endpoint("(b) API enterprise list", "/api/v1/enterprises/", cookie=True,
              accept="application/json"),
 ]
@@ -97,6 +110,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=200, help="measured requests per endpoint")
     p.add_argument("--warmup", type=int, default=10, help="unmeasured requests per endpoint")
     p.add_argument("--concurrency", type=int, default=4, help="client threads")
+    p.add_argument("--rounds", type=int, default=5,
+                   help="interleaved rounds (each endpoint gets --requests ÷ rounds per round)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     p.add_argument("--fresh", action="store_true",
                    help="delete the SQLite benchmark database first (not with DATABASE_URL)")
@@ -171,7 +186,8 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "kechuang.wsgi:application", "--bind", f"{HOST}:{port}",
+    cmd = [str(gunicorn), "minimal_wsgi:application", "--pythonpath", str(ROOT / "bench"),
+           "--bind", f"{HOST}:{port}",
            "--workers", str(workers), "--log-level", "warning", "--timeout", "120"]
     fh = open(log, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
@@ -212,21 +228,35 @@ def _get(port: int, path: str, cookie: str | None, accept: str) -> tuple[int, in
     return resp.status, len(body), time.perf_counter() - started
 
 
-def measure(port: int, ep: Endpoint, cookie: str, args: argparse.Namespace) -> Result:
-    cookie_header = cookie if ep.cookie else None
-    for _ in range(args.warmup):
-        _get(port, ep.path, cookie_header, ep.accept)
+def measure_all(port: int, endpoints: list[Endpoint], cookie: str,
+                args: argparse.Namespace) -> list[Result]:
+    """Every endpoint in ``--rounds`` interleaved rounds, so that load from elsewhere on the
+    machine falls on all of them alike and the ratios between them hold."""
+    for ep in endpoints:
+        for _ in range(args.warmup):
+            _get(port, ep.path, cookie if ep.cookie else None, ep.accept)
+    samples: dict[str, list[tuple[int, int, float]]] = {ep.label: [] for ep in endpoints}
+    seconds: dict[str, float] = dict.fromkeys(samples, 0.0)
+    per_round = max(1, args.requests // args.rounds)
+    for _round in range(args.rounds):
+        for ep in endpoints:
+            cookie_header = cookie if ep.cookie else None
 
-    def one(_: int) -> tuple[int, int, float]:
-        try:
-            return _get(port, ep.path, cookie_header, ep.accept)
-        except OSError:
-            return 0, 0, 0.0
+            def one(_: int, ep: Endpoint = ep, cookie_header: str | None = cookie_header
+                    ) -> tuple[int, int, float]:
+                try:
+                    return _get(port, ep.path, cookie_header, ep.accept)
+                except OSError:
+                    return 0, 0, 0.0
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        samples = list(pool.map(one, range(args.requests)))
-    seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                samples[ep.label] += pool.map(one, range(per_round))
+            seconds[ep.label] += time.perf_counter() - started
+    return [_result(ep, samples[ep.label], seconds[ep.label]) for ep in endpoints]
+
+
+def _result(ep: Endpoint, samples: list[tuple[int, int, float]], seconds: float) -> Result:
     latencies = [s[2] for s in samples if s[0]]
     statuses = Counter(str(s[0]) for s in samples)
     return Result(
@@ -242,16 +272,19 @@ def measure(port: int, ep: Endpoint, cookie: str, args: argparse.Namespace) -> R
 
 def report(results: list[Result]) -> str:
     base = results[0]
-    head = (f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-            f"{'bytes':>8} {'p95 ×bare':>10} {'req/s ÷':>8}  status")
+    minimal = next((r for r in results if r.label == MINIMAL), None)
+    head = (f"{'endpoint':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+            f"{'bytes':>8} {'p95 ×bare':>10} {'req/s ÷':>8} {'% of (m)':>9}  status")
     lines = [head, "-" * len(head)]
     for r in results:
         p95_ratio = r.p95_ms / base.p95_ms if base.p95_ms else math.nan
         rps_ratio = base.throughput / r.throughput if r.throughput else math.nan
+        share = (f"{100 * r.throughput / minimal.throughput:>8.0f}%"
+                 if minimal and minimal.throughput else f"{'':>9}")
         status = ", ".join(f"{k}×{v}" for k, v in sorted(r.statuses.items()))
-        lines.append(f"{r.label:<28} {r.throughput:>8.1f} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
+        lines.append(f"{r.label:<30} {r.throughput:>8.1f} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
                      f"{r.max_ms:>8.1f} {r.mean_bytes:>8} {p95_ratio:>10.1f} {rps_ratio:>8.1f}"
-                     f"  {status}")
+                     f" {share}  {status}")
     return "\n".join(lines)
 
 
@@ -265,14 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     proc = start_server(env, port, args.workers, var_dir / "gunicorn.log")
     try:
-        results = [measure(port, ep, cookie, args) for ep in ENDPOINTS]
+        results = measure_all(port, ENDPOINTS, cookie, args)
     finally:
         stop_server(proc)
     print(f"database: {where} ({args.enterprises} enterprises; prepared in {load_seconds:.1f} s)")
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; client: {args.concurrency} "
-          f"threads, {args.requests} requests per endpoint after {args.warmup} warm-up")
+          f"threads, {args.requests} requests per endpoint in {args.rounds} interleaved rounds "
+          f"after {args.warmup} warm-up")
     print(report(results))
-    print("ratios: 'p95 ×bare' = p95 latency ÷ bare p95; 'req/s ÷' = bare throughput ÷ this one")
+    print("ratios: 'p95 ×bare' = p95 latency ÷ bare p95; 'req/s ÷' = bare throughput ÷ this one;"
+          " '% of (m)' = this throughput as a share of the minimal list view's (target ≥ 50 %)")
     out = var_dir / "bench_lists.json"
     out.write_text(json.dumps({"database": where, "enterprises": args.enterprises,
                                "args": vars(args), "results": [asdict(r) for r in results]},

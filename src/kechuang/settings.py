@@ -138,6 +138,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kechuang.urls"
 WSGI_APPLICATION = "kechuang.wsgi.application"
+FORM_RENDERER = "kechuang.core.widgets.FastWidgetRenderer"  # same HTML, no template engine
 
 TEMPLATES = [
     {

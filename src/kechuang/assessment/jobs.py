@@ -7,13 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from kechuang.assessment import selectors, services
 from kechuang.assessment.models import EvaluationResult, EvaluationRun, Outcome, Rule
 from kechuang.core.errors import DomainError
-from kechuang.core.excel import CHUNK, Column, write_workbook
+from kechuang.core.excel import Column
 from kechuang.core.excel import local as _local
-from kechuang.core.excel import stamp as _stamp
+from kechuang.core.listexport import list_export, register
 from kechuang.jobs.registry import JobOutput, Progress, job_handler
 
 EXPORT_JOB = "assessment.result_export"
@@ -54,13 +55,7 @@ def result_columns() -> list[Column]:
     ]
 
 
-@job_handler(EXPORT_JOB)
-def export_results(job: Any, progress: Progress) -> JobOutput:
-    with translation.override(settings.LANGUAGE_CODE):
-        qs = selectors.result_list(user=job.owner, action="export", filters=job.params)
-        total = qs.count()
-        content, rows = write_workbook(sheet_name=_("测评结果"), columns=result_columns(),
-                                       rows=qs.iterator(chunk_size=CHUNK), total=total,
-                                       progress=progress)
-        return JobOutput(content=content, filename=f"{_('测评结果')}-{_stamp()}.xlsx",
-                         summary={"rows": rows})
+RESULT_EXPORT = list_export(EXPORT_JOB, _l("导出测评结果"), _l("测评结果"), result_columns,
+                            selectors.result_list)
+
+export_results = register(RESULT_EXPORT)

@@ -16,18 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kechuang.accounts.access import county_of, is_enterprise_user
 from kechuang.accounts.scoping import can
 from kechuang.assessment import display, selectors, services
 from kechuang.assessment.forms import BatchForm, ResultFilterForm, WhatIfForm
 from kechuang.assessment.inputs import person_message
-from kechuang.assessment.jobs import EXPORT_JOB
+from kechuang.assessment.jobs import RESULT_EXPORT
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_year
-from kechuang.core.shortcuts import paginate, require, start_export
+from kechuang.core.shortcuts import export_view, paginate, require
 from kechuang.orgs.models import Enterprise
 from kechuang.policy.results import DISCLAIMER
 
@@ -140,10 +139,4 @@ def result_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def result_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", EvaluationResult)
-    filters = ResultFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind=EXPORT_JOB, title=_("导出测评结果"), params=filters)
+result_export = export_view(RESULT_EXPORT, model=EvaluationResult, form=ResultFilterForm)

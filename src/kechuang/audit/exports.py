@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from kechuang.audit import selectors
-from kechuang.core.excel import CHUNK, Column, write_workbook
+from kechuang.core.excel import Column
 from kechuang.core.excel import local as _local
-from kechuang.core.excel import stamp as _stamp
-from kechuang.jobs.registry import JobOutput, Progress, job_handler
+from kechuang.core.listexport import list_export, register
 
 
 def change_columns() -> list[Column]:
@@ -58,24 +56,10 @@ def authevent_columns() -> list[Column]:
     ]
 
 
+CHANGE_EXPORT = list_export("audit.change_export", _l("导出数据变更记录"), _l("数据变更记录"),
+                            change_columns, selectors.change_list)
+AUTHEVENT_EXPORT = list_export("audit.authevent_export", _l("导出登录日志"), _l("登录日志"),
+                               authevent_columns, selectors.authevent_list)
 
-@job_handler("audit.change_export")
-def export_changes(job: Any, progress: Progress) -> JobOutput:
-    with translation.override(settings.LANGUAGE_CODE):
-        qs = selectors.change_list(user=job.owner, action="export", filters=job.params)
-        content, rows = write_workbook(sheet_name=_("数据变更记录"), columns=change_columns(),
-                               rows=qs.iterator(chunk_size=CHUNK), total=qs.count(),
-                               progress=progress)
-        return JobOutput(content=content, filename=f"{_('数据变更记录')}-{_stamp()}.xlsx",
-                         summary={"rows": rows})
-
-
-@job_handler("audit.authevent_export")
-def export_authevents(job: Any, progress: Progress) -> JobOutput:
-    with translation.override(settings.LANGUAGE_CODE):
-        qs = selectors.authevent_list(user=job.owner, action="export", filters=job.params)
-        content, rows = write_workbook(sheet_name=_("登录日志"), columns=authevent_columns(),
-                               rows=qs.iterator(chunk_size=CHUNK), total=qs.count(),
-                               progress=progress)
-        return JobOutput(content=content, filename=f"{_('登录日志')}-{_stamp()}.xlsx",
-                         summary={"rows": rows})
+export_changes = register(CHANGE_EXPORT)
+export_authevents = register(AUTHEVENT_EXPORT)

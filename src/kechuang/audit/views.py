@@ -9,15 +9,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
-from kechuang.audit import selectors
+from kechuang.audit import exports, selectors
 from kechuang.audit.forms import AccessEventFilterForm, AuthEventFilterForm, ChangeFilterForm
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.audit.services import access_event
-from kechuang.core.shortcuts import paginate, require, start_export
+from kechuang.core.shortcuts import export_view, paginate, require
 
 
 def _read_only(request: HttpRequest, model: type) -> HttpResponse | None:
@@ -92,15 +90,7 @@ def change_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, record, reveal=frozenset({field}))
 
 
-@login_required
-@require_POST
-def change_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", ChangeRecord)
-    filters = ChangeFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="audit.change_export", title=_("导出数据变更记录"),
-                        params=filters)
-
+change_export = export_view(exports.CHANGE_EXPORT, model=ChangeRecord, form=ChangeFilterForm)
 
 @login_required
 def authevent_list(request: HttpRequest) -> HttpResponse:
@@ -116,15 +106,8 @@ def authevent_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def authevent_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", AuthEvent)
-    filters = AuthEventFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="audit.authevent_export", title=_("导出登录日志"),
-                        params=filters)
-
+authevent_export = export_view(exports.AUTHEVENT_EXPORT, model=AuthEvent,
+                               form=AuthEventFilterForm)
 
 @login_required
 def accessevent_list(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
@@ -13,9 +14,11 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
+from kechuang.core.listexport import ListExport
 from kechuang.jobs.services import start_job
 
 PAGE_SIZE = 50
@@ -37,6 +40,31 @@ def start_export(request: HttpRequest, *, kind: str, title: str,
     job = start_job(owner=request.user, kind=kind, title=title, params=params)
     messages.info(request, _("已开始导出，完成后可在本页下载。"))
     return redirect(job.get_absolute_url())
+
+
+def export_view(spec: ListExport, *, model: Any, form: Any,
+                params: Callable[..., dict[str, Any]] | None = None,
+                title: Callable[..., Any] | None = None) -> Callable[..., HttpResponse]:
+    """The POST view that starts ``spec``'s export job with the list's filters.
+
+    ``model`` (or a callable of the URL's keyword arguments giving it) is checked for the
+    ``export`` right (403 without it); ``form`` is the list's filter form, bound to the POST
+    with the user and the URL's keyword arguments. ``params`` turns (filters, **kwargs) into
+    the job's params (default: the filters); ``title`` gives the job's title from the kwargs.
+    """
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        require(user, "export", model if isinstance(model, type) else model(**kwargs))
+        filters = form(request.POST, user=user, **kwargs).filters()
+        return start_export(request, kind=spec.kind,
+                            title=title(**kwargs) if title else str(spec.title),
+                            params=params(filters, **kwargs) if params else filters)
+
+    view.__name__ = view.__qualname__ = f"export_{spec.kind.replace('.', '_')}"
+    return view
 
 
 def apply_service_error(form: BaseForm, exc: Exception) -> None:

@@ -165,7 +165,10 @@ class TechSmeRegistration(EnterpriseRecord):
                                                name="uniq_tech_sme_enterprise_year",
                                                violation_error_message=_(
                                                    "该企业在该评价年度已有入库登记"))]
-        indexes = [models.Index(fields=["year", "status", "registered_on"])]
+        indexes = [models.Index(fields=["year", "status", "registered_on"]),
+                   # the list's order: an index scan instead of sorting every registration
+                   models.Index(fields=["year", "registered_on", "id"],
+                                name="cultivation_reg_list_order")]
 
     def __str__(self) -> str:
         return f"{self.registration_no}（{self.year}）"
@@ -223,6 +226,8 @@ class HighTechCertificate(EnterpriseRecord):
         verbose_name_plural = _("高新技术企业证书")
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["issued_on", "status"]),
+                   # the list's order (-issued_on, -id): an index scan, no sort
+                   models.Index(fields=["issued_on", "id"], name="cultivation_cert_list_order"),
                    models.Index(fields=["expires_on", "status"])]
 
     def __str__(self) -> str:

@@ -124,7 +124,15 @@ def record_detail(*, user: Any, kind: str, pk: int, action: str = "view") -> Ent
 def record_years(*, user: Any, kind: str) -> list[int]:
     qs = RECORD_MODELS[kind].objects.restrict(user, "view")
     if kind == "certificate":
-        return sorted({d.year for d in qs.dates("issued_on", "year")}, reverse=True)
+        # newest first, one index seek per year (a DISTINCT over every row's year was a
+        # third of the certificate list's time)
+        years = []
+        latest = qs.order_by("-issued_on").values_list("issued_on", flat=True).first()
+        while latest is not None:
+            years.append(latest.year)
+            latest = qs.filter(issued_on__lt=dt.date(latest.year, 1, 1)).order_by(
+                "-issued_on").values_list("issued_on", flat=True).first()
+        return years
     return list(qs.order_by("-year").values_list("year", flat=True).distinct())
 
 

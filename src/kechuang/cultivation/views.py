@@ -25,13 +25,13 @@ from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
 from kechuang.core.shortcuts import (
     apply_service_error,
+    export_view,
     paginate,
     require,
     save_form,
-    start_export,
 )
 from kechuang.core.uploads import serve_private
-from kechuang.cultivation import selectors, services
+from kechuang.cultivation import exports, selectors, services, tables
 from kechuang.cultivation.forms import (
     RECORD_FORMS,
     CandidateFilterForm,
@@ -103,8 +103,10 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     form = RecordFilterForm(request.GET or None, user=user, kind=kind)
     filters = form.filters()
     page = paginate(request, selectors.record_list(user=user, kind=kind, filters=filters))
+    table = tables.RECORDS[kind]
     return render(request, "cultivation/record_list.html", _ctx(kind) | {
         "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        "table_head": table.head(request.GET, ""), "table_body": table.body(page),
         "can_add": can(user, "add", model), "can_export": can(user, "export", model),
         "today": timezone.localdate(),
     })
@@ -215,16 +217,10 @@ def record_files(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(obj.get_absolute_url())
 
 
-@login_required
-@require_POST
-def record_export(request: HttpRequest, kind: str) -> HttpResponse:
-    user = request.user
-    require(user, "export", RECORD_MODELS[kind])
-    filters = RecordFilterForm(request.POST, user=user, kind=kind).filters()
-    return start_export(request, kind="cultivation.record_export",
-                        title=_("导出%(t)s") % {"t": KINDS[kind]["title"]},
-                        params={"kind": kind, "filters": filters})
-
+record_export = export_view(
+    exports.RECORD_EXPORT, model=lambda kind: RECORD_MODELS[kind], form=RecordFilterForm,
+    params=lambda filters, kind: {"kind": kind, "filters": filters},
+    title=lambda kind: _("导出%(t)s") % {"t": KINDS[kind]["title"]})
 
 @login_required
 @require_safe
@@ -344,15 +340,8 @@ def candidate_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(entry.get_absolute_url())
 
 
-@login_required
-@require_POST
-def candidate_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", CandidateEntry)
-    filters = CandidateFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="cultivation.candidate_export", title=_("导出后备库"),
-                        params=filters)
-
+candidate_export = export_view(exports.CANDIDATE_EXPORT, model=CandidateEntry,
+                               form=CandidateFilterForm)
 
 # ---- targets ------------------------------------------------------------------------------
 

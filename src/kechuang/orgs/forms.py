@@ -16,10 +16,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import can
 from kechuang.core.forms import FilterForm, VersionedFormMixin, style_widgets
+from kechuang.core.widgets import StaticChoicesSelect
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
@@ -31,9 +33,20 @@ SEARCH_HINT = _("企业名称或统一社会信用代码")
 
 
 def industry_filter_choices() -> list[tuple[str, Any]]:
-    """门类 letters and their 大类 codes, grouped by 门类 (one <optgroup> each)."""
-    choices: list[tuple[str, Any]] = [("", _("全部行业"))]
-    whole = _("整个门类")
+    """门类 letters and their 大类 codes, grouped by 门类 (one <optgroup> each); built once
+    per language."""
+    lang = get_language()
+    if lang not in _INDUSTRY_FILTER_CHOICES:
+        _INDUSTRY_FILTER_CHOICES[lang] = _industry_filter_choices()
+    return _INDUSTRY_FILTER_CHOICES[lang]
+
+
+_INDUSTRY_FILTER_CHOICES: dict[str | None, list[tuple[str, Any]]] = {}
+
+
+def _industry_filter_choices() -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [("", str(_("全部行业")))]
+    whole = str(_("整个门类"))
     for letter, name in SECTIONS.items():
         group = [(letter, f"{letter} {name}（{whole}）")]
         group += [(code, f"{code} {dname}") for code, dname in DIVISIONS.items()
@@ -50,7 +63,8 @@ class EnterpriseFilterForm(FilterForm):
                                                       "type": "search"}))
     county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
                                     empty_label=_("全部县区"))
-    industry = forms.ChoiceField(label=_("行业"), required=False)
+    industry = forms.ChoiceField(label=_("行业"), required=False,
+                                 widget=StaticChoicesSelect(choices_key="orgs.industry_filter"))
     chain = forms.ModelChoiceField(label=_("产业链"), queryset=None, required=False,
                                    empty_label=_("全部产业链"))
     chain_role = forms.ChoiceField(label=_("链上角色"), required=False,

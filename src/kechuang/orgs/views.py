@@ -13,13 +13,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import can
 from kechuang.core import manifests
 from kechuang.core.errors import DomainError
-from kechuang.core.shortcuts import paginate, require, save_form, start_export
-from kechuang.orgs import selectors, services
+from kechuang.core.shortcuts import export_view, paginate, require, save_form
+from kechuang.orgs import exports, selectors, services, tables
 from kechuang.orgs.forms import (
     AnnualReportForm,
     EnterpriseFilterForm,
@@ -49,11 +48,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
                                                          filters=filters))
     page = paginate(request, qs)
+    sort = filters.get("sort", "name")
     return render(request, "orgs/enterprise_list.html", {
         "form": form,
         "filters": filters,
         "page_obj": page,
-        "sort": filters.get("sort", "name"),
+        "table_head": tables.ENTERPRISES.head(request.GET, sort),
+        "table_body": tables.ENTERPRISES.body(page),
+        "sort": sort,
         "filtered": any(k != "sort" for k in filters),
         "can_add": can(user, "add", Enterprise),
         "can_export": can(user, "export", Enterprise),
@@ -121,14 +123,8 @@ def _display(obj: Any, field: Any) -> Any:
     return value
 
 
-@login_required
-@require_POST
-def enterprise_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", Enterprise)
-    filters = EnterpriseFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="orgs.enterprise_export", title=_("导出企业名单"),
-                        params=filters)
+enterprise_export = export_view(exports.ENTERPRISE_EXPORT, model=Enterprise,
+                                form=EnterpriseFilterForm)
 
 
 def _report_saved(report: Any) -> str:
@@ -145,15 +141,21 @@ def report_list(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.report_list(user=user, action="view", filters=filters))
+    sort = filters.get("sort", "")
+    can_change_report = can(user, "change", EnterpriseAnnualReport)
+    can_delete_report = can(user, "delete", EnterpriseAnnualReport)
     return render(request, "orgs/report_list.html", {
         "form": form,
         "filters": filters,
         "page_obj": page,
-        "sort": filters.get("sort", ""),
+        "table_head": tables.REPORTS.head(request.GET, sort),
+        "table_body": tables.REPORTS.body(page, can_change_report=can_change_report,
+                                          can_delete_report=can_delete_report),
+        "sort": sort,
         "filtered": any(k != "sort" for k in filters),
         "can_export": can(user, "export", EnterpriseAnnualReport),
-        "can_change_report": can(user, "change", EnterpriseAnnualReport),
-        "can_delete_report": can(user, "delete", EnterpriseAnnualReport),
+        "can_change_report": can_change_report,
+        "can_delete_report": can_delete_report,
     })
 
 
@@ -207,11 +209,5 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/report_confirm_delete.html", {"report": report, "error": error})
 
 
-@login_required
-@require_POST
-def report_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", EnterpriseAnnualReport)
-    filters = ReportFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="orgs.report_export", title=_("导出企业年度报表"),
-                        params=filters)
+report_export = export_view(exports.REPORT_EXPORT, model=EnterpriseAnnualReport,
+                            form=ReportFilterForm)

@@ -17,9 +17,14 @@ from django.views.decorators.http import require_POST, require_safe
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id
-from kechuang.core.shortcuts import apply_service_error, paginate, require, start_export
+from kechuang.core.shortcuts import (
+    apply_service_error,
+    export_view,
+    paginate,
+    require,
+)
 from kechuang.core.uploads import serve_private
-from kechuang.reported import selectors, services
+from kechuang.reported import exports, selectors, services, tables
 from kechuang.reported.forms import ReviewForm, ValueFilterForm, ValueForm
 from kechuang.reported.models import Evidence, ReportedValue
 from kechuang.reported.workflows import REPORTED_FLOW
@@ -44,6 +49,8 @@ def value_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.value_list(user=user, action="view", filters=filters))
     return render(request, "reported/value_list.html", {
         "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        "table_head": tables.VALUES.head(request.GET, ""),
+        "table_body": tables.VALUES.body(page),
         "can_add": can(user, "add", ReportedValue),
         "can_export": can(user, "export", ReportedValue),
     })
@@ -116,15 +123,7 @@ def value_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, "reject")
 
 
-@login_required
-@require_POST
-def value_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "export", ReportedValue)
-    filters = ValueFilterForm(request.POST, user=user).filters()
-    return start_export(request, kind="reported.value_export", title=_("导出上报数值"),
-                        params=filters)
-
+value_export = export_view(exports.VALUE_EXPORT, model=ReportedValue, form=ValueFilterForm)
 
 @login_required
 @require_safe

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from kechuang.core.tables import percent, wan
 
 register = template.Library()
 
@@ -18,29 +19,8 @@ def elided_pages(page_obj: Any, on_each_side: int = 2, on_ends: int = 1) -> list
                                                          on_ends=on_ends))
 
 
-@register.filter
-def wan(value: Any, places: int = 2) -> str:
-    """Yuan → 万元 with thousands separators: 30000000 → "3,000.00"."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(value) / Decimal(10000)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    q = Decimal(1).scaleb(-int(places))
-    return f"{amount.quantize(q, rounding=ROUND_HALF_UP):,}"
-
-
-@register.filter
-def percent(part: Any, whole: Any) -> str:
-    """part / whole as "12.3%" ("" when whole is 0 or missing)."""
-    try:
-        p, w = Decimal(part), Decimal(whole)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    if not w:
-        return ""
-    return f"{(p * 100 / w).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+register.filter("wan", wan)
+register.filter("percent", percent)
 
 
 @register.filter
