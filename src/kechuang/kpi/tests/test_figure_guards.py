@@ -122,6 +122,9 @@ def test_last_years_comparison_reads_only_last_year(plan, users):
 
 def test_percentages_are_not_summed_into_a_city_figure(plan, users, county_a, county_b):
     assert Indicator.objects.get(key="rd_intensity").unit == "%"
+    # counties report their own R&D intensity (a county-level indicator: a city indicator
+    # takes only the city's figure)
+    Indicator.objects.filter(key="rd_intensity").update(scope=Indicator.Scope.COUNTY)
     for county, value in ((county_a, "2.10"), (county_b, "1.90")):
         _approved(users, "rd_intensity", value, dt.date(2025, 6, 30), county=county)
         _approved(users, "county_fiscal_st_spending", value, dt.date(2025, 6, 30),
@@ -134,7 +137,9 @@ def test_percentages_are_not_summed_into_a_city_figure(plan, users, county_a, co
                                                                              D("1.9"))
     money = board.row("county_fiscal_st_spending")  # 万元: the county figures add up
     assert money.progress.value == D("4.00") and money.reported.parts == 2
-    # a city-level row is the city figure, whatever the counties say
+    # a city-level row is the city figure, whatever the counties say (rows of both levels
+    # exist when an indicator's scope changed during the year)
+    Indicator.objects.filter(key="rd_intensity").update(scope=Indicator.Scope.CITY)
     _approved(users, "rd_intensity", "2.05", dt.date(2025, 6, 30))
     pct = build_dashboard(plan=plan, as_of=dt.date(2025, 10, 31),
                           keys=["rd_intensity"]).row("rd_intensity")
