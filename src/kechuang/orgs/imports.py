@@ -28,6 +28,7 @@ from kechuang.imports.cells import normalize_label
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.orgs.forms import REPORT_SECTIONS
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
+from kechuang.orgs.services import ANNUAL_REPORTS
 from kechuang.policy.credit_code import make_code
 
 KIND = "orgs.annual_report"
@@ -122,6 +123,7 @@ SPEC = register(ImportSpec(
     columns=report_columns(),
     key=("credit_code", "year"),
     resolve=resolve_reports,
+    service=ANNUAL_REPORTS,
     example=EXAMPLE,
     notes=[
         gettext_lazy("企业须已在企业库中；县区工作人员只能导入本县区企业的报表。"),
