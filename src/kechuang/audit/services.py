@@ -49,14 +49,26 @@ def _mask(value: Any) -> str:
     return SECRET_PREFIX + hashlib.sha256(str(value).encode()).hexdigest()[:12]
 
 
+_SNAPSHOT_FIELDS: dict[type[models.Model], list[tuple[str, bool]]] = {}
+
+
+def _snapshot_fields(model: type[models.Model]) -> list[tuple[str, bool]]:
+    """(attname, secret) of the fields a snapshot holds, once per model (bulk writers take
+    thousands of snapshots)."""
+    fields = _SNAPSHOT_FIELDS.get(model)
+    if fields is None:
+        fields = _SNAPSHOT_FIELDS[model] = [
+            (f.attname, is_secret(model, f.name)) for f in model._meta.concrete_fields
+            if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))]
+    return fields
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """Field values as JSON-able data; foreign keys by id; automatic timestamps left out."""
     data: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            continue
-        value = getattr(obj, f.attname)
-        data[f.attname] = _mask(value) if is_secret(obj, f.name) else _jsonable(value)
+    for attname, secret in _snapshot_fields(obj._meta.model):
+        value = getattr(obj, attname)
+        data[attname] = _mask(value) if secret else _jsonable(value)
     return data
 
 

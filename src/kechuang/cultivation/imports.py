@@ -62,7 +62,8 @@ from kechuang.cultivation.services import (
 )
 from kechuang.imports.cells import normalize_label
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
-from kechuang.orgs.models import Enterprise, Organisation
+from kechuang.orgs.imports import enterprises_by_code
+from kechuang.orgs.models import Organisation
 from kechuang.policy.credit_code import make_code
 
 REGISTRATION_KIND = "cultivation.registration"
@@ -107,12 +108,9 @@ def _note_column(model: type[Model]) -> Column:
 
 
 def _enterprises(ctx: ImportContext, rows: list[ImportRow]) -> dict[str, Organisation]:
-    """The enterprises the rows name, in the user's scope: one query."""
-    codes = {r.data["credit_code"] for r in rows if r.data.get("credit_code")}
-    if not codes:
-        return {}
-    return {e.credit_code: e for e in Enterprise.objects.restrict(ctx.user, "change")
-            .filter(credit_code__in=codes)}
+    """The enterprises the rows name, in the user's scope: one query per chunk."""
+    return enterprises_by_code(ctx, {r.data["credit_code"] for r in rows
+                                     if r.data.get("credit_code")})
 
 
 def _enterprise_of(row: ImportRow, enterprises: dict[str, Organisation]) -> Organisation | None:
