@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -173,7 +175,7 @@ class _FieldCheck:
         self.null = f.null
         self.blank = f.blank
         self.empty = f.empty_values
-        self.validators = list(f.validators)
+        self.validators = [_fast(v) for v in f.validators]
 
     def clean(self, obj: models.Model) -> list[str]:
         value = getattr(obj, self.attname)
@@ -181,9 +183,8 @@ class _FieldCheck:
             return []
         if type(value) in self.kinds and value not in self.empty:
             try:
-                for v in self.validators:
-                    v(value)
-                return []
+                if all(v(value) is not False for v in self.validators):
+                    return []
             except ValidationError:
                 pass  # Django's clean below gives the message
         try:
@@ -191,6 +192,39 @@ class _FieldCheck:
         except ValidationError as exc:
             return [str(m) for m in exc.messages]
         return []
+
+
+def _fast(validator: Any) -> Callable[[Any], Any]:
+    """A validator as a cheap test that returns False (or raises) where it would raise; the
+    common ones as plain comparisons, any other one called as it is."""
+    kind = type(validator)
+    if kind is MinValueValidator and not callable(validator.limit_value):
+        low = validator.limit_value
+        return lambda x: x >= low
+    if kind is MaxValueValidator and not callable(validator.limit_value):
+        high = validator.limit_value
+        return lambda x: x <= high
+    if kind is DecimalValidator:
+        return functools.partial(_decimal_fits, validator.max_digits,
+                                 validator.decimal_places)
+    return validator
+
+
+def _decimal_fits(max_digits: int | None, places: int | None, value: Any) -> bool:
+    """``DecimalValidator``'s digit counts read from the plain notation (``as_tuple`` is the
+    slow part of it); exponents, NaN and anything unusual go to the validator itself."""
+    text = str(value)
+    if not text[-1].isdigit() or "E" in text:
+        return False
+    whole, dot, frac = text.lstrip("-").partition(".")
+    decimals = len(frac)
+    whole_digits = 0 if (dot and whole == "0") else len(whole)  # "0.05": 0, "0": 1, as Django
+    if max_digits is not None and whole_digits + decimals > max_digits:
+        return False
+    if places is not None and decimals > places:
+        return False
+    return not (max_digits is not None and places is not None
+                and whole_digits > max_digits - places)
 
 
 def _exact_types(f: models.Field) -> tuple[type, ...]:

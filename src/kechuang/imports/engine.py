@@ -315,17 +315,16 @@ def _plan(spec: ImportSpec, rows: list[ImportRow], fields: dict[str, models.Fiel
             if row.number in trusted and hook.prepare is not None:
                 for name, message in hook.prepare(item):
                     row.add_error(name, message)
-    decimals = [f.attname for f in fields.values() if isinstance(f, models.DecimalField)]
-    places = {f.attname: f.decimal_places for f in fields.values()
-              if isinstance(f, models.DecimalField)}
+    decimals = [(f.attname, Decimal(1).scaleb(-f.decimal_places)) for f in fields.values()
+                if isinstance(f, models.DecimalField)]
     for row, _item in todo:
         if not row.ok:
             continue
         inst = row.instance
-        for attname in decimals:  # 1500000 → 1500000.00, as the database will return it
+        for attname, quantum in decimals:  # 1500000 → 1500000.00, as the database returns it
             value = getattr(inst, attname)
-            if isinstance(value, Decimal) and value.as_tuple().exponent > -places[attname]:
-                setattr(inst, attname, value.quantize(Decimal(1).scaleb(-places[attname])))
+            if type(value) is Decimal:  # valid: no more places than the field, so exact
+                setattr(inst, attname, value.quantize(quantum))
         if row.before is None:
             row.action = "create"
             continue
