@@ -1,26 +1,35 @@
-"""The import engine: workbook rows → checked rows → (on commit) bulk writes with audit.
+"""The import engine: workbook rows → checked rows → (on commit) writes through the service.
 
 One pass over the data sheet, in chunks of ``CHUNK`` rows:
 
 1. every cell is converted by its column (``cells.convert``): required, type, range;
 2. duplicate keys (and ``spec.unique`` values) within the file are reported on every row
    that shares them;
-3. the spec's ``resolve`` looks up, once per chunk and through ``restrict()``, what the rows
-   refer to and the rows that already exist;
-4. each row's values are applied to its instance and checked by the model's own
-   ``full_clean()`` (field validators and ``clean()``: the same rules as the form and the
-   service); the unique key is the import key and check constraints are mirrored by
-   ``clean()``, so no per-row query is needed;
-5. rows equal to the database are *unchanged* and never written; on the commit pass the
-   rows to create or update are written per chunk by ``bulk_write`` (or the spec's own
-   ``commit``). Without a ``journal`` the caller wraps the whole pass in one transaction and
-   rolls it back when any row has an error; with one (``imports.services.commit_run``) each
-   chunk is its own short transaction, opened by ``journal.chunk()``, and
-   ``journal.written`` records in it what the chunk wrote (to undo it) and the change
-   records ``bulk_write`` held back (to write once the run has committed);
+3. the spec's ``resolve`` looks up, once per chunk and through the user's scope, what the
+   rows refer to and the rows that already exist (a few set queries, never one per row);
+4. a row whose existing record already holds every value it brings is *unchanged*, found in
+   memory: not validated, not written, not audited; every other row's values are applied to
+   its instance and the chunk is checked in one call by the service's bulk hook
+   (``spec.service``, a ``core.services.BulkHook``): the service's own rules (``prepare``)
+   and the model's validation (``validate_objects``: ``full_clean``'s field validators and
+   ``clean()``, the same messages); the unique key is the import key and check constraints
+   are mirrored by ``clean()``, so no per-row query is needed;
+5. on the commit pass the rows to create or update are written per chunk by ``bulk_write``
+   — through the same hook (``BulkHook.write``: the service's bulk create/update with its
+   rules, the scope re-check, one change record per row as the single-row services write
+   them) — or the spec's own ``commit``. Without a ``journal`` the caller wraps the whole
+   pass in one transaction and rolls it back when any row has an error; with one
+   (``imports.services.commit_run``) each chunk is its own short transaction, opened by
+   ``journal.chunk()``, and ``journal.written`` records in it what the chunk wrote (to undo
+   it) and the change records ``bulk_write`` held back (to write once the run has committed);
 6. after the last chunk, when all rows are valid and some were written, the spec's
    ``after_commit`` gets every row written — in the same transaction, or with a journal,
    from the caller when it marks the run committed.
+
+The commit job does not read and check the file a second time: the check job keeps the
+valid rows (``keep``, stored with the run by ``dump_checked``) and ``commit_checked`` writes
+them, re-checking with set queries only what the database could have changed meanwhile
+(steps 3–6 for the rows whose target moved; see its docstring).
 """
 
 from __future__ import annotations
