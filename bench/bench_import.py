@@ -11,16 +11,21 @@ read of the same workbook plus a bulk insert, in one run").
    enterprise with the demo generator's 2024 figures (credit code as text, the name, money
    as numbers, 是/否), written with XlsxWriter.
 3. In one process, ``--repeat`` rounds of:
-   (i)   the full import as the two jobs run it: the check pass (``engine.process``, no
-         writes) and the commit pass (``engine.process(write=True)`` in one transaction,
-         rows locked, every row converted, looked up, ``full_clean``ed, bulk-written and
-         audited) — 50k new reports;
-   (i')  the same workbook imported again: check + commit, every row "unchanged";
-   (ii)  the baseline: python-calamine read of the same workbook, one query for the
-         enterprise ids, plain conversion of the cells and ``bulk_create`` of the same
-         reports (no validation, no audit), in one transaction.
-   The reports are deleted between (i') and (ii) and after (ii); both must leave the same
-   figures in the table (count and column sums), or the run fails.
+   (a) the baseline: python-calamine read of the same workbook, one query for the
+       enterprise ids, plain conversion of the cells and ``bulk_create`` of the same
+       reports (no validation, no audit), in one transaction;
+   (b) the full import as the two jobs run it: the check pass (``engine.process(keep=True)``:
+       every row converted, looked up, validated by the service's bulk hook; the valid rows
+       kept as the run's checked file) and the commit pass (``engine.commit_checked`` in one
+       transaction: guard, write through the hook, audit) — 50k new reports;
+   (c) the same workbook imported again: check + commit, every row "unchanged";
+   (d) django-import-export (dev-only dependency, configured here only, never in
+       INSTALLED_APPS): a ``ModelResource`` importing the same workbook into the same table
+       with the same validation (enterprise by credit code in the user's scope, the name
+       checked, 是/否, ``full_clean`` per row, create-or-update by (enterprise, year),
+       unchanged skipped, bulk writes), in one transaction; ``--no-peer`` leaves it out.
+   The reports are deleted before (a), (b) and (d); (b) and (d) must leave the same table as
+   (a) (count and column sums), and (c) find every row unchanged, or the run fails.
 
 Run: ``python bench/run.py import`` or ``python bench/run.py import -- --rows 2000``.
 """

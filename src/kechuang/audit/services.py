@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import hashlib
 import ipaddress
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,8 +16,12 @@ from django.db.models.fields.files import FieldFile
 from kechuang.audit.context import current_request_id, current_source
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 
+_PLAIN = frozenset({int, str, bool, float, type(None)})
+
 
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: nothing to convert
+        return value
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -91,6 +96,29 @@ def change_record(*, actor: Any, action: str, obj: models.Model,
         after=after,
         reason=reason[:500],
     )
+
+
+def change_records(*, actor: Any, entries: Iterable[tuple[str, models.Model, Any, Any, str]]
+                   ) -> list[ChangeRecord]:
+    """Unsaved change records for many (action, obj, before, after, reason) — what
+    ``change_record`` makes for each, with the actor, source, request and content type
+    worked out once rather than per row (bulk writers: thousands of records)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    name = ((actor.get_full_name() or actor.username) if authenticated else "") or "system"
+    common = {"actor": actor if authenticated else None, "actor_name": name,
+              "source": (current_source() or "system")[:40],
+              "request_id": current_request_id()[:64]}
+    types: dict[type, ContentType] = {}
+    out = []
+    for action, obj, before, after, reason in entries:
+        model = type(obj)
+        ct = types.get(model)
+        if ct is None:
+            ct = types[model] = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        out.append(ChangeRecord(**common, action=action, content_type=ct,
+                                object_id=str(obj.pk), object_repr=str(obj)[:200],
+                                before=before, after=after, reason=reason[:500]))
+    return out
 
 
 def record_change(

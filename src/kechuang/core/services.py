@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import change_record, record_change, snapshot
+from kechuang.audit.services import change_records, record_change, snapshot
 from kechuang.core.errors import ConflictError, ScopeError
 
 M = TypeVar("M", bound=models.Model)
@@ -325,9 +325,9 @@ def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem
             if len(manager.restrict(actor, action).filter(pk__in=part)
                    .values_list("pk", flat=True)) != len(part):
                 raise ScopeError(_("导入的记录超出了您的管辖范围，未写入任何数据"))
-    records = [change_record(actor=actor, action=ChangeRecord.Action.CREATE if i.is_new
-                             else ChangeRecord.Action.UPDATE, obj=i.obj, before=i.before,
-                             after=_snapshot(i.obj), reason=i.reason) for i in items]
+    records = change_records(actor=actor, entries=(
+        (ChangeRecord.Action.CREATE if i.is_new else ChangeRecord.Action.UPDATE, i.obj,
+         i.before, _snapshot(i.obj), i.reason) for i in items))
     if audit is not None:
         audit.extend(records)
     else:
