@@ -322,7 +322,7 @@ def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem
         for start in range(0, len(pks), batch_size):
             part = pks[start:start + batch_size]
             # len(values_list) rather than count(): SQLite plans COUNT over a long IN badly
-            if len(manager.restrict(actor, action).filter(pk__in=part)
+            if len(manager.restrict(actor, action).filter(pk__in=part).order_by()
                    .values_list("pk", flat=True)) != len(part):
                 raise ScopeError(_("导入的记录超出了您的管辖范围，未写入任何数据"))
     records = change_records(actor=actor, entries=(

@@ -412,7 +412,7 @@ def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[A
             was = {pk: version for _n, action, pk, version, _d in part if action == "unchanged"}
             if was:
                 now = dict(manager.restrict(ctx.user, "change").filter(pk__in=list(was))
-                           .values_list("pk", VERSION_FIELD))
+                           .order_by().values_list("pk", VERSION_FIELD))
                 same = {pk for pk, version in was.items() if now.get(pk) == version}
                 outcome.unchanged += len(same)
                 part = [e for e in part if not (e[1] == "unchanged" and e[2] in same)]
