@@ -9,11 +9,16 @@ revert the first's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import decimal
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change, snapshot
+from kechuang.audit.services import change_records, record_change, snapshot
 from kechuang.core.errors import ConflictError, ScopeError
 
 M = TypeVar("M", bound=models.Model)
@@ -149,3 +154,236 @@ def save_uploads(checked: Iterable[tuple[Any, str]], *, model: type[M], owner: d
                       after=snapshot(obj) | {"file": obj.file.name})
         out.append(obj)
     return out
+
+
+# ---- bulk writes (imports) -----------------------------------------------------------------
+#
+# The bulk form of create_object / update_object for many rows at once: the same rules
+# (can(), the model's field validators and clean(), the scope re-check, the version bump, one
+# change record per row), a fixed number of statements per batch. An app's service wraps it
+# with its own rules (``BulkHook``); the import engine calls that hook, never the manager.
+
+
+@dataclass
+class BulkItem:
+    """One row of a bulk write: a new unsaved object (``before`` None) or an existing one
+    with its fields already set to the new values (``before``: its audit snapshot before,
+    ``changed``: the attnames whose value changes)."""
+
+    obj: models.Model
+    before: dict[str, Any] | None = None
+    changed: Sequence[str] = ()
+    reason: str = ""
+
+    @property
+    def is_new(self) -> bool:
+        return self.before is None
+
+
+Errors = list[tuple[str, str]]  # (field name, message)
+
+
+class _FieldCheck:
+    """One field's ``Field.clean`` split into a fast path for a value of the right type (the
+    validators called directly) and Django's own clean for anything else or any failure, so
+    messages and coercions stay exactly Django's."""
+
+    __slots__ = ("attname", "field", "kinds", "null", "blank", "empty", "validators")
+
+    def __init__(self, f: models.Field) -> None:
+        self.attname = f.attname
+        self.field = f
+        self.kinds = _exact_types(f)
+        self.null = f.null
+        self.blank = f.blank
+        self.empty = f.empty_values
+        self.validators = [_fast(v) for v in f.validators]
+
+    def clean(self, obj: models.Model) -> list[str]:
+        value = getattr(obj, self.attname)
+        if self.blank and value in self.empty:
+            return []
+        if type(value) in self.kinds and value not in self.empty:
+            try:
+                if all(v(value) is not False for v in self.validators):
+                    return []
+            except ValidationError:
+                pass  # Django's clean below gives the message
+        try:
+            setattr(obj, self.attname, self.field.clean(value, obj))
+        except ValidationError as exc:
+            return [str(m) for m in exc.messages]
+        return []
+
+
+def _fast(validator: Any) -> Callable[[Any], Any]:
+    """A validator as a cheap test that returns False (or raises) where it would raise; the
+    common ones as plain comparisons, any other one called as it is."""
+    kind = type(validator)
+    if kind is MinValueValidator and not callable(validator.limit_value):
+        low = validator.limit_value
+        return lambda x: x >= low
+    if kind is MaxValueValidator and not callable(validator.limit_value):
+        high = validator.limit_value
+        return lambda x: x <= high
+    if kind is DecimalValidator:
+        return functools.partial(_decimal_fits, validator.max_digits,
+                                 validator.decimal_places)
+    return validator
+
+
+def _decimal_fits(max_digits: int | None, places: int | None, value: Any) -> bool:
+    """``DecimalValidator``'s digit counts read from the plain notation (``as_tuple`` is the
+    slow part of it); exponents, NaN and anything unusual go to the validator itself."""
+    text = str(value)
+    if not text[-1].isdigit() or "E" in text:
+        return False
+    whole, dot, frac = text.lstrip("-").partition(".")
+    decimals = len(frac)
+    whole_digits = 0 if (dot and whole == "0") else len(whole)  # "0.05": 0, "0": 1, as Django
+    if max_digits is not None and whole_digits + decimals > max_digits:
+        return False
+    if places is not None and decimals > places:
+        return False
+    return not (max_digits is not None and places is not None
+                and whole_digits > max_digits - places)
+
+
+def _exact_types(f: models.Field) -> tuple[type, ...]:
+    """The Python types a field's to_python returns unchanged and validate() cannot refuse
+    (no choices; null and blank handled before); () sends every value through Django."""
+    if f.choices or f.is_relation:
+        return ()
+    if isinstance(f, models.BooleanField):
+        return (bool,)
+    if isinstance(f, (models.IntegerField,)):
+        return (int,)
+    if isinstance(f, models.DecimalField):
+        return (decimal.Decimal,)
+    if isinstance(f, models.DateTimeField):
+        return ()
+    if isinstance(f, models.DateField):
+        return (dt.date,)
+    if isinstance(f, (models.CharField, models.TextField)):
+        return (str,)
+    return ()
+
+
+_CHECKS: dict[tuple[type[models.Model], tuple[str, ...]], list[_FieldCheck]] = {}
+
+
+def _field_checks(model: type[models.Model], exclude: tuple[str, ...]) -> list[_FieldCheck]:
+    key = (model, exclude)
+    if key not in _CHECKS:
+        _CHECKS[key] = [_FieldCheck(f) for f in model._meta.concrete_fields
+                        if f.name not in exclude and not f.primary_key
+                        and not (getattr(f, "auto_now", False)
+                                 or getattr(f, "auto_now_add", False))]
+    return _CHECKS[key]
+
+
+def validate_objects(objs: Sequence[models.Model], *,
+                     exclude: Sequence[str] = ()) -> list[Errors]:
+    """``full_clean(validate_unique=False, validate_constraints=False)`` of many objects, with
+    the same messages; the errors of each (empty: valid). Unique keys and constraints are the
+    caller's bulk look-ups (an import's key, ``clean()`` mirroring the check constraints)."""
+    if not objs:
+        return []
+    checks = _field_checks(type(objs[0]), tuple(exclude))
+    out: list[Errors] = []
+    for obj in objs:
+        found: dict[str, list[str]] = {}
+        for check in checks:
+            messages = check.clean(obj)
+            if messages:
+                found[check.field.name] = messages
+        try:
+            obj.clean()
+        except ValidationError as exc:  # as full_clean: merged per field, fields first
+            for name, messages in exc.message_dict.items():
+                found.setdefault(name, []).extend(messages)
+        out.append([(name, m) for name, messages in found.items() for m in messages])
+    return out
+
+
+def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem],
+              audit: list[ChangeRecord] | None = None, batch_size: int = 1000) -> None:
+    """Create and update many rows of ``model`` that ``validate_objects`` (or the app's bulk
+    validation) passed: ``can()``, ``bulk_create`` / ``bulk_update`` (automatic timestamps,
+    the version bumped), every row re-read through ``restrict()`` (any outside the actor's
+    scope: ``ScopeError``, the caller rolls back), one change record per row as the single-row
+    services write them — saved, or appended to ``audit`` for the caller to write later."""
+    creates = [i for i in items if i.is_new]
+    updates = [i for i in items if not i.is_new]
+    for action, group in (("add", creates), ("change", updates)):
+        if group and not can(actor, action, model):
+            raise PermissionDenied
+    manager = model._default_manager
+    if creates:
+        manager.bulk_create([i.obj for i in creates], batch_size=batch_size)
+        if any(i.obj.pk is None for i in creates):
+            raise RuntimeError("the database did not return the new primary keys")
+    if updates:
+        now = timezone.now()
+        auto = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        for i in updates:
+            for attname in auto:
+                setattr(i.obj, attname, now)
+        names = sorted({a for i in updates for a in i.changed} | set(auto))
+        manager.bulk_update([i.obj for i in updates], names, batch_size=batch_size)
+        if is_versioned(model):
+            # optimistic locking: an edit form opened before this write must be refused
+            pks = [i.obj.pk for i in updates]
+            for start in range(0, len(pks), batch_size):
+                manager.filter(pk__in=pks[start:start + batch_size]).update(
+                    **{VERSION_FIELD: F(VERSION_FIELD) + 1})
+            for i in updates:
+                setattr(i.obj, VERSION_FIELD, getattr(i.obj, VERSION_FIELD) + 1)
+    for action, group in (("add", creates), ("change", updates)):
+        pks = [i.obj.pk for i in group]
+        for start in range(0, len(pks), batch_size):
+            part = pks[start:start + batch_size]
+            # len(values_list) rather than count(): SQLite plans COUNT over a long IN badly
+            if len(manager.restrict(actor, action).filter(pk__in=part).order_by()
+                   .values_list("pk", flat=True)) != len(part):
+                raise ScopeError(_("导入的记录超出了您的管辖范围，未写入任何数据"))
+    records = change_records(actor=actor, entries=(
+        (ChangeRecord.Action.CREATE if i.is_new else ChangeRecord.Action.UPDATE, i.obj,
+         i.before, _snapshot(i.obj), i.reason) for i in items))
+    if audit is not None:
+        audit.extend(records)
+    else:
+        ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+
+
+@dataclass(frozen=True)
+class BulkHook:
+    """An app service's bulk write of one model, for the import engine: ``prepare`` applies
+    the service's own rules to an object about to be validated (derived fields, fields the
+    write may not change — errors per field), ``validate`` checks many objects
+    (default ``validate_objects``), ``save`` writes what passed (default ``bulk_save``) and
+    ``after`` runs the side effects once every row is in (e.g. the tiers)."""
+
+    model: type[models.Model]
+    prepare: Callable[[BulkItem], Errors] | None = None
+    save: Callable[..., None] | None = None
+    after: Callable[..., None] | None = None
+
+    def check(self, items: Sequence[BulkItem], *, exclude: Sequence[str] = ()) -> list[Errors]:
+        """The service's rules, then the model's validation, per item."""
+        out: list[Errors] = []
+        for item in items:
+            out.append(list(self.prepare(item)) if self.prepare else [])
+        for errors, more in zip(out, validate_objects([i.obj for i in items], exclude=exclude),
+                                strict=True):
+            errors.extend(more)
+        return out
+
+    def write(self, *, actor: Any, items: Sequence[BulkItem],
+              audit: list[ChangeRecord] | None = None) -> None:
+        (self.save or bulk_save)(model=self.model, actor=actor, items=items, audit=audit)
+
+
+def audit_snapshot(obj: models.Model) -> dict[str, Any]:
+    """The snapshot the single-row services audit (without the locking counter)."""
+    return _snapshot(obj)

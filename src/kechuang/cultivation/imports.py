@@ -53,12 +53,18 @@ from kechuang.cultivation.models import (
     HighTechCertificate,
     LeaderDesignation,
     TechSmeRegistration,
-    certificate_expiry,
 )
-from kechuang.cultivation.services import TIER_REASON, refresh_tiers
+from kechuang.cultivation.services import (
+    CERTIFICATES,
+    LEADERS,
+    REGISTRATIONS,
+    TIER_REASON,
+    refresh_tiers,
+)
 from kechuang.imports.cells import normalize_label
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
-from kechuang.orgs.models import Enterprise, Organisation
+from kechuang.orgs.imports import enterprises_by_code
+from kechuang.orgs.models import Organisation
 from kechuang.policy.credit_code import make_code
 
 REGISTRATION_KIND = "cultivation.registration"
@@ -103,12 +109,9 @@ def _note_column(model: type[Model]) -> Column:
 
 
 def _enterprises(ctx: ImportContext, rows: list[ImportRow]) -> dict[str, Organisation]:
-    """The enterprises the rows name, in the user's scope: one query."""
-    codes = {r.data["credit_code"] for r in rows if r.data.get("credit_code")}
-    if not codes:
-        return {}
-    return {e.credit_code: e for e in Enterprise.objects.restrict(ctx.user, "change")
-            .filter(credit_code__in=codes)}
+    """The enterprises the rows name, in the user's scope: one query per chunk."""
+    return enterprises_by_code(ctx, {r.data["credit_code"] for r in rows
+                                     if r.data.get("credit_code")})
 
 
 def _enterprise_of(row: ImportRow, enterprises: dict[str, Organisation]) -> Organisation | None:
@@ -221,6 +224,7 @@ REGISTRATION_SPEC = _record_spec(
     key=("credit_code", "year"),
     unique=(("registration_no",),),
     resolve=resolve_registrations,
+    service=REGISTRATIONS,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "year": 2025,
              "registration_no": "2025140403A0000123", "registered_on": dt.date(2025, 4, 15),
@@ -286,10 +290,7 @@ def resolve_certificates(ctx: ImportContext, rows: list[ImportRow]) -> None:
                 "证书编号“%(no)s”在系统中属于“%(name)s”，与本行的企业不符；如需更正所属企业，"
                 "请在证书详情页修改") % {"no": number, "name": certificate.enterprise.name})
             continue
-        issued_on = row.data.get("issued_on")
-        if issued_on is not None:  # derived, as record_certificate() does: never typed in
-            row.values["expires_on"] = certificate_expiry(issued_on)
-        row.instance = certificate
+        row.instance = certificate  # expires_on: derived by the service (CERTIFICATES)
 
 
 def _describe_certificate(c: Any) -> str:
@@ -302,6 +303,7 @@ CERTIFICATE_SPEC = _record_spec(
     columns=certificate_columns(),
     key=("certificate_no",),
     resolve=resolve_certificates,
+    service=CERTIFICATES,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "certificate_no": "GR202414000123",
              "issued_on": dt.date(2024, 12, 2), "batch": "2024年第二批",
@@ -361,6 +363,7 @@ LEADER_SPEC = _record_spec(
     columns=leader_columns(),
     key=("credit_code", "year"),
     resolve=resolve_leaders,
+    service=LEADERS,
     example={"credit_code": make_code("91140403MA0K12345"),
              "enterprise_name": "长治示例科技有限公司", "year": 2025,
              "designated_on": dt.date(2025, 9, 1), "document_no": "长科发〔2025〕12号",

@@ -22,7 +22,15 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import change_record, record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.scheduler import daily
-from kechuang.core.services import create_object, save_uploads, update_object
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    Errors,
+    bulk_save,
+    create_object,
+    save_uploads,
+    update_object,
+)
 from kechuang.core.uploads import check_files, delete_on_error
 from kechuang.cultivation import selectors
 from kechuang.cultivation.models import (
@@ -247,6 +255,40 @@ def designate_leader(*, actor: Any, data: dict[str, Any],
 def update_leader(*, actor: Any, designation: LeaderDesignation,
                   data: dict[str, Any]) -> LeaderDesignation:
     return _update(designation, actor=actor, data=_pick(data, LEADER_FIELDS))
+
+
+# ---- bulk writes (imports) -------------------------------------------------------------------
+# The same rules as the single-row writes above (``_pick``: a blank text is "", never None;
+# ``_with_expiry``: a certificate's expiry is computed, never taken from input); the tiers
+# of the enterprises touched are refreshed once every row is in (``refresh_tiers``, the
+# import's commit point), not per row.
+
+
+def _record_rules(item: BulkItem) -> Errors:
+    obj = item.obj
+    for name in ("note", "batch", "document_no"):
+        if hasattr(obj, name) and getattr(obj, name) is None:
+            setattr(obj, name, "")
+    if isinstance(obj, HighTechCertificate):
+        if isinstance(obj.issued_on, dt.date):
+            obj.expires_on = certificate_expiry(obj.issued_on)
+        else:
+            return [("issued_on", _("请填写发证日期"))]
+    return []
+
+
+def bulk_save_records(*, model: type[EnterpriseRecord], actor: Any, items: list[BulkItem],
+                      audit: list[ChangeRecord] | None = None) -> None:
+    """Create and update many registrations, certificates or designations (imports)."""
+    for item in items:
+        if _record_rules(item):
+            raise ValidationError(_("请填写发证日期"))
+    bulk_save(model=model, actor=actor, items=items, audit=audit)
+
+
+REGISTRATIONS = BulkHook(model=TechSmeRegistration, prepare=_record_rules, save=bulk_save_records)
+CERTIFICATES = BulkHook(model=HighTechCertificate, prepare=_record_rules, save=bulk_save_records)
+LEADERS = BulkHook(model=LeaderDesignation, prepare=_record_rules, save=bulk_save_records)
 
 
 # ---- candidate pool ------------------------------------------------------------------------

@@ -1,46 +1,58 @@
-"""The import engine: workbook rows → checked rows → (on commit) bulk writes with audit.
+"""The import engine: workbook rows → checked rows → (on commit) writes through the service.
 
 One pass over the data sheet, in chunks of ``CHUNK`` rows:
 
 1. every cell is converted by its column (``cells.convert``): required, type, range;
 2. duplicate keys (and ``spec.unique`` values) within the file are reported on every row
    that shares them;
-3. the spec's ``resolve`` looks up, once per chunk and through ``restrict()``, what the rows
-   refer to and the rows that already exist;
-4. each row's values are applied to its instance and checked by the model's own
-   ``full_clean()`` (field validators and ``clean()``: the same rules as the form and the
-   service); the unique key is the import key and check constraints are mirrored by
-   ``clean()``, so no per-row query is needed;
-5. rows equal to the database are *unchanged* and never written; on the commit pass the
-   rows to create or update are written per chunk by ``bulk_write`` (or the spec's own
-   ``commit``). Without a ``journal`` the caller wraps the whole pass in one transaction and
-   rolls it back when any row has an error; with one (``imports.services.commit_run``) each
-   chunk is its own short transaction, opened by ``journal.chunk()``, and
-   ``journal.written`` records in it what the chunk wrote (to undo it) and the change
-   records ``bulk_write`` held back (to write once the run has committed);
+3. the spec's ``resolve`` looks up, once per chunk and through the user's scope, what the
+   rows refer to and the rows that already exist (a few set queries, never one per row);
+4. a row whose existing record already holds every value it brings is *unchanged*, found in
+   memory: not validated, not written, not audited; every other row's values are applied to
+   its instance and the chunk is checked in one call by the service's bulk hook
+   (``spec.service``, a ``core.services.BulkHook``): the service's own rules (``prepare``)
+   and the model's validation (``validate_objects``: ``full_clean``'s field validators and
+   ``clean()``, the same messages); the unique key is the import key and check constraints
+   are mirrored by ``clean()``, so no per-row query is needed;
+5. on the commit pass the rows to create or update are written per chunk by ``bulk_write``
+   — through the same hook (``BulkHook.write``: the service's bulk create/update with its
+   rules, the scope re-check, one change record per row as the single-row services write
+   them) — or the spec's own ``commit``. Without a ``journal`` the caller wraps the whole
+   pass in one transaction and rolls it back when any row has an error; with one
+   (``imports.services.commit_run``) each chunk is its own short transaction, opened by
+   ``journal.chunk()``, and ``journal.written`` records in it what the chunk wrote (to undo
+   it) and the change records ``bulk_write`` held back (to write once the run has committed);
 6. after the last chunk, when all rows are valid and some were written, the spec's
    ``after_commit`` gets every row written — in the same transaction, or with a journal,
    from the caller when it marks the run committed.
+
+The commit job does not read and check the file a second time: the check job keeps the
+valid rows (``keep``, stored with the run by ``dump_checked``) and ``commit_checked`` writes
+them, re-checking with set queries only what the database could have changed meanwhile
+(steps 3–6 for the rows whose target moved; see its docstring).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import change_record, snapshot
-from kechuang.core.errors import ScopeError
+from kechuang.core.services import (
+    VERSION_FIELD,
+    BulkHook,
+    BulkItem,
+    audit_snapshot,
+    is_versioned,
+)
 from kechuang.imports.cells import CellError, convert
 from kechuang.imports.spec import ImportContext, ImportRow, ImportSpec
 from kechuang.imports.workbook import SheetData, WorkbookError, read_sheet
@@ -72,6 +84,8 @@ class Outcome:
     error_rows: set[int] = field(default_factory=set)
     preview: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # with ``keep``: every valid row as checked, for the commit pass (``dump_checked``)
+    checked: list[list[Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,9 +127,10 @@ def _key_text(spec: ImportSpec, fields: tuple[str, ...]) -> str:
 
 def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
             progress: ProgressFn | None = None, write: bool = False,
-            journal: Journal | None = None) -> Outcome:
+            journal: Journal | None = None, keep: bool = False) -> Outcome:
     """Check every row of the upload; with ``write`` also write them (caller's transaction,
-    or with ``journal`` one transaction per chunk).
+    or with ``journal`` one transaction per chunk); with ``keep`` (the check job) keep every
+    valid row as checked in ``outcome.checked``, for ``commit_checked``.
 
     Writing stops at the first error (the caller rolls back or undoes the chunks written);
     checking goes on, so the error report is complete either way.
@@ -140,12 +155,12 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
         _check_duplicate(spec, row, first_row, chunk, outcome)
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            written += _chunk(spec, ctx, chunk, fields, outcome, write, journal)
+            written += _chunk(spec, ctx, chunk, fields, outcome, write, journal, keep)
             done += len(chunk)
             chunk = []
             report(done, max(done, sheet.total))  # outside the chunk's transaction
     if chunk:
-        written += _chunk(spec, ctx, chunk, fields, outcome, write, journal)
+        written += _chunk(spec, ctx, chunk, fields, outcome, write, journal, keep)
         done += len(chunk)
     outcome.total = done
     if (write and journal is None and outcome.ok and written
@@ -153,6 +168,8 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
         spec.after_commit(spec, ctx, written)
     if done == 0 and outcome.ok:
         outcome.add(sheet.header_index + 2, "", _("没有可导入的数据行：请从表头下一行起填写"))
+    if not outcome.ok:
+        outcome.checked = []
     outcome.errors = outcome.sorted_errors()
     report(done, done)
     return outcome
@@ -160,16 +177,17 @@ def process(*, spec: ImportSpec, ctx: ImportContext, content: bytes,
 
 def _chunk(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
            fields: dict[str, models.Field], outcome: Outcome, write: bool,
-           journal: Journal | None) -> list[ImportRow]:
+           journal: Journal | None, keep: bool = False,
+           expect: dict[int, tuple[str, Any, Any]] | None = None) -> list[ImportRow]:
     """One chunk; on a journalled commit pass in its own transaction (the look-ups lock rows
     with select_for_update, so they belong inside it too)."""
     if journal is None or not write:
-        return _handle(spec, ctx, chunk, fields, outcome, write)
+        return _handle(spec, ctx, chunk, fields, outcome, write, keep, expect)
     with journal.chunk():
         held: list[ChangeRecord] = []
         ctx.cache[AUDIT_SINK] = held
         try:
-            rows = _handle(spec, ctx, chunk, fields, outcome, write)
+            rows = _handle(spec, ctx, chunk, fields, outcome, write, keep, expect)
         finally:
             ctx.cache.pop(AUDIT_SINK, None)
         if rows:
@@ -215,18 +233,24 @@ def _check_duplicate(spec: ImportSpec, row: ImportRow, first_row: dict[tuple, in
             outcome.add(first, spec.label_for(fields[0]), message)
 
 
+def hook_of(spec: ImportSpec) -> BulkHook:
+    """The service's bulk hook the spec writes through (the plain one when it names none)."""
+    return spec.service or BulkHook(model=spec.model)
+
+
 def _handle(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
-            fields: dict[str, models.Field], outcome: Outcome,
-            write: bool) -> list[ImportRow]:
+            fields: dict[str, models.Field], outcome: Outcome, write: bool,
+            keep: bool = False,
+            expect: dict[int, tuple[str, Any, Any]] | None = None) -> list[ImportRow]:
     """Resolve, plan and count a chunk; on the commit pass write it. Returns the rows
-    written."""
+    written. ``expect`` (``commit_checked``): what the check pass found per row number."""
     keyed = [r for r in chunk if all(r.data.get(k) is not None for k in spec.key)]
     spec.resolve(ctx, keyed)
+    trusted = _trusted(keyed, expect) if expect else frozenset()
     for row in chunk:
-        if row.ok and row.instance is not None:
-            _plan(spec, row, fields)
-        elif row.ok:  # resolve said nothing: a spec bug, never a silent skip
+        if row.ok and row.instance is None:  # resolve said nothing: a spec bug, never a skip
             row.add_error(spec.key[0], _("无法处理该行"))
+    _plan(spec, [r for r in chunk if r.ok], fields, trusted)
     for row in chunk:
         if not row.ok:
             for field_name, message in row.errors:
@@ -240,6 +264,10 @@ def _handle(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
             outcome.unchanged += 1
         if row.action != "unchanged" and len(outcome.preview) < PREVIEW_ROWS:
             outcome.preview.append(_preview(spec, row, fields))
+        if keep and outcome.ok:
+            inst = row.instance
+            outcome.checked.append([row.number, row.action, inst.pk,  # type: ignore[union-attr]
+                                    getattr(inst, VERSION_FIELD, None), row.data])
     if write and outcome.ok:
         todo = [r for r in chunk if r.action in ("create", "update")]
         if todo:
@@ -248,40 +276,70 @@ def _handle(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
     return []
 
 
-def _plan(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) -> None:
-    inst = row.instance
-    assert inst is not None
-    existing = inst.pk is not None
-    if existing:
-        row.old = {f.attname: getattr(inst, f.attname) for f in fields.values()}
-        for f in spec.model._meta.concrete_fields:  # kept to undo an interrupted commit
-            if getattr(f, "auto_now", False):
-                row.old[f.attname] = getattr(inst, f.attname)
-        row.before = snapshot(inst)
+def _same(inst: models.Model, row: ImportRow, fields: dict[str, models.Field]) -> bool:
+    """The workbook changes nothing on this existing row (blank cells keep the stored value):
+    compared in memory, so an unchanged row is neither validated nor written."""
     for name, value in row.data.items():
-        if name in fields and value is not None:  # blank: keep the row's value (or default)
+        if value is not None and name in fields and getattr(inst, name) != value:
+            return False
+    return all(getattr(inst, name) == value for name, value in row.values.items())
+
+
+def _plan(spec: ImportSpec, rows: list[ImportRow], fields: dict[str, models.Field],
+          trusted: frozenset[int] = frozenset()) -> None:
+    """Apply each row to its instance, run the service's rules and the model's validation in
+    one call for the chunk (``BulkHook.check``), and decide create / update / unchanged.
+    Rows in ``trusted`` (checked before against the same database state) skip validation."""
+    hook = hook_of(spec)
+    auto_now = [f.attname for f in spec.model._meta.concrete_fields
+                if getattr(f, "auto_now", False)]
+    todo: list[tuple[ImportRow, BulkItem]] = []
+    for row in rows:
+        inst = row.instance
+        assert inst is not None
+        existing = inst.pk is not None
+        if existing:
+            if _same(inst, row, fields):
+                row.action = "unchanged"
+                continue
+            row.old = {f.attname: getattr(inst, f.attname) for f in fields.values()}
+            for attname in auto_now:  # kept to undo an interrupted commit
+                row.old[attname] = getattr(inst, attname)
+            row.before = audit_snapshot(inst)
+        for name, value in row.data.items():
+            if name in fields and value is not None:  # blank: keep the row's value (or default)
+                setattr(inst, name, value)
+        for name, value in row.values.items():
             setattr(inst, name, value)
-    for name, value in row.values.items():
-        setattr(inst, name, value)
-    try:
-        inst.full_clean(exclude=list(spec.clean_exclude), validate_unique=False,
-                        validate_constraints=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                row.add_error(name, message)
+        todo.append((row, BulkItem(obj=inst, before=row.before)))
+    if not todo:
         return
-    for f in fields.values():  # 1500000 → 1500000.00, as the database will return it
-        if isinstance(f, models.DecimalField):
-            value = getattr(inst, f.attname)
-            if isinstance(value, Decimal) and value.as_tuple().exponent > -f.decimal_places:
-                setattr(inst, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
-    if not existing:
-        row.action = "create"
-        return
-    row.changed = [f.attname for f in fields.values()
-                   if row.old[f.attname] != getattr(inst, f.attname)]
-    row.action = "update" if row.changed else "unchanged"
+    check = [(row, item) for row, item in todo if row.number not in trusted]
+    found = hook.check([item for _row, item in check], exclude=spec.clean_exclude)
+    for (row, _item), errors in zip(check, found, strict=True):
+        for name, message in errors:
+            row.add_error(name, message)
+    if trusted:  # the service's own rules still apply (derived fields)
+        for row, item in todo:
+            if row.number in trusted and hook.prepare is not None:
+                for name, message in hook.prepare(item):
+                    row.add_error(name, message)
+    decimals = [(f.attname, Decimal(1).scaleb(-f.decimal_places)) for f in fields.values()
+                if isinstance(f, models.DecimalField)]
+    for row, _item in todo:
+        if not row.ok:
+            continue
+        inst = row.instance
+        for attname, quantum in decimals:  # 1500000 → 1500000.00, as the database returns it
+            value = getattr(inst, attname)
+            if type(value) is Decimal:  # valid: no more places than the field, so exact
+                setattr(inst, attname, value.quantize(quantum))
+        if row.before is None:
+            row.action = "create"
+            continue
+        row.changed = [f.attname for f in fields.values()
+                       if row.old[f.attname] != getattr(inst, f.attname)]
+        row.action = "update" if row.changed else "unchanged"
 
 
 def _preview(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) -> dict:
@@ -297,54 +355,113 @@ def _preview(spec: ImportSpec, row: ImportRow, fields: dict[str, models.Field]) 
             "changes": changes}
 
 
+# ---- the commit pass of a checked run -----------------------------------------------------
+
+
+def dump_checked(spec: ImportSpec, checked: list[list[Any]]) -> bytes:
+    """The valid rows of a check pass as JSON (kept with the run until it is committed)."""
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        raise TypeError(type(value))
+    return json.dumps({"kind": spec.kind, "rows": checked}, default=default,
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def load_checked(spec: ImportSpec, content: bytes) -> list[list[Any]]:
+    data = json.loads(content)
+    if data.get("kind") != spec.kind:
+        raise ValueError("checked rows of another kind")
+    decimals = {c.field for c in spec.columns if c.kind in ("money", "decimal")}
+    dates = {c.field for c in spec.columns if c.kind == "date"}
+    for entry in data["rows"]:
+        values = entry[4]
+        for name in decimals & values.keys():
+            if values[name] is not None:
+                values[name] = Decimal(values[name])
+        for name in dates & values.keys():
+            if values[name] is not None:
+                values[name] = dt.date.fromisoformat(values[name])
+    return data["rows"]
+
+
+def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[Any]],
+                   progress: ProgressFn | None = None,
+                   journal: Journal | None = None) -> Outcome:
+    """The commit pass from the rows the check pass kept: no workbook, no cell conversion,
+    and no row validated again unless the database moved under it.
+
+    Per chunk: rows that were unchanged are guarded by one query (same versions, still in
+    scope: still unchanged, nothing to do); the others are looked up again by the spec's
+    ``resolve`` (set queries, rows locked) and a row whose target is as it was at the check
+    (a new row still new, an existing one at the same version) is applied without validating
+    it again; any other row — and every row of a model without a version — is checked in full.
+    """
+    outcome = Outcome(total=len(checked))
+    fields = _model_fields(spec.model)
+    versioned = is_versioned(spec.model)
+    manager = spec.model._default_manager
+    report = progress or (lambda *a, **k: None)
+    report(0, len(checked))
+    written: list[ImportRow] = []
+    for start in range(0, len(checked), CHUNK):
+        part = checked[start:start + CHUNK]
+        if versioned:
+            was = {pk: version for _n, action, pk, version, _d in part if action == "unchanged"}
+            if was:
+                now = dict(manager.restrict(ctx.user, "change").filter(pk__in=list(was))
+                           .order_by().values_list("pk", VERSION_FIELD))
+                same = {pk for pk, version in was.items() if now.get(pk) == version}
+                outcome.unchanged += len(same)
+                part = [e for e in part if not (e[1] == "unchanged" and e[2] in same)]
+        if not part:
+            report(start + CHUNK, len(checked))
+            continue
+        rows = [ImportRow(number=n, data=dict(d)) for n, _a, _pk, _v, d in part]
+        expect = ({n: (action, pk, version) for n, action, pk, version, _d in part}
+                  if versioned else None)
+        written += _chunk(spec, ctx, rows, fields, outcome, True, journal, expect=expect)
+        if not outcome.ok:
+            break
+        report(min(start + CHUNK, len(checked)), len(checked))
+    if journal is None and outcome.ok and written and spec.after_commit is not None:
+        spec.after_commit(spec, ctx, written)
+    outcome.errors = outcome.sorted_errors()
+    return outcome
+
+
+def _trusted(rows: list[ImportRow], expect: dict[int, tuple[str, Any, Any]]) -> frozenset[int]:
+    """The rows whose target ``resolve`` found as the check pass saw it: a new row still new,
+    an existing one the same row at the same version — their values were validated then."""
+    out = set()
+    for row in rows:
+        inst = row.instance
+        if not row.ok or inst is None or row.number not in expect:
+            continue
+        action, pk, version = expect[row.number]
+        if (inst.pk is None and action == "create") or (
+                inst.pk is not None and inst.pk == pk
+                and getattr(inst, VERSION_FIELD, None) == version):
+            out.add(row.number)
+    return frozenset(out)
+
+
 # ---- writing ------------------------------------------------------------------------------
 
 
 def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> None:
-    """Create and update a chunk's rows in bulk, re-check them through restrict(), and write
-    one ChangeRecord (before/after) per row — a fixed number of statements per chunk."""
-    model = spec.model
-    manager = model._default_manager
-    creates = [r for r in rows if r.action == "create"]
-    updates = [r for r in rows if r.action == "update"]
-    if creates:
-        manager.bulk_create([r.instance for r in creates])
-        if any(r.instance.pk is None for r in creates):  # type: ignore[union-attr]
-            raise RuntimeError("the database did not return the new primary keys")
-    if updates:
-        now = timezone.now()
-        auto = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        for r in updates:
-            for attname in auto:
-                setattr(r.instance, attname, now)
-        names = sorted({a for r in updates for a in r.changed} | set(auto))
-        manager.bulk_update([r.instance for r in updates], names, batch_size=CHUNK)
-        if any(f.name == "version" for f in model._meta.concrete_fields):
-            # optimistic locking: an edit form opened before the import must be refused
-            manager.filter(pk__in=[r.instance.pk for r in updates]).update(
-                version=F("version") + 1)
-    for action, group in (("add", creates), ("change", updates)):
-        pks = [r.instance.pk for r in group]  # type: ignore[union-attr]
-        # len(values_list) rather than count(): SQLite plans COUNT over a long IN list badly
-        if pks and len(manager.restrict(ctx.user, action).filter(pk__in=pks)
-                       .values_list("pk", flat=True)) != len(pks):
-            raise ScopeError(_("导入的记录超出了您的管辖范围，未写入任何数据"))
-    records = []
-    for r in rows:
-        reason = _("Excel导入 #%(run)s 第%(row)s行") % {"run": ctx.run_id or "-", "row": r.number}
-        if r.action == "create":
-            records.append(change_record(actor=ctx.user, action=ChangeRecord.Action.CREATE,
-                                         obj=r.instance, before=None,
-                                         after=snapshot(r.instance), reason=reason))
-        else:
-            records.append(change_record(actor=ctx.user, action=ChangeRecord.Action.UPDATE,
-                                         obj=r.instance, before=r.before,
-                                         after=snapshot(r.instance), reason=reason))
-    held = ctx.cache.get(AUDIT_SINK)
-    if held is not None:  # a journalled commit: written once the whole run has committed
-        held.extend(records)
-    else:
-        ChangeRecord.objects.bulk_create(records)
+    """Write a chunk's rows through the spec's service hook (``BulkHook.write``: the
+    service's bulk create/update, the scope re-check and one ChangeRecord per row) — a fixed
+    number of statements per chunk. On a journalled commit the change records are held back
+    (``AUDIT_SINK``) and written once the run has committed."""
+    items = [BulkItem(obj=r.instance, before=r.before, changed=r.changed,  # type: ignore[arg-type]
+                      reason=_("Excel导入 #%(run)s 第%(row)s行") % {"run": ctx.run_id or "-",
+                                                                   "row": r.number})
+             for r in rows]
+    hook_of(spec).write(actor=ctx.user, items=items, audit=ctx.cache.get(AUDIT_SINK))
 
 
-__all__ = ["AUDIT_SINK", "CHUNK", "Journal", "Outcome", "SheetData", "bulk_write", "process"]
+__all__ = ["AUDIT_SINK", "CHUNK", "Journal", "Outcome", "SheetData", "bulk_write",
+           "commit_checked", "dump_checked", "load_checked", "process"]

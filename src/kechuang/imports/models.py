@@ -53,6 +53,9 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)  # [[row, column, message]]
     error_file = models.FileField(_("错误报告"), storage=private_storage,
                                   upload_to=UploadTo("imports"), max_length=200, blank=True)
+    # the valid rows as the check job found them, for the commit job (engine.commit_checked)
+    checked_file = models.FileField(_("校验结果"), storage=private_storage,
+                                    upload_to=UploadTo("imports"), max_length=200, blank=True)
     preview = models.JSONField(_("预览"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)

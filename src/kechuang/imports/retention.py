@@ -51,14 +51,14 @@ def purge_run_files(*, now: dt.datetime | None = None) -> tuple[int, int]:
                                             Coalesce("validated_at", "created_at"),
                                             Coalesce("committed_at", "created_at")))
                .filter(last_step__lte=cutoff)
-               .only("pk", "status", "file", "error_file").distinct())
+               .only("pk", "status", "file", "error_file", "checked_file").distinct())
     runs = files = 0
     for run in expired.iterator():
-        names = [f.name for f in (run.file, run.error_file) if f]
+        names = [f.name for f in (run.file, run.error_file, run.checked_file) if f]
         for name in names:
             run.file.storage.delete(name)  # a file already gone is not an error
         if ImportRun.objects.filter(Q(pk=run.pk, status=run.status)).update(
-                file="", error_file=""):
+                file="", error_file="", checked_file=""):
             runs += 1
             files += len(names)
     return runs, files

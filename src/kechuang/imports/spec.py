@@ -27,6 +27,7 @@ from django.db import models
 
 from kechuang.accounts.access import IMPORT_ROLES
 from kechuang.accounts.scoping import can
+from kechuang.core.services import BulkHook
 
 KINDS = ("text", "int", "decimal", "money", "date", "bool", "choice", "credit_code")
 
@@ -118,8 +119,12 @@ class ImportSpec:
     # refer to in bulk, through restrict(ctx.user, …) — one query per chunk, never per row —
     # and set row.instance / row.values, or row.add_error(field, message).
     resolve: Resolve
-    # Per chunk, inside the commit transaction, with the rows to create or update; default
-    # engine.bulk_write (bulk_create/bulk_update, scope re-check, one ChangeRecord per row).
+    # The app service's bulk hook the rows are validated and written through (its rules, the
+    # model's validation, bulk create/update, scope re-check, one ChangeRecord per row); None:
+    # the plain ``core.services.bulk_save`` for the model.
+    service: BulkHook | None = None
+    # Per chunk, inside the commit transaction, with the rows to create or update, instead of
+    # engine.bulk_write (which writes through ``service``) — for tests and special cases.
     commit: Commit | None = None
     # Once per commit pass, in the same transaction, after the last chunk was written and only
     # when every row is valid and some row was created or updated: the rows written (e.g. to

@@ -14,8 +14,16 @@ from kechuang.accounts.models import User
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
-from kechuang.core.errors import ScopeError
-from kechuang.core.services import create_object, delete_object, update_object
+from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    Errors,
+    bulk_save,
+    create_object,
+    delete_object,
+    update_object,
+)
 from kechuang.orgs.models import (
     ChainMembership,
     Enterprise,
@@ -116,6 +124,27 @@ def update_annual_report(
 ) -> EnterpriseAnnualReport:
     data = {k: v for k, v in data.items() if k not in ("enterprise", "enterprise_id")}
     return update_object(obj=report, actor=actor, data=data)
+
+
+def _report_rules(item: BulkItem) -> Errors:
+    """What ``update_annual_report`` keeps: a report never moves to another enterprise."""
+    if item.before is not None and item.obj.enterprise_id != item.before.get("enterprise_id"):
+        return [("enterprise", _("年度报表不能改到另一家企业名下；请在该企业下新增或修改报表"))]
+    return []
+
+
+def bulk_save_annual_reports(*, actor: User, items: list[BulkItem],
+                             audit: list[ChangeRecord] | None = None, **_kw: Any) -> None:
+    """Create and update many reports (imports): the bulk form of ``create_annual_report``
+    and ``update_annual_report`` — the same rights, rules, scope and change records."""
+    if any(_report_rules(item) for item in items):
+        raise DomainError(_("年度报表不能改到另一家企业名下，未写入任何数据"))
+    bulk_save(model=EnterpriseAnnualReport, actor=actor, items=items, audit=audit)
+
+
+# The import engine's way in (``ImportSpec.service``): validated and written as above.
+ANNUAL_REPORTS = BulkHook(model=EnterpriseAnnualReport, prepare=_report_rules,
+                          save=bulk_save_annual_reports)
 
 
 def delete_annual_report(*, actor: User, report: EnterpriseAnnualReport) -> None:
