@@ -137,14 +137,15 @@ def setup_django(url: str) -> None:
 # -- loading --------------------------------------------------------------------------------
 ORG_SQL = """
 INSERT INTO orgs_organisation (kind, name, credit_code, county_id, address, industry_code,
-    established_on, above_scale, tier, contact_name, contact_phone, created_at, updated_at)
+    established_on, above_scale, tier, contact_name, contact_phone, created_at, updated_at,
+    version)
 SELECT 'enterprise', '长治基准' || g.i || '号科技有限公司',
        %(prefix)s || lpad(g.i::text, 15, '0') || 'X', g.county_id, '', g.industry,
        DATE '2010-01-01' + g.day,
        g.scale < 20 AND NOT (g.industry IN ('M73', 'M74', 'M75')
                              AND g.county_id = ANY(%(no_service)s)),
        CASE WHEN g.tier < 2 THEN 'high_tech' WHEN g.tier < 10 THEN 'tech_sme' ELSE '' END,
-       '', '', now(), now()
+       '', '', now(), now(), 1
 FROM (
     SELECT i,
            (%(counties)s::bigint[])[1 + abs(hashint4extended(i, 1) %% 1000)] AS county_id,
@@ -165,7 +166,7 @@ INSERT INTO orgs_enterpriseannualreport (enterprise_id, year, employees, st_staf
     rd_direct_input_yuan, rd_depreciation_yuan, rd_amortization_yuan, rd_design_yuan,
     rd_other_yuan, rd_entrusted_domestic_yuan, rd_entrusted_overseas_yuan,
     rd_reserve_fund_yuan, ip_class_1_count, ip_class_2_count, achievements_converted,
-    has_rd_activity, created_at, updated_at)
+    has_rd_activity, created_at, updated_at, version)
 SELECT r.id, r.year, r.employees, r.employees * r.st_pct / 100,
        r.revenue, r.revenue, round(r.revenue * r.ht_pct / 100, 2), round(r.revenue * 0.85, 2),
        round(r.revenue * 1.3, 2), round(r.revenue * 0.4, 2),
@@ -173,7 +174,7 @@ SELECT r.id, r.year, r.employees, r.employees * r.st_pct / 100,
        trunc(r.rd * 0.1, 2), 0, 0, trunc(r.rd * 0.05, 2), 0, 0,
        CASE WHEN r.reserve THEN trunc(r.rd * 0.2, 2) ELSE 0 END,
        CASE WHEN r.has_rd THEN r.h %% 3 ELSE 0 END, CASE WHEN r.has_rd THEN r.h %% 7 ELSE 0 END,
-       CASE WHEN r.has_rd THEN r.h %% 2 ELSE 0 END, r.has_rd, now(), now()
+       CASE WHEN r.has_rd THEN r.h %% 2 ELSE 0 END, r.has_rd, now(), now(), 1
 FROM (
     SELECT q.*,
            CASE WHEN q.has_rd THEN round(q.revenue * (1 + q.h %% 8) / 100, 2) ELSE 0 END AS rd
@@ -417,8 +418,8 @@ def load_extras(missing: list[str]) -> dict[str, int]:
             for finished, pct in ((True, 20), (False, 1)):  # the unfinished run must not count
                 cur.execute(
                     "INSERT INTO assessment_evaluationrun (year, as_of, rules, rule_versions, "
-                    "enterprises, results, errors, created_at, finished_at) VALUES "
-                    "(%s, %s, '[\"rd_deduction\"]', %s::jsonb, 0, 0, 0, now(), "
+                    "enterprises, results, errors, error, created_at, finished_at) VALUES "
+                    "(%s, %s, '[\"rd_deduction\"]', %s::jsonb, 0, 0, 0, '', now(), "
                     "CASE WHEN %s THEN now() END) RETURNING id",
                     [PLAN_YEAR, as_of, f'{{"rd_deduction": "{BENCH_RULE_VERSION}"}}', finished])
                 run = cur.fetchone()[0]
