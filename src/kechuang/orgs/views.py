@@ -19,12 +19,8 @@ from kechuang.core import manifests
 from kechuang.core.errors import DomainError
 from kechuang.core.shortcuts import export_view, paginate, require, save_form
 from kechuang.orgs import exports, selectors, services, tables
-from kechuang.orgs.forms import (
-    AnnualReportForm,
-    EnterpriseFilterForm,
-    EnterpriseForm,
-    ReportFilterForm,
-)
+from kechuang.orgs.filters import EnterpriseFilter, ReportFilter
+from kechuang.orgs.forms import AnnualReportForm, EnterpriseForm
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
 
 
@@ -43,7 +39,7 @@ def _get_or_404(fn, **kwargs):
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", Enterprise)
-    form = EnterpriseFilterForm(request.GET or None, user=user)
+    form = EnterpriseFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
                                                          filters=filters))
@@ -124,7 +120,7 @@ def _display(obj: Any, field: Any) -> Any:
 
 
 enterprise_export = export_view(exports.ENTERPRISE_EXPORT, model=Enterprise,
-                                form=EnterpriseFilterForm)
+                                form=EnterpriseFilter.page_form)
 
 
 def _report_saved(report: Any) -> str:
@@ -138,7 +134,7 @@ def _report_saved(report: Any) -> str:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", EnterpriseAnnualReport)
-    form = ReportFilterForm(request.GET or None, user=user)
+    form = ReportFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.report_list(user=user, action="view", filters=filters))
     sort = filters.get("sort", "")
@@ -210,4 +206,4 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 report_export = export_view(exports.REPORT_EXPORT, model=EnterpriseAnnualReport,
-                            form=ReportFilterForm)
+                            form=ReportFilter.page_form)
