@@ -69,7 +69,7 @@ class ReportFilter(ListFilter):
     api_names = {"ordering": "sort"}
     api_help = {
         "q": _("按企业名称或统一社会信用代码查找"), "county": _("县区编号"),
-        "sort": _("字段名前加“-”表示倒序；默认按年度倒序、企业名称"),
+        "sort": _("字段名前加“-”表示倒序；默认按年度倒序，同一年度新登记的企业在前"),
     }
     api_only = ("enterprise",)
 

@@ -104,7 +104,11 @@ def report_list(
         qs = qs.filter(Q(enterprise__name__icontains=term)
                        | Q(enterprise__credit_code__icontains=term.upper()))
     order = REPORT_SORTS.get(f.get("sort") or "", None)
-    return qs.order_by(order, "id") if order else qs.order_by("-year", "enterprise__name", "id")
+    if order:
+        return qs.order_by(order, "id")
+    # Newest year first, then the newest enterprises: an index seek (orgs_report_year_rd read
+    # backwards). By enterprise name, SQLite sorted a whole year's reports for every page.
+    return qs.order_by("-year", "-enterprise_id", "-id")
 
 
 def annual_report(*, user: Any, pk: int, action: str = "view") -> EnterpriseAnnualReport:
