@@ -65,7 +65,11 @@ class IntChoiceField(forms.ChoiceField):
     @queryset.setter
     def queryset(self, qs: QuerySet) -> None:
         self._queryset = qs
-        self.choices = [("", self.empty_label), *((o.pk, str(o)) for o in qs)]
+        self.choices = [("", self.empty_label),
+                        *((o.pk, self.label_from_instance(o)) for o in qs)]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
@@ -129,21 +133,26 @@ class ListFilter(django_filters.FilterSet):
     ``api_names`` maps an API parameter to its filter (``{"ordering": "sort"}``);
     ``api_only`` / ``page_only`` name filters one side does not offer; ``api_help`` gives the
     schema's descriptions; ``default_filters``
-    apply when the page is opened without a query. :meth:`setup_form` fills per-user choices.
+    apply when the page is opened without a query, ``defaults`` whenever the query does not give
+    the filter (page, API and export alike). :meth:`setup_form` fills per-user choices;
+    keyword arguments besides ``user`` (a record kind) are kept in ``context`` for it.
     """
 
     api_names: ClassVar[Mapping[str, str]] = {}
     api_only: ClassVar[tuple[str, ...]] = ()
     page_only: ClassVar[tuple[str, ...]] = ()
     default_filters: ClassVar[Mapping[str, Any]] = {}
+    defaults: ClassVar[Mapping[str, Any]] = {}  # taken when the query does not give them
     api_help: ClassVar[Mapping[str, Any]] = {}  # the schema's descriptions, by filter name
 
     class Meta:
         form = FilterForm
 
-    def __init__(self, data: Any = None, *, user: Any, api: bool = False) -> None:
+    def __init__(self, data: Any = None, *, user: Any, api: bool = False,
+                 **context: Any) -> None:
         self.user = user
         self.api = api
+        self.context = context  # what the list's URL adds (a record kind, a plan)
         super().__init__(data, queryset=self._meta.model._default_manager.none())
         for name in self.page_only if api else self.api_only:
             self.filters.pop(name, None)
@@ -152,9 +161,10 @@ class ListFilter(django_filters.FilterSet):
     def form(self) -> FilterForm:
         if not hasattr(self, "_form"):
             form = super().form
-            form.default_filters = self.default_filters
+            form.default_filters = {**self.default_filters, **self.defaults}
+            form.fixed_defaults = self.defaults
             for field in form.fields.values():
-                if isinstance(field, IntChoiceField):
+                if hasattr(field, "strict_choices"):  # the API leaves the choice to the scope
                     field.strict_choices = not self.api
             self.setup_form(form)
             if not self.api:
@@ -173,10 +183,11 @@ class ListFilter(django_filters.FilterSet):
         return cls(data, user=user, **kwargs).form
 
     @classmethod
-    def api_filters(cls, params: Mapping[str, Any], *, user: Any) -> dict[str, Any]:
+    def api_filters(cls, params: Mapping[str, Any], *, user: Any,
+                    **context: Any) -> dict[str, Any]:
         """The API's query parameters as selector filters; a bad one is a 400 naming it."""
         data = {cls.api_names.get(k, k): params[k] for k in params}
-        form = cls(data, user=user, api=True).form
+        form = cls(data, user=user, api=True, **context).form
         if not form.is_valid():
             to_api = {v: k for k, v in cls.api_names.items()}
             raise exceptions.ValidationError(
@@ -199,6 +210,8 @@ class ListFilter(django_filters.FilterSet):
 
 
 def _schema(field: forms.Field) -> Any:
+    if hasattr(field, "openapi_schema"):
+        return field.openapi_schema
     if isinstance(field, IntChoiceField):
         return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
     if isinstance(field, TriStateField):
