@@ -32,13 +32,12 @@ from kechuang.core.shortcuts import (
 )
 from kechuang.core.uploads import serve_private
 from kechuang.cultivation import exports, selectors, services, tables
+from kechuang.cultivation.filters import CandidateFilter, RecordFilter
 from kechuang.cultivation.forms import (
     RECORD_FORMS,
-    CandidateFilterForm,
     CandidateForm,
     FileForm,
     ReasonForm,
-    RecordFilterForm,
     RevokeForm,
     VisitForm,
 )
@@ -100,7 +99,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
     model = RECORD_MODELS[kind]
     require(user, "view", model)
-    form = RecordFilterForm(request.GET or None, user=user, kind=kind)
+    form = RecordFilter.page_form(request.GET or None, user=user, kind=kind)
     filters = form.filters()
     page = paginate(request, selectors.record_list(user=user, kind=kind, filters=filters))
     table = tables.RECORDS[kind]
@@ -218,7 +217,7 @@ def record_files(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 record_export = export_view(
-    exports.RECORD_EXPORT, model=lambda kind: RECORD_MODELS[kind], form=RecordFilterForm,
+    exports.RECORD_EXPORT, model=lambda kind: RECORD_MODELS[kind], form=RecordFilter.page_form,
     params=lambda filters, kind: {"kind": kind, "filters": filters},
     title=lambda kind: _("导出%(t)s") % {"t": KINDS[kind]["title"]})
 
@@ -238,7 +237,7 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", CandidateEntry)
-    form = CandidateFilterForm(request.GET or None, user=user)
+    form = CandidateFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     ranked = selectors.ranked_candidates(user=user, filters=filters)
     groups: list[dict[str, Any]] = []
@@ -341,7 +340,7 @@ def candidate_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 candidate_export = export_view(exports.CANDIDATE_EXPORT, model=CandidateEntry,
-                               form=CandidateFilterForm)
+                               form=CandidateFilter.page_form)
 
 # ---- targets ------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django import forms
 
 from kechuang.audit.forms import AuthEventFilterForm
 from kechuang.core.forms import FilterForm, filter_value, style_widgets
-from kechuang.cultivation.forms import CandidateFilterForm
+from kechuang.cultivation.filters import CandidateFilter
 from kechuang.orgs.filters import EnterpriseFilter, ReportFilter
 from kechuang.regions.models import Region
 
@@ -70,8 +70,8 @@ def test_app_filter_forms_use_the_shared_filters(users, county_a):
     assert EnterpriseFilter.page_form(user=user).filters() == {}
     assert ReportFilter.page_form({"county": str(county_a.pk)}, user=user).filters() == {
         "county": county_a.pk}
-    assert CandidateFilterForm(user=user).filters() == {"status": "active"}
-    assert CandidateFilterForm({"county": str(county_a.pk)}, user=user).filters() == {
+    assert CandidateFilter.page_form(user=user).filters() == {"status": "active"}
+    assert CandidateFilter.page_form({"county": str(county_a.pk)}, user=user).filters() == {
         "county": county_a.pk, "status": "active"}
 
 
