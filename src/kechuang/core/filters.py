@@ -145,8 +145,9 @@ class ListFilter(django_filters.FilterSet):
     defaults: ClassVar[Mapping[str, Any]] = {}  # taken when the query does not give them
     api_help: ClassVar[Mapping[str, Any]] = {}  # the schema's descriptions, by filter name
 
-    class Meta:
+    class Meta:  # subclasses: class Meta(ListFilter.Meta): model = …
         form = FilterForm
+        fields: ClassVar[list[str]] = []
 
     def __init__(self, data: Any = None, *, user: Any, api: bool = False,
                  **context: Any) -> None:
@@ -166,14 +167,14 @@ class ListFilter(django_filters.FilterSet):
             for field in form.fields.values():
                 if hasattr(field, "strict_choices"):  # the API leaves the choice to the scope
                     field.strict_choices = not self.api
-            self.setup_form(form)
             if not self.api:
+                self.setup_form(form)
                 style_widgets(form, small=True)
         return self._form
 
     def setup_form(self, form: FilterForm) -> None:
-        """Per-user choices of the page's selects (counties and chains in scope, years);
-        ``self.api`` says whether they are needed (the API does not check them)."""
+        """The page's per-user choices (counties and chains in scope, years); the API does not
+        check choices, so it skips this."""
 
     # --- the three readers ----------------------------------------------------------------
 

@@ -53,14 +53,10 @@ class RecordFilter(ListFilter):
     page_only = ("kind",)
     api_help = {"q": _("企业名称、信用代码或编号"), "county": _("县区编号")}
 
-    class Meta:
+    class Meta(ListFilter.Meta):
         model = TechSmeRegistration
-        form = FilterForm
-        fields: list[str] = []
 
     def setup_form(self, form: FilterForm) -> None:
-        if self.api:
-            return
         kind = self.context["kind"]
         form.fields["q"].widget.attrs["placeholder"] = SEARCH_HINTS[kind]
         form.fields["county"].queryset = counties_in_scope(user=self.user)
@@ -96,14 +92,10 @@ class CandidateFilter(ListFilter):
         "status": _("默认 active（培育中）；all 为全部"),
     }
 
-    class Meta:
+    class Meta(ListFilter.Meta):
         model = CandidateEntry
-        form = FilterForm
-        fields: list[str] = []
 
     def setup_form(self, form: FilterForm) -> None:
-        if self.api:
-            return
         form.fields["county"].queryset = counties_in_scope(user=self.user)
         this_year = timezone.localdate().year
         form.fields["year"].choices = [("", _("全部年度"))] + [

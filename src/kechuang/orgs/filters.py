@@ -30,7 +30,7 @@ def _sort(sorts: dict) -> SelectFilter:
 
 class EnterpriseFilter(ListFilter):
     q = _search()
-    county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"),)
+    county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"))
     industry = SelectFilter(label=_("行业"), choices=industry_filter_choices,
                             widget=StaticChoicesSelect(choices_key="orgs.industry_filter"))
     chain = IntChoiceFilter(label=_("产业链"), empty_label=_("全部产业链"))
@@ -47,22 +47,19 @@ class EnterpriseFilter(ListFilter):
         "above_scale": _("规模以上"), "sort": _("字段名前加“-”表示倒序；默认按名称"),
     }
 
-    class Meta:
+    class Meta(ListFilter.Meta):
         model = Enterprise
-        form = FilterForm
-        fields: list[str] = []
 
     def setup_form(self, form: FilterForm) -> None:
-        if not self.api:
-            form.fields["county"].queryset = selectors.counties_in_scope(user=self.user)
-            form.fields["chain"].queryset = selectors.industrial_chains(user=self.user)
+        form.fields["county"].queryset = selectors.counties_in_scope(user=self.user)
+        form.fields["chain"].queryset = selectors.industrial_chains(user=self.user)
 
 
 class ReportFilter(ListFilter):
     q = _search()
     year = IntChoiceFilter(label=_("年度"), empty_label=_("全部年度"), min_value=2000,
                            max_value=2100)
-    county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"),)
+    county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"))
     enterprise = IntChoiceFilter(label=_("企业编号"))
     sort = _sort(selectors.REPORT_SORTS)
 
@@ -73,13 +70,10 @@ class ReportFilter(ListFilter):
     }
     api_only = ("enterprise",)
 
-    class Meta:
+    class Meta(ListFilter.Meta):
         model = EnterpriseAnnualReport
-        form = FilterForm
-        fields: list[str] = []
 
     def setup_form(self, form: FilterForm) -> None:
-        if not self.api:
-            form.fields["county"].queryset = selectors.counties_in_scope(user=self.user)
-            years = selectors.report_years(user=self.user)
-            form.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
+        form.fields["county"].queryset = selectors.counties_in_scope(user=self.user)
+        years = selectors.report_years(user=self.user)
+        form.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]

@@ -64,14 +64,10 @@ class ValueFilter(ListFilter):
 
     api_help = {"indicator": _("指标编号"), "county": _("县区编号；city 表示全市数值")}
 
-    class Meta:
+    class Meta(ListFilter.Meta):
         model = ReportedValue
-        form = FilterForm
-        fields: list[str] = []
 
     def setup_form(self, form: FilterForm) -> None:
-        if self.api:
-            return
         user = self.user
         form.fields["indicator"].queryset = selectors.reported_indicators(user=user)
         form.fields["county"].choices = [("", _("全部")), (selectors.CITY, _("全市"))] + [
