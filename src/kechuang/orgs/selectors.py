@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from kechuang.accounts.scoping import scope_q
+from kechuang.core.queries import distinct_desc
 from kechuang.orgs.models import (
     ChainMembership,
     Enterprise,
@@ -117,8 +118,7 @@ def annual_report(*, user: Any, pk: int, action: str = "view") -> EnterpriseAnnu
 
 def report_years(*, user: Any) -> list[int]:
     """The fiscal years that have reports the user may see, newest first (filter choices)."""
-    return list(annual_reports(user=user).order_by("-year").values_list("year", flat=True)
-                .distinct())
+    return distinct_desc(annual_reports(user=user), "year")
 
 
 def industrial_chains(*, user: Any) -> QuerySet[IndustrialChain]:
