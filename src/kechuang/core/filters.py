@@ -36,6 +36,7 @@ from kechuang.core.params import MAX_ID, is_digits
 # The API's messages stay DRF's (clients and tests read them), whichever field parses.
 INTEGER_MESSAGE = drf_fields.IntegerField.default_error_messages["invalid"]
 BOOLEAN_MESSAGE = drf_fields.BooleanField.default_error_messages["invalid"]
+CHOICE_MESSAGE = drf_fields.ChoiceField.default_error_messages["invalid_choice"]
 MIN_MESSAGE = drf_fields.IntegerField.default_error_messages["min_value"]
 MAX_MESSAGE = drf_fields.IntegerField.default_error_messages["max_value"]
 
@@ -189,10 +190,16 @@ class ListFilter(django_filters.FilterSet):
         """The API's query parameters as selector filters; a bad one is a 400 naming it."""
         data = {cls.api_names.get(k, k): params[k] for k in params}
         form = cls(data, user=user, api=True, **context).form
-        if not form.is_valid():
+        errors = {name: list(errs) for name, errs in form.errors.items()} if (
+            not form.is_valid()) else {}
+        for name, value in data.items():  # given but empty is not "no filter" for a number
+            field = form.fields.get(name)
+            if value == "" and field is not None and not isinstance(field, forms.CharField):
+                errors.setdefault(name, [_blank_message(field)])
+        if errors:
             to_api = {v: k for k, v in cls.api_names.items()}
             raise exceptions.ValidationError(
-                {to_api.get(name, name): errors for name, errors in form.errors.items()})
+                {to_api.get(name, name): errs for name, errs in errors.items()})
         return form.filters()
 
     @classmethod
@@ -208,6 +215,17 @@ class ListFilter(django_filters.FilterSet):
                 to_api.get(name, name), _schema(field), OpenApiParameter.QUERY,
                 required=False, description=str(cls.api_help.get(name) or flt.label or "")))
         return out
+
+
+def _blank_message(field: forms.Field) -> str:
+    """What the API said for an empty number, choice or yes/no (DRF's messages)."""
+    if hasattr(field, "blank_message"):
+        return str(field.blank_message)
+    if isinstance(field, IntChoiceField):
+        return str(INTEGER_MESSAGE)
+    if isinstance(field, TriStateField):
+        return str(BOOLEAN_MESSAGE)
+    return str(CHOICE_MESSAGE).format(input="")
 
 
 def _schema(field: forms.Field) -> Any:

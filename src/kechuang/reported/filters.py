@@ -32,6 +32,7 @@ class IndicatorFilter(django_filters.Filter):
 class CountyOrCityField(forms.ChoiceField):
     """A county's id, or ``city`` for the city-level rows (their county is empty)."""
 
+    blank_message = COUNTY_OR_CITY
     openapi_schema = {"type": "string", "pattern": r"^(city|[1-9][0-9]{0,17})$",
                       "maxLength": 20}
 

@@ -42,6 +42,15 @@ def test_api_errors_name_the_parameter_with_drf_messages(users):
     assert "1" in str(detail["chain"][0])  # the lower bound is said
 
 
+def test_api_refuses_an_empty_number_or_choice_but_not_an_empty_search(users):
+    user = users["city_staff"]
+    with pytest.raises(ValidationError) as exc:
+        EnterpriseFilter.api_filters({"county": "", "tier": "", "q": ""}, user=user)
+    assert set(exc.value.detail) == {"county", "tier"}
+    assert str(exc.value.detail["county"][0]) == "请填写合法的整数值。"
+    assert EnterpriseFilter.api_filters({"q": ""}, user=user) == {}
+
+
 def test_api_only_and_page_only_filters(users, enterprise_a):
     user = users["city_staff"]
     assert ReportFilter.api_filters({"enterprise": str(enterprise_a.pk)}, user=user) == {
