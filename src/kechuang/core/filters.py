@@ -213,7 +213,7 @@ class ListFilter(django_filters.FilterSet):
             field = flt.field
             out.append(OpenApiParameter(
                 to_api.get(name, name), _schema(field), OpenApiParameter.QUERY,
-                required=False, description=str(cls.api_help.get(name) or flt.label or "")))
+                required=False, description=cls.api_help.get(name) or flt.label or ""))
         return out
 
 
