@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,27 +48,25 @@ class ChangeFilterForm(_Filters):
         style_widgets(self, small=True)
 
 
-class AuthEventFilterForm(_Filters):
+class _EventFilters(_Filters):
+    """The sign-in and access event lists' filters; ``kinds`` are the list's event kinds."""
+
+    kinds: ClassVar[list[tuple[str, Any]]] = []
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
-    kind = forms.ChoiceField(label=_("事件"), required=False,
-                             choices=[("", _("全部事件")), *AuthEvent.Kind.choices])
+    kind = forms.ChoiceField(label=_("事件"), required=False)
     ip = forms.GenericIPAddressField(label=_("IP 地址"), required=False)
 
     field_order = ["username", "kind", "ip", "date_from", "date_to"]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部事件")), *self.kinds]
         style_widgets(self, small=True)
 
 
-class AccessEventFilterForm(_Filters):
-    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
-    kind = forms.ChoiceField(label=_("事件"), required=False,
-                             choices=[("", _("全部事件")), *AccessEvent.Kind.choices])
-    ip = forms.GenericIPAddressField(label=_("IP 地址"), required=False)
+class AuthEventFilterForm(_EventFilters):
+    kinds = AuthEvent.Kind.choices
 
-    field_order = ["username", "kind", "ip", "date_from", "date_to"]
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_widgets(self, small=True)
+class AccessEventFilterForm(_EventFilters):
+    kinds = AccessEvent.Kind.choices

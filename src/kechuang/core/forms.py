@@ -68,6 +68,7 @@ class FilterForm(forms.Form):
     """
 
     default_filters: ClassVar[Mapping[str, Any]] = {}
+    fixed_defaults: Mapping[str, Any] = {}  # also when bound, where the query leaves them out
 
     def filters(self) -> dict[str, Any]:
         """JSON-able values of the fields that validated (bad values are ignored).
@@ -83,7 +84,7 @@ class FilterForm(forms.Form):
             if value in (None, ""):
                 continue
             out[name] = filter_value(value)
-        return out
+        return {**self.fixed_defaults, **out}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

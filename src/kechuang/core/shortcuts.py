@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -95,3 +95,26 @@ def save_form(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], 
         return None
     messages.success(request, success(obj))
     return obj
+
+
+def get_or_404(read: Callable[..., Any], **kwargs: Any) -> Any:
+    """A selector's single row, or 404 when it is missing or outside the user's scope."""
+    try:
+        return read(**kwargs)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def form_page(request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]], Model],
+              message: Callable[[Model], str], done: Callable[[Model], Any], template: str,
+              context: dict[str, Any] | None = None) -> HttpResponse:
+    """The plain create/edit page, so a view writes only what differs.
+
+    On a valid POST ``save`` (a service call) writes and the browser goes to ``done(obj)`` (a
+    URL or a model) with ``message(obj)`` queued; a service's refusal lands on the form.
+    Otherwise ``template`` is rendered with the form and ``context``.
+    """
+    obj = save_form(request, form, save, message)
+    if obj is not None:
+        return redirect(done(obj))
+    return render(request, template, {"form": form, **(context or {})})

@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 
 from kechuang.core.api import ScopedViewSetMixin
 from kechuang.cultivation import selectors
+from kechuang.cultivation.filters import CandidateFilter, RecordFilter
 from kechuang.cultivation.models import (
     CandidateEntry,
     HighTechCertificate,
@@ -22,10 +23,8 @@ from kechuang.cultivation.models import (
 )
 from kechuang.cultivation.serializers import (
     CandidateEntrySerializer,
-    CandidateQuerySerializer,
     HighTechCertificateSerializer,
     LeaderDesignationSerializer,
-    RecordQuerySerializer,
     TechSmeRegistrationSerializer,
 )
 
@@ -38,16 +37,15 @@ class _RecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         filters = {}
         if self.action == "list":
-            params = RecordQuerySerializer(data=self.request.query_params.dict())
-            params.is_valid(raise_exception=True)
-            filters = params.filters()
+            filters = RecordFilter.api_filters(self.request.query_params.dict(),
+                                               user=self.request.user, kind=self.kind)
         qs = selectors.record_list(user=self.request.user, kind=self.kind, action="view",
                                    filters=filters)
         files = RecordFile.objects.restrict(self.request.user, "view").order_by("id")
         return qs.prefetch_related(Prefetch("files", queryset=files))
 
 
-@extend_schema_view(list=extend_schema(parameters=[RecordQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=RecordFilter.openapi_parameters()))
 class TechSmeRegistrationViewSet(_RecordViewSet):
     """科技型中小企业入库登记：县区工作人员只见本县区，企业用户只见本企业。"""
 
@@ -56,7 +54,7 @@ class TechSmeRegistrationViewSet(_RecordViewSet):
     serializer_class = TechSmeRegistrationSerializer
 
 
-@extend_schema_view(list=extend_schema(parameters=[RecordQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=RecordFilter.openapi_parameters()))
 class HighTechCertificateViewSet(_RecordViewSet):
     """高新技术企业证书（有效期三年，由发证日期计算）。"""
 
@@ -65,7 +63,7 @@ class HighTechCertificateViewSet(_RecordViewSet):
     serializer_class = HighTechCertificateSerializer
 
 
-@extend_schema_view(list=extend_schema(parameters=[RecordQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=RecordFilter.openapi_parameters()))
 class LeaderDesignationViewSet(_RecordViewSet):
     """高科技领军企业认定。"""
 
@@ -74,7 +72,7 @@ class LeaderDesignationViewSet(_RecordViewSet):
     serializer_class = LeaderDesignationSerializer
 
 
-@extend_schema_view(list=extend_schema(parameters=[CandidateQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=CandidateFilter.openapi_parameters()))
 class CandidateEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin,
                             mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """后备库企业（市局、县区工作人员）。"""
@@ -86,9 +84,8 @@ class CandidateEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin,
     def get_queryset(self):
         filters = {"status": "all"}
         if self.action == "list":
-            params = CandidateQuerySerializer(data=self.request.query_params.dict())
-            params.is_valid(raise_exception=True)
-            filters = {"status": "active"} | params.filters()
+            filters = CandidateFilter.api_filters(self.request.query_params.dict(),
+                                                  user=self.request.user)
         return selectors.candidate_list(user=self.request.user, filters=filters)
 
 

@@ -9,53 +9,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.forms import FilterForm, MultipleFileField, style_widgets
+from kechuang.core.forms import MultipleFileField, style_widgets
 from kechuang.core.params import parse_id
 from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.cultivation.models import (
     CandidateEntry,
     HighTechCertificate,
-    TechSmeRegistration,
 )
-from kechuang.cultivation.selectors import record_years
-from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import Organisation
-from kechuang.orgs.selectors import counties_in_scope
 from kechuang.policy import credit_code as cc
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class RecordFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
-                                    empty_label=_("全部县区"))
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("状态"), required=False)
-    kind = forms.ChoiceField(label=_("认定类型"), required=False,
-                             choices=[("", _("全部类型")), *HighTechCertificate.Kind.choices])
-
-    def __init__(self, *args: Any, user: Any, kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = {
-            "registration": _("企业名称、信用代码或登记编号"),
-            "certificate": _("企业名称、信用代码或证书编号"),
-            "leader": _("企业名称、信用代码或文号")}[kind]
-        self.fields["county"].queryset = counties_in_scope(user=user)
-        self.fields["year"].choices = [("", _("全部年度"))] + [
-            (y, str(y)) for y in record_years(user=user, kind=kind)]
-        if kind == "registration":
-            self.fields["status"].choices = [("", _("全部状态")),
-                                             *TechSmeRegistration.Status.choices]
-        elif kind == "certificate":
-            self.fields["status"].choices = [("", _("全部状态")), ("valid", _("有效")),
-                                             ("expired", _("已过期")), ("revoked", _("已取消"))]
-        else:
-            del self.fields["status"]
-        if kind != "certificate":
-            del self.fields["kind"]
-        style_widgets(self, small=True)
 
 
 class EnterpriseField(forms.CharField):
@@ -165,33 +129,6 @@ class FileForm(forms.Form):
 
 
 # ---- candidate pool ----------------------------------------------------------------------
-
-
-class CandidateFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
-                                                      "type": "search"}))
-    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
-                                    empty_label=_("全部县区"))
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    target_rung = forms.ChoiceField(label=_("培育目标"), required=False, choices=[
-        ("", _("全部目标")), *CandidateEntry.Rung.choices])
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[
-        *CandidateEntry.Status.choices, ("all", _("全部状态"))])
-    default_filters = {"status": CandidateEntry.Status.ACTIVE}
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties_in_scope(user=user)
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = [("", _("全部年度"))] + [
-            (y, str(y)) for y in range(this_year + 1, this_year - 4, -1)]
-        style_widgets(self, small=True)
-
-    def filters(self) -> dict[str, Any]:
-        out = super().filters()
-        out.setdefault("status", CandidateEntry.Status.ACTIVE)
-        return out
 
 
 class CandidateForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core.queries import distinct_desc
 from kechuang.cultivation.models import (
     RECORD_MODELS,
     CandidateEntry,
@@ -133,7 +134,7 @@ def record_years(*, user: Any, kind: str) -> list[int]:
             latest = qs.filter(issued_on__lt=dt.date(latest.year, 1, 1)).order_by(
                 "-issued_on").values_list("issued_on", flat=True).first()
         return years
-    return list(qs.order_by("-year").values_list("year", flat=True).distinct())
+    return distinct_desc(qs, "year")
 
 
 def files_of(*, record: EnterpriseRecord) -> QuerySet[RecordFile]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kechuang.core.api import MAX_ID
 from kechuang.cultivation.models import (
     CandidateEntry,
     HighTechCertificate,
@@ -101,32 +98,3 @@ class CandidateEntrySerializer(serializers.ModelSerializer):
                   "target_rung", "year", "status", "note", "added_at", "closed_at",
                   "close_reason", "visit_count"]
         read_only_fields = fields
-
-
-class RecordQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=100, label=_("搜索"),
-                              help_text=_("企业名称、信用代码或编号"))
-    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("县区编号"))
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
-                                    label=_("年度"))
-    status = serializers.ChoiceField(required=False, label=_("状态"), choices=[
-        "registered", "revoked", "valid", "expired"])
-
-    def filters(self) -> dict[str, Any]:
-        return {k: v for k, v in self.validated_data.items() if v not in (None, "")}
-
-
-class CandidateQuerySerializer(serializers.Serializer):
-    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("县区编号"))
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
-                                    label=_("年度"))
-    target_rung = serializers.ChoiceField(required=False, choices=RUNGS, label=_("培育目标"),
-                                          help_text=RUNG_HELP)
-    status = serializers.ChoiceField(required=False, label=_("状态"),
-                                     choices=[*CandidateEntry.Status.values, "all"],
-                                     help_text=_("默认 active（培育中）；all 为全部"))
-
-    def filters(self) -> dict[str, Any]:
-        return {k: v for k, v in self.validated_data.items() if v not in (None, "")}

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,21 +24,20 @@ from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_id, parse_year
 from kechuang.core.shortcuts import (
-    apply_service_error,
     export_view,
+    form_page,
+    get_or_404,
     paginate,
     require,
-    save_form,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.cultivation import exports, selectors, services, tables
+from kechuang.cultivation.filters import CandidateFilter, RecordFilter
 from kechuang.cultivation.forms import (
     RECORD_FORMS,
-    CandidateFilterForm,
     CandidateForm,
     FileForm,
     ReasonForm,
-    RecordFilterForm,
     RevokeForm,
     VisitForm,
 )
@@ -77,11 +76,12 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
+def _record_form(request: HttpRequest, form: Any, kind: str, obj: Any,
+                 save: Any) -> HttpResponse:
+    """A record's create/edit page; on to the saved record."""
+    return form_page(request, form, save=save, done=lambda o: o,
+                     message=lambda o: _("已保存“%(name)s”。") % {"name": o},
+                     template="cultivation/record_form.html", context=_ctx(kind) | {"obj": obj})
 
 
 def _ctx(kind: str) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
     model = RECORD_MODELS[kind]
     require(user, "view", model)
-    form = RecordFilterForm(request.GET or None, user=user, kind=kind)
+    form = RecordFilter.page_form(request.GET or None, user=user, kind=kind)
     filters = form.filters()
     page = paginate(request, selectors.record_list(user=user, kind=kind, filters=filters))
     table = tables.RECORDS[kind]
@@ -123,33 +123,20 @@ def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     form = RECORD_FORMS[kind](request.POST or None, request.FILES or None, user=user,
                               enterprise=enterprise)
     create = KINDS[kind]["create"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = create(actor=user, data=form.service_data(), files=form.files_data())
-        except (DomainError, ValidationError) as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("已保存“%(name)s”。") % {"name": obj})
-            return redirect(obj.get_absolute_url())
-    return render(request, "cultivation/record_form.html", _ctx(kind) | {
-        "form": form, "obj": None})
+    return _record_form(request, form, kind, None,
+                        lambda data: create(actor=user, data=data, files=form.files_data()))
 
 
 @login_required
 def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", RECORD_MODELS[kind])
-    obj = _or_404(selectors.record_detail, user=user, kind=kind, pk=pk, action="change")
+    obj = get_or_404(selectors.record_detail, user=user, kind=kind, pk=pk, action="change")
     initial = {k: getattr(obj, k) for k in RECORD_FORMS[kind].base_fields if k != "enterprise"}
     form = RECORD_FORMS[kind](request.POST or None, user=user, enterprise=obj.enterprise,
                               with_files=False, initial=initial)
     update = KINDS[kind]["update"]
-    saved = save_form(request, form, lambda data: update(user, obj, data),
-                      lambda o: _("已保存“%(name)s”。") % {"name": o})
-    if saved is not None:
-        return redirect(saved.get_absolute_url())
-    return render(request, "cultivation/record_form.html", _ctx(kind) | {
-        "form": form, "obj": obj})
+    return _record_form(request, form, kind, obj, lambda data: update(user, obj, data))
 
 
 @login_required
@@ -158,7 +145,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     model = RECORD_MODELS[kind]
     require(user, "view", model)
-    obj = _or_404(selectors.record_detail, user=user, kind=kind, pk=pk)
+    obj = get_or_404(selectors.record_detail, user=user, kind=kind, pk=pk)
     flow = FLOWS.get(kind)
     return render(request, "cultivation/record_detail.html", _ctx(kind) | {
         "obj": obj, "files": selectors.files_of(record=obj),
@@ -176,7 +163,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def record_revoke(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", RECORD_MODELS[kind])
-    obj = _or_404(selectors.record_detail, user=user, kind=kind, pk=pk)
+    obj = get_or_404(selectors.record_detail, user=user, kind=kind, pk=pk)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写原因（日期格式如 2025-06-30）"))
@@ -203,7 +190,7 @@ def record_revoke(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def record_files(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", RECORD_MODELS[kind])
-    obj = _or_404(selectors.record_detail, user=user, kind=kind, pk=pk, action="change")
+    obj = get_or_404(selectors.record_detail, user=user, kind=kind, pk=pk, action="change")
     form = FileForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件"))
@@ -218,7 +205,7 @@ def record_files(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 record_export = export_view(
-    exports.RECORD_EXPORT, model=lambda kind: RECORD_MODELS[kind], form=RecordFilterForm,
+    exports.RECORD_EXPORT, model=lambda kind: RECORD_MODELS[kind], form=RecordFilter.page_form,
     params=lambda filters, kind: {"kind": kind, "filters": filters},
     title=lambda kind: _("导出%(t)s") % {"t": KINDS[kind]["title"]})
 
@@ -226,7 +213,7 @@ record_export = export_view(
 @require_safe
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "view", RecordFile)
-    f = _or_404(selectors.file_detail, user=request.user, pk=pk)
+    f = get_or_404(selectors.file_detail, user=request.user, pk=pk)
     return serve_private(f.file, f.original_name)
 
 
@@ -238,7 +225,7 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", CandidateEntry)
-    form = CandidateFilterForm(request.GET or None, user=user)
+    form = CandidateFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     ranked = selectors.ranked_candidates(user=user, filters=filters)
     groups: list[dict[str, Any]] = []
@@ -266,12 +253,12 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     results = selectors.searchable_enterprises(user=user, term=q) if q else []
     form = CandidateForm(request.POST or None, user=user, enterprise=enterprise)
-    saved = save_form(request, form, lambda data: services.add_candidate(actor=user, data=data),
-                      lambda o: _("已将“%(name)s”加入后备库。") % {"name": o.enterprise.name})
-    if saved is not None:
-        return redirect(saved.get_absolute_url())
-    return render(request, "cultivation/candidate_form.html", {
-        "form": form, "q": q, "results": results, "enterprise": enterprise})
+    return form_page(request, form,
+                     save=lambda data: services.add_candidate(actor=user, data=data),
+                     message=lambda o: _("已将“%(name)s”加入后备库。") % {
+                         "name": o.enterprise.name},
+                     done=lambda o: o, template="cultivation/candidate_form.html",
+                     context={"q": q, "results": results, "enterprise": enterprise})
 
 
 @login_required
@@ -279,7 +266,7 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "view", CandidateEntry)
-    entry = _or_404(selectors.candidate_detail, user=user, pk=pk)
+    entry = get_or_404(selectors.candidate_detail, user=user, pk=pk)
     return render(request, "cultivation/candidate_detail.html", {
         "entry": entry, "gap": selectors.candidate_gap(entry=entry),
         "visits": entry.visits.all(), "trail": history(entry),
@@ -293,7 +280,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     require(user, "change", CandidateEntry)
-    entry = _or_404(selectors.candidate_detail, user=user, pk=pk)
+    entry = get_or_404(selectors.candidate_detail, user=user, pk=pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -325,7 +312,7 @@ def candidate_promote(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "add", CandidateEntry)
-    entry = _or_404(selectors.candidate_detail, user=user, pk=pk, action="change")
+    entry = get_or_404(selectors.candidate_detail, user=user, pk=pk, action="change")
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
@@ -341,7 +328,7 @@ def candidate_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 candidate_export = export_view(exports.CANDIDATE_EXPORT, model=CandidateEntry,
-                               form=CandidateFilterForm)
+                               form=CandidateFilter.page_form)
 
 # ---- targets ------------------------------------------------------------------------------
 

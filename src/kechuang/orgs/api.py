@@ -15,11 +15,10 @@ from rest_framework.routers import DefaultRouter
 from kechuang.core.api import IdFilter, ScopedViewSetMixin
 from kechuang.core.services import update_object
 from kechuang.orgs import selectors, services
+from kechuang.orgs.filters import EnterpriseFilter, ReportFilter
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport, IndustrialChain, Organisation
 from kechuang.orgs.serializers import (
-    AnnualReportQuerySerializer,
     AnnualReportSerializer,
-    EnterpriseQuerySerializer,
     EnterpriseSerializer,
     IndustrialChainSerializer,
     OrganisationSerializer,
@@ -79,7 +78,7 @@ class OrganisationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         serializer.instance = obj
 
 
-@extend_schema_view(list=extend_schema(parameters=[EnterpriseQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=EnterpriseFilter.openapi_parameters()))
 class EnterpriseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
                         viewsets.GenericViewSet):
@@ -92,10 +91,8 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            params = EnterpriseQuerySerializer(data=self.request.query_params.dict())
-            params.is_valid(raise_exception=True)
-            qs = selectors.enterprise_list(user=user, action=self.scope_action,
-                                           filters=params.filters())
+            filters = EnterpriseFilter.api_filters(self.request.query_params.dict(), user=user)
+            qs = selectors.enterprise_list(user=user, action=self.scope_action, filters=filters)
         else:
             qs = self.restricted().select_related("county")
         return selectors.with_chains(qs)
@@ -110,7 +107,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
             data=serializer.service_data())
 
 
-@extend_schema_view(list=extend_schema(parameters=[AnnualReportQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=ReportFilter.openapi_parameters()))
 class AnnualReportViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """企业年度报表：列表与报表页面同一查询。企业用户可填报、修改本企业的报表，不能删除。"""
 
@@ -121,10 +118,8 @@ class AnnualReportViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            params = AnnualReportQuerySerializer(data=self.request.query_params.dict())
-            params.is_valid(raise_exception=True)
-            return selectors.report_list(user=user, action=self.scope_action,
-                                         filters=params.filters())
+            filters = ReportFilter.api_filters(self.request.query_params.dict(), user=user)
+            return selectors.report_list(user=user, action=self.scope_action, filters=filters)
         return selectors.annual_reports(user=user, action=self.scope_action)
 
     def perform_create(self, serializer):

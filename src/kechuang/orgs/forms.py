@@ -20,8 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import can
-from kechuang.core.forms import FilterForm, VersionedFormMixin, style_widgets
-from kechuang.core.widgets import StaticChoicesSelect
+from kechuang.core.forms import VersionedFormMixin, style_widgets
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS, INDUSTRY_CHOICES, SECTIONS
 from kechuang.orgs.models import ChainMembership, Enterprise, EnterpriseAnnualReport, Organisation
@@ -53,53 +52,6 @@ def _industry_filter_choices() -> list[tuple[str, Any]]:
                   if code[0] == letter]
         choices.append((f"{letter} {name}", group))
     return choices
-
-
-class EnterpriseFilterForm(FilterForm):
-    """The list's filters; ``filters()`` is what the selector and the export job receive."""
-
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
-                                                      "type": "search"}))
-    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
-                                    empty_label=_("全部县区"))
-    industry = forms.ChoiceField(label=_("行业"), required=False,
-                                 widget=StaticChoicesSelect(choices_key="orgs.industry_filter"))
-    chain = forms.ModelChoiceField(label=_("产业链"), queryset=None, required=False,
-                                   empty_label=_("全部产业链"))
-    chain_role = forms.ChoiceField(label=_("链上角色"), required=False,
-                                   choices=[("", _("全部角色")), *ChainMembership.Role.choices])
-    tier = forms.ChoiceField(label=_("培育梯队"), required=False)
-    above_scale = forms.ChoiceField(label=_("规模"), required=False, choices=ABOVE_SCALE_CHOICES)
-    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                             choices=[(k, k) for k in selectors.ENTERPRISE_SORTS])
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = selectors.counties_in_scope(user=user)
-        self.fields["chain"].queryset = selectors.industrial_chains(user=user)
-        self.fields["industry"].choices = industry_filter_choices()
-        tiers = [(v, label) for v, label in Organisation.Tier.choices if v]
-        self.fields["tier"].choices = [("", _("全部梯队")), *tiers, ("none", _("未入梯队"))]
-        style_widgets(self, small=True)
-
-
-class ReportFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
-                                                      "type": "search"}))
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
-                                    empty_label=_("全部县区"))
-    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                             choices=[(k, k) for k in selectors.REPORT_SORTS])
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = selectors.counties_in_scope(user=user)
-        years = selectors.report_years(user=user)
-        self.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
-        style_widgets(self, small=True)
 
 
 class EnterpriseForm(VersionedFormMixin, forms.ModelForm):

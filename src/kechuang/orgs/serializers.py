@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from kechuang.accounts.access import is_enterprise_user
 from kechuang.accounts.scoping import can
-from kechuang.core.api import MAX_ID, ScopedPrimaryKeyRelatedField
+from kechuang.core.api import ScopedPrimaryKeyRelatedField
 from kechuang.orgs import selectors
 from kechuang.orgs.industry import DIVISIONS
 from kechuang.orgs.models import (
@@ -185,57 +185,6 @@ class EnterpriseSerializer(OrganisationSerializer):
             if {(m["chain"].pk, _role(m)) for m in value} != current:
                 raise serializers.ValidationError(_("您的角色不能修改产业链成员关系"))
         return value
-
-
-class EnterpriseQuerySerializer(serializers.Serializer):
-    """The enterprise list's query parameters: the same filters as the list page."""
-
-    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("县区编号"))
-    industry = serializers.CharField(required=False, max_length=3, label=_("行业"),
-                                     help_text=_("门类字母（如 C）或大类代码（如 C26）"))
-    chain = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("产业链编号"))
-    chain_role = serializers.ChoiceField(required=False, choices=ChainMembership.Role.choices,
-                                         label=_("链上角色"))
-    tier = serializers.ChoiceField(
-        required=False, label=_("培育梯队"),
-        choices=[("none", _("未入梯队"))] + [c for c in Organisation.Tier.choices if c[0]])
-    above_scale = serializers.BooleanField(required=False, label=_("规模以上"))
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                              label=_("搜索"), help_text=_("按名称或统一社会信用代码查找"))
-    ordering = serializers.ChoiceField(required=False, choices=list(selectors.ENTERPRISE_SORTS),
-                                       label=_("排序"),
-                                       help_text=_("字段名前加“-”表示倒序；默认按名称"))
-
-    def filters(self) -> dict[str, Any]:
-        """The validated parameters as enterprise_list() filters."""
-        data = dict(self.validated_data)
-        if "ordering" in data:
-            data["sort"] = data.pop("ordering")
-        return data
-
-
-class AnnualReportQuerySerializer(serializers.Serializer):
-    """The report list's query parameters: the same filters as the report list page."""
-
-    enterprise = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("企业编号"))
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
-                                    label=_("年度"))
-    county = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                      label=_("县区编号"))
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                              label=_("搜索"), help_text=_("按企业名称或统一社会信用代码查找"))
-    ordering = serializers.ChoiceField(required=False, choices=list(selectors.REPORT_SORTS),
-                                       label=_("排序"),
-                                       help_text=_("字段名前加“-”表示倒序；默认按年度倒序、企业名称"))
-
-    def filters(self) -> dict[str, Any]:
-        data = dict(self.validated_data)
-        if "ordering" in data:
-            data["sort"] = data.pop("ordering")
-        return data
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):

@@ -9,32 +9,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.core import manifests
 from kechuang.core.errors import DomainError
-from kechuang.core.shortcuts import export_view, paginate, require, save_form
+from kechuang.core.shortcuts import export_view, form_page, get_or_404, paginate, require
 from kechuang.orgs import exports, selectors, services, tables
-from kechuang.orgs.forms import (
-    AnnualReportForm,
-    EnterpriseFilterForm,
-    EnterpriseForm,
-    ReportFilterForm,
-)
+from kechuang.orgs.filters import EnterpriseFilter, ReportFilter
+from kechuang.orgs.forms import AnnualReportForm, EnterpriseForm
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
-
-
-def _get_or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-
-
 
 # ---- enterprises -------------------------------------------------------------------------
 
@@ -43,7 +30,7 @@ def _get_or_404(fn, **kwargs):
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", Enterprise)
-    form = EnterpriseFilterForm(request.GET or None, user=user)
+    form = EnterpriseFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     qs = selectors.with_chains(selectors.enterprise_list(user=user, action="view",
                                                          filters=filters))
@@ -66,7 +53,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "view", Enterprise)
-    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
+    enterprise = get_or_404(selectors.enterprise_detail, user=user, pk=pk)
     reports = selectors.annual_reports(user=user, enterprise=enterprise)
     return render(request, "orgs/enterprise_detail.html", {
         "enterprise": enterprise,
@@ -85,33 +72,28 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "add", Enterprise)
-    form = EnterpriseForm(request.POST or None, user=user)
-    obj = save_form(request, form,
-                    lambda data: services.create_enterprise(actor=user, data=data),
-                    lambda o: _("已新增企业“%(name)s”。") % {"name": o.name})
-    if obj is not None:
-        return redirect("orgs:enterprise_detail", pk=obj.pk)
-    return render(request, "orgs/enterprise_form.html", {"form": form, "enterprise": None})
+    return form_page(request, EnterpriseForm(request.POST or None, user=user),
+                     save=lambda data: services.create_enterprise(actor=user, data=data),
+                     message=lambda o: _("已新增企业“%(name)s”。") % {"name": o.name},
+                     done=_enterprise_url, template="orgs/enterprise_form.html",
+                     context={"enterprise": None})
 
 
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", Enterprise)
-    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk, action="change")
+    enterprise = get_or_404(selectors.enterprise_detail, user=user, pk=pk, action="change")
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
-    obj = save_form(request, form,
-                    lambda data: services.update_enterprise(actor=user, enterprise=enterprise,
-                                                            data=data),
-                    lambda o: _("已保存企业“%(name)s”。") % {"name": o.name})
-    if obj is not None:
-        return redirect("orgs:enterprise_detail", pk=obj.pk)
     locked = [enterprise._meta.get_field(n) for n in services.ENTERPRISE_LOCKED_FIELDS
               if n not in form.fields]
-    return render(request, "orgs/enterprise_form.html", {
-        "form": form, "enterprise": enterprise,
-        "locked": [(f.verbose_name, _display(enterprise, f)) for f in locked],
-    })
+    return form_page(request, form,
+                     save=lambda data: services.update_enterprise(
+                         actor=user, enterprise=enterprise, data=data),
+                     message=lambda o: _("已保存企业“%(name)s”。") % {"name": o.name},
+                     done=_enterprise_url, template="orgs/enterprise_form.html",
+                     context={"enterprise": enterprise, "locked": [
+                         (f.verbose_name, _display(enterprise, f)) for f in locked]})
 
 
 def _display(obj: Any, field: Any) -> Any:
@@ -124,11 +106,20 @@ def _display(obj: Any, field: Any) -> Any:
 
 
 enterprise_export = export_view(exports.ENTERPRISE_EXPORT, model=Enterprise,
-                                form=EnterpriseFilterForm)
+                                form=EnterpriseFilter.page_form)
 
 
-def _report_saved(report: Any) -> str:
-    return _("已保存%(year)s年度报表。") % {"year": report.year}
+def _enterprise_url(enterprise: Any) -> str:
+    return reverse("orgs:enterprise_detail", kwargs={"pk": enterprise.pk})
+
+
+def _report_form(request: HttpRequest, form: Any, enterprise: Any, report: Any,
+                 save: Any) -> HttpResponse:
+    """A report's create/edit page; back to its enterprise."""
+    return form_page(request, form, save=save,
+                     message=lambda r: _("已保存%(year)s年度报表。") % {"year": r.year},
+                     done=lambda r: _enterprise_url(enterprise), template="orgs/report_form.html",
+                     context={"enterprise": enterprise, "report": report})
 
 
 # ---- annual reports ----------------------------------------------------------------------
@@ -138,7 +129,7 @@ def _report_saved(report: Any) -> str:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", EnterpriseAnnualReport)
-    form = ReportFilterForm(request.GET or None, user=user)
+    form = ReportFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.report_list(user=user, action="view", filters=filters))
     sort = filters.get("sort", "")
@@ -163,40 +154,29 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "add", EnterpriseAnnualReport)
-    enterprise = _get_or_404(selectors.enterprise_detail, user=user, pk=pk)
-    form = AnnualReportForm(request.POST or None, enterprise=enterprise)
-    saved = save_form(request, form,
-                      lambda data: services.create_annual_report(
-                          actor=user, data=data | {"enterprise": enterprise}),
-                      _report_saved)
-    if saved is not None:
-        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
-    return render(request, "orgs/report_form.html", {
-        "form": form, "enterprise": enterprise, "report": None})
+    enterprise = get_or_404(selectors.enterprise_detail, user=user, pk=pk)
+    return _report_form(request, AnnualReportForm(request.POST or None, enterprise=enterprise),
+                        enterprise, None,
+                        lambda data: services.create_annual_report(
+                            actor=user, data=data | {"enterprise": enterprise}))
 
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", EnterpriseAnnualReport)
-    report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="change")
-    enterprise = report.enterprise
-    form = AnnualReportForm(request.POST or None, instance=report, enterprise=enterprise)
-    saved = save_form(request, form,
-                      lambda data: services.update_annual_report(actor=user, report=report,
-                                                                 data=data),
-                      _report_saved)
-    if saved is not None:
-        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
-    return render(request, "orgs/report_form.html", {
-        "form": form, "enterprise": enterprise, "report": report})
+    report = get_or_404(selectors.annual_report, user=user, pk=pk, action="change")
+    form = AnnualReportForm(request.POST or None, instance=report, enterprise=report.enterprise)
+    return _report_form(request, form, report.enterprise, report,
+                        lambda data: services.update_annual_report(actor=user, report=report,
+                                                                   data=data))
 
 
 @login_required
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "delete", EnterpriseAnnualReport)
-    report = _get_or_404(selectors.annual_report, user=user, pk=pk, action="delete")
+    report = get_or_404(selectors.annual_report, user=user, pk=pk, action="delete")
     error = ""
     if request.method == "POST":
         try:
@@ -210,4 +190,4 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 report_export = export_view(exports.REPORT_EXPORT, model=EnterpriseAnnualReport,
-                            form=ReportFilterForm)
+                            form=ReportFilter.page_form)

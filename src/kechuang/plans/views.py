@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError
 from kechuang.core.params import parse_year
-from kechuang.core.shortcuts import apply_service_error, require, save_form
+from kechuang.core.shortcuts import apply_service_error, form_page, get_or_404, require
 from kechuang.plans import selectors, services
 from kechuang.plans.drafts import decode_upload, draft_from_text
 from kechuang.plans.forms import (
@@ -46,15 +46,22 @@ IMPORT_SALT = "kechuang.plans.import"
 IMPORT_MAX_AGE = 24 * 3600
 
 
-def _get_or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _plan_url(plan: Plan, anchor: str = "") -> str:
     return plan.get_absolute_url() + (f"#{anchor}" if anchor else "")
+
+
+def _plan_form(request: HttpRequest, form: Any, *, plan: Plan, save: Any, message: Any,
+               title: str, done: Any) -> HttpResponse:
+    """A plan part's create/edit page (plans/form.html); ``message`` a text or a callable."""
+    return form_page(request, form, save=save, done=done, template="plans/form.html",
+                     message=message if callable(message) else (lambda o: message),
+                     context={"plan": plan, "title": title})
+
+
+def _action_form(request: HttpRequest, form: Any, action: Action, **kwargs: Any) -> HttpResponse:
+    """A task's, indicator's or the action's own page; back to the action's place in the plan."""
+    return _plan_form(request, form, plan=action.plan, **kwargs,
+                      done=lambda o: _plan_url(action.plan, f"action-{action.number}"))
 
 
 @login_required
@@ -79,32 +86,22 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", Plan)
-    plan = _get_or_404(selectors.plan, user=user, pk=pk, action="change")
-    form = PlanForm(request.POST or None, instance=plan)
-    saved = save_form(request, form,
-                      lambda data: services.update_plan(plan=plan, actor=user, data=data),
-                      lambda o: _("已保存工作要点。"))
-    if saved is not None:
-        return redirect(_plan_url(saved))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": plan, "title": _("编辑工作要点")})
+    plan = get_or_404(selectors.plan, user=user, pk=pk, action="change")
+    return _plan_form(request, PlanForm(request.POST or None, instance=plan), plan=plan,
+                      save=lambda data: services.update_plan(plan=plan, actor=user, data=data),
+                      message=_("已保存工作要点。"), title=_("编辑工作要点"), done=_plan_url)
 
 
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", Action)
-    action = _get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
-    form = ActionForm(request.POST or None, instance=action)
-    saved = save_form(request, form,
-                      lambda data: services.update_action(action=action, actor=user,
-                                                          name=data["name"]),
-                      lambda o: _("已保存行动名称。"))
-    if saved is not None:
-        return redirect(_plan_url(action.plan, f"action-{action.number}"))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": action.plan,
-        "title": _("编辑行动%(n)s") % {"n": action.number}})
+    action = get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
+    return _action_form(request, ActionForm(request.POST or None, instance=action), action,
+                        save=lambda data: services.update_action(action=action, actor=user,
+                                                                 name=data["name"]),
+                        message=_("已保存行动名称。"),
+                        title=_("编辑行动%(n)s") % {"n": action.number})
 
 
 # ---- tasks --------------------------------------------------------------------------------
@@ -114,40 +111,30 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "add", PlanTask)
-    action = _get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
-    form = TaskForm(request.POST or None)
-    saved = save_form(request, form,
-                      lambda data: services.create_task(action=action, actor=user, data=data),
-                      lambda o: _("已新增重点任务。"))
-    if saved is not None:
-        return redirect(_plan_url(action.plan, f"action-{action.number}"))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": action.plan,
-        "title": _("行动%(n)s · 新增重点任务") % {"n": action.number}})
+    action = get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
+    return _action_form(request, TaskForm(request.POST or None), action,
+                        save=lambda data: services.create_task(action=action, actor=user,
+                                                               data=data),
+                        message=_("已新增重点任务。"),
+                        title=_("行动%(n)s · 新增重点任务") % {"n": action.number})
 
 
 @login_required
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", PlanTask)
-    task = _get_or_404(selectors.plan_task, user=user, pk=pk, action="change")
-    form = TaskForm(request.POST or None, instance=task)
-    saved = save_form(request, form,
-                      lambda data: services.update_task(task=task, actor=user, data=data),
-                      lambda o: _("已保存重点任务。"))
-    action = task.action
-    if saved is not None:
-        return redirect(_plan_url(action.plan, f"action-{action.number}"))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": action.plan,
-        "title": _("行动%(n)s · 编辑重点任务") % {"n": action.number}})
+    task = get_or_404(selectors.plan_task, user=user, pk=pk, action="change")
+    return _action_form(request, TaskForm(request.POST or None, instance=task), task.action,
+                        save=lambda data: services.update_task(task=task, actor=user, data=data),
+                        message=_("已保存重点任务。"),
+                        title=_("行动%(n)s · 编辑重点任务") % {"n": task.action.number})
 
 
 @login_required
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "delete", PlanTask)
-    task = _get_or_404(selectors.plan_task, user=user, pk=pk, action="delete")
+    task = get_or_404(selectors.plan_task, user=user, pk=pk, action="delete")
     return _confirm_delete(request, obj=task, plan=task.action.plan,
                            anchor=f"action-{task.action.number}",
                            delete=lambda: services.delete_task(task=task, actor=user),
@@ -178,42 +165,32 @@ def _confirm_delete(request: HttpRequest, *, obj: Any, plan: Plan, anchor: str,
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "add", Indicator)
-    action = _get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
-    form = IndicatorForm(request.POST or None)
-    saved = save_form(request, form,
-                      lambda data: services.create_indicator(action=action, actor=user,
-                                                             data=data),
-                      lambda o: _("已新增指标“%(name)s”。") % {"name": o.name})
-    if saved is not None:
-        return redirect(_plan_url(action.plan, f"action-{action.number}"))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": action.plan,
-        "title": _("行动%(n)s · 新增指标") % {"n": action.number}})
+    action = get_or_404(selectors.plan_action, user=user, pk=pk, action="change")
+    return _action_form(request, IndicatorForm(request.POST or None), action,
+                        save=lambda data: services.create_indicator(action=action, actor=user,
+                                                                    data=data),
+                        message=lambda o: _("已新增指标“%(name)s”。") % {"name": o.name},
+                        title=_("行动%(n)s · 新增指标") % {"n": action.number})
 
 
 @login_required
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", Indicator)
-    indicator = _get_or_404(selectors.indicator, user=user, pk=pk, action="change")
-    action = indicator.action
-    form = IndicatorForm(request.POST or None, instance=indicator)
-    saved = save_form(request, form,
-                      lambda data: services.update_indicator(indicator=indicator, actor=user,
-                                                             data=data),
-                      lambda o: _("已保存指标“%(name)s”。") % {"name": o.name})
-    if saved is not None:
-        return redirect(_plan_url(action.plan, f"action-{action.number}"))
-    return render(request, "plans/form.html", {
-        "form": form, "plan": action.plan,
-        "title": _("编辑指标“%(name)s”") % {"name": indicator.name}})
+    indicator = get_or_404(selectors.indicator, user=user, pk=pk, action="change")
+    return _action_form(request, IndicatorForm(request.POST or None, instance=indicator),
+                        indicator.action,
+                        save=lambda data: services.update_indicator(indicator=indicator,
+                                                                    actor=user, data=data),
+                        message=lambda o: _("已保存指标“%(name)s”。") % {"name": o.name},
+                        title=_("编辑指标“%(name)s”") % {"name": indicator.name})
 
 
 @login_required
 def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "delete", Indicator)
-    indicator = _get_or_404(selectors.indicator, user=user, pk=pk, action="delete")
+    indicator = get_or_404(selectors.indicator, user=user, pk=pk, action="delete")
     return _confirm_delete(
         request, obj=indicator, plan=indicator.action.plan,
         anchor=f"action-{indicator.action.number}",
@@ -229,7 +206,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy the plan to another year (default: the next), after confirmation."""
     user = request.user
     require(user, "add", Plan)
-    plan = _get_or_404(selectors.plan, user=user, pk=pk)
+    plan = get_or_404(selectors.plan, user=user, pk=pk)
     form = CopyForm(request.POST or None, initial={"year": plan.year + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,7 +228,7 @@ def allocation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """An indicator's county shares, read-only (county staff: their own county's share)."""
     user = request.user
     require(user, "view", CountyAllocation)
-    indicator = _get_or_404(selectors.indicator, user=user, pk=pk)
+    indicator = get_or_404(selectors.indicator, user=user, pk=pk)
     rows = list(selectors.allocations(user=user, indicator=indicator))
     can_change = can(user, "change", CountyAllocation)
     return render(request, "plans/allocation_list.html", {
@@ -267,7 +244,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Split an indicator's target over the counties; offers last year's proportions."""
     user = request.user
     require(user, "change", CountyAllocation)
-    indicator = _get_or_404(selectors.indicator, user=user, pk=pk, action="change")
+    indicator = get_or_404(selectors.indicator, user=user, pk=pk, action="change")
     plan = indicator.action.plan
     counties = selectors.allocation_counties(user=user, plan=plan)
     current = {a.county_id: a.target for a in

@@ -17,15 +17,15 @@ from rest_framework.routers import DefaultRouter
 from kechuang.accounts.scoping import can
 from kechuang.core.api import ScopedViewSetMixin
 from kechuang.reported import selectors, services
+from kechuang.reported.filters import ValueFilter
 from kechuang.reported.models import ReportedValue
 from kechuang.reported.serializers import (
-    ReportedValueQuerySerializer,
     ReportedValueSerializer,
     ReviewSerializer,
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[ReportedValueQuerySerializer]))
+@extend_schema_view(list=extend_schema(parameters=ValueFilter.openapi_parameters()))
 class ReportedValueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            mixins.CreateModelMixin, viewsets.GenericViewSet):
     """上报数值：县区、市局填报，市局审核（通过/退回，不能审核本人提交的数值）。"""
@@ -37,9 +37,8 @@ class ReportedValueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            params = ReportedValueQuerySerializer(data=self.request.query_params.dict())
-            params.is_valid(raise_exception=True)
-            qs = selectors.value_list(user=user, action="view", filters=params.filters())
+            filters = ValueFilter.api_filters(self.request.query_params.dict(), user=user)
+            qs = selectors.value_list(user=user, action="view", filters=filters)
         else:
             # approve/reject look the row up among those the user may *view*; the
             # transition re-reads it through restrict(user, "approve")

@@ -8,34 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.access import can_report_city_indicator
-from kechuang.core.forms import FilterForm, MultipleFileField, style_widgets
+from kechuang.core.forms import MultipleFileField, style_widgets
 from kechuang.core.uploads import max_upload_bytes, size_label
 from kechuang.reported import selectors
-from kechuang.reported.models import ReportedValue
+
+
+def indicator_label(obj: Any) -> str:
+    """An indicator as the selects show it: plan year, name and unit."""
+    unit = f"（{obj.unit}）" if obj.unit else ""
+    return f"{obj.action.plan.year} · {obj.name}{unit}"
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        unit = f"（{obj.unit}）" if obj.unit else ""
-        return f"{obj.action.plan.year} · {obj.name}{unit}"
-
-
-class ValueFilterForm(FilterForm):
-    indicator = IndicatorChoiceField(label=_("指标"), queryset=None, required=False,
-                                     empty_label=_("全部指标"))
-    county = forms.ChoiceField(label=_("县区"), required=False)
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部状态")), *ReportedValue.Status.choices])
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = selectors.reported_indicators(user=user)
-        self.fields["county"].choices = [("", _("全部")), (selectors.CITY, _("全市"))] + [
-            (str(c.pk), c.name) for c in selectors.filter_counties(user=user)]
-        self.fields["year"].choices = [("", _("全部年度"))] + [
-            (y, str(y)) for y in selectors.value_years(user=user)]
-        style_widgets(self, small=True)
+        return indicator_label(obj)
 
 
 class ValueForm(forms.Form):

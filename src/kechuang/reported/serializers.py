@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kechuang.core.api import MAX_ID, ScopedPrimaryKeyRelatedField
-from kechuang.core.params import parse_id
+from kechuang.core.api import ScopedPrimaryKeyRelatedField
 from kechuang.plans.models import Indicator
 from kechuang.regions.models import Region
 from kechuang.reported.models import Evidence, ReportedValue
@@ -66,24 +65,3 @@ class ReportedValueSerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500,
                                    label=_("审核意见"), help_text=_("退回时必填"))
-
-
-class ReportedValueQuerySerializer(serializers.Serializer):
-    indicator = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                         label=_("指标编号"))
-    # the pattern puts in the schema what validate_county accepts
-    county = serializers.RegexField(r"^(city|[1-9][0-9]{0,17})$", required=False, max_length=20,
-                                    label=_("县区"), help_text=_("县区编号；city 表示全市数值"),
-                                    error_messages={"invalid": _("应为县区编号或 city")})
-    status = serializers.ChoiceField(required=False, choices=ReportedValue.Status.choices,
-                                     label=_("状态"))
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
-                                    label=_("年度"))
-
-    def validate_county(self, value: str) -> str:
-        if value != "city" and parse_id(value) is None:
-            raise serializers.ValidationError(_("应为县区编号或 city"))
-        return value
-
-    def filters(self) -> dict[str, Any]:
-        return dict(self.validated_data)

@@ -25,7 +25,8 @@ from kechuang.core.shortcuts import (
 )
 from kechuang.core.uploads import serve_private
 from kechuang.reported import exports, selectors, services, tables
-from kechuang.reported.forms import ReviewForm, ValueFilterForm, ValueForm
+from kechuang.reported.filters import ValueFilter
+from kechuang.reported.forms import ReviewForm, ValueForm
 from kechuang.reported.models import Evidence, ReportedValue
 from kechuang.reported.workflows import REPORTED_FLOW
 from kechuang.workflow.selectors import history
@@ -44,7 +45,7 @@ def _value_or_404(user, pk: int, action: str = "view") -> ReportedValue:
 def value_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", ReportedValue)
-    form = ValueFilterForm(request.GET or None, user=user)
+    form = ValueFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.value_list(user=user, action="view", filters=filters))
     return render(request, "reported/value_list.html", {
@@ -123,7 +124,7 @@ def value_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, "reject")
 
 
-value_export = export_view(exports.VALUE_EXPORT, model=ReportedValue, form=ValueFilterForm)
+value_export = export_view(exports.VALUE_EXPORT, model=ReportedValue, form=ValueFilter.page_form)
 
 @login_required
 @require_safe

@@ -10,8 +10,8 @@ from django import forms
 
 from kechuang.audit.forms import AuthEventFilterForm
 from kechuang.core.forms import FilterForm, filter_value, style_widgets
-from kechuang.cultivation.forms import CandidateFilterForm
-from kechuang.orgs.forms import EnterpriseFilterForm, ReportFilterForm
+from kechuang.cultivation.filters import CandidateFilter
+from kechuang.orgs.filters import EnterpriseFilter, ReportFilter
 from kechuang.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +64,14 @@ def test_filter_value():
 
 def test_app_filter_forms_use_the_shared_filters(users, county_a):
     user = users["city_staff"]
-    form = EnterpriseFilterForm({"county": str(county_a.pk), "tier": "bogus", "q": "甲"},
-                                user=user)
+    form = EnterpriseFilter.page_form({"county": str(county_a.pk), "tier": "bogus", "q": "甲"},
+                                      user=user)
     assert form.filters() == {"county": county_a.pk, "q": "甲"}
-    assert EnterpriseFilterForm(user=user).filters() == {}
-    assert ReportFilterForm({"county": str(county_a.pk)}, user=user).filters() == {
+    assert EnterpriseFilter.page_form(user=user).filters() == {}
+    assert ReportFilter.page_form({"county": str(county_a.pk)}, user=user).filters() == {
         "county": county_a.pk}
-    assert CandidateFilterForm(user=user).filters() == {"status": "active"}
-    assert CandidateFilterForm({"county": str(county_a.pk)}, user=user).filters() == {
+    assert CandidateFilter.page_form(user=user).filters() == {"status": "active"}
+    assert CandidateFilter.page_form({"county": str(county_a.pk)}, user=user).filters() == {
         "county": county_a.pk, "status": "active"}
 
 
