@@ -117,6 +117,94 @@ def append(records: list[Any], insert: Callable[[], T], *, using: str = "default
         return insert()
 
 
+# ---- the bulk writer: each JSON value serialised once, one statement per batch --------------
+#
+# ``append`` + ``bulk_create`` serialise a record's before/after four times (the canonical
+# form's round trip through DjangoJSONEncoder, its sorted dump, then the JSONField's own dump
+# — on PostgreSQL quoted once more into a text array for Django's UNNEST insert) and build the
+# INSERT through the ORM's compiler value by value. ``write`` dumps each value once, sorted
+# and compact — exactly the text ``canonical`` embeds — hashes the record from that text and
+# stores the same text in the column (a JSON column keeps the data, not the text: read back
+# it is the same value ``canonical`` started from, so ``verify`` finds the same hash).
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_text(value: Any) -> str:
+    """``canonical``'s text of a before/after value: what ``json.dumps(_json(value), …)``
+    gives, in one pass for the usual snapshot (a flat dict with text keys); anything else
+    goes the long way, so the text is always exactly the contract's."""
+    if type(value) is dict and all(type(k) is str and (type(v) in _PLAIN_SCALARS)
+                                   for k, v in value.items()):
+        return _SORTED.encode(value)
+    return _SORTED.encode(_json(value))
+
+
+_SORTED = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # a scalar inside the canonical form
+
+
+def _canonical_from(record: Any, label: str, before: str, after: str) -> str:
+    """``record_canonical`` with before/after given as their ``_json_text``: the same text
+    (keys in sorted order, compact), assembled rather than dumped again."""
+    t = _TEXT
+    return (f'{{"action":{t(record.action)},"actor_name":{t(record.actor_name)},'
+            f'"after":{after},"at":{t(_utc(record.at))},"before":{before},'
+            f'"content_type":{t(label)},"object_id":{t(str(record.object_id))},'
+            f'"object_repr":{t(record.object_repr)},"reason":{t(record.reason)},'
+            f'"request_id":{t(record.request_id)},"source":{t(record.source)}}}')
+
+
+def write(records: list[Any], *, using: str = "default", batch_size: int = 1000) -> None:
+    """Link ``records`` (unsaved ChangeRecords, in order) to the chain's head and insert them
+    — the bulk form of ``ChangeRecord.objects.bulk_create``, for writers of thousands of
+    records (imports): one ``executemany`` per batch, JSON dumped once per value. The rows
+    get their ids in list order (the chain's order); the objects are not given them."""
+    from django.utils import timezone
+
+    from kechuang.audit.models import ChangeRecord
+
+    if not records:
+        return
+    connection = connections[using]
+    fields = [f for f in ChangeRecord._meta.concrete_fields if not f.primary_key]
+    json_at = {i for i, f in enumerate(fields) if f.attname in ("before", "after")}
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(ChangeRecord._meta.db_table)} ({names}) " \
+          f"VALUES ({marks})"
+    labels: dict[int, str] = {}
+    with transaction.atomic(using=using):
+        _lock(using)
+        prev = head(using)
+        rows = []
+        for record in records:
+            if record.at is None:
+                record.at = timezone.now()
+            before = None if record.before is None else _json_text(record.before)
+            after = None if record.after is None else _json_text(record.after)
+            ct = record.content_type_id
+            label = labels.get(ct)
+            if label is None:
+                label = labels[ct] = _ct_label(ct)
+            record.prev_hash = prev
+            record.hash = prev = content_hash(prev, _canonical_from(
+                record, label, "null" if before is None else before,
+                "null" if after is None else after))
+            row = []
+            for i, f in enumerate(fields):
+                if i in json_at:
+                    row.append(before if f.attname == "before" else after)
+                    continue
+                value = getattr(record, f.attname)
+                row.append(value if type(value) in (str, int, type(None))
+                           else f.get_db_prep_save(value, connection))
+            rows.append(row)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), batch_size):
+                cursor.executemany(sql, rows[start:start + batch_size])
+
+
 @dataclass(frozen=True)
 class Break:
     record_id: int

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from kechuang.audit import chain
 from kechuang.audit.context import current_request_id, current_source
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 
@@ -119,6 +120,13 @@ def change_records(*, actor: Any, entries: Iterable[tuple[str, models.Model, Any
                                 object_id=str(obj.pk), object_repr=str(obj)[:200],
                                 before=before, after=after, reason=reason[:500]))
     return out
+
+
+def write_change_records(records: list[ChangeRecord], *, batch_size: int = 1000) -> None:
+    """Append many unsaved change records to the trail (bulk writers): the hash chain's
+    bulk insert (``audit.chain.write``) — what ``ChangeRecord.objects.bulk_create`` stores,
+    with each JSON value serialised once; the objects are not given their ids."""
+    chain.write(records, batch_size=batch_size)
 
 
 def record_change(

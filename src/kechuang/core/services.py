@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import change_records, record_change, snapshot
+from kechuang.audit.services import (
+    change_records,
+    record_change,
+    snapshot,
+    write_change_records,
+)
 from kechuang.core.errors import ConflictError, ScopeError
 
 M = TypeVar("M", bound=models.Model)
@@ -353,7 +358,7 @@ def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem
     if audit is not None:
         audit.extend(records)
     else:
-        ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+        write_change_records(records, batch_size=batch_size)
 
 
 @dataclass(frozen=True)
