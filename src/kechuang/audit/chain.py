@@ -157,7 +157,7 @@ def _canonical_from(record: Any, label: str, before: str, after: str) -> str:
 
 def write(records: list[Any], *, using: str = "default", batch_size: int = 1000) -> None:
     """Link ``records`` (unsaved ChangeRecords, in order) to the chain's head and insert them
-    — the bulk form of ``ChangeRecord.objects.bulk_create``, for writers of thousands of
+    — the bulk form of the manager's ``bulk_create``, for writers of thousands of
     records (imports): one ``executemany`` per batch, JSON dumped once per value. The rows
     get their ids in list order (the chain's order); the objects are not given them."""
     from django.utils import timezone
