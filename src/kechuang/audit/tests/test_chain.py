@@ -299,3 +299,25 @@ def test_concurrent_writers_do_not_fork_the_chain(county_a):
                                        content_type__model=Region._meta.model_name).count() == 40
     checked, _head, broken = chain.verify()
     assert broken is None and checked == ChangeRecord.objects.count()
+
+
+@pytest.mark.parametrize("who", ["city_staff", None])
+def test_change_records_make_what_change_record_makes(users, enterprise_a, enterprise_b, who,
+                                                      django_assert_num_queries):
+    """The bulk maker (positional construction) against the single one, field by field."""
+    from kechuang.audit.services import change_records
+
+    actor = users[who] if who else None
+    entries = [("update", enterprise_a, {"name": "旧"}, {"name": "新"}, "原因" * 300),
+               ("create", enterprise_b, None, snapshot(enterprise_b), "")]
+    with audit_context(source="import", request_id="r" * 80):
+        many = change_records(actor=actor, entries=entries)
+        one = [change_record(actor=actor, action=a, obj=o, before=b, after=af, reason=r)
+               for a, o, b, af, r in entries]
+    names = [f.attname for f in ChangeRecord._meta.concrete_fields if f.attname != "at"]
+    assert [[getattr(r, n) for n in names] for r in many] == [
+        [getattr(r, n) for n in names] for r in one]
+    assert all(r.at is not None and r._state.adding and r.pk is None for r in many)
+    with django_assert_num_queries(0):  # the actor and type come cached, as with kwargs
+        assert [(r.actor, r.content_type) for r in many] == [
+            (r.actor, r.content_type) for r in one]
