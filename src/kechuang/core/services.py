@@ -206,14 +206,20 @@ class _FieldCheck:
 
     def clean(self, obj: models.Model) -> list[str]:
         value = getattr(obj, self.attname)
-        if self.blank and value in self.empty:
-            return []
-        if type(value) in self.kinds and value not in self.empty:
+        kind = type(value)
+        if kind in self.kinds and (kind is not str or value):
+            # a value of the field's own type that is not empty (none of these types but
+            # str has an empty value): only the validators can refuse it
             try:
-                if all(v(value) is not False for v in self.validators):
+                for test in self.validators:
+                    if test(value) is False:
+                        break
+                else:
                     return []
             except ValidationError:
                 pass  # Django's clean below gives the message
+        elif self.blank and value in self.empty:
+            return []
         try:
             setattr(obj, self.attname, self.field.clean(value, obj))
         except ValidationError as exc:
