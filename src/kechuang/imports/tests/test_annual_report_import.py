@@ -396,3 +396,18 @@ def test_an_import_update_bumps_the_version_so_an_open_edit_form_is_refused(
     again = do_commit(client, do_upload(client, content))  # unchanged: nothing written
     assert again.unchanged_count == 1
     assert reports().get(pk=report_a.pk).version == before + 1
+
+
+def test_a_new_report_is_built_as_the_keyword_constructor_builds_it(enterprise_a,
+                                                                   django_assert_num_queries):
+    """orgs.imports.new_report (positional, defaults worked out once) against
+    EnterpriseAnnualReport(enterprise=…, year=…): every field, the state, the cached link."""
+    from kechuang.orgs.imports import new_report
+
+    fast, slow = new_report(enterprise_a, 2024), EnterpriseAnnualReport(enterprise=enterprise_a,
+                                                                        year=2024)
+    names = [f.attname for f in EnterpriseAnnualReport._meta.concrete_fields]
+    assert [getattr(fast, n) for n in names] == [getattr(slow, n) for n in names]
+    assert fast.pk is None and fast._state.adding and fast.year == 2024
+    with django_assert_num_queries(0):
+        assert fast.enterprise is enterprise_a
