@@ -127,7 +127,8 @@ def append(records: list[Any], insert: Callable[[], T], *, using: str = "default
 # stores the same text in the column (a JSON column keeps the data, not the text: read back
 # it is the same value ``canonical`` started from, so ``verify`` finds the same hash).
 
-_PLAIN_SCALARS = (str, int, float, bool, type(None))
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+_TEXT_KEYS = frozenset({str})
 _AS_IS = (str, int, type(None))  # column values the database driver takes as they are
 
 
@@ -135,8 +136,8 @@ def _json_text(value: Any) -> str:
     """``canonical``'s text of a before/after value: what ``json.dumps(_json(value), …)``
     gives, in one pass for the usual snapshot (a flat dict with text keys); anything else
     goes the long way, so the text is always exactly the contract's."""
-    if type(value) is dict and all(type(k) is str and (type(v) in _PLAIN_SCALARS)
-                                   for k, v in value.items()):
+    if (type(value) is dict and set(map(type, value)) <= _TEXT_KEYS
+            and set(map(type, value.values())) <= _PLAIN_SCALARS):
         return _SORTED.encode(value)
     return _SORTED.encode(_json(value))
 
