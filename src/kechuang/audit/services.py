@@ -75,7 +75,12 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for attname, secret in _snapshot_fields(obj._meta.model):
         value = getattr(obj, attname)
-        data[attname] = _mask(value) if secret else _jsonable(value)
+        if secret:
+            data[attname] = _mask(value)
+        elif type(value) in _PLAIN:  # most values, without a call (bulk writers: millions)
+            data[attname] = value
+        else:
+            data[attname] = _jsonable(value)
     return data
 
 

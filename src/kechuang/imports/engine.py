@@ -436,7 +436,9 @@ def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[A
         if not part:
             report(start + CHUNK, len(checked))
             continue
-        rows = [ImportRow(number=n, data=typed(dict(d))) for n, _a, _pk, _v, d in part]
+        # (load_checked typed every other row's values already)
+        rows = [ImportRow(number=n, data=typed(dict(d)) if a == "unchanged" else dict(d))
+                for n, a, _pk, _v, d in part]
         expect = ({n: (action, pk, version) for n, action, pk, version, _d in part}
                   if versioned else None)
         written += _chunk(spec, ctx, rows, fields, outcome, True, journal, expect=expect)

@@ -411,3 +411,27 @@ def test_a_new_report_is_built_as_the_keyword_constructor_builds_it(enterprise_a
     assert fast.pk is None and fast._state.adding and fast.year == 2024
     with django_assert_num_queries(0):
         assert fast.enterprise is enterprise_a
+
+
+def test_a_row_checked_unchanged_but_edited_before_the_commit_is_written_from_the_file(
+        client_for, users, enterprise_a, do_upload, do_commit):
+    """The kept values of an unchanged row are typed only when the commit needs them: here
+    the report moved on after the check, so the row is checked again and written from the
+    workbook's values (exact decimals), with its change record."""
+    from kechuang.orgs.services import update_annual_report
+
+    client = client_for(users["county_a_staff"])
+    content = report_workbook([report_row(enterprise_a, 2024)])
+    assert do_commit(client, do_upload(client, content)).status == "committed"
+    run = do_upload(client, content)
+    assert (run.status, run.unchanged_count) == ("valid", 1)
+    report = EnterpriseAnnualReport.objects.get(enterprise=enterprise_a, year=2024)
+    update_annual_report(actor=users["county_a_staff"], report=report,
+                         data={"rd_expense_yuan": Decimal("2000000.00")})
+    run = do_commit(client, run)
+    assert (run.status, run.update_count, run.unchanged_count) == ("committed", 1, 0)
+    report.refresh_from_db()
+    assert report.rd_expense_yuan == Decimal("1500000.50")
+    last = ChangeRecord.objects.filter(object_id=str(report.pk)).order_by("-id").first()
+    assert last.before["rd_expense_yuan"] == "2000000.00"
+    assert last.after["rd_expense_yuan"] == "1500000.50"
