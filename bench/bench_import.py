@@ -120,12 +120,12 @@ def prepare(args: argparse.Namespace, url: str) -> tuple[Any, bytes, int]:
     from kechuang.accounts.models import User
     from kechuang.orgs.demo import load_demo
     from kechuang.orgs.models import EnterpriseAnnualReport
-    from kechuang.regions.services import load_regions
+    from kechuang.orgs.services import load_city
 
     ensure_database(url, prefix=DB_PREFIX, fresh=True)
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
-    load_regions(path=settings.KECHUANG_REGION_FILE)
+    load_city(path=settings.KECHUANG_REGION_FILE)  # regions and chains (load_demo's anchors)
     user = User(username=USERNAME, first_name="基准", role="city_staff")
     user.set_unusable_password()
     user.save()

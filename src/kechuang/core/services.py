@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import change_records, record_change, snapshot
+from kechuang.audit.services import (
+    change_records,
+    record_change,
+    snapshot,
+    write_change_records,
+)
 from kechuang.core.errors import ConflictError, ScopeError
 
 M = TypeVar("M", bound=models.Model)
@@ -201,14 +206,20 @@ class _FieldCheck:
 
     def clean(self, obj: models.Model) -> list[str]:
         value = getattr(obj, self.attname)
-        if self.blank and value in self.empty:
-            return []
-        if type(value) in self.kinds and value not in self.empty:
+        kind = type(value)
+        if kind in self.kinds and (kind is not str or value):
+            # a value of the field's own type that is not empty (none of these types but
+            # str has an empty value): only the validators can refuse it
             try:
-                if all(v(value) is not False for v in self.validators):
+                for test in self.validators:
+                    if test(value) is False:
+                        break
+                else:
                     return []
             except ValidationError:
                 pass  # Django's clean below gives the message
+        elif self.blank and value in self.empty:
+            return []
         try:
             setattr(obj, self.attname, self.field.clean(value, obj))
         except ValidationError as exc:
@@ -353,7 +364,7 @@ def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem
     if audit is not None:
         audit.extend(records)
     else:
-        ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+        write_change_records(records, batch_size=batch_size)
 
 
 @dataclass(frozen=True)

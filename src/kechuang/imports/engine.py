@@ -371,20 +371,36 @@ def dump_checked(spec: ImportSpec, checked: list[list[Any]]) -> bytes:
 
 
 def load_checked(spec: ImportSpec, content: bytes) -> list[list[Any]]:
+    """The rows ``dump_checked`` kept. The values of rows that were unchanged stay as JSON
+    gave them until ``commit_checked`` needs them (most never do: one query shows them
+    still unchanged); every other row's decimals and dates are typed again."""
     data = json.loads(content)
     if data.get("kind") != spec.kind:
         raise ValueError("checked rows of another kind")
-    decimals = {c.field for c in spec.columns if c.kind in ("money", "decimal")}
-    dates = {c.field for c in spec.columns if c.kind == "date"}
+    typed = _typer(spec)
     for entry in data["rows"]:
-        values = entry[4]
-        for name in decimals & values.keys():
-            if values[name] is not None:
-                values[name] = Decimal(values[name])
-        for name in dates & values.keys():
-            if values[name] is not None:
-                values[name] = dt.date.fromisoformat(values[name])
+        if entry[1] != "unchanged":
+            typed(entry[4])
     return data["rows"]
+
+
+def _typer(spec: ImportSpec) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Types a kept row's values in place (decimals and dates from their JSON text);
+    values already typed are left as they are."""
+    decimals = [c.field for c in spec.columns if c.kind in ("money", "decimal")]
+    dates = [c.field for c in spec.columns if c.kind == "date"]
+
+    def typed(values: dict[str, Any]) -> dict[str, Any]:
+        for name in decimals:
+            value = values.get(name)
+            if type(value) is str:
+                values[name] = Decimal(value)
+        for name in dates:
+            value = values.get(name)
+            if type(value) is str:
+                values[name] = dt.date.fromisoformat(value)
+        return values
+    return typed
 
 
 def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[Any]],
@@ -405,6 +421,7 @@ def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[A
     manager = spec.model._default_manager
     report = progress or (lambda *a, **k: None)
     report(0, len(checked))
+    typed = _typer(spec)  # the unchanged rows' values, typed when they are needed
     written: list[ImportRow] = []
     for start in range(0, len(checked), CHUNK):
         part = checked[start:start + CHUNK]
@@ -419,7 +436,9 @@ def commit_checked(*, spec: ImportSpec, ctx: ImportContext, checked: list[list[A
         if not part:
             report(start + CHUNK, len(checked))
             continue
-        rows = [ImportRow(number=n, data=dict(d)) for n, _a, _pk, _v, d in part]
+        # (load_checked typed every other row's values already)
+        rows = [ImportRow(number=n, data=typed(dict(d)) if a == "unchanged" else dict(d))
+                for n, a, _pk, _v, d in part]
         expect = ({n: (action, pk, version) for n, action, pk, version, _d in part}
                   if versioned else None)
         written += _chunk(spec, ctx, rows, fields, outcome, True, journal, expect=expect)

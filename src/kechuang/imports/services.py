@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import write_change_records
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.uploads import UploadTo, private_storage, validate_upload
 from kechuang.imports import engine
@@ -325,7 +326,7 @@ def finish_audit(*, run_id: int) -> int:
             chunk = ImportChunk.objects.select_for_update().filter(pk=chunk_id).first()
             if chunk is None:
                 continue
-            ChangeRecord.objects.bulk_create([_record(v) for v in chunk.audit])
+            write_change_records([_record(v) for v in chunk.audit])
             written += len(chunk.audit)
             chunk.delete()
     return written

@@ -86,9 +86,39 @@ def enterprises_by_code(ctx: ImportContext, codes: set[str]) -> dict[str, Enterp
     allowed = ctx.cache.get(SCOPE_CACHE)
     if allowed is None:
         allowed = ctx.cache[SCOPE_CACHE] = set(
-            Enterprise.objects.restrict(ctx.user, "change").values_list("pk", flat=True))
+            Enterprise.objects.restrict(ctx.user, "change").order_by()
+            .values_list("pk", flat=True))
     return {e.credit_code: e for e in Enterprise._base_manager.filter(credit_code__in=codes)
             .only("pk", "kind", "credit_code", "name") if e.pk in allowed}
+
+
+def _report_defaults() -> tuple[list[Any], list[tuple[int, Any]]]:
+    """Every field's default, and (index, field) of those computed per row (callables)."""
+    fields = EnterpriseAnnualReport._meta.concrete_fields
+    fixed = [None if f.has_default() and callable(f.default) else f.get_default()
+             for f in fields]
+    return fixed, [(i, f) for i, f in enumerate(fields)
+                   if f.has_default() and callable(f.default)]
+
+
+_DEFAULTS: tuple[list[Any], list[tuple[int, Any]]] | None = None
+
+
+def new_report(enterprise: Enterprise, year: int) -> EnterpriseAnnualReport:
+    """``EnterpriseAnnualReport(enterprise=…, year=…)`` through ``Model.__init__``'s
+    positional path with the defaults worked out once (a third of the time of the keyword
+    path; an import builds one per new row in each pass)."""
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = _report_defaults()
+    fixed, computed = _DEFAULTS
+    values = list(fixed)
+    for i, f in computed:
+        values[i] = f.get_default()
+    report = EnterpriseAnnualReport(*values)
+    report.enterprise = enterprise
+    report.year = year
+    return report
 
 
 def resolve_reports(ctx: ImportContext, rows: list[ImportRow]) -> None:
@@ -119,7 +149,7 @@ def resolve_reports(ctx: ImportContext, rows: list[ImportRow]) -> None:
             continue
         report = reports.get((enterprise.pk, row.data["year"]))
         if report is None:
-            report = EnterpriseAnnualReport(enterprise=enterprise, year=row.data["year"])
+            report = new_report(enterprise, row.data["year"])
         else:
             report.enterprise = enterprise  # the related cache only: same id, no query
         row.instance = report

@@ -64,6 +64,69 @@ def test_bulk_created_records_join_the_chain(users, enterprise_a, enterprise_b, 
     assert chain.verify()[2] is None
 
 
+def _batch(users, enterprises, at):
+    """Records that exercise the JSON text: Chinese, quotes, backslashes, control
+    characters, a missing before, a value that is not a flat snapshot (the long path)."""
+    out = []
+    with audit_context(source="import", request_id="req-1"):
+        for i, ent in enumerate(enterprises):
+            after = snapshot(ent) | {"note": f'引号"\\ \n\t\u2028 {i}', "ratio": 0.1 + i,
+                                     "flag": bool(i), "none": None}
+            before = None if i == 0 else {**after, "note": "旧"}
+            if i == 2:
+                after = {**after, "nested": {"b": [1, "二", None], "a": {"z": 1.5}}}
+            record = change_record(actor=users["city_staff"] if i else None,
+                                   action="update" if before else "create", obj=ent,
+                                   before=before, after=after, reason=f"第{i}行 “导入”")
+            record.at = at
+            out.append(record)
+    return out
+
+
+def _stored(ids=None):
+    skip = {"id", "prev_hash", "hash"}
+    names = [f.attname for f in ChangeRecord._meta.concrete_fields if f.attname not in skip]
+    return [list(row) for row in ChangeRecord.objects.order_by("id").values_list(*names)]
+
+
+def test_the_bulk_writer_stores_what_bulk_create_stores(users, enterprise_a, enterprise_b,
+                                                        records):
+    """audit.services.write_change_records (JSON dumped once, one executemany) against
+    ChangeRecord.objects.bulk_create: the same rows, the same canonical content, a chain
+    that verifies across both."""
+    from django.utils import timezone
+
+    from kechuang.audit.services import write_change_records
+
+    at = timezone.now()
+    ents = [enterprise_a, enterprise_b, enterprise_a]
+    n = ChangeRecord.objects.count()
+    ChangeRecord.objects.bulk_create(_batch(users, ents, at))
+    slow = _stored()[n:]
+    written = _batch(users, ents, at)
+    write_change_records(written, batch_size=2)
+    fast = _stored()[n + len(ents):]
+    assert fast == slow and len(fast) == len(ents)
+    rows = list(ChangeRecord.objects.order_by("id"))[n:]
+    assert [chain.record_canonical(r) for r in rows[len(ents):]] == [
+        chain.record_canonical(r) for r in rows[:len(ents)]]
+    assert [r.hash for r in rows[len(ents):]] == [r.hash for r in written]
+    assert rows[len(ents)].prev_hash == rows[len(ents) - 1].hash
+    assert rows[2].after["nested"] == {"b": [1, "二", None], "a": {"z": 1.5}}
+    assert chain.verify() == (len(rows) + n, rows[-1].hash, None)
+
+
+def test_the_assembled_canonical_text_is_the_contract(users, enterprise_a, enterprise_b):
+    from django.utils import timezone
+
+    for record in _batch(users, [enterprise_a, enterprise_b, enterprise_a], timezone.now()):
+        label = chain._ct_label(record.content_type_id)
+        before = "null" if record.before is None else chain._json_text(record.before)
+        after = chain._json_text(record.after)
+        assert chain._canonical_from(record, label, before, after) == chain.record_canonical(
+            record)
+
+
 @on_sqlite
 @pytest.mark.parametrize(("column", "value"), [
     ("object_repr", "别的企业"), ("actor_name", "someone else"), ("reason", ""),
@@ -236,3 +299,25 @@ def test_concurrent_writers_do_not_fork_the_chain(county_a):
                                        content_type__model=Region._meta.model_name).count() == 40
     checked, _head, broken = chain.verify()
     assert broken is None and checked == ChangeRecord.objects.count()
+
+
+@pytest.mark.parametrize("who", ["city_staff", None])
+def test_change_records_make_what_change_record_makes(users, enterprise_a, enterprise_b, who,
+                                                      django_assert_num_queries):
+    """The bulk maker (positional construction) against the single one, field by field."""
+    from kechuang.audit.services import change_records
+
+    actor = users[who] if who else None
+    entries = [("update", enterprise_a, {"name": "旧"}, {"name": "新"}, "原因" * 300),
+               ("create", enterprise_b, None, snapshot(enterprise_b), "")]
+    with audit_context(source="import", request_id="r" * 80):
+        many = change_records(actor=actor, entries=entries)
+        one = [change_record(actor=actor, action=a, obj=o, before=b, after=af, reason=r)
+               for a, o, b, af, r in entries]
+    names = [f.attname for f in ChangeRecord._meta.concrete_fields if f.attname != "at"]
+    assert [[getattr(r, n) for n in names] for r in many] == [
+        [getattr(r, n) for n in names] for r in one]
+    assert all(r.at is not None and r._state.adding and r.pk is None for r in many)
+    with django_assert_num_queries(0):  # the actor and type come cached, as with kwargs
+        assert [(r.actor, r.content_type) for r in many] == [
+            (r.actor, r.content_type) for r in one]

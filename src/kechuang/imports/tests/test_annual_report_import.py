@@ -396,3 +396,42 @@ def test_an_import_update_bumps_the_version_so_an_open_edit_form_is_refused(
     again = do_commit(client, do_upload(client, content))  # unchanged: nothing written
     assert again.unchanged_count == 1
     assert reports().get(pk=report_a.pk).version == before + 1
+
+
+def test_a_new_report_is_built_as_the_keyword_constructor_builds_it(enterprise_a,
+                                                                   django_assert_num_queries):
+    """orgs.imports.new_report (positional, defaults worked out once) against
+    EnterpriseAnnualReport(enterprise=…, year=…): every field, the state, the cached link."""
+    from kechuang.orgs.imports import new_report
+
+    fast, slow = new_report(enterprise_a, 2024), EnterpriseAnnualReport(enterprise=enterprise_a,
+                                                                        year=2024)
+    names = [f.attname for f in EnterpriseAnnualReport._meta.concrete_fields]
+    assert [getattr(fast, n) for n in names] == [getattr(slow, n) for n in names]
+    assert fast.pk is None and fast._state.adding and fast.year == 2024
+    with django_assert_num_queries(0):
+        assert fast.enterprise is enterprise_a
+
+
+def test_a_row_checked_unchanged_but_edited_before_the_commit_is_written_from_the_file(
+        client_for, users, enterprise_a, do_upload, do_commit):
+    """The kept values of an unchanged row are typed only when the commit needs them: here
+    the report moved on after the check, so the row is checked again and written from the
+    workbook's values (exact decimals), with its change record."""
+    from kechuang.orgs.services import update_annual_report
+
+    client = client_for(users["county_a_staff"])
+    content = report_workbook([report_row(enterprise_a, 2024)])
+    assert do_commit(client, do_upload(client, content)).status == "committed"
+    run = do_upload(client, content)
+    assert (run.status, run.unchanged_count) == ("valid", 1)
+    report = EnterpriseAnnualReport.objects.get(enterprise=enterprise_a, year=2024)
+    update_annual_report(actor=users["county_a_staff"], report=report,
+                         data={"rd_expense_yuan": Decimal("2000000.00")})
+    run = do_commit(client, run)
+    assert (run.status, run.update_count, run.unchanged_count) == ("committed", 1, 0)
+    report.refresh_from_db()
+    assert report.rd_expense_yuan == Decimal("1500000.50")
+    last = ChangeRecord.objects.filter(object_id=str(report.pk)).order_by("-id").first()
+    assert last.before["rd_expense_yuan"] == "2000000.00"
+    assert last.after["rd_expense_yuan"] == "1500000.50"
