@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -75,7 +75,6 @@ class Manifest:
     scheduled: tuple[str, ...] = ()  # core.scheduler.daily / every_minute
     workflows: tuple[str, ...] = ()  # workflow.services.register_review_source
     signals: tuple[str, ...] = ()  # signal receivers
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def urls(self) -> str:

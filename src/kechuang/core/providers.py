@@ -25,9 +25,6 @@ class Provider(Generic[F]):
         self._fn = fn
         return fn
 
-    def withdraw(self) -> None:
-        self._fn = None
-
     @property
     def available(self) -> bool:
         return self._fn is not None
