@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kechuang.assessment",
     "kechuang.audit",
     "kechuang.jobs",
+    "kechuang.techmarket",
     "kechuang.web",
 ]
 

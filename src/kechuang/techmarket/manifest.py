@@ -1,0 +1,25 @@
+"""Technology market (行动六): technology contracts and their registration."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
+from kechuang.techmarket.demo import demo_step
+
+MANIFEST = Manifest(
+    app="techmarket",
+    url_prefix="techmarket/",
+    demo=(DemoStep(demo_step, order=60),),
+    metrics=("kechuang.techmarket.metrics",),
+    jobs=("kechuang.techmarket.exports",),
+    workflows=("kechuang.techmarket.workflows",),
+    menu=(
+        MenuEntry(
+            "action6",
+            _("技术合同登记"),
+            "techmarket:contract_list",
+            "file-earmark-text",
+            model="techmarket.TechContract",
+            order=60,
+        ),
+    ),
+)

@@ -1,0 +1,279 @@
+"""Writes of technology contracts: apply, correct, register, refuse, change, cancel.
+
+Amounts and the deadline come from the §e rules in ``policy/tech_contracts.py`` (never
+computed here): 技术交易额 = 成交额 − the itemised non-technical costs not claimed as
+"合理数量"; the office's deadline from the acceptance date, restarted by a correction. Every
+write is audited; states move only through ``workflow.services.transition``; every step
+appends a :class:`ContractEvent` dated when it takes effect, which the metrics sum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scoping import can
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change, snapshot
+from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.services import update_object
+from kechuang.policy.inputs import PolicyInputError
+from kechuang.policy.tech_contracts import (
+    CostItem,
+    TechContractInput,
+    TechContractResult,
+    evaluate_tech_contract,
+)
+from kechuang.techmarket.calendar import work_calendar
+from kechuang.techmarket.models import ContractEvent, NonTechnicalCost, TechContract
+from kechuang.techmarket.workflows import CONTRACT_FLOW
+from kechuang.workflow.services import transition
+
+CONTRACT_FIELDS = ("contract_type", "sub_type", "import_contract", "subject", "seller", "buyer",
+                   "turnover_yuan", "disputed", "signed_on", "effective_on", "applied_on",
+                   "registration_office")
+COST_FIELDS = ("description", "kind", "amount_yuan", "reasonable_quantity", "quantity")
+
+
+def _costs(rows: Iterable[Mapping[str, Any]]) -> list[NonTechnicalCost]:
+    out = []
+    for row in rows:
+        if not row or not row.get("description") and row.get("amount_yuan") in (None, ""):
+            continue
+        out.append(NonTechnicalCost(**{k: row[k] for k in COST_FIELDS if k in row}))
+    return out
+
+
+def evaluate(contract: TechContract, costs: Iterable[NonTechnicalCost] | None = None,
+             ) -> TechContractResult:
+    """The §e verdict on the contract as it stands (amounts, registrability, deadline)."""
+    items = list(contract.costs.all()) if costs is None else list(costs)
+    try:
+        inp = TechContractInput(
+            contract_type=contract.contract_type, sub_type=contract.sub_type,
+            import_contract=contract.import_contract,
+            seller=contract.seller.name if contract.seller_id else "",
+            buyer=contract.buyer.name if contract.buyer_id else "",
+            subject=contract.subject, turnover_yuan=contract.turnover_yuan,
+            non_technical_costs=tuple(
+                CostItem(c.description, Decimal(c.amount_yuan), c.kind, c.reasonable_quantity,
+                         c.quantity) for c in items),
+            accepted_on=contract.applied_on,
+            corrections_submitted_on=(contract.corrected_on,) if contract.corrected_on else (),
+            disputed=contract.disputed, effective_on=contract.effective_on,
+            applied_on=contract.applied_on, calendar=work_calendar())
+        return evaluate_tech_contract(inp)
+    except PolicyInputError as exc:
+        field = str(exc.field).split(".")[0].split("[")[0]
+        raise DomainError(exc.message, field="costs" if field == "non_technical_costs"
+                          else field) from exc
+
+
+def _apply_result(contract: TechContract, result: TechContractResult) -> None:
+    contract.non_technical_yuan = result.non_technical_deducted_yuan
+    contract.tech_transaction_yuan = result.tech_transaction_yuan or Decimal(0)
+    contract.needs_review = result.needs_review
+    contract.deadline_on = result.deadline.deadline_on if result.deadline else None
+
+
+def _registrant(contract: TechContract) -> Any:
+    return contract.buyer if contract.import_contract else contract.seller
+
+
+def _check_party(actor: Any, contract: TechContract) -> None:
+    """Someone outside the office applies only for a contract their organisation is party to."""
+    if can(actor, "approve", TechContract):
+        return
+    org = getattr(actor, "organisation_id", None)
+    if org is None or org not in (contract.seller_id, contract.buyer_id):
+        raise DomainError(_("只能为本单位作为卖方或买方的合同申请登记"), field="seller")
+
+
+def _event(contract: TechContract, kind: str, on: dt.date, actor: Any, note: str = "",
+           turnover: Decimal = Decimal(0), tech: Decimal = Decimal(0)) -> ContractEvent:
+    year = contract.registered_on.year if contract.registered_on else None
+    return ContractEvent.objects.create(
+        contract=contract, kind=kind, effective_on=on, year=year, turnover_delta=turnover,
+        tech_transaction_delta=tech, note=note[:500], actor=actor)
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def apply_contract(*, actor: Any, data: Mapping[str, Any],
+                   costs: Iterable[Mapping[str, Any]] = ()) -> TechContract:
+    """A party (or the office on its behalf) applies for registration (申请认定登记)."""
+    if not can(actor, "add", TechContract):
+        raise PermissionDenied
+    contract = TechContract(**{k: data[k] for k in CONTRACT_FIELDS if k in data},
+                            submitted_by=actor)
+    contract.registrant = _registrant(contract)
+    _check_party(actor, contract)
+    items = _costs(costs)
+    _apply_result(contract, evaluate(contract, items))
+    with transaction.atomic():
+        contract.full_clean()
+        contract.save()
+        contract.parties.set({contract.seller_id, contract.buyer_id})
+        for item in items:
+            item.contract = contract
+            item.full_clean()
+        NonTechnicalCost.objects.bulk_create(items)
+        if not TechContract.objects.restrict(actor, "add").filter(pk=contract.pk).exists():
+            raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=contract,
+                      after=snapshot(contract), reason=_("申请认定登记"))
+        _event(contract, ContractEvent.Kind.APPLIED, contract.applied_on, actor)
+    return contract
+
+
+def correct_contract(*, contract: TechContract, actor: Any, data: Mapping[str, Any],
+                     costs: Iterable[Mapping[str, Any]] | None = None,
+                     corrected_on: dt.date | None = None) -> TechContract:
+    """Correct a pending application (补正材料): the office's deadline restarts that day."""
+    if contract.status != TechContract.Status.APPLIED:
+        raise DomainError(_("只有待认定的合同可以补正；已登记的合同请办理变更登记"))
+    on = _today(corrected_on)
+    if on < contract.applied_on:
+        raise DomainError(_("补正日期不能早于申请日期"), field="corrected_on")
+    draft = TechContract(**{f.attname: getattr(contract, f.attname)
+                            for f in TechContract._meta.concrete_fields})
+    for key in CONTRACT_FIELDS:
+        if key in data:
+            setattr(draft, key, data[key])
+    draft.registrant = _registrant(draft)
+    draft.corrected_on = on
+    _check_party(actor, draft)
+    items = _costs(costs) if costs is not None else list(contract.costs.all())
+    _apply_result(draft, evaluate(draft, items))
+    fields = {k: getattr(draft, k) for k in (*CONTRACT_FIELDS, "registrant", "corrected_on",
+                                            "non_technical_yuan", "tech_transaction_yuan",
+                                            "needs_review", "deadline_on")}
+    if "version" in data:
+        fields["version"] = data["version"]
+    with transaction.atomic():
+        saved = update_object(obj=contract, actor=actor, data=fields, reason=_("补正材料"))
+        saved.parties.set({saved.seller_id, saved.buyer_id})
+        if costs is not None:
+            _replace_costs(saved, items)
+        _event(saved, ContractEvent.Kind.CORRECTED, on, actor,
+               _("认定期限重新起算，至 %(d)s") % {"d": saved.deadline_on})
+    return saved
+
+
+def _replace_costs(contract: TechContract, items: list[NonTechnicalCost]) -> None:
+    NonTechnicalCost.objects.filter(contract=contract).delete()
+    for item in items:
+        item.pk = None
+        item.contract = contract
+        item.full_clean()
+    NonTechnicalCost.objects.bulk_create(items)
+
+
+def register_contract(*, contract: TechContract, actor: Any, registration_no: str,
+                      registered_on: dt.date | None = None, note: str = "") -> TechContract:
+    """The office registers the contract (认定登记): it counts from ``registered_on``."""
+    on = _today(registered_on)
+    if on < contract.applied_on:
+        raise DomainError(_("登记日期不能早于申请日期"), field="registered_on")
+    registration_no = (registration_no or "").strip()
+    if not registration_no:
+        raise DomainError(_("请填写登记编号"), field="registration_no")
+    if TechContract.objects.filter(registration_no=registration_no).exclude(
+            pk=contract.pk).exists():
+        raise DomainError(_("登记编号“%(no)s”已被其他合同使用") % {"no": registration_no},
+                          field="registration_no")
+    result = evaluate(contract)
+    if not result.registrable:
+        raise DomainError(_("该合同不符合认定登记条件：%(why)s") % {
+            "why": "；".join(result.reasons)})
+    with transaction.atomic():
+        transition(contract, workflow=CONTRACT_FLOW, action="register", actor=actor,
+                   reason=note)
+        saved = update_object(obj=TechContract.objects.get(pk=contract.pk), actor=actor, data={
+            "registered_on": on, "registration_no": registration_no, "decision_note": note,
+            "registration_office": contract.registration_office or _("长治市技术合同认定登记机构"),
+        }, reason=_("认定登记"))
+        _event(saved, ContractEvent.Kind.REGISTERED, on, actor, note,
+               saved.turnover_yuan, saved.tech_transaction_yuan)
+    return saved
+
+
+def refuse_contract(*, contract: TechContract, actor: Any, reason: str,
+                    refused_on: dt.date | None = None) -> TechContract:
+    """The office refuses registration (不予登记), with the reason."""
+    on = _today(refused_on)
+    with transaction.atomic():
+        transition(contract, workflow=CONTRACT_FLOW, action="refuse", actor=actor,
+                   reason=reason)
+        saved = update_object(obj=TechContract.objects.get(pk=contract.pk), actor=actor,
+                              data={"decision_note": reason.strip()[:500]},
+                              reason=_("不予登记"))
+        _event(saved, ContractEvent.Kind.REFUSED, on, actor, reason)
+    return saved
+
+
+def _after_registration(contract: TechContract, on: dt.date) -> None:
+    if contract.registered_on and on < contract.registered_on:
+        raise DomainError(_("日期不能早于登记日期 %(d)s") % {"d": contract.registered_on},
+                          field="on")
+    last = contract.events.order_by("-effective_on").values_list("effective_on", flat=True)
+    latest = next(iter(last), None)
+    if latest and on < latest:
+        raise DomainError(_("日期不能早于上一次登记事项的日期 %(d)s") % {"d": latest},
+                          field="on")
+
+
+def change_contract(*, contract: TechContract, actor: Any, reason: str,
+                    turnover_yuan: Decimal, costs: Iterable[Mapping[str, Any]] | None = None,
+                    changed_on: dt.date | None = None) -> TechContract:
+    """变更登记: new amounts from ``changed_on``; the figures move by the difference."""
+    on = _today(changed_on)
+    _after_registration(contract, on)
+    draft = TechContract(**{f.attname: getattr(contract, f.attname)
+                            for f in TechContract._meta.concrete_fields})
+    draft.turnover_yuan = turnover_yuan
+    items = _costs(costs) if costs is not None else list(contract.costs.all())
+    _apply_result(draft, evaluate(draft, items))
+    with transaction.atomic():
+        transition(contract, workflow=CONTRACT_FLOW, action="change", actor=actor,
+                   reason=reason)
+        saved = update_object(obj=TechContract.objects.get(pk=contract.pk), actor=actor, data={
+            "turnover_yuan": draft.turnover_yuan, "non_technical_yuan": draft.non_technical_yuan,
+            "tech_transaction_yuan": draft.tech_transaction_yuan,
+            "needs_review": draft.needs_review, "decision_note": reason.strip()[:500]},
+            reason=_("变更登记"))
+        if costs is not None:
+            _replace_costs(saved, items)
+        _event(saved, ContractEvent.Kind.CHANGED, on, actor, reason,
+               saved.turnover_yuan - contract.turnover_yuan,
+               saved.tech_transaction_yuan - contract.tech_transaction_yuan)
+    return saved
+
+
+def cancel_contract(*, contract: TechContract, actor: Any, reason: str,
+                    cancelled_on: dt.date | None = None) -> TechContract:
+    """注销登记: the contract leaves the figures from ``cancelled_on``; its history stays."""
+    on = _today(cancelled_on)
+    _after_registration(contract, on)
+    with transaction.atomic():
+        transition(contract, workflow=CONTRACT_FLOW, action="cancel", actor=actor,
+                   reason=reason)
+        saved = update_object(obj=TechContract.objects.get(pk=contract.pk), actor=actor,
+                              data={"closed_on": on, "decision_note": reason.strip()[:500]},
+                              reason=_("注销登记"))
+        _event(saved, ContractEvent.Kind.CANCELLED, on, actor, reason,
+               -saved.turnover_yuan, -saved.tech_transaction_yuan)
+    return saved
+
+
+def validation_message(exc: ValidationError) -> str:
+    return "；".join(exc.messages)

@@ -1,0 +1,67 @@
+"""The contract list's columns: the page and the Excel export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from kechuang.core.tables import Column, RenderContext, Table, date_text, esc
+from kechuang.techmarket.selectors import is_overdue
+
+STATUS_BADGE = {"registered": "text-bg-success", "changed": "text-bg-info",
+                "refused": "text-bg-danger", "cancelled": "text-bg-secondary"}
+
+
+def status_badge(c: Any) -> str:
+    css = STATUS_BADGE.get(c.status, "text-bg-warning")
+    out = f'<span class="badge {css}" data-testid="status">{esc(c.get_status_display())}</span>'
+    if is_overdue(c):
+        out += (' <span class="badge text-bg-danger" data-testid="overdue">'
+                f'{esc(_("已超期"))}</span>')
+    return out
+
+
+def _subject_cell(c: Any, ctx: RenderContext) -> str:
+    return (f'<a class="text-decoration-none fw-semibold" '
+            f'href="{ctx.url("techmarket:contract_detail", c.pk)}">{esc(c.subject)}</a>')
+
+
+def _type(c: Any) -> str:
+    sub = c.get_sub_type_display() if c.sub_type else ""
+    return f"{c.get_contract_type_display()}（{sub}）" if sub else c.get_contract_type_display()
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}"
+
+
+CONTRACTS = Table([
+    Column(_l("合同名称"), lambda c: c.subject, cell=_subject_cell, width=30, sort="subject"),
+    Column(_l("登记编号"), lambda c: c.registration_no or "", width=18,
+           sort="registration_no", td_class="text-nowrap"),
+    Column(_l("合同类型"), _type, width=14),
+    Column(_l("技术进口"), lambda c: _("是") if c.import_contract else _("否"), page=False,
+           width=8),
+    Column(_l("卖方"), lambda c: c.seller.name, width=24),
+    Column(_l("买方"), lambda c: c.buyer.name, width=24),
+    Column(_l("计入县区"), lambda c: c.registrant.county.name, width=10,
+           td_class="text-nowrap"),
+    Column(_l("成交额（元）"), lambda c: c.turnover_yuan, excel="money", width=16,
+           sort="turnover_yuan", th_class="text-end", td_class="text-end text-nowrap",
+           cell=lambda c, ctx: esc(_money(c.turnover_yuan))),
+    Column(_l("技术交易额（元）"), lambda c: c.tech_transaction_yuan, excel="money", width=16,
+           th_class="text-end", td_class="text-end text-nowrap",
+           cell=lambda c, ctx: esc(_money(c.tech_transaction_yuan))),
+    Column(_l("申请日期"), lambda c: c.applied_on, excel="date", width=12, sort="applied_on",
+           cell=lambda c, ctx: date_text(c.applied_on), td_class="text-nowrap"),
+    Column(_l("认定期限"), lambda c: c.deadline_on, excel="date", width=12, page=False),
+    Column(_l("登记日期"), lambda c: c.registered_on, excel="date", width=12,
+           sort="registered_on", cell=lambda c, ctx: date_text(c.registered_on),
+           td_class="text-nowrap"),
+    Column(_l("注销日期"), lambda c: c.closed_on, excel="date", width=12, page=False),
+    Column(_l("状态"), lambda c: c.get_status_display(), cell=lambda c, ctx: status_badge(c),
+           width=10, td_class="text-nowrap"),
+    Column(_l("认定意见"), lambda c: c.decision_note, excel="wrap", page=False, width=30),
+], row_attrs='data-testid="contract-row"')
