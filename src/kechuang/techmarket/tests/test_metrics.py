@@ -21,8 +21,8 @@ def book(office, enterprise_a, enterprise_a2, enterprise_b):
     """County A sells 1.0M (Mar) and 1.0M→1.2M (Feb, changed Jul); county B sells 2.0M (Apr,
     cancelled 1 Aug) and imports 0.5M (May, counted at the buyer B); one refused, one pending,
     one 2024 contract cancelled in 2025."""
-    a1 = register(apply(office, enterprise_a, enterprise_b, turnover="1000000",
-                        applied_on=D(2025, 3, 1)), office, D(2025, 3, 10))
+    register(apply(office, enterprise_a, enterprise_b, turnover="1000000",
+                   applied_on=D(2025, 3, 1)), office, D(2025, 3, 10))
     a2 = register(apply(office, enterprise_a2, enterprise_b, turnover="1000000",
                         applied_on=D(2025, 1, 20)), office, D(2025, 2, 1))
     services.change_contract(contract=a2, actor=office, reason="补充协议",
