@@ -8,8 +8,9 @@ from kechuang.techmarket.demo import demo_step
 MANIFEST = Manifest(
     app="techmarket",
     url_prefix="techmarket/",
-    demo=(DemoStep(demo_step, order=60),),
+    demo=(DemoStep(demo_step, order=55),),  # before the plan's allocations (60)
     metrics=("kechuang.techmarket.metrics",),
+    import_specs=("kechuang.techmarket.imports",),
     jobs=("kechuang.techmarket.exports",),
     workflows=("kechuang.techmarket.workflows",),
     menu=(

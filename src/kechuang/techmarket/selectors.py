@@ -91,3 +91,19 @@ def find_organisation(text: str) -> Organisation | None:
             return found
     matches = list(Organisation.objects.filter(name=text)[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def organisations_by_code(codes: set[str]) -> dict[str, Organisation]:
+    """Contract parties by credit code, in one query (any organisation may be a party)."""
+    if not codes:
+        return {}
+    return {o.credit_code: o for o in Organisation.objects.filter(credit_code__in=codes)
+            .only("pk", "credit_code", "name", "county_id")}
+
+
+def contracts_by_number(numbers: set[str]) -> dict[str, TechContract]:
+    """Contracts already holding these registration numbers (any scope), in one query."""
+    if not numbers:
+        return {}
+    return {c.registration_no: c for c in TechContract.objects.filter(
+        registration_no__in=numbers).select_related("seller", "buyer")}

@@ -23,7 +23,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
-from kechuang.core.services import update_object
+from kechuang.core.services import BulkHook, BulkItem, Errors, bulk_save, update_object
 from kechuang.policy.inputs import PolicyInputError
 from kechuang.policy.tech_contracts import (
     CostItem,
@@ -277,3 +277,72 @@ def cancel_contract(*, contract: TechContract, actor: Any, reason: str,
 
 def validation_message(exc: ValidationError) -> str:
     return "；".join(exc.messages)
+
+
+# ---- import of registered contracts (the national system's export) -----------------------
+
+IMPORT_NOTE = "由全国技术合同网上登记系统导出数据导入"
+
+
+def _import_rules(item: BulkItem) -> Errors:
+    """A registered contract as the national system exported it: the office's 技术交易额 is
+    taken as registered (the difference to 成交额 is the non-technical costs it deducted);
+    a re-import may correct descriptive fields, never the amounts or parties (变更登记)."""
+    c = item.obj
+    errors: Errors = []
+    c.registrant = _registrant(c) if c.seller_id and c.buyer_id else None
+    if c.registrant is None:
+        return errors
+    if c.applied_on is None:
+        c.applied_on = c.registered_on
+    if c.turnover_yuan is not None and c.tech_transaction_yuan is not None:
+        if c.tech_transaction_yuan > c.turnover_yuan:
+            errors.append(("tech_transaction_yuan", _("技术交易额不能大于成交额")))
+        else:
+            c.non_technical_yuan = c.turnover_yuan - c.tech_transaction_yuan
+    if c.registered_on and c.applied_on and c.registered_on < c.applied_on:
+        errors.append(("registered_on", _("登记日期不能早于申请日期")))
+    if item.before is not None:
+        for attname in FIXED_ON_REIMPORT:
+            if _differs(item.before.get(attname), getattr(c, attname)):
+                errors.append((attname.removesuffix("_id"), _(
+                    "与系统中已登记的合同不一致；金额、当事方或登记日期的更改请在合同详情页"
+                    "办理变更登记")))
+                break
+    return errors
+
+
+FIXED_ON_REIMPORT = ("turnover_yuan", "tech_transaction_yuan", "seller_id", "buyer_id",
+                     "import_contract", "registered_on")
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """An audit snapshot's value (JSON-able) against the imported one."""
+    if isinstance(new, Decimal):
+        return old is None or Decimal(str(old)) != new
+    if isinstance(new, dt.date):
+        return str(old) != new.isoformat()
+    return old != new
+
+
+def _import_save(*, model: Any, actor: Any, items: Any, audit: Any = None) -> None:
+    """bulk_save, then for the new contracts their parties and their registration events."""
+    bulk_save(model=model, actor=actor, items=items, audit=audit)
+    new = [i.obj for i in items if i.is_new]
+    if not new:
+        return
+    through = TechContract.parties.through
+    through.objects.bulk_create(
+        [through(techcontract_id=c.pk, organisation_id=o) for c in new
+         for o in {c.seller_id, c.buyer_id}], ignore_conflicts=True)
+    ContractEvent.objects.bulk_create(
+        [ContractEvent(contract=c, kind=ContractEvent.Kind.APPLIED, effective_on=c.applied_on,
+                       actor=actor, note=IMPORT_NOTE) for c in new]
+        + [ContractEvent(contract=c, kind=ContractEvent.Kind.REGISTERED,
+                         effective_on=c.registered_on, year=c.registered_on.year,
+                         turnover_delta=c.turnover_yuan,
+                         tech_transaction_delta=c.tech_transaction_yuan, actor=actor,
+                         note=IMPORT_NOTE) for c in new])
+
+
+IMPORTS = BulkHook(model=TechContract, prepare=_import_rules, save=_import_save)
