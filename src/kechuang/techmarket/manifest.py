@@ -8,6 +8,7 @@ from kechuang.techmarket.demo import demo_step
 MANIFEST = Manifest(
     app="techmarket",
     url_prefix="techmarket/",
+    api="kechuang.techmarket.api",
     demo=(DemoStep(demo_step, order=55),),  # before the plan's allocations (60)
     metrics=("kechuang.techmarket.metrics",),
     import_specs=("kechuang.techmarket.imports",),

@@ -57,4 +57,16 @@ ROUTES: dict[str, Route] = {
                                         ok=(302,)),
     "techmarket:contract_cancel": Route(allowed=REVIEWERS, kwargs=contract, method="POST",
                                         ok=(302,)),
+    "api-tech-contract-list": Route(allowed=READERS, api=True, kwargs=contracts, scoped=False,
+                                    list_marker=subject),
+    "api-tech-contract-detail": Route(allowed=READERS, api=True, kwargs=contract),
+    # an empty request body: the role may, but the body is refused (400)
+    "api-tech-contract-register": Route(allowed=REVIEWERS, api=True, kwargs=contract,
+                                        method="POST", ok=(400,)),
+    "api-tech-contract-refuse": Route(allowed=REVIEWERS, api=True, kwargs=contract,
+                                      method="POST", ok=(400,)),
+    "api-tech-contract-change": Route(allowed=REVIEWERS, api=True, kwargs=contract,
+                                      method="POST", ok=(400,)),
+    "api-tech-contract-cancel": Route(allowed=REVIEWERS, api=True, kwargs=contract,
+                                      method="POST", ok=(400,)),
 }
