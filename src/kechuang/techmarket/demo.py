@@ -52,9 +52,14 @@ def _user(username: str, role: str, full_name: str) -> User:
 
 
 def _amount(rng: random.Random) -> Decimal:
-    """Log-uniform between 10万 and 3000万, to the hundred yuan."""
+    """Log-uniform between 10万 and 3000万, in whole 万元 (so the figures in 亿元 to four
+    places — the dashboard's precision — add up exactly over the counties)."""
     value = 10 ** rng.uniform(5, 7.48)
-    return Decimal(int(value / 100) * 100)
+    return Decimal(int(value / 10_000) * 10_000)
+
+
+def _wan(value: Decimal) -> Decimal:
+    return (value / 10_000).quantize(Decimal(1)) * 10_000
 
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -97,11 +102,11 @@ def seed_demo_contracts(*, seed: int = 2025, count: int = CONTRACTS) -> dict[str
             costs: list[dict[str, Any]] = []
             if kind == "development" and rng.random() < 0.5:
                 costs.append({"description": "试验设备购置", "kind": "equipment",
-                              "amount_yuan": (turnover * Decimal("0.2")).quantize(Decimal(1))})
+                              "amount_yuan": _wan(turnover * Decimal("0.2"))})
                 if rng.random() < 0.4:
                     costs.append({"description": "样机（1套）", "kind": "equipment_set",
-                                  "amount_yuan": (turnover * Decimal("0.05")).quantize(
-                                      Decimal(1)), "reasonable_quantity": True, "quantity": 1})
+                                  "amount_yuan": _wan(turnover * Decimal("0.05")),
+                                  "reasonable_quantity": True, "quantity": 1})
             contract = services.apply_contract(actor=office, costs=costs, data={
                 "contract_type": kind, "sub_type": rng.choice(SUB.get(kind, ("",))),
                 "subject": f"{rng.choice(SUBJECTS[kind])}（{n:03d}）",
@@ -135,7 +140,7 @@ def seed_demo_contracts(*, seed: int = 2025, count: int = CONTRACTS) -> dict[str
                 factor = Decimal(rng.choice(("0.8", "1.2", "1.5")))
                 services.change_contract(
                     contract=contract, actor=office, reason="补充协议变更合同价款",
-                    turnover_yuan=(contract.turnover_yuan * factor).quantize(Decimal(1)),
+                    turnover_yuan=_wan(contract.turnover_yuan * factor),
                     changed_on=later)
                 stats["changed"] += 1
     return stats

@@ -35,7 +35,13 @@ def test_demo_contracts_feed_the_turnover_indicator(demo_orgs, plan):
     assert row.metric_key == "tech_contract_turnover"
     value = row.progress.value
     assert 4 < value < 9  # 亿元: a counted figure, short of the 9亿 target
-    assert sum(f.value for f in row.counties) == value
+    assert sum(f.value for f in row.counties) == value  # amounts in whole 万元: exact
+    from kechuang import metrics
+
+    tech = metrics.get("tech_contract_transaction_amount").figures(
+        year=2025, as_of=dt.date(2025, 12, 31))
+    assert tech.city == sum(tech.counties.values())
+    assert 0 < tech.city < value  # non-technical costs deducted from some contracts
     events = sum(e.turnover_delta for e in ContractEvent.objects.filter(year=2025))
     assert abs(events / 10**8 - value) < 0.0001
     assert seed_demo_contracts(seed=2025) == {}  # idempotent
