@@ -18,6 +18,9 @@ class CostSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=list(COST_KINDS.items()), default="materials",
                                    label=_("类别"))
     amount_yuan = serializers.DecimalField(label=_("金额（元）"), **MONEY)
+    # explicit bounds: the model field's range differs by database backend
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False,
+                                        allow_null=True, label=_("数量"))
 
     class Meta:
         model = NonTechnicalCost
