@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     import_specs=("kechuang.techmarket.imports",),
     jobs=("kechuang.techmarket.exports",),
     workflows=("kechuang.techmarket.workflows",),
+    scheduled=("kechuang.techmarket.services",),  # daily deadline warnings
     menu=(
         MenuEntry(
             "action6",

@@ -23,6 +23,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.scheduler import daily
 from kechuang.core.services import BulkHook, BulkItem, Errors, bulk_save, update_object
 from kechuang.policy.inputs import PolicyInputError
 from kechuang.policy.tech_contracts import (
@@ -346,3 +347,45 @@ def _import_save(*, model: Any, actor: Any, items: Any, audit: Any = None) -> No
 
 
 IMPORTS = BulkHook(model=TechContract, prepare=_import_rules, save=_import_save)
+
+
+# ---- deadline warnings ---------------------------------------------------------------------
+
+DUE_SOON_DAYS = 3
+
+
+def send_deadline_reminders(*, today: dt.date) -> int:
+    """Warn the registration office of applications due within three days or overdue (daily;
+    idempotent: one notice per contract, deadline and state — a correction's new deadline
+    warns again). Returns the notices created."""
+    from kechuang.accounts.models import User
+    from kechuang.notices.models import Notice
+    from kechuang.notices.services import notify
+    from kechuang.techmarket.workflows import OFFICE
+
+    pending = list(TechContract.objects.filter(
+        status=TechContract.Status.APPLIED, deadline_on__isnull=False,
+        deadline_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).select_related("seller"))
+    if not pending:
+        return 0
+    office = list(User.objects.filter(is_active=True, role__in=OFFICE).values_list(
+        "pk", flat=True))
+    sent = 0
+    for c in pending:
+        overdue = c.deadline_on < today
+        title = (_("技术合同认定已超期：%(name)s（期限 %(date)s）") if overdue
+                 else _("技术合同认定即将到期：%(name)s（期限 %(date)s）")) % {
+            "name": c.subject, "date": c.deadline_on.isoformat()}
+        sent += notify(
+            recipients=office, title=title, url=c.get_absolute_url(),
+            body=_("%(seller)s 于 %(applied)s 申请认定登记，请在期限内认定登记或不予登记。") % {
+                "seller": c.seller.name, "applied": c.applied_on.isoformat()},
+            level=Notice.Level.WARNING,
+            dedupe_key=f"techmarket:deadline:{c.pk}:{c.deadline_on}:"
+                       f"{'overdue' if overdue else 'due'}")
+    return sent
+
+
+@daily("techmarket.deadline_check")
+def _scheduled_check(today: dt.date) -> str:
+    return f"技术合同认定期限提醒 {send_deadline_reminders(today=today)} 条"

@@ -169,3 +169,23 @@ def test_scope_seller_buyer_county(users, office, enterprise_a, enterprise_b, en
     assert seen(users["county_b_staff"]) == set()
     assert seen(users["city_admin"]) == {sold_by_a, bought_by_b}
     assert seen(users["provider"]) == set()
+
+
+def test_deadline_warnings_to_the_office_once_per_state(users, office, enterprise_a,
+                                                        enterprise_b):
+    from kechuang.notices.models import Notice
+
+    c = apply(office, enterprise_a, enterprise_b, applied_on=D(2026, 9, 21))  # due 19 Oct
+    register(apply(office, enterprise_a, enterprise_b, applied_on=D(2026, 9, 21)), office,
+             D(2026, 9, 30))  # decided: never warned
+    assert services.send_deadline_reminders(today=D(2026, 10, 12)) == 0
+    assert services.send_deadline_reminders(today=D(2026, 10, 16)) == 2  # city admin + staff
+    assert services.send_deadline_reminders(today=D(2026, 10, 17)) == 0  # already told
+    assert services.send_deadline_reminders(today=D(2026, 10, 20)) == 2  # now overdue
+    notices = Notice.objects.filter(recipient=users["city_staff"]).order_by("pk")
+    assert [n.title.split("：")[0] for n in notices] == ["技术合同认定即将到期",
+                                                         "技术合同认定已超期"]
+    assert not Notice.objects.filter(recipient__in=[users["county_a_staff"],
+                                                    users["enterprise_a_user"]]).exists()
+    services.correct_contract(contract=c, actor=office, data={}, corrected_on=D(2026, 10, 20))
+    assert services.send_deadline_reminders(today=D(2026, 10, 21)) == 0  # restarted: not due
