@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
@@ -247,6 +247,18 @@ class RecordMetric(Metric):
             value = n
         return self._quantize(value)
 
+    def _apportioned(self, raw: Mapping[int, Decimal]) -> dict[int, Decimal]:
+        """County values rounded so that they add up to the rounded city total (largest
+        remainder): 0.025 + 0.015 亿元 shows as 0.03 + 0.01 = 0.04, not 0.03 + 0.02 = 0.05
+        under a city total of 0.04. Whole numbers (counts) come out unchanged."""
+        quantum = Decimal(1).scaleb(-self.places)
+        total = self._quantize(sum(raw.values(), ZERO))
+        out = {k: v.quantize(quantum, rounding=ROUND_FLOOR) for k, v in raw.items()}
+        left = int((total - sum(out.values(), ZERO)) / quantum)
+        for k in sorted(raw, key=lambda k: (out[k] - raw[k], k))[:max(left, 0)]:
+            out[k] += quantum
+        return out
+
     def _scaled(self, n: Any) -> Decimal:
         value = Decimal(n or 0)
         return value * self.scale if self.aggregate == "sum" else value
@@ -261,6 +273,8 @@ class RecordMetric(Metric):
         att = attribution
         if att is None and (county_id is not None or self.aggregate == "counties"):
             att = get_attribution(year)
+        if self.aggregate == "sum" and county_id is not None:  # rounded to add up: see below
+            return self.by_county(year=year, as_of=as_of, attribution=att).get(county_id, ZERO)
         return self._finish(self._rows(year, as_of, county_id, att=att)
                             .aggregate(**self._aggregates(att=att)))
 
@@ -272,6 +286,8 @@ class RecordMetric(Metric):
                      .values_list("_u", flat=True).distinct())
             return {cid: self._quantize(Decimal(1)) for cid in units}
         rows = self._by_unit(self._rows(year, as_of, None), att).annotate(**self._aggregates())
+        if self.aggregate == "sum":
+            return self._apportioned({row["_u"]: self._scaled(row["n"]) for row in rows})
         return {row["_u"]: self._finish(row) for row in rows}
 
     def by_month(self, *, year: int, county_id: int | None = None,
@@ -287,13 +303,6 @@ class RecordMetric(Metric):
             running += per_month.get(month, ZERO)
             out.append(running)
         return out
-
-    def _cumulative(self, monthly: dict[int, Decimal]) -> list[Decimal]:
-        curve, running = [], Decimal(0)
-        for m in range(1, 13):
-            running += monthly.get(m, Decimal(0))
-            curve.append(self._quantize(running))
-        return curve
 
     def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
                 attribution: Attribution | None = None) -> Figures:
@@ -318,9 +327,9 @@ class RecordMetric(Metric):
                 counties = {r["_u"]: self._finish(r) for r in rows}
                 city = self._finish({"n": sum(r["n"] for r in rows),
                                      "d": sum(r["d"] for r in rows)})
-            else:
-                counties = {r["_u"]: self._finish(r) for r in rows}
-                city = self._quantize(sum((self._scaled(r["n"]) for r in rows), Decimal(0)))
+            else:  # county rows rounded to add up to the city total
+                counties = self._apportioned({r["_u"]: self._scaled(r["n"]) for r in rows})
+                city = self._quantize(sum(counties.values(), Decimal(0)))
             if self.no_rows_is_no_data and not has_rows:
                 city = None
             return Figures(counties=counties, city=city, curve=None, has_rows=has_rows)
@@ -329,15 +338,21 @@ class RecordMetric(Metric):
         rows = list(self._by_unit(self._rows(year, dt.date(year, 12, 31), None), att)
                     .annotate(_m=ExtractMonth(self.date_field))
                     .values("_u", "_m").annotate(**self._aggregates(cut)))
-        monthly: dict[int, Decimal] = {}
         per_unit: dict[int, dict[int, Decimal]] = {}
         for r in rows:
-            v = self._scaled(r["n"] if full_curve else r["c"])
-            monthly[r["_m"]] = monthly.get(r["_m"], Decimal(0)) + v
             unit = per_unit.setdefault(r["_u"], {})
-            unit[r["_m"]] = unit.get(r["_m"], Decimal(0)) + v
-        curve = self._cumulative(monthly)
-        county_curves = {u: self._cumulative(m) for u, m in per_unit.items()}
+            unit[r["_m"]] = unit.get(r["_m"], Decimal(0)) + self._scaled(
+                r["n"] if full_curve else r["c"])
+        running = {u: Decimal(0) for u in per_unit}
+        county_curves: dict[int, list[Decimal]] = {u: [] for u in per_unit}
+        curve = []
+        for m in range(1, 13):  # each month's county points rounded to add up to the city's
+            for u, months in per_unit.items():
+                running[u] += months.get(m, Decimal(0))
+            point = self._apportioned(running)
+            for u, v in point.items():
+                county_curves[u].append(v)
+            curve.append(self._quantize(sum(point.values(), Decimal(0))))
         if self.distinct:  # distinct enterprises per county: not a sum of monthly counts
             per = self._by_unit(self._rows(year, as_of, None), att).annotate(
                 **self._aggregates())
@@ -347,8 +362,8 @@ class RecordMetric(Metric):
             totals: dict[int, Decimal] = {}
             for r in rows:
                 totals[r["_u"]] = totals.get(r["_u"], Decimal(0)) + self._scaled(r["c"])
-            counties = {c: self._quantize(v) for c, v in totals.items()}
-            city = self._quantize(sum(totals.values(), Decimal(0)))
+            counties = self._apportioned(totals)
+            city = self._quantize(sum(counties.values(), Decimal(0)))
         has_rows = bool(rows)
         if self.no_rows_is_no_data and not has_rows:
             city = None
