@@ -141,6 +141,67 @@ class Dashboard:
         return any(r.score is not None for r in self.ranking)
 
 
+# -- what a page shows: the city's figures, or one county's ------------------------------
+@dataclass
+class ShownRow:
+    """An indicator as a page shows it: on a county page the county's figure, or — where the
+    indicator has no county figure — the city's, flagged ``is_city`` so it says 全市."""
+
+    row: IndicatorRow
+    progress: Progress
+    value: Decimal | None
+    goal: Decimal | None
+    is_city: bool = False
+    city: Progress | None = None  # beside a county figure: the city's, labelled 全市
+
+
+@dataclass
+class ShownCard:
+    action: Action
+    rows: list[ShownRow]
+
+    @property
+    def behind(self) -> int:
+        """滞后 on this page's own figures (a county page does not count city rows)."""
+        return sum(1 for r in self.rows if not r.is_city and r.progress.status == Status.BEHIND)
+
+
+@dataclass
+class BoardView:
+    county: Region | None
+    cards: list[ShownCard]
+
+    @property
+    def rows(self) -> list[ShownRow]:
+        return [r for card in self.cards for r in card.rows]
+
+    @property
+    def status_counts(self) -> Counter:
+        """The headline counters: this page's own figures only."""
+        return Counter(r.progress.status for r in self.rows if not r.is_city)
+
+    @property
+    def city_rows(self) -> int:
+        """Rows of a county page that show the city's figure (no county figure exists)."""
+        return sum(1 for r in self.rows if r.is_city)
+
+
+def shown_row(row: IndicatorRow, county_id: int | None) -> ShownRow:
+    if county_id is None:
+        return ShownRow(row, row.progress, row.progress.value, row.progress.goal)
+    fig = row.county(county_id)
+    if fig is not None and fig.value is not None:
+        return ShownRow(row, fig.progress, fig.value, fig.share, city=row.progress)
+    return ShownRow(row, row.progress, row.progress.value, row.progress.goal, is_city=True)
+
+
+def board_view(board: Dashboard, county: Region | None) -> BoardView:
+    """The dashboard as the city page or one county's page shows it."""
+    cid = county.pk if county is not None else None
+    return BoardView(county, [ShownCard(c.action, [shown_row(r, cid) for r in c.rows])
+                              for c in board.cards])
+
+
 # -- inputs -------------------------------------------------------------------------------
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     """Today, kept inside the plan year (a past plan is shown at its year end)."""
