@@ -202,6 +202,18 @@ def board_view(board: Dashboard, county: Region | None) -> BoardView:
                               for c in board.cards])
 
 
+def folded_into(board: Dashboard, county: Region | None) -> list[str]:
+    """Names of the regions whose records count under ``county`` this plan year (长治高新区
+    under 潞州区), so its page can say so; one query, only when there are any."""
+    if county is None or board.attribution is None:
+        return []
+    more = board.attribution.members(county.pk)[1:]
+    if not more:
+        return []
+    return list(Region.objects.filter(pk__in=more).order_by("sort_order", "code")
+                .values_list("name", flat=True))
+
+
 # -- inputs -------------------------------------------------------------------------------
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     """Today, kept inside the plan year (a past plan is shown at its year end)."""

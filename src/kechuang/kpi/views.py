@@ -173,6 +173,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reported_trail": reported_trail, "filters": filters,
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),
         "counties": board.counties, "county_user": is_county_user(request.user),
+        "folded": selectors.folded_into(board, county),  # zones counted under it
     })
 
 
