@@ -118,6 +118,7 @@ def test_city_dashboard_keeps_city_counters(client_for, users, plan, scene):
     board = selectors.build_dashboard(plan=plan, as_of=AS_OF)
     assert _summary(html) == dict(Counter(r.progress.status.label for r in board.rows))
     assert 'data-testid="city-figure"' not in html and "指标状态：" not in html
+    assert "功能区企业：计入所在县区（长治高新区计入潞州区）" in html
 
 
 def test_county_drill_down_value_badge_and_curve_are_the_countys(client_for, users, plan,

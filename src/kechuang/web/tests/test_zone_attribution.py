@@ -181,6 +181,11 @@ def test_the_dashboard_and_ranking_add_up_under_either_setting(demo, setting):
             assert total == row.progress.value, (setting, as_of, row.key)
             checked += 1
         assert checked >= 3
+    from kechuang.kpi import monthly_report
+
+    report = monthly_report.prepare(board, with_charts=False)  # the report follows the setting
+    assert {r.county for r in report.ranking} == {c.name for c in board.counties}
+    assert any(plan.get_zone_attribution_display() in note for note in report.notes)
     spending = board.row("county_fiscal_st_spending")
     if spending is not None:
         fig = spending.county(zone.pk if setting == Plan.ZoneAttribution.ZONE else host.pk)
