@@ -17,12 +17,12 @@ list is narrowed by the caller through ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +48,35 @@ def enterprise_columns(prefix: str = "enterprise.",
             Column(_("所在县区"), county or f"{prefix}county.name"))
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Which county unit each county-level region's records count under, for one plan year.
+
+    ``units``: the county units of the plan's county figures, in display order; ``folded``:
+    region id -> the unit it counts under instead of itself (a zone counted under its host
+    district). Every other region is its own unit. Built by the plans app (the plan's zone
+    setting) and registered here, so every figure by county folds the same way.
+    """
+
+    units: tuple[int, ...] = ()
+    folded: Mapping[int, int] = field(default_factory=dict)
+
+    def unit_of(self, region_id: int | None) -> int | None:
+        return self.folded.get(region_id, region_id) if region_id is not None else None
+
+    def members(self, unit_id: int) -> list[int]:
+        """The regions whose records count under ``unit_id`` (itself first)."""
+        return [unit_id, *sorted(r for r, u in self.folded.items() if u == unit_id)]
+
+    def fold(self, values: Mapping[int, Decimal]) -> dict[int, Decimal]:
+        """Per-region values summed into their units (for additive figures only)."""
+        out: dict[int, Decimal] = {}
+        for region_id, value in values.items():
+            unit = self.unit_of(region_id)
+            out[unit] = out.get(unit, ZERO) + value
+        return out
+
+
 @dataclass
 class Figures:
     """One year of a metric: every county's value and the city's at the as-of date, and the
@@ -57,6 +86,8 @@ class Figures:
     city: Decimal | None  # None: no data yet (the metric's rows don't exist for the year)
     curve: list[Decimal] | None = None
     has_rows: bool = True
+    # each county's cumulative month curve (dated count/sum metrics; same cut as ``curve``)
+    county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
 
 
 class Metric:
@@ -71,28 +102,38 @@ class Metric:
     model: type[Model] | None = None
     columns: tuple[Column, ...] = ()
 
-    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None) -> Decimal:
+    # ``county_id`` is a county unit of the year's attribution (see :func:`attribution`):
+    # its figure counts the records of every region folded into it.
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+              attribution: Attribution | None = None) -> Decimal:
         raise NotImplementedError
 
-    def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
-        """Every county's value at once; default: one call per county (override for speed)."""
-        return {cid: self.value(year=year, as_of=as_of, county_id=cid) for cid in county_ids()}
+    def by_county(self, *, year: int, as_of: dt.date,
+                  attribution: Attribution | None = None) -> dict[int, Decimal]:
+        """Every county unit's value at once; default: one call per unit (override for speed)."""
+        att = attribution or get_attribution(year)
+        return {cid: self.value(year=year, as_of=as_of, county_id=cid, attribution=att)
+                for cid in att.units}
 
-    def by_month(self, *, year: int, county_id: int | None = None) -> list[Decimal] | None:
+    def by_month(self, *, year: int, county_id: int | None = None,
+                 attribution: Attribution | None = None) -> list[Decimal] | None:
         """Cumulative value at the end of each month of ``year`` (12 values), or None."""
         return None
 
     def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-                base: QuerySet | None = None) -> QuerySet:
+                base: QuerySet | None = None,
+                attribution: Attribution | None = None) -> QuerySet:
         """The records behind the number; ``base`` is the caller's restrict()ed queryset."""
         raise NotImplementedError
 
-    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False) -> Figures:
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
+                attribution: Attribution | None = None) -> Figures:
         """Everything the dashboard needs of one year, in as few queries as possible.
 
         Default: one call per figure; RecordMetric answers in one or two GROUP BY queries.
         """
-        counties = self.by_county(year=year, as_of=as_of)
+        att = attribution or get_attribution(year)
+        counties = self.by_county(year=year, as_of=as_of, attribution=att)
         curve = self.by_month(year=year) if self.dated else None
         return Figures(counties=counties, city=self.value(year=year, as_of=as_of),
                        curve=curve, has_rows=True)
@@ -144,18 +185,29 @@ class RecordMetric(Metric):
 
     # -- the rows -------------------------------------------------------------------------
     def _rows(self, year: int, as_of: dt.date | None, county_id: int | None,
-              base: QuerySet | None = None) -> QuerySet:
+              base: QuerySet | None = None, att: Attribution | None = None) -> QuerySet:
         qs = self.rows(year) if self.rows else self.model._default_manager.all()
         if base is not None:
             qs = qs & base if qs.model is base.model else qs.filter(pk__in=base.values("pk"))
         if self.date_field and as_of is not None:
             qs = qs.filter(**{f"{self.date_field}__lte": as_of,
                               f"{self.date_field}__gte": dt.date(year, 1, 1)})
-        if county_id is not None:
-            qs = qs.filter(**{self.county_field: county_id})
+        if county_id is not None:  # the unit's own rows and those of regions folded into it
+            members = (att or get_attribution(year)).members(county_id)
+            qs = qs.filter(**{f"{self.county_field}__in": members})
         return qs
 
-    def _aggregates(self, cut: Q | None = None) -> dict[str, Any]:
+    def _unit(self, att: Attribution | None) -> Any:
+        """The county unit a row counts under: its region, or the unit the region is folded
+        into (one CASE, so every GROUP BY below folds in SQL, distinct counts included)."""
+        if att is None or not att.folded:
+            return F(self.county_field)
+        return Case(*(When(**{self.county_field: region}, then=Value(unit))
+                      for region, unit in sorted(att.folded.items())),
+                    default=F(self.county_field), output_field=IntegerField())
+
+    def _aggregates(self, cut: Q | None = None, att: Attribution | None = None
+                    ) -> dict[str, Any]:
         """The aggregate(s); ``cut`` adds FILTERed twins ("c", "cd") counting only up to a date.
 
         COUNT(*) where no FILTER is needed (Django allows none on COUNT(*)).
@@ -175,8 +227,8 @@ class RecordMetric(Metric):
                 out["c"] = Sum(self.value_field, filter=cut)
         elif self.aggregate == "share":
             out = {"n": Count("pk", filter=self.numerator), "d": Count("*")}
-        else:  # counties: how many distinct counties have a row
-            out = {"n": Count(self.county_field, distinct=True)}
+        else:  # counties: how many distinct county units have a row
+            out = {"n": Count(self._unit(att), distinct=True)}
         return out
 
     def _quantize(self, value: Decimal) -> Decimal:
@@ -195,28 +247,54 @@ class RecordMetric(Metric):
             value = n
         return self._quantize(value)
 
+    def _apportioned(self, raw: Mapping[int, Decimal]) -> dict[int, Decimal]:
+        """County values rounded so that they add up to the rounded city total (largest
+        remainder): 0.025 + 0.015 亿元 shows as 0.03 + 0.01 = 0.04, not 0.03 + 0.02 = 0.05
+        under a city total of 0.04. Whole numbers (counts) come out unchanged."""
+        quantum = Decimal(1).scaleb(-self.places)
+        total = self._quantize(sum(raw.values(), ZERO))
+        out = {k: v.quantize(quantum, rounding=ROUND_FLOOR) for k, v in raw.items()}
+        left = int((total - sum(out.values(), ZERO)) / quantum)
+        for k in sorted(raw, key=lambda k: (out[k] - raw[k], k))[:max(left, 0)]:
+            out[k] += quantum
+        return out
+
     def _scaled(self, n: Any) -> Decimal:
         value = Decimal(n or 0)
         return value * self.scale if self.aggregate == "sum" else value
 
+    def _by_unit(self, qs: QuerySet, att: Attribution, *extra: str) -> QuerySet:
+        """``qs`` grouped by county unit (``_u``) and the ``extra`` values."""
+        return qs.order_by().annotate(_u=self._unit(att)).values("_u", *extra)
+
     # -- the Metric interface ---------------------------------------------------------------
-    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None) -> Decimal:
-        return self._finish(self._rows(year, as_of, county_id).aggregate(**self._aggregates()))
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+              attribution: Attribution | None = None) -> Decimal:
+        att = attribution
+        if att is None and (county_id is not None or self.aggregate == "counties"):
+            att = get_attribution(year)
+        if self.aggregate == "sum" and county_id is not None:  # rounded to add up: see below
+            return self.by_county(year=year, as_of=as_of, attribution=att).get(county_id, ZERO)
+        return self._finish(self._rows(year, as_of, county_id, att=att)
+                            .aggregate(**self._aggregates(att=att)))
 
-    def by_county(self, *, year: int, as_of: dt.date) -> dict[int, Decimal]:
+    def by_county(self, *, year: int, as_of: dt.date,
+                  attribution: Attribution | None = None) -> dict[int, Decimal]:
+        att = attribution or get_attribution(year)
         if self.aggregate == "counties":
-            counties = self._rows(year, as_of, None).order_by().values_list(
-                self.county_field, flat=True).distinct()
-            return {cid: Decimal(1).quantize(Decimal(1).scaleb(-self.places))
-                    for cid in counties}
-        rows = (self._rows(year, as_of, None).order_by().values(self.county_field)
-                .annotate(**self._aggregates()))
-        return {row[self.county_field]: self._finish(row) for row in rows}
+            units = (self._by_unit(self._rows(year, as_of, None), att)
+                     .values_list("_u", flat=True).distinct())
+            return {cid: self._quantize(Decimal(1)) for cid in units}
+        rows = self._by_unit(self._rows(year, as_of, None), att).annotate(**self._aggregates())
+        if self.aggregate == "sum":
+            return self._apportioned({row["_u"]: self._scaled(row["n"]) for row in rows})
+        return {row["_u"]: self._finish(row) for row in rows}
 
-    def by_month(self, *, year: int, county_id: int | None = None) -> list[Decimal] | None:
+    def by_month(self, *, year: int, county_id: int | None = None,
+                 attribution: Attribution | None = None) -> list[Decimal] | None:
         if not self.date_field or self.aggregate in {"share", "counties"}:
             return None
-        rows = (self._rows(year, dt.date(year, 12, 31), county_id).order_by()
+        rows = (self._rows(year, dt.date(year, 12, 31), county_id, att=attribution).order_by()
                 .annotate(_m=ExtractMonth(self.date_field)).values("_m")
                 .annotate(**self._aggregates()))
         per_month = {row["_m"]: self._finish(row) for row in rows}
@@ -226,82 +304,101 @@ class RecordMetric(Metric):
             out.append(running)
         return out
 
-    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False) -> Figures:
-        """Counties, city and curve of one year: one GROUP BY (county[, month]) query.
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
+                attribution: Attribution | None = None) -> Figures:
+        """Counties, city and curves of one year: one GROUP BY (county unit[, month]) query.
 
-        Dated count/sum metrics group by county and month with a FILTERed twin cut at the
-        as-of date, so one pass gives the county values, the curve up to as-of and (with
-        ``full_curve``, for last year) the whole year's curve. A count of distinct records
-        can't be added up over months, so it takes a second query for the county values.
+        Dated count/sum metrics group by county unit and month with a FILTERed twin cut at
+        the as-of date, so one pass gives the county values, the city and county curves up
+        to as-of and (with ``full_curve``, for last year) the whole year's curves. A count of
+        distinct records can't be added up over months, so it takes a second query for the
+        county values. Counties are the year's units (:func:`get_attribution`): a zone's
+        rows count under its host when the plan says so.
         """
+        att = attribution or get_attribution(year)
         if not self.date_field or self.aggregate not in {"count", "sum"}:
-            rows = list(self._rows(year, as_of, None).order_by().values(self.county_field)
+            rows = list(self._by_unit(self._rows(year, as_of, None), att)
                         .annotate(**self._aggregates()))
             has_rows = bool(rows)
             if self.aggregate == "counties":
-                counties = {r[self.county_field]: self._quantize(Decimal(1)) for r in rows}
+                counties = {r["_u"]: self._quantize(Decimal(1)) for r in rows}
                 city = self._quantize(Decimal(len(counties)))
             elif self.aggregate == "share":
-                counties = {r[self.county_field]: self._finish(r) for r in rows}
+                counties = {r["_u"]: self._finish(r) for r in rows}
                 city = self._finish({"n": sum(r["n"] for r in rows),
                                      "d": sum(r["d"] for r in rows)})
-            else:
-                counties = {r[self.county_field]: self._finish(r) for r in rows}
-                city = self._quantize(sum((self._scaled(r["n"]) for r in rows), Decimal(0)))
+            else:  # county rows rounded to add up to the city total
+                counties = self._apportioned({r["_u"]: self._scaled(r["n"]) for r in rows})
+                city = self._quantize(sum(counties.values(), Decimal(0)))
             if self.no_rows_is_no_data and not has_rows:
                 city = None
             return Figures(counties=counties, city=city, curve=None, has_rows=has_rows)
 
         cut = Q(**{f"{self.date_field}__lte": as_of})
-        rows = list(self._rows(year, dt.date(year, 12, 31), None).order_by()
+        rows = list(self._by_unit(self._rows(year, dt.date(year, 12, 31), None), att)
                     .annotate(_m=ExtractMonth(self.date_field))
-                    .values(self.county_field, "_m").annotate(**self._aggregates(cut)))
-        monthly = {m: Decimal(0) for m in range(1, 13)}
+                    .values("_u", "_m").annotate(**self._aggregates(cut)))
+        per_unit: dict[int, dict[int, Decimal]] = {}
         for r in rows:
-            monthly[r["_m"]] += self._scaled(r["n"] if full_curve else r["c"])
-        curve, running = [], Decimal(0)
-        for m in range(1, 13):
-            running += monthly[m]
-            curve.append(self._quantize(running))
+            unit = per_unit.setdefault(r["_u"], {})
+            unit[r["_m"]] = unit.get(r["_m"], Decimal(0)) + self._scaled(
+                r["n"] if full_curve else r["c"])
+        running = {u: Decimal(0) for u in per_unit}
+        county_curves: dict[int, list[Decimal]] = {u: [] for u in per_unit}
+        curve = []
+        for m in range(1, 13):  # each month's county points rounded to add up to the city's
+            for u, months in per_unit.items():
+                running[u] += months.get(m, Decimal(0))
+            point = self._apportioned(running)
+            for u, v in point.items():
+                county_curves[u].append(v)
+            curve.append(self._quantize(sum(point.values(), Decimal(0))))
         if self.distinct:  # distinct enterprises per county: not a sum of monthly counts
-            per = (self._rows(year, as_of, None).order_by().values(self.county_field)
-                   .annotate(**self._aggregates()))
-            counties = {r[self.county_field]: self._finish(r) for r in per}
+            per = self._by_unit(self._rows(year, as_of, None), att).annotate(
+                **self._aggregates())
+            counties = {r["_u"]: self._finish(r) for r in per}
             city = self._quantize(sum(counties.values(), Decimal(0)))
         else:
             totals: dict[int, Decimal] = {}
             for r in rows:
-                totals[r[self.county_field]] = (totals.get(r[self.county_field], Decimal(0))
-                                                + self._scaled(r["c"]))
-            counties = {c: self._quantize(v) for c, v in totals.items()}
-            city = self._quantize(sum(totals.values(), Decimal(0)))
+                totals[r["_u"]] = totals.get(r["_u"], Decimal(0)) + self._scaled(r["c"])
+            counties = self._apportioned(totals)
+            city = self._quantize(sum(counties.values(), Decimal(0)))
         has_rows = bool(rows)
         if self.no_rows_is_no_data and not has_rows:
             city = None
-        return Figures(counties=counties, city=city, curve=curve, has_rows=has_rows)
+        return Figures(counties=counties, city=city, curve=curve, has_rows=has_rows,
+                       county_curves=county_curves)
 
     def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-                base: QuerySet | None = None) -> QuerySet:
-        qs = self._rows(year, as_of, county_id, base)
+                base: QuerySet | None = None,
+                attribution: Attribution | None = None) -> QuerySet:
+        qs = self._rows(year, as_of, county_id, base, att=attribution)
         if self.aggregate == "share":
             qs = qs.filter(self.numerator)
         return qs
 
 
 _REGISTRY: dict[str, Metric] = {}
-_COUNTY_IDS: list[Callable[[], Iterable[int]]] = []
+_ATTRIBUTION: list[Callable[[int], Attribution]] = []
 
 
-def register_county_ids(source: Callable[[], Iterable[int]]) -> None:
-    """The regions app (a layer above) says which counties there are; this module cannot
-    import it."""
-    _COUNTY_IDS[:] = [source]
+def register_attribution(source: Callable[[int], Attribution]) -> None:
+    """The plans app (a layer above) says, per plan year, which county units there are and
+    where a zone's records count; this module cannot import it."""
+    _ATTRIBUTION[:] = [source]
 
 
-def county_ids() -> list[int]:
-    if not _COUNTY_IDS:
-        raise RuntimeError("no county source registered (the regions app is not loaded)")
-    return list(_COUNTY_IDS[0]())
+def get_attribution(year: int) -> Attribution:
+    """The county units of plan year ``year`` and how regions fold into them."""
+    if not _ATTRIBUTION:
+        raise RuntimeError("no attribution source registered (the plans app is not loaded)")
+    return _ATTRIBUTION[0](year)
+
+
+def county_ids(year: int) -> list[int]:
+    """The county units of plan year ``year``."""
+    return list(get_attribution(year).units)
 
 
 def register(metric: Metric) -> Metric:

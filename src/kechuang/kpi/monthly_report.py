@@ -224,6 +224,9 @@ def _notes(dashboard: Any) -> list[str]:
         "县区综合完成率为该县区各项分解指标完成率（单项最高按 100% 计）的平均值；"
         "未分解目标的县区不参与排名。",
     ]
+    zone = getattr(plan, "get_zone_attribution_display", None)
+    if zone is not None:  # where 长治高新区's enterprises count (the plan's setting)
+        notes.append(f"功能区企业：{zone()}；各县区数据合计等于全市数据。")
     notes.append(source_text(dashboard))
     return notes
 

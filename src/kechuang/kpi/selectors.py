@@ -33,6 +33,7 @@ from kechuang.kpi.progress import (
     evaluate,
 )
 from kechuang.plans.models import Action, Indicator, Plan
+from kechuang.plans.selectors import county_units
 from kechuang.regions.models import Region
 
 ADDITIVE_UNITS = frozenset({"家", "项", "个", "人", "亿元", "万元", "元"})
@@ -58,6 +59,9 @@ class IndicatorRow:
     last_year_value: Decimal | None = None
     this_year_curve: list[Decimal] | None = None
     last_year_curve: list[Decimal] | None = None
+    # each county unit's month curves (dated metrics): a county's drill-down draws its own
+    county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
+    last_year_county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -70,6 +74,17 @@ class IndicatorRow:
     @property
     def has_county_values(self) -> bool:
         return any(c.value is not None for c in self.counties)
+
+    def curves(self, county_id: int | None = None
+               ) -> tuple[list[Decimal] | None, list[Decimal] | None]:
+        """(this year's, last year's) month curve of the city, or of one county unit."""
+        if county_id is None:
+            return self.this_year_curve, self.last_year_curve
+        if self.this_year_curve is None:
+            return None, None
+        zeros = [ZERO] * 12
+        last = self.last_year_county_curves.get(county_id) if self.last_year_curve else None
+        return self.county_curves.get(county_id, zeros), last
 
     def county(self, county_id: int) -> CountyFigure | None:
         return next((c for c in self.counties if c.county_id == county_id), None)
@@ -102,11 +117,12 @@ class CountyRank:
 class Dashboard:
     plan: Plan
     as_of: dt.date
-    counties: list[Region]
+    counties: list[Region]  # the plan's county units (its zone setting decides the zone's)
     cards: list[ActionCard]
     ranking: list[CountyRank]
     from_snapshot: bool = False
     snapshot: SnapshotState | None = None  # set by dashboard_for_report on a frozen one
+    attribution: registry.Attribution | None = None
 
     @property
     def rows(self) -> list[IndicatorRow]:
@@ -125,6 +141,79 @@ class Dashboard:
         return any(r.score is not None for r in self.ranking)
 
 
+# -- what a page shows: the city's figures, or one county's ------------------------------
+@dataclass
+class ShownRow:
+    """An indicator as a page shows it: on a county page the county's figure, or — where the
+    indicator has no county figure — the city's, flagged ``is_city`` so it says 全市."""
+
+    row: IndicatorRow
+    progress: Progress
+    value: Decimal | None
+    goal: Decimal | None
+    is_city: bool = False
+    city: Progress | None = None  # beside a county figure: the city's, labelled 全市
+
+
+@dataclass
+class ShownCard:
+    action: Action
+    rows: list[ShownRow]
+
+    @property
+    def behind(self) -> int:
+        """滞后 on this page's own figures (a county page does not count city rows)."""
+        return sum(1 for r in self.rows if not r.is_city and r.progress.status == Status.BEHIND)
+
+
+@dataclass
+class BoardView:
+    county: Region | None
+    cards: list[ShownCard]
+
+    @property
+    def rows(self) -> list[ShownRow]:
+        return [r for card in self.cards for r in card.rows]
+
+    @property
+    def status_counts(self) -> Counter:
+        """The headline counters: this page's own figures only."""
+        return Counter(r.progress.status for r in self.rows if not r.is_city)
+
+    @property
+    def city_rows(self) -> int:
+        """Rows of a county page that show the city's figure (no county figure exists)."""
+        return sum(1 for r in self.rows if r.is_city)
+
+
+def shown_row(row: IndicatorRow, county_id: int | None) -> ShownRow:
+    if county_id is None:
+        return ShownRow(row, row.progress, row.progress.value, row.progress.goal)
+    fig = row.county(county_id)
+    if fig is not None and fig.value is not None:
+        return ShownRow(row, fig.progress, fig.value, fig.share, city=row.progress)
+    return ShownRow(row, row.progress, row.progress.value, row.progress.goal, is_city=True)
+
+
+def board_view(board: Dashboard, county: Region | None) -> BoardView:
+    """The dashboard as the city page or one county's page shows it."""
+    cid = county.pk if county is not None else None
+    return BoardView(county, [ShownCard(c.action, [shown_row(r, cid) for r in c.rows])
+                              for c in board.cards])
+
+
+def folded_into(board: Dashboard, county: Region | None) -> list[str]:
+    """Names of the regions whose records count under ``county`` this plan year (长治高新区
+    under 潞州区), so its page can say so; one query, only when there are any."""
+    if county is None or board.attribution is None:
+        return []
+    more = board.attribution.members(county.pk)[1:]
+    if not more:
+        return []
+    return list(Region.objects.filter(pk__in=more).order_by("sort_order", "code")
+                .values_list("name", flat=True))
+
+
 # -- inputs -------------------------------------------------------------------------------
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     """Today, kept inside the plan year (a past plan is shown at its year end)."""
@@ -140,9 +229,9 @@ def same_day_last_year(day: dt.date) -> dt.date:
 
 
 def plan_counties(plan: Plan) -> list[Region]:
-    """The plan region's county-level divisions (GB/T 2260; not development zones)."""
-    return list(Region.objects.filter(parent_id=plan.region_id, level=Region.Level.COUNTY,
-                                      gb2260=True).order_by("sort_order", "code"))
+    """The plan's county units: the GB/T 2260 counties, plus 长治高新区 when the plan counts
+    zone enterprises under the zone (``plans.selectors.county_units``)."""
+    return county_units(plan)[0]
 
 
 def metric_for(indicator: Indicator) -> registry.Metric | None:
@@ -171,19 +260,35 @@ def _reported(indicator_ids: list[int], as_of: dt.date) -> dict[tuple[int, int |
     return {k: v for k, v in values.items() if v.period_end.year == as_of.year}
 
 
-def _city_reported(ind: Indicator, values: dict, county_ids: Iterable[int]) -> Any:
-    """The city figure: the city-level row, else the sum of county rows for additive units."""
+def _summed(parts: list[Any]) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(value=sum((p.value for p in parts), ZERO),
+                           period_end=max(p.period_end for p in parts),
+                           reported_value_id=None, approved_by="", approved_at=None,
+                           parts=len(parts))
+
+
+def _unit_reported(ind: Indicator, values: dict, members: list[int]) -> Any:
+    """A county unit's reported figure: its own row, plus (additive units) the rows of the
+    regions folded into it — a zone's figure counted under its host district."""
+    if ind.unit not in ADDITIVE_UNITS:  # a % of the zone and one of the host do not add
+        return values.get((ind.pk, members[0]))
+    parts = [values[(ind.pk, m)] for m in members if (ind.pk, m) in values]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    return _summed(parts)
+
+
+def _city_reported(ind: Indicator, values: dict, units: Iterable[Any]) -> Any:
+    """The city figure: the city-level row, else the sum of the county units' figures for
+    additive units."""
     city = values.get((ind.pk, None))
     if city is not None:
         return city
-    parts = [values[(ind.pk, c)] for c in county_ids if (ind.pk, c) in values]
+    parts = [u for u in units if u is not None]
     if parts and ind.unit in ADDITIVE_UNITS:
-        from types import SimpleNamespace
-
-        return SimpleNamespace(value=sum((p.value for p in parts), ZERO),
-                               period_end=max(p.period_end for p in parts),
-                               reported_value_id=None, approved_by="", approved_at=None,
-                               parts=len(parts))
+        return _summed(parts)
     return None
 
 
@@ -200,7 +305,7 @@ def build_dashboard(*, plan: Plan, as_of: dt.date | None = None,
     """Compute every indicator (or only ``keys``) city-wide and per county, live."""
     as_of = as_of or default_as_of(plan)
     plan = plan_with_indicators(plan.pk)
-    counties = plan_counties(plan)
+    counties, attribution = county_units(plan)
     county_ids = [c.pk for c in counties]
     names = {c.pk: c.name for c in counties}
     th = _thresholds(plan)
@@ -221,11 +326,11 @@ def build_dashboard(*, plan: Plan, as_of: dt.date | None = None,
             if wanted is not None and ind.key not in wanted:
                 continue
             rows.append(_indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th,
-                                       allocations, reported_now, reported_last))
+                                       allocations, reported_now, reported_last, attribution))
         if rows or wanted is None:
             cards.append(ActionCard(action=action, rows=rows))
     return Dashboard(plan=plan, as_of=as_of, counties=counties, cards=cards,
-                     ranking=_ranking(cards, counties))
+                     ranking=_ranking(cards, counties), attribution=attribution)
 
 
 def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
@@ -241,13 +346,15 @@ def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
 
 
 def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
-                   reported_now, reported_last) -> IndicatorRow:
+                   reported_now, reported_last, attribution) -> IndicatorRow:
     metric = metric_for(ind)
     shares = {c: allocations.get((ind.pk, c)) for c in county_ids}
     if metric is not None:
         year = plan.year
-        now = metric.figures(year=year, as_of=as_of)
-        last = metric.figures(year=year - 1, as_of=last_as_of, full_curve=True)
+        # last year's figures folded as this plan says, so the comparison is like for like
+        now = metric.figures(year=year, as_of=as_of, attribution=attribution)
+        last = metric.figures(year=year - 1, as_of=last_as_of, full_curve=True,
+                              attribution=attribution)
         city_last = last.city if last.has_rows else None  # no records last year: no comparison
         curve = last.curve if last.curve and last.curve[-1] > 0 else None
         if now.city is None:
@@ -270,18 +377,23 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
                             last_year_value=city_last,
                             this_year_curve=now.curve if metric.dated and (
                                 now.has_rows or curve) else None,
-                            last_year_curve=curve)
+                            last_year_curve=curve, county_curves=now.county_curves,
+                            last_year_county_curves=last.county_curves)
 
     if ind.source == Indicator.Source.REPORTED:
-        city = _city_reported(ind, reported_now, county_ids)
-        city_last = _city_reported(ind, reported_last, county_ids)
+        now_units = {c: _unit_reported(ind, reported_now, attribution.members(c))
+                     for c in county_ids}
+        last_units = {c: _unit_reported(ind, reported_last, attribution.members(c))
+                      for c in county_ids}
+        city = _city_reported(ind, reported_now, now_units.values())
+        city_last = _city_reported(ind, reported_last, last_units.values())
         progress = evaluate(_input(plan, ind, as_of, city.value if city else None,
                                    target=ind.target, curve=None,
                                    last=city_last.value if city_last else None,
                                    dated=True, th=th))
         county_rows = []
         for cid in county_ids:
-            rv, rv_last = reported_now.get((ind.pk, cid)), reported_last.get((ind.pk, cid))
+            rv, rv_last = now_units[cid], last_units[cid]
             county_rows.append(CountyFigure(cid, names[cid], rv.value if rv else None,
                                             shares[cid], evaluate(_input(
                                                 plan, ind, as_of, rv.value if rv else None,
@@ -543,11 +655,15 @@ def reported_trail(*, user: Any, indicator: Indicator, county_id: int | None = N
 
 
 def county_focus(*, user: Any, plan: Plan, requested: str = "") -> Region | None:
-    """County staff: always their own county. City roles: the county they picked, if any."""
+    """County staff: always their own county unit (a zone's staff, while the plan counts the
+    zone under its host, the host's). City roles: the county unit they picked, if any."""
+    units, attribution = county_units(plan)
+    by_pk = {u.pk: u for u in units}
     if is_county_user(user):
-        return Region.objects.filter(pk=user.county_id).first()
+        unit = attribution.unit_of(user.county_id)
+        return by_pk.get(unit) or Region.objects.filter(pk=user.county_id).first()
     if (pk := parse_id(requested)) is not None:
-        return Region.objects.filter(pk=pk, parent_id=plan.region_id).first()
+        return by_pk.get(pk)
     return None
 
 

@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request, plan)
     county = _county(request, plan)
     board = selectors.build_dashboard(plan=plan, as_of=as_of)
+    view = selectors.board_view(board, county)  # a county page: the county's own figures
     ranking_chart = {
         "names": [r.county_name for r in board.ranking],
         "scores": [float(r.score) if r.score is not None else None for r in board.ranking],
@@ -76,8 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "plan": plan, "board": board, "as_of": as_of, "county": county,
         "county_user": is_county_user(request.user),  # their own county only
         "years": plan_selectors.plan_years(user=request.user),
-        "counties": board.counties, "statuses": list(Status),
-        "status_counts": board.status_counts,
+        "counties": board.counties, "statuses": list(Status), "view": view,
+        "status_counts": view.status_counts,
         "ranking_chart": ranking_chart,
         "can_snapshot": can(request.user, "add", IndicatorSnapshot),
         "periods": selectors.snapshot_periods(plan=plan)[:12],
@@ -102,7 +103,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     county = _county(request, plan)
     board = selectors.build_dashboard(plan=plan, as_of=as_of, keys=[ind.key])
     row = board.row(ind.key)
-    figure = row.county(county.pk) if county is not None and row else None
+    shown = selectors.shown_row(row, county.pk if county else None) if row else None
     found = selectors.indicator_records(user=request.user, indicator_id=ind.pk, as_of=as_of,
                                         county_id=county.pk if county else None)
     page = None
@@ -117,31 +118,41 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for obj, link in zip(records, links, strict=True)]
     months = [_("%(m)s月") % {"m": m} for m in MONTHS]
     line = None
-    if row and row.this_year_curve:
+    # a county page draws the county's curves against its share; the city's only where the
+    # indicator has no county figure (then the page says 全市)
+    place = county.pk if county is not None and shown and not shown.is_city else None
+    who = county.name if place is not None else _("全市")
+    this_year, last_year = row.curves(place) if row else (None, None)
+    target = shown.goal if shown and shown.progress.goal_kind == "target" else (
+        ind.target if place is None else None)
+    if this_year:
         cut = as_of.month if as_of.year == plan.year else 12
         line = {"months": months,
-                "this_year": [float(v) for v in row.this_year_curve[:cut]],
-                "last_year": [float(v) for v in row.last_year_curve] if row.last_year_curve
-                else [],
-                "target": float(ind.target) if ind.target is not None else None,
-                "labels": {"this_year": _("%(year)s年累计") % {"year": plan.year},
-                           "last_year": _("%(year)s年累计") % {"year": plan.year - 1},
-                           "target": _("目标")}}
+                "this_year": [float(v) for v in this_year[:cut]],
+                "last_year": [float(v) for v in last_year] if last_year else [],
+                "target": float(target) if target is not None else None,
+                "labels": {"this_year": _("%(who)s%(year)s年累计") % {"who": who,
+                                                                     "year": plan.year},
+                           "last_year": _("%(who)s%(year)s年累计") % {"who": who,
+                                                                     "year": plan.year - 1},
+                           "target": _("%(who)s目标") % {"who": who}}}
     if line is None and row and row.source_kind == "reported":
         curve = selectors.reported_curve(indicator=ind, year=plan.year, as_of=as_of,
-                                         county_id=county.pk if county else None)
+                                         county_id=place)
         last = selectors.reported_curve(indicator=ind, year=plan.year - 1,
                                         as_of=dt.date(plan.year - 1, 12, 31),
-                                        county_id=county.pk if county else None)
+                                        county_id=place)
         if any(v is not None for v in curve):
             line = {"months": months,
                     "this_year": [float(v) if v is not None else None for v in curve],
                     "last_year": [float(v) if v is not None else None for v in last]
                     if any(v is not None for v in last) else [],
-                    "target": float(ind.target) if ind.target is not None else None,
-                    "labels": {"this_year": _("%(year)s年（审核通过）") % {"year": plan.year},
-                               "last_year": _("%(year)s年") % {"year": plan.year - 1},
-                               "target": _("目标")}}
+                    "target": float(target) if target is not None else None,
+                    "labels": {"this_year": _("%(who)s%(year)s年（审核通过）") % {
+                                   "who": who, "year": plan.year},
+                               "last_year": _("%(who)s%(year)s年") % {
+                                   "who": who, "year": plan.year - 1},
+                               "target": _("%(who)s目标") % {"who": who}}}
     bars = {"names": [f.county_name for f in row.counties] if row else [],
             "values": [float(f.value) if f.value is not None else None
                        for f in (row.counties if row else [])],
@@ -157,11 +168,12 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         filters["county"] = county.pk
     return render(request, "kpi/indicator_detail.html", {
         "ind": ind, "plan": plan, "as_of": as_of, "county": county, "row": row,
-        "figure": figure, "metric": metric, "page": page, "rows": rows,
+        "shown": shown, "metric": metric, "page": page, "rows": rows,
         "line_chart": line, "bar_chart": bars,
         "reported_trail": reported_trail, "filters": filters,
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),
         "counties": board.counties, "county_user": is_county_user(request.user),
+        "folded": selectors.folded_into(board, county),  # zones counted under it
     })
 
 

@@ -20,8 +20,7 @@ INDUSTRIAL_SECTIONS = ("B", "C", "D")
 
 def _above_scale_tech_service(year: int):
     return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE, above_scale=True,
-                                       industry_code__in=TECH_SERVICE_CODES,
-                                       county__gb2260=True)
+                                       industry_code__in=TECH_SERVICE_CODES)
 
 
 def _above_scale_industrial_reports(year: int):
@@ -43,7 +42,8 @@ ABOVE_SCALE_SERVICE_COVERAGE = register(RecordMetric(
     aggregate="counties",
     places=0,
     description="有规模以上科学研究和技术服务业企业（国民经济行业 M73–M75）的县区个数；"
-                "按企业库当前的规上标识计算。",
+                "按企业库当前的规上标识计算；长治高新区企业按本年度工作要点的设置计入潞州区"
+                "或单列。",
     columns=(*enterprise_columns(prefix=""),
              Column(_("所属行业"), "get_industry_code_display")),
 ))

@@ -7,3 +7,11 @@ class PlansConfig(manifests.ManifestAppConfig):
     name = "kechuang.plans"
     label = "plans"
     verbose_name = _("工作要点")
+
+    def ready(self) -> None:
+        super().ready()  # the modules its manifest names
+        from kechuang import metrics
+        from kechuang.plans.selectors import attribution_for_year
+
+        # the plan's zone setting decides where a zone's records count in county figures
+        metrics.register_attribution(attribution_for_year)

@@ -34,7 +34,7 @@ class ServiceDataMixin:
 class PlanForm(ServiceDataMixin, forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["title", "aim", "on_track_ratio", "at_risk_ratio"]
+        fields = ["title", "aim", "on_track_ratio", "at_risk_ratio", "zone_attribution"]
         widgets = {"aim": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,6 +18,13 @@ from kechuang.accounts.scoping import ALL, RestrictManager, Scope, register, rig
 
 
 class Plan(models.Model):
+    class ZoneAttribution(models.TextChoices):
+        """Where a functional zone's enterprises count in this year's county figures
+        (policy-rules §h: the bureau decides; never inferred from the credit code)."""
+
+        HOST = "host", _("计入所在县区（长治高新区计入潞州区）")
+        ZONE = "zone", _("功能区单列为一个县区单位")
+
     region = models.ForeignKey("regions.Region", verbose_name=_("行政区划"),
                                on_delete=models.PROTECT, related_name="plans")
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000)])
@@ -33,6 +40,10 @@ class Plan(models.Model):
     at_risk_ratio = models.DecimalField(
         _("预警阈值"), max_digits=5, decimal_places=4, default=Decimal("0.70"),
         help_text=_("当前值不低于“应完成值×该比例”为有风险，再低为滞后"))
+    zone_attribution = models.CharField(
+        _("功能区企业计入"), max_length=10, choices=ZoneAttribution.choices,
+        default=ZoneAttribution.HOST,
+        help_text=_("县区分解、县区排名、县区数据和月报中功能区（长治高新区）企业的归属"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from kechuang.accounts.scoping import restricted_prefetch
+from kechuang.metrics import Attribution
 from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 from kechuang.regions.models import Region
 
@@ -62,10 +63,54 @@ def allocations(*, user: Any, indicator: Indicator, action: str = "view"):
             .select_related("county").order_by("county__sort_order", "county__code"))
 
 
-def allocation_counties(*, user: Any, plan: Plan) -> list[Region]:
-    """The counties the plan's targets are split over (the city's GB/T 2260 counties)."""
-    return list(Region.objects.restrict(user, "view").filter(parent=plan.region, gb2260=True)
+# -- county units: where a region's records count (policy-rules §h) ----------------------
+# The one place that maps a record's region to the county unit it counts under for a plan:
+# allocations, the dashboard's county rows and ranking, drill-downs, the metrics' by-county
+# figures and the monthly report all read it (the metrics registry through
+# ``register_attribution`` in apps.py), so the county rows add up to the city everywhere.
+
+
+def units_under(regions: list[Region], setting: str) -> tuple[list[Region], Attribution]:
+    folded: dict[int, int] = {}
+    if setting == Plan.ZoneAttribution.HOST:
+        ids = {r.pk for r in regions}
+        folded = {r.pk: r.host_id for r in regions
+                  if r.kind == Region.Kind.ZONE and r.host_id in ids}
+    units = [r for r in regions if r.pk not in folded]
+    return units, Attribution(units=tuple(r.pk for r in units), folded=folded)
+
+
+def county_regions(city_id: int) -> list[Region]:
+    return list(Region.objects.filter(parent_id=city_id, level=Region.Level.COUNTY)
                 .order_by("sort_order", "code"))
+
+
+def county_units(plan: Plan) -> tuple[list[Region], Attribution]:
+    """The plan's county units in display order, and how regions fold into them: under
+    "host" a zone counts under its host district (长治高新区 → 潞州区) and is no unit of its
+    own; under "zone" it is a unit like a county. One query."""
+    return units_under(county_regions(plan.region_id), plan.zone_attribution)
+
+
+def attribution_for_year(year: int) -> Attribution:
+    """The attribution of plan year ``year`` (one city per installation); a year without a
+    plan folds as the default setting does. Registered with the metrics registry."""
+    plan = Plan.objects.filter(year=year).only("pk", "region_id", "zone_attribution").first()
+    if plan is not None:
+        return county_units(plan)[1]
+    city = Region.objects.filter(level=Region.Level.CITY).order_by("sort_order", "code") \
+        .values_list("pk", flat=True).first()
+    if city is None:
+        return Attribution()
+    return units_under(county_regions(city), Plan._meta.get_field("zone_attribution").default)[1]
+
+
+def allocation_counties(*, user: Any, plan: Plan) -> list[Region]:
+    """The county units the plan's targets are split over (see :func:`county_units`)."""
+    units, _ = county_units(plan)
+    visible = set(Region.objects.restrict(user, "view").filter(pk__in=[u.pk for u in units])
+                  .values_list("pk", flat=True))
+    return [u for u in units if u.pk in visible]
 
 
 def city_region(*, user: Any) -> Region | None:

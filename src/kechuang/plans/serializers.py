@@ -48,7 +48,8 @@ class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = ["id", "region", "region_name", "year", "title", "aim", "source",
-                  "on_track_ratio", "at_risk_ratio", "actions", "created_at", "updated_at"]
+                  "on_track_ratio", "at_risk_ratio", "zone_attribution", "actions",
+                  "created_at", "updated_at"]
         read_only_fields = fields
 
 

@@ -32,6 +32,7 @@ from kechuang import metrics
 from kechuang.accounts.scoping import can
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.services import create_object, delete_object, update_object
+from kechuang.plans import selectors
 from kechuang.plans.models import Action, CountyAllocation, Indicator, Plan, PlanTask
 from kechuang.regions.models import Region
 
@@ -140,7 +141,7 @@ def load_plan(path: str | Path | None = None) -> dict[str, Any]:
 # Every write below goes through core.services (full_clean, scope re-check, change record)
 # with an explicit actor, inside one transaction.
 
-PLAN_FIELDS = ("title", "aim", "on_track_ratio", "at_risk_ratio")
+PLAN_FIELDS = ("title", "aim", "on_track_ratio", "at_risk_ratio", "zone_attribution")
 TASK_FIELDS = ("text", "responsible_unit", "due_date", "status")
 INDICATOR_EDIT_FIELDS = ("key", "name", "unit", "target", "comparison", "reference",
                          "reference_value", "reference_value_note", "direction", "scope",
@@ -160,8 +161,26 @@ def fmt(value: Decimal) -> str:
 
 
 def update_plan(*, plan: Plan, actor: Any, data: dict[str, Any]) -> Plan:
-    """Title, overall aim and the dashboard's progress thresholds."""
-    return update_object(obj=plan, actor=actor, data=_pick(data, PLAN_FIELDS))
+    """Title, overall aim, the dashboard's progress thresholds and where zone enterprises
+    count (audited like every plan change).
+
+    Counting the zone under its host again is refused while the zone has county shares of
+    its own: they would drop out of the county table and the shares no longer add up.
+    """
+    data = _pick(data, PLAN_FIELDS)
+    setting = data.get("zone_attribution")
+    if setting:
+        regions = selectors.county_regions(plan.region_id)
+        folded = selectors.units_under(regions, setting)[1].folded
+        stranded = (CountyAllocation.objects.filter(indicator__action__plan=plan,
+                                                    county_id__in=list(folded))
+                    .select_related("county").first())
+        if stranded is not None:
+            raise DomainError(gettext(
+                "%(zone)s已有单独的任务分解，请先把它的分解目标并入%(host)s再修改此设置") % {
+                "zone": stranded.county.name, "host": stranded.county.host.name},
+                field="zone_attribution")
+    return update_object(obj=plan, actor=actor, data=data)
 
 
 def update_action(*, action: Action, actor: Any, name: str) -> Action:
@@ -272,7 +291,8 @@ def copy_plan(*, plan: Plan, year: int, actor: Any) -> Plan:
         new = create_object(model=Plan, actor=actor, data={
             "region": plan.region, "year": year, "title": title, "aim": plan.aim,
             "source": gettext("复制自%(year)s年度") % {"year": plan.year},
-            "on_track_ratio": plan.on_track_ratio, "at_risk_ratio": plan.at_risk_ratio})
+            "on_track_ratio": plan.on_track_ratio, "at_risk_ratio": plan.at_risk_ratio,
+            "zone_attribution": plan.zone_attribution})
         shift = year - plan.year
         for action in plan.actions.order_by("number"):
             new_action = create_object(model=Action, actor=actor, data={
@@ -296,9 +316,10 @@ def copy_plan(*, plan: Plan, year: int, actor: Any) -> Plan:
 # ========================================================= county allocation (任务分解)
 
 
-def allocation_counties(region: Region):
-    """The counties a city's targets are split over (GB/T 2260 counties, in their order)."""
-    return Region.objects.filter(parent=region, gb2260=True).order_by("sort_order", "code")
+def allocation_counties(plan: Plan) -> list[Region]:
+    """The county units a plan's targets are split over (its zone setting decides whether
+    长治高新区 is one of them)."""
+    return selectors.county_units(plan)[0]
 
 
 def _no_target(indicator: Indicator) -> DomainError:
@@ -324,8 +345,14 @@ def set_allocations(*, indicator: Indicator, shares: dict[int, Decimal],
         if indicator.target is None:
             raise _no_target(indicator)
         region = indicator.action.plan.region
-        counties = {c.pk: c for c in Region.objects.filter(parent=region)}
+        units, attribution = selectors.county_units(indicator.action.plan)
+        counties = {c.pk: c for c in units}
         for county_id, value in shares.items():
+            if county_id in attribution.folded:
+                zone = Region.objects.get(pk=county_id)
+                raise DomainError(gettext(
+                    "本年度%(zone)s企业计入%(host)s，请分解到%(host)s") % {
+                    "zone": zone.name, "host": zone.host.name}, field="county")
             if county_id not in counties:
                 raise DomainError(gettext("县区编号 %(id)s 不属于%(region)s") % {
                     "id": county_id, "region": region.name}, field="county")
@@ -398,7 +425,8 @@ def propose_allocation(*, indicator: Indicator) -> AllocationProposal:
     if indicator.target is None:
         raise _no_target(indicator)
     plan = indicator.action.plan
-    counties = list(allocation_counties(plan.region).values_list("pk", flat=True))
+    units, attribution = selectors.county_units(plan)
+    counties = [u.pk for u in units]
     if not counties:
         raise DomainError(gettext("%(region)s没有下辖县区，无法分解") % {
             "region": plan.region.name})
@@ -408,7 +436,8 @@ def propose_allocation(*, indicator: Indicator) -> AllocationProposal:
     if metric is None:
         basis = gettext("指标未绑定计算口径，按县区平均分配")
     else:
-        results = metric.by_county(year=last_year, as_of=date(last_year, 12, 31))
+        results = metric.by_county(year=last_year, as_of=date(last_year, 12, 31),
+                                   attribution=attribution)
         weights = {c: max(Decimal(results.get(c) or 0), Decimal(0)) for c in counties}
         total = sum(weights.values(), Decimal(0))
         if total > 0:

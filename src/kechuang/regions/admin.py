@@ -6,6 +6,6 @@ from kechuang.regions.models import Region
 
 @admin.register(Region)
 class RegionAdmin(AuditedModelAdmin):
-    list_display = ("name", "code", "level", "kind", "gb2260", "parent")
+    list_display = ("name", "code", "level", "kind", "gb2260", "parent", "host")
     list_filter = ("level", "kind", "gb2260")
     search_fields = ("name", "code")

@@ -30,6 +30,11 @@ class Region(models.Model):
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="children",
     )
+    # a functional zone's host district: where the zone's records count when the plan says
+    # zone enterprises count under the host (policy-rules §h), never read from a credit code
+    host = models.ForeignKey(
+        "self", verbose_name=_("所在县区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="hosted_zones", help_text=_("功能区所在的县区（如长治高新区所在的潞州区）"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     objects = RestrictManager()

@@ -16,7 +16,3 @@ def counties(*, user=None) -> QuerySet[Region]:
 def city() -> Region | None:
     return Region.objects.filter(level=Region.Level.CITY).first()
 
-
-def county_ids() -> list[int]:
-    """Every county-level unit's id (the metrics registry's county source)."""
-    return list(Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True))

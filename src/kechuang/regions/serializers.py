@@ -19,5 +19,5 @@ class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name", "level", "level_display", "kind", "kind_display",
-                  "gb2260", "parent", "sort_order"]
+                  "gb2260", "parent", "host", "sort_order"]
         read_only_fields = fields

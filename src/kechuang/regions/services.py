@@ -33,8 +33,16 @@ def load_regions(*, path: str | Path) -> dict[str, int]:
     city = upsert(data["city"]["code"], name=data["city"]["name"], level=Region.Level.CITY,
                   kind=Region.Kind.CITY, parent=province)
     rows = list(data.get("counties", [])) + list(data.get("zones", []))
+    by_code = {}
     for i, row in enumerate(rows, start=1):
-        upsert(row["code"], name=row["name"], level=Region.Level.COUNTY,
-               kind=row.get("kind", Region.Kind.COUNTY), gb2260=row.get("gb2260", True),
-               parent=city, sort_order=i)
+        by_code[str(row["code"])] = upsert(
+            row["code"], name=row["name"], level=Region.Level.COUNTY,
+            kind=row.get("kind", Region.Kind.COUNTY), gb2260=row.get("gb2260", True),
+            parent=city, sort_order=i)
+    for row in rows:  # a zone's host district (after every county exists)
+        host = by_code.get(str(row.get("host") or ""))
+        unit = by_code[str(row["code"])]
+        if unit.host_id != (host.pk if host else None):
+            unit.host = host
+            unit.save(update_fields=["host"])
     return {"regions_created": created}

@@ -50,9 +50,15 @@ def test_coverage_counts_counties_with_a_tech_service_enterprise(regions):
     make_enterprise(regions["140423"], "服务3", 3, industry_code="M73", above_scale=False)
     make_enterprise(regions["140404"], "制造", 4, industry_code="C26", above_scale=True)
     make_enterprise(regions["140471"], "高新区服务", 5, industry_code="M73", above_scale=True)
-    assert m.value(year=2025, as_of=END) == 1  # the development zone is not one of the 12
+    # no plan for the year: the default setting counts the zone under its host, 潞州区
+    assert m.value(year=2025, as_of=END) == 1
     assert m.by_county(year=2025, as_of=END) == {regions["140403"].pk: D(1)}
-    assert m.records(year=2025, as_of=END).count() == 2
+    assert m.records(year=2025, as_of=END, county_id=regions["140403"].pk).count() == 3
+    # counted as its own unit, the zone is a covered county of its own
+    zone_own = metrics.Attribution(units=(regions["140403"].pk, regions["140471"].pk))
+    assert m.value(year=2025, as_of=END, attribution=zone_own) == 2
+    assert m.by_county(year=2025, as_of=END, attribution=zone_own) == {
+        regions["140403"].pk: D(1), regions["140471"].pk: D(1)}
 
 
 def test_dated_metric_cuts_at_as_of_and_builds_a_cumulative_curve(regions, dated_metric):

@@ -32,10 +32,10 @@ class StubMetric(metrics.Metric):
         self.values = values
         self.calls: list[tuple[int, object]] = []
 
-    def value(self, *, year, as_of, county_id=None):
+    def value(self, *, year, as_of, county_id=None, attribution=None):
         return sum(self.values.values(), Decimal(0))
 
-    def by_county(self, *, year, as_of):
+    def by_county(self, *, year, as_of, attribution=None):
         self.calls.append((year, as_of))
         return dict(self.values)
 

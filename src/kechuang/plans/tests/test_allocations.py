@@ -14,7 +14,7 @@ from .conftest import records_for
 
 
 def twelve(plan):
-    return list(services.allocation_counties(plan.region))
+    return list(services.allocation_counties(plan))
 
 
 @pytest.mark.django_db

@@ -55,10 +55,56 @@ def test_city_staff_edit_the_plan_thresholds(users, client_for, plan):
                              "at_risk_ratio": "0.9"})
     assert resp.status_code == 200 and "阈值须满足" in resp.content.decode()
     resp = client.post(url, {"title": plan.title, "aim": "新的总体要求",
-                             "on_track_ratio": "0.95", "at_risk_ratio": "0.75"})
+                             "on_track_ratio": "0.95", "at_risk_ratio": "0.75",
+                             "zone_attribution": "host"})
     assert resp.status_code == 302
     plan.refresh_from_db()
     assert (plan.aim, plan.on_track_ratio) == ("新的总体要求", Decimal("0.95"))
+
+
+@pytest.mark.django_db
+def test_city_staff_set_where_zone_enterprises_count_and_it_is_audited(users, client_for,
+                                                                       plan):
+    """The plan's zone setting is edited in its settings form, audited, and shown."""
+    from kechuang.plans.selectors import allocation_counties
+
+    client = client_for(users["city_staff"])
+    assert plan.zone_attribution == Plan.ZoneAttribution.HOST
+    names = [c.name for c in allocation_counties(user=users["city_staff"], plan=plan)]
+    assert len(names) == 12 and "长治高新区" not in names
+    resp = client.post(f"/plan/{plan.pk}/edit/", {
+        "title": plan.title, "aim": "", "on_track_ratio": "0.9", "at_risk_ratio": "0.7",
+        "zone_attribution": "zone"})
+    assert resp.status_code == 302
+    plan.refresh_from_db()
+    assert plan.zone_attribution == Plan.ZoneAttribution.ZONE
+    record = ChangeRecord.objects.filter(action="update", object_id=str(plan.pk)).get()
+    assert (record.before["zone_attribution"], record.after["zone_attribution"]) == ("host", "zone")
+    names = [c.name for c in allocation_counties(user=users["city_staff"], plan=plan)]
+    assert len(names) == 13 and names[-1] == "长治高新区"
+    page = client.get(f"/plan/?year={plan.year}").content.decode()
+    assert "功能区单列为一个县区单位" in page
+
+
+@pytest.mark.django_db
+def test_the_zone_cannot_go_back_under_its_host_while_it_has_its_own_shares(users, plan,
+                                                                            high_tech):
+    """Counting the zone under 潞州区 again would drop its share out of the county table."""
+    from kechuang.core.errors import DomainError
+    from kechuang.plans import services
+    from kechuang.regions.models import Region
+
+    services.update_plan(plan=plan, actor=users["city_staff"], data={"zone_attribution": "zone"})
+    zone = Region.objects.get(code="140471")
+    counties = services.allocation_counties(plan)
+    shares = {c.pk: Decimal(0) for c in counties}
+    shares[zone.pk] = high_tech.target
+    services.set_allocations(indicator=high_tech, shares=shares, actor=users["city_staff"])
+    with pytest.raises(DomainError, match="长治高新区已有单独的任务分解"):
+        services.update_plan(plan=plan, actor=users["city_staff"],
+                             data={"zone_attribution": "host"})
+    plan.refresh_from_db()
+    assert plan.zone_attribution == "zone"
 
 
 @pytest.mark.django_db
@@ -133,7 +179,7 @@ def test_allocation_page_saves_exact_shares_and_shows_the_gap(users, client_for,
                                                              high_tech):
     from kechuang.plans.services import allocation_counties
 
-    counties = list(allocation_counties(plan.region))
+    counties = list(allocation_counties(plan))
     client = client_for(users["city_staff"])
     url = f"/plan/indicators/{high_tech.pk}/allocations/edit/"
     body = client.get(url).content.decode()

@@ -15,6 +15,8 @@ def test_changzhi_has_twelve_gb2260_counties_and_a_zone():
     assert set(counties.values_list("code", flat=True)) >= {"140403", "140404", "140431"}
     zone = Region.objects.get(code="140471")
     assert zone.kind == "zone" and not zone.gb2260
+    assert zone.host.code == "140403"  # 长治高新区 lies in 潞州区 (policy-rules §h)
+    assert not counties.filter(host__isnull=False).exists()
 
 
 @pytest.mark.django_db
