@@ -36,7 +36,10 @@ def test_city_dashboard_shows_eight_actions_and_the_ranking(client_for, users, p
         reverse("kpi:dashboard"), {"as_of": "2025-10-31"}).content.decode()
     assert html.count('data-testid="action-card"') == 8
     assert "县区排名" in html and "统计截至 2025年10月31日" in html
-    assert "暂无数据来源（模块建设中）" in html  # modules not built yet show no number
+    # every figure says where it comes from: counted from records, or reported and approved
+    assert html.count('data-testid="figure-source"') == 26
+    assert html.count('data-kind="metric"') == 6 and html.count('data-kind="reported"') == 20
+    assert "暂无数据来源" not in html  # an indicator without a module takes reported values
     assert 'data-key="tech_sme_registered"' in html
 
 
