@@ -74,7 +74,9 @@ class KpiLine:
     def cells(self) -> tuple[str, ...]:
         """The texts of the KPI table's columns (KPI_HEADERS), in order; the value says
         whether it was counted or reported."""
-        value = f"{self.value_text}（{self.source_label}）" if self.source_label else self.value_text
+        value = self.value_text
+        if self.source_label:
+            value += f"（{self.source_label}）"
         return (self.name, self.unit, self.target_text, value, self.pct_text,
                 self.expected_text, self.status_text, self.forecast_text)
 

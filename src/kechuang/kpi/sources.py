@@ -48,8 +48,8 @@ def source_of(row: Any, as_of: dt.date) -> FigureSource:
         rv = row.reported
         if rv is None:
             if row.progress.value is not None:  # a frozen snapshot keeps only the figure
-                return FigureSource(kind, _("上报"), _("审核通过的上报数值（月度快照，截至 %(day)s）")
-                                    % {"day": _day(as_of)})
+                return FigureSource(kind, _("上报"), _(
+                    "审核通过的上报数值（月度快照，截至 %(day)s）") % {"day": _day(as_of)})
             return FigureSource(kind, _("上报"), _(
                 "尚无审核通过的上报数值：在“指标上报”中填报并上传佐证材料，市局审核通过后显示。"))
         parts = getattr(rv, "parts", None)

@@ -148,7 +148,8 @@ class SourceOverride(models.Model):
         ordering = ["indicator_id"]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} · {_('采用上报数值') if self.use_reported else _('按记录计数')}"
+        choice = _("采用上报数值") if self.use_reported else _("按记录计数")
+        return f"{self.indicator.name} · {choice}"
 
 
 def has_live_source(indicator: Any) -> bool:
