@@ -16,7 +16,8 @@ from kechuang.web.navigation import menu_for
 pytestmark = pytest.mark.django_db
 HOME = reverse("web:home")
 OVERVIEW = reverse("web:overview")  # bureau staff: their home is the KPI dashboard
-TOTAL = 'data-testid="kpi-total"><span class="[^"]*" data-metric="enterprises_total" data-value="{}"'
+TOTAL = ('data-testid="kpi-total"><span class="[^"]*" data-metric="enterprises_total" '
+         'data-value="{}"')
 
 
 def test_home_kpis_are_scoped(client_for, users, enterprise_a, enterprise_a2, enterprise_b):
