@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -109,9 +110,9 @@ class HoldersMetric(Metric):
     ``holding(as_of)`` returns (the plan year does not cut them; the date does)."""
 
     key: str = ""
-    name: str = ""
+    name: Any = ""  # str or gettext_lazy
     unit: str = "家"
-    description: str = ""
+    description: Any = ""
     model: type | None = None
     holding: Callable[[dt.date], QuerySet] | None = None
     columns: tuple[Column, ...] = ()
@@ -136,21 +137,21 @@ class HoldersMetric(Metric):
 
 HIGH_TECH_VALID = HoldersMetric(
     key="high_tech_valid",
-    name="有效期内高新技术企业",
+    name=_("有效期内高新技术企业"),
     model=HighTechCertificate,
     holding=valid_certificates,
-    description="统计日持有有效高新技术企业证书（已发证、未到期、未取消资格）的企业家数，"
-                "不论哪一年认定；与“高新技术企业认定”（本年度新通过认定的家数）口径不同。",
+    description=_("统计日持有有效高新技术企业证书（已发证、未到期、未取消资格）的企业家数，"
+                  "不论哪一年认定；与“高新技术企业认定”（本年度新通过认定的家数）口径不同。"),
     columns=(*enterprise_columns(), Column(_("证书编号"), "certificate_no"),
              Column(_("有效期至"), "expires_on")),
 )
 
 LEADERS_CURRENT = HoldersMetric(
     key="leaders_current",
-    name="高科技领军企业（本年或上年认定）",
+    name=_("高科技领军企业（本年或上年认定）"),
     model=LeaderDesignation,
     holding=current_leaders,
-    description="统计日前本年或上年被认定为高科技领军企业的企业家数。",
+    description=_("统计日前本年或上年被认定为高科技领军企业的企业家数。"),
     columns=(*enterprise_columns(), Column(_("认定年度"), "year")),
 )
 
