@@ -419,3 +419,25 @@ def get(key: str) -> Metric | None:
 
 def choices() -> list[tuple[str, str]]:
     return sorted(((m.key, m.choice_label()) for m in _REGISTRY.values()), key=lambda c: c[0])
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A registered metric's figure as a page shows it: the metric's name is the label, and
+    its definition and as-of date go with it (on hover or below), so one label means one
+    definition on every page."""
+
+    key: str
+    label: str
+    value: Decimal
+    unit: str
+    definition: str
+    as_of: dt.date
+    year: int
+
+
+def shown(key: str, *, year: int, as_of: dt.date, county_id: int | None = None) -> Shown:
+    """The figure of metric ``key`` for the city (or one county) at ``as_of``."""
+    metric = _REGISTRY[key]
+    return Shown(key, str(metric.name), metric.value(year=year, as_of=as_of, county_id=county_id),
+                 metric.unit, str(metric.description), as_of, year)

@@ -10,14 +10,38 @@
 * ``chain_enterprises_with_rd_reserve`` (建立研发准备金制度的链主链核企业): chain-leader and
   chain-core enterprises whose annual report of the plan year shows a reserve fund > 0;
   a state of the year (not dated).
+
+And the figures of the cultivation ladder (培育目标进展), which count who *holds* a status on
+the as-of date rather than who obtained it in the year: ``high_tech_valid`` (certificate in
+force) and ``leaders_current`` (designated this or last year).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.cultivation.models import HighTechCertificate, TechSmeRegistration
-from kechuang.metrics import Column, RecordMetric, enterprise_columns, register
+from kechuang.cultivation.models import (
+    HighTechCertificate,
+    LeaderDesignation,
+    TechSmeRegistration,
+)
+from kechuang.cultivation.selectors import current_leaders, valid_certificates
+from kechuang.metrics import (
+    Attribution,
+    Column,
+    Metric,
+    RecordMetric,
+    enterprise_columns,
+    get_attribution,
+    register,
+)
 from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
 
 ANCHOR_ROLES = (ChainMembership.Role.CHAIN_LEADER, ChainMembership.Role.CHAIN_CORE)
@@ -88,11 +112,77 @@ CHAIN_RD_RESERVE = RecordMetric(
              Column(_("研发准备金（元）"), "rd_reserve_fund_yuan")),
 )
 
-METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, CHAIN_RD_RESERVE)
+@dataclass(eq=False)
+class HoldersMetric(Metric):
+    """Enterprises holding a status on the as-of date: distinct enterprises among the rows
+    ``holding(as_of)`` returns (the plan year does not cut them; the date does)."""
+
+    key: str = ""
+    name: Any = ""  # str or gettext_lazy
+    unit: str = "家"
+    description: Any = ""
+    model: type | None = None
+    holding: Callable[[dt.date], QuerySet] | None = None
+    columns: tuple[Column, ...] = ()
+
+    def _rows(self, as_of: dt.date, county_id: int | None, year: int,
+              att: Attribution | None = None) -> QuerySet:
+        qs = self.holding(as_of)
+        if county_id is None:
+            return qs
+        # the county unit's own enterprises and those of regions folded into it (the zone)
+        members = (att or get_attribution(year)).members(county_id)
+        return qs.filter(enterprise__county__in=members)
+
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+              attribution: Attribution | None = None) -> Decimal:
+        rows = self._rows(as_of, county_id, year, attribution)
+        return Decimal(rows.values("enterprise").distinct().count())
+
+    def by_county(self, *, year: int, as_of: dt.date,
+                  attribution: Attribution | None = None) -> dict[int, Decimal]:
+        att = attribution or get_attribution(year)
+        unit = Case(*(When(enterprise__county=region, then=Value(u))
+                      for region, u in sorted(att.folded.items())),
+                    default=F("enterprise__county"), output_field=IntegerField()
+                    ) if att.folded else F("enterprise__county")
+        rows = (self._rows(as_of, None, year).order_by().annotate(_u=unit).values("_u")
+                .annotate(n=Count("enterprise", distinct=True)))
+        return {r["_u"]: Decimal(r["n"]) for r in rows}
+
+    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+                base: QuerySet | None = None,
+                attribution: Attribution | None = None) -> QuerySet:
+        qs = self._rows(as_of, county_id, year, attribution)
+        return qs if base is None else qs.filter(pk__in=base.values("pk"))
+
+
+HIGH_TECH_VALID = HoldersMetric(
+    key="high_tech_valid",
+    name=_("有效期内高新技术企业"),
+    model=HighTechCertificate,
+    holding=valid_certificates,
+    description=_("统计日持有有效高新技术企业证书（已发证、未到期、未取消资格）的企业家数，"
+                  "不论哪一年认定；与“高新技术企业认定”（本年度新通过认定的家数）口径不同。"),
+    columns=(*enterprise_columns(), Column(_("证书编号"), "certificate_no"),
+             Column(_("有效期至"), "expires_on")),
+)
+
+LEADERS_CURRENT = HoldersMetric(
+    key="leaders_current",
+    name=_("高科技领军企业（本年或上年认定）"),
+    model=LeaderDesignation,
+    holding=current_leaders,
+    description=_("统计日前本年或上年被认定为高科技领军企业的企业家数。"),
+    columns=(*enterprise_columns(), Column(_("认定年度"), "year")),
+)
+
+METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, CHAIN_RD_RESERVE, HIGH_TECH_VALID,
+           LEADERS_CURRENT)
 
 
 def register_all() -> None:
-    """(Re-)register the three metrics (tests that stub a key call this to restore them)."""
+    """(Re-)register the metrics (tests that stub a key call this to restore them)."""
     for metric in METRICS:
         register(metric)
 

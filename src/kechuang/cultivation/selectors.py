@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang import metrics as registry
 from kechuang.core.queries import distinct_desc
 from kechuang.cultivation.models import (
     RECORD_MODELS,
@@ -191,55 +192,50 @@ def expiring_certificates(*, today: dt.date, user: Any = None,
 
 @dataclass
 class Rung:
-    key: str
-    label: str
+    key: str  # the registered metric the rung shows
+    label: str  # the metric's name: the same label means the same figure on every page
     value: int
     last_year: int
     rate: Decimal | None = None  # conversion from the rung below, this year (%)
     last_rate: Decimal | None = None
+    definition: str = ""
+    as_of: dt.date | None = None
 
 
 def _pct(n: int, d: int) -> Decimal | None:
     return (Decimal(n) * HUNDRED / Decimal(d)).quantize(Decimal("0.1")) if d else None
 
 
-def _ladder_counts(year: int, as_of: dt.date, county_id: int | None) -> list[int]:
-    def cut(qs: QuerySet) -> int:
-        if county_id is not None:
-            qs = qs.filter(enterprise__county_id=county_id)
-        return qs.values("enterprise_id").distinct().count()
-
-    reports = EnterpriseAnnualReport.objects.filter(
-        year=year - 1, enterprise__kind=Organisation.Kind.ENTERPRISE)
-    registered = TechSmeRegistration.objects.filter(
-        year=year, status=TechSmeRegistration.Status.REGISTERED, registered_on__lte=as_of)
-    return [cut(reports), cut(registered), cut(valid_certificates(as_of)),
-            cut(current_leaders(as_of))]
+# the rungs, bottom up: each a registered metric (kechuang.metrics)
+LADDER_METRICS = ("enterprises_reported_last_year", "tech_sme_registered", "high_tech_valid",
+                  "leaders_current")
 
 
 def ladder(*, year: int, as_of: dt.date, county_id: int | None = None) -> list[Rung]:
     """The four rungs for the funnel, this year at ``as_of`` and last year on the same day.
 
-    * 有年度报表: enterprises with an annual report of fiscal year ``year − 1`` (the data the
-      year's evaluations use);
-    * 科技型中小企业: registered for evaluation year ``year`` (not revoked) by ``as_of``;
-    * 高新技术企业: holding a certificate valid on ``as_of``;
-    * 领军企业: designated this or last year by ``as_of`` (the tier rule).
+    * 已报送上年度报表的企业: an annual report of fiscal year ``year − 1``;
+    * 科技型中小企业入库: registered for evaluation year ``year`` (not revoked) by ``as_of``;
+    * 有效期内高新技术企业: holding a certificate valid on ``as_of``;
+    * 高科技领军企业（本年或上年认定）: designated this or last year by ``as_of``.
 
-    Conversion rate = a rung ÷ the rung below (%). Aggregates only: county staff see every
-    county's figures, as on the dashboard.
+    Each rung is the registered metric of that name, so the dashboard, this page and the
+    overview never show two numbers under one label. Conversion rate = a rung ÷ the rung
+    below (%). Aggregates only: county staff see every county's figures, as on the dashboard.
     """
     from kechuang.kpi.selectors import same_day_last_year
 
-    now = _ladder_counts(year, as_of, county_id)
-    last = _ladder_counts(year - 1, same_day_last_year(as_of), county_id)
-    labels = [("reported", _("有年度报表的企业")), ("tech_sme", _("科技型中小企业")),
-              ("high_tech", _("高新技术企业")), ("leader", _("高科技领军企业"))]
+    last_as_of = same_day_last_year(as_of)
     rungs = []
-    for i, (key, label) in enumerate(labels):
-        rung = Rung(key, label, now[i], last[i])
+    for i, key in enumerate(LADDER_METRICS):
+        metric = registry.get(key)
+        now = int(metric.value(year=year, as_of=as_of, county_id=county_id))
+        last = int(metric.value(year=year - 1, as_of=last_as_of, county_id=county_id))
+        rung = Rung(key, str(metric.name), now, last, definition=str(metric.description),
+                    as_of=as_of)
         if i:
-            rung.rate, rung.last_rate = _pct(now[i], now[i - 1]), _pct(last[i], last[i - 1])
+            below = rungs[i - 1]
+            rung.rate, rung.last_rate = _pct(now, below.value), _pct(last, below.last_year)
         rungs.append(rung)
     return rungs
 

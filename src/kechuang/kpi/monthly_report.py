@@ -27,10 +27,12 @@ from typing import Any
 
 from kechuang.kpi import charts
 from kechuang.kpi.progress import Status, fmt
+from kechuang.kpi.sources import source_of
 
 FONT = "Noto Sans CJK SC"
 FONT_SUBSTITUTE = "宋体"  # what Word uses where the Noto face is not installed
 NO_SOURCE = "暂无数据来源"
+NOT_REPORTED = "暂无数据（尚未上报）"  # takes reported values; none approved yet
 NOT_ALLOCATED = "未分解"
 # the order statuses are counted in (summary, legend, ranking columns)
 SUMMARY_STATUSES = (Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND,
@@ -65,11 +67,17 @@ class KpiLine:
     forecast_text: str
     has_source: bool
     explanation: str
+    source_label: str = ""  # 计数 (counted from records) / 上报 (reported, approved)
+    source_text: str = ""  # the definition and date behind the figure
 
     @property
     def cells(self) -> tuple[str, ...]:
-        """The texts of the KPI table's columns (KPI_HEADERS), in order."""
-        return (self.name, self.unit, self.target_text, self.value_text, self.pct_text,
+        """The texts of the KPI table's columns (KPI_HEADERS), in order; the value says
+        whether it was counted or reported."""
+        value = self.value_text
+        if self.source_label:
+            value += f"（{self.source_label}）"
+        return (self.name, self.unit, self.target_text, value, self.pct_text,
                 self.expected_text, self.status_text, self.forecast_text)
 
 
@@ -166,16 +174,18 @@ def _target_text(ind: Any) -> str:
     return "—"
 
 
-def _line(action_title: str, row: Any) -> KpiLine:
+def _line(action_title: str, row: Any, as_of: dt.date) -> KpiLine:
     ind, p = row.indicator, row.progress
-    if not row.has_source:
+    src = source_of(row, as_of)
+    if not row.has_source or (row.source_kind == "reported" and p.value is None):
+        text = NOT_REPORTED if row.has_source else NO_SOURCE
         return KpiLine(action_title, ind.name, ind.unit, ind.target, _target_text(ind), None,
-                       NO_SOURCE, None, "—", None, "—", p.status, p.status.label, None, "—",
-                       False, p.explanation)
+                       text, None, "—", None, "—", p.status, p.status.label, None, "—",
+                       False, p.explanation, src.label if row.has_source else "", src.text)
     return KpiLine(action_title, ind.name, ind.unit, ind.target, _target_text(ind), p.value,
                    fmt(p.value), p.pct_of_goal, _pct(p.pct_of_goal), p.expected_pct,
                    _pct(p.expected_pct), p.status, p.status.label, p.forecast, fmt(p.forecast),
-                   True, p.explanation)
+                   True, p.explanation, src.label, src.text)
 
 
 def _ranking(dashboard: Any) -> list[RankLine]:
@@ -201,7 +211,7 @@ def _summary(dashboard: Any, lines: list[KpiLine]) -> tuple[str, list[tuple[str,
     text += "。"
     no_source = sum(1 for line in lines if not line.has_source)
     if no_source:
-        text += f"有 {no_source} 项指标暂无数据来源（对应业务模块尚未上线或尚未上报）。"
+        text += f"有 {no_source} 项指标暂无数据（尚未上报审核通过的数值）。"
     behind = [line.name for line in lines if line.status == Status.BEHIND]
     if behind:
         text += f"进度滞后的指标：{'、'.join(behind)}，请相关责任单位加快推进。"
@@ -261,7 +271,7 @@ def prepare(dashboard: Any, *, with_charts: bool = True) -> Report:
     blocks = []
     for card in dashboard.cards:
         title = f"{_cn_number(card.action.number)}、{card.action.name}"
-        blocks.append(ActionBlock(title, [_line(title, row) for row in card.rows]))
+        blocks.append(ActionBlock(title, [_line(title, row, dashboard.as_of) for row in card.rows]))
     lines = [line for b in blocks for line in b.lines]
     summary, items = _summary(dashboard, lines)
     report = Report(title=report_title(dashboard), region=dashboard.plan.region.name,
@@ -604,7 +614,8 @@ def kpi_columns() -> list[Any]:
         Column("时序进度（%）", maybe(lambda x: x.expected), kind="decimal", width=12),
         Column("状态", lambda x: x.status_text, width=10),
         Column("预计全年", maybe(lambda x: x.forecast), kind="decimal", width=12),
-        Column("数据来源", lambda x: "" if x.has_source else NO_SOURCE, width=14),
+        Column("数据来源", lambda x: x.source_label or NO_SOURCE, width=10),
+        Column("口径与日期", lambda x: x.source_text, kind="wrap", width=40),
         Column("说明", lambda x: x.explanation, kind="wrap", width=50),
     ]
 

@@ -238,6 +238,13 @@ def metric_for(indicator: Indicator) -> registry.Metric | None:
     return registry.get(indicator.metric_key)
 
 
+def _official(indicators: Iterable[Indicator]) -> set[int]:
+    """Indicators whose counted figure the bureau replaced by the official statistic."""
+    from kechuang.reported.selectors import official_indicator_ids
+
+    return official_indicator_ids(indicator_ids=[i.pk for i in indicators])
+
+
 def _thresholds(plan: Plan) -> Thresholds:
     return Thresholds(on_track=Decimal(plan.on_track_ratio), at_risk=Decimal(plan.at_risk_ratio))
 
@@ -315,7 +322,8 @@ def build_dashboard(*, plan: Plan, as_of: dt.date | None = None,
 
     indicators = [i for a in plan.actions.all() for i in a.indicators.all()
                   if wanted is None or i.key in wanted]
-    reported_ids = [i.pk for i in indicators if i.source == Indicator.Source.REPORTED]
+    official = _official(indicators)
+    reported_ids = [i.pk for i in indicators if i.pk in official or metric_for(i) is None]
     reported_now = _reported(reported_ids, as_of)
     reported_last = _reported(reported_ids, last_as_of)
 
@@ -326,7 +334,8 @@ def build_dashboard(*, plan: Plan, as_of: dt.date | None = None,
             if wanted is not None and ind.key not in wanted:
                 continue
             rows.append(_indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th,
-                                       allocations, reported_now, reported_last, attribution))
+                                       allocations, reported_now, reported_last, attribution,
+                                       official=ind.pk in official))
         if rows or wanted is None:
             cards.append(ActionCard(action=action, rows=rows))
     return Dashboard(plan=plan, as_of=as_of, counties=counties, cards=cards,
@@ -346,8 +355,9 @@ def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
 
 
 def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
-                   reported_now, reported_last, attribution) -> IndicatorRow:
-    metric = metric_for(ind)
+                   reported_now, reported_last, attribution,
+                   official: bool = False) -> IndicatorRow:
+    metric = None if official else metric_for(ind)
     shares = {c: allocations.get((ind.pk, c)) for c in county_ids}
     if metric is not None:
         year = plan.year
@@ -380,32 +390,28 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
                             last_year_curve=curve, county_curves=now.county_curves,
                             last_year_county_curves=last.county_curves)
 
-    if ind.source == Indicator.Source.REPORTED:
-        now_units = {c: _unit_reported(ind, reported_now, attribution.members(c))
-                     for c in county_ids}
-        last_units = {c: _unit_reported(ind, reported_last, attribution.members(c))
-                      for c in county_ids}
-        city = _city_reported(ind, reported_now, now_units.values())
-        city_last = _city_reported(ind, reported_last, last_units.values())
-        progress = evaluate(_input(plan, ind, as_of, city.value if city else None,
-                                   target=ind.target, curve=None,
-                                   last=city_last.value if city_last else None,
-                                   dated=True, th=th))
-        county_rows = []
-        for cid in county_ids:
-            rv, rv_last = now_units[cid], last_units[cid]
-            county_rows.append(CountyFigure(cid, names[cid], rv.value if rv else None,
-                                            shares[cid], evaluate(_input(
-                                                plan, ind, as_of, rv.value if rv else None,
-                                                target=_share(shares[cid]), curve=None,
-                                                last=rv_last.value if rv_last else None,
-                                                dated=True, th=th, relative=False))))
-        return IndicatorRow(ind, "reported", "", progress, county_rows, reported=city,
-                            last_year_value=city_last.value if city_last else None)
-
-    progress = Progress(Status.NO_DATA, None, ind.target, "target" if ind.target else "",
-                        None, None, "", None, "暂无数据来源：对应业务模块尚未上线")
-    return IndicatorRow(ind, "none", "", progress, [])
+    # no metric counts it (or the bureau takes the official statistic): approved reported values
+    now_units = {c: _unit_reported(ind, reported_now, attribution.members(c))
+                 for c in county_ids}
+    last_units = {c: _unit_reported(ind, reported_last, attribution.members(c))
+                  for c in county_ids}
+    city = _city_reported(ind, reported_now, now_units.values())
+    city_last = _city_reported(ind, reported_last, last_units.values())
+    progress = evaluate(_input(plan, ind, as_of, city.value if city else None,
+                               target=ind.target, curve=None,
+                               last=city_last.value if city_last else None,
+                               dated=True, th=th))
+    county_rows = []
+    for cid in county_ids:
+        rv, rv_last = now_units[cid], last_units[cid]
+        county_rows.append(CountyFigure(cid, names[cid], rv.value if rv else None,
+                                        shares[cid], evaluate(_input(
+                                            plan, ind, as_of, rv.value if rv else None,
+                                            target=_share(shares[cid]), curve=None,
+                                            last=rv_last.value if rv_last else None,
+                                            dated=True, th=th, relative=False))))
+    return IndicatorRow(ind, "reported", "", progress, county_rows, reported=city,
+                        last_year_value=city_last.value if city_last else None)
 
 
 def _share(share: Decimal | None) -> Decimal | None:

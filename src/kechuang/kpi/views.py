@@ -174,7 +174,18 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),
         "counties": board.counties, "county_user": is_county_user(request.user),
         "folded": selectors.folded_into(board, county),  # zones counted under it
+        **_source_context(request.user, ind),
     })
+
+
+def _source_context(user: Any, ind: Any) -> dict[str, Any]:
+    """Whether the indicator takes the official statistic, and what the user may do about it."""
+    from kechuang.reported.models import ReportedValue, SourceOverride, has_live_source
+    from kechuang.reported.selectors import source_override
+
+    return {"source_override": source_override(user=user, indicator=ind),
+            "can_report": can(user, "add", ReportedValue),
+            "can_set_source": has_live_source(ind) and can(user, "change", SourceOverride)}
 
 
 @login_required

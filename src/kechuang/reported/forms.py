@@ -56,3 +56,18 @@ class ValueForm(forms.Form):
 class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("审核意见"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SourceForm(forms.Form):
+    """The bureau's choice for a counted indicator: the counted figure or the official one."""
+
+    use_reported = forms.BooleanField(
+        label=_("以上报的官方统计数为准"), required=False,
+        help_text=_("勾选后，工作进展、指标详情和月报显示审核通过的上报数值（标注“上报”），"
+                    "不再按业务记录计数；取消勾选恢复按记录计数"))
+    reason = forms.CharField(label=_("依据"), max_length=300,
+                             help_text=_("如：以市统计局公布数为准（文件名称、日期）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

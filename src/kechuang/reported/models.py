@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang import metrics
 from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
 from kechuang.core.uploads import UploadTo, private_storage
 
@@ -102,9 +103,10 @@ class ReportedValue(models.Model):
         from kechuang.plans.models import Indicator
 
         plan = indicator.action.plan
-        if indicator.source != Indicator.Source.REPORTED:
-            errors["indicator"] = _("指标“%(name)s”的数据来自系统统计，不接受上报") % {
-                "name": indicator.name}
+        if not takes_reported_values(indicator):
+            errors["indicator"] = _(
+                "指标“%(name)s”的数据来自系统统计，不接受上报（如需以官方统计数为准，"
+                "请市局管理员先在指标的“数据口径”中改为采用上报数值）") % {"name": indicator.name}
         if indicator.scope == Indicator.Scope.COUNTY and not self.county_id:
             errors["county"] = _("指标“%(name)s”按县区考核，请选择县区") % {
                 "name": indicator.name}
@@ -123,6 +125,45 @@ class ReportedValue(models.Model):
                 errors["period_end"] = _("截至日期不能晚于今天")
         if errors:
             raise ValidationError(errors)
+
+
+class SourceOverride(models.Model):
+    """The bureau's per-indicator choice to take an official statistic (a reported, approved
+    value) instead of the figure counted from records — e.g. the statistics office's count of
+    high-tech enterprises once it is published. Changed only through audited services."""
+
+    indicator = models.OneToOneField("plans.Indicator", verbose_name=_("指标"),
+                                     on_delete=models.CASCADE, related_name="source_override")
+    use_reported = models.BooleanField(
+        _("采用上报数值"), default=True,
+        help_text=_("勾选后，该指标以审核通过的上报数值（官方统计）为准，不再按业务记录计数"))
+    reason = models.CharField(_("依据"), max_length=300,
+                              help_text=_("如：以市统计局公布数为准（文件名称、日期）"))
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("指标数据口径")
+        verbose_name_plural = _("指标数据口径")
+        ordering = ["indicator_id"]
+
+    def __str__(self) -> str:
+        choice = _("采用上报数值") if self.use_reported else _("按记录计数")
+        return f"{self.indicator.name} · {choice}"
+
+
+def has_live_source(indicator: Any) -> bool:
+    """True when a registered metric counts the indicator from records."""
+    return metrics.get(indicator.metric_key) is not None
+
+
+def takes_reported_values(indicator: Any) -> bool:
+    """An indicator takes reported values when no metric counts it from records (its module
+    is not built, or only a statistics office knows it) or when the bureau chose to take the
+    official statistic instead (:class:`SourceOverride`)."""
+    if not has_live_source(indicator):
+        return True
+    return SourceOverride.objects.filter(indicator_id=indicator.pk, use_reported=True).exists()
 
 
 class Evidence(models.Model):
@@ -164,3 +205,9 @@ register(ReportedValue, Scope(
     rights=_RIGHTS, county="county",
     role_terms=dict(county_staff=(COUNTY_WIDE_ACTIONS, Q(county__isnull=True)))))
 register(Evidence, Scope(rights=_RIGHTS, parents=("reported_value",)))
+# The data-source choice is the city bureau's: its administrators set it; everyone who reads
+# the plan reads it.
+register(SourceOverride, Scope(
+    rights=rights(city_admin={"view", "add", "change"}, city_staff={"view"},
+                  county_staff={"view"}),
+    county="indicator__action__plan__region__children"))

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from kechuang import metrics
 from kechuang.accounts.access import can_report_city_indicator
 from kechuang.plans.models import Indicator
 from kechuang.regions.models import Region
 from kechuang.regions.selectors import counties
-from kechuang.reported.models import Evidence, ReportedValue
+from kechuang.reported.models import Evidence, ReportedValue, SourceOverride
 
 CITY = "city"  # the county filter's value for city-level rows (county empty)
 
@@ -62,11 +63,19 @@ def history_of(*, value: ReportedValue) -> QuerySet[ReportedValue]:
         "-submitted_at", "-id")
 
 
+def takes_reported_q() -> Q:
+    """The indicators that take reported values (``models.takes_reported_values`` as a filter):
+    no registered metric counts them, or the bureau chose the official statistic."""
+    live = [key for key, _label in metrics.choices()]
+    counted = (Q(metric="") & Q(key__in=live)) | (~Q(metric="") & Q(metric__in=live))
+    return ~counted | Q(source_override__use_reported=True)
+
+
 def reported_indicators(*, user: Any, submit: bool = False) -> QuerySet[Indicator]:
     """Indicators that take reported values, from the plans the user may see; ``submit``:
     only those the user may report — a county clerk reports county-level indicators only
     (a city indicator's figure is the city's)."""
-    qs = Indicator.objects.restrict(user, "view").filter(source=Indicator.Source.REPORTED)
+    qs = Indicator.objects.restrict(user, "view").filter(takes_reported_q())
     if submit and not can_report_city_indicator(user):
         qs = qs.filter(scope=Indicator.Scope.COUNTY)
     return qs.select_related("action__plan").order_by(
@@ -90,6 +99,23 @@ def value_years(*, user: Any) -> list[int]:
     dates = ReportedValue.objects.restrict(user, "view").dates("period_end", "year",
                                                                 order="DESC")
     return [d.year for d in dates]
+
+
+def official_indicator_ids(*, indicator_ids: Iterable[int]) -> set[int]:
+    """Of these indicators, those the bureau set to take the official (reported) statistic
+    instead of the counted figure (one query)."""
+    return set(SourceOverride.objects.filter(indicator_id__in=list(indicator_ids),
+                                             use_reported=True)
+               .values_list("indicator_id", flat=True))
+
+
+def indicator_for_source(*, user: Any, pk: int) -> Indicator | None:
+    return Indicator.objects.restrict(user, "view").select_related("action__plan").filter(
+        pk=pk).first()
+
+
+def source_override(*, user: Any, indicator: Indicator) -> SourceOverride | None:
+    return SourceOverride.objects.restrict(user, "view").filter(indicator=indicator).first()
 
 
 # ---- approved figures (the dashboard) ----------------------------------------------------

@@ -1,4 +1,5 @@
-"""Writes of reported values: submit (with evidence), approve, reject — each audited."""
+"""Writes of reported values: submit (with evidence), approve, reject, and the per-indicator
+choice of the official statistic over the counted figure — each audited."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import ScopeError
-from kechuang.core.services import save_uploads
+from kechuang.core.services import create_object, save_uploads, update_object
 from kechuang.core.uploads import check_files, delete_on_error
-from kechuang.reported.models import Evidence, ReportedValue
+from kechuang.reported.models import Evidence, ReportedValue, SourceOverride
 from kechuang.reported.workflows import REPORTED_FLOW, notify_submitted
 from kechuang.workflow.services import transition
 
@@ -52,3 +53,14 @@ def approve_value(*, value: ReportedValue, actor: Any, reason: str = "") -> Repo
 def reject_value(*, value: ReportedValue, actor: Any, reason: str) -> ReportedValue:
     return transition(value, workflow=REPORTED_FLOW, action="reject", actor=actor,
                       reason=reason)
+
+
+def set_source(*, actor: Any, indicator: Any, use_reported: bool, reason: str) -> SourceOverride:
+    """Set whether an indicator takes the official (reported) statistic instead of the figure
+    counted from records; a first choice is created, a later one updated — both audited."""
+    current = SourceOverride.objects.filter(indicator_id=indicator.pk).first()
+    data = {"use_reported": use_reported, "reason": reason}
+    if current is None:
+        return create_object(model=SourceOverride, actor=actor,
+                             data={"indicator": indicator, **data}, reason=reason)
+    return update_object(obj=current, actor=actor, data=data, reason=reason)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/approve/", views.value_approve, name="value_approve"),
     path("<int:pk>/reject/", views.value_reject, name="value_reject"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("indicators/<int:pk>/source/", views.indicator_source, name="indicator_source"),
 ]

@@ -26,8 +26,8 @@ from kechuang.core.shortcuts import (
 from kechuang.core.uploads import serve_private
 from kechuang.reported import exports, selectors, services, tables
 from kechuang.reported.filters import ValueFilter
-from kechuang.reported.forms import ReviewForm, ValueForm
-from kechuang.reported.models import Evidence, ReportedValue
+from kechuang.reported.forms import ReviewForm, SourceForm, ValueForm
+from kechuang.reported.models import Evidence, ReportedValue, SourceOverride, has_live_source
 from kechuang.reported.workflows import REPORTED_FLOW
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
@@ -136,3 +136,29 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return serve_private(ev.file, ev.original_name)
+
+
+@login_required
+def indicator_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """数据口径: whether a counted indicator takes the official (reported) statistic instead."""
+    user = request.user
+    require(user, "change", SourceOverride)
+    indicator = selectors.indicator_for_source(user=user, pk=pk)
+    if indicator is None or not has_live_source(indicator):
+        raise Http404
+    current = selectors.source_override(user=user, indicator=indicator)
+    initial = ({"use_reported": current.use_reported, "reason": current.reason}
+               if current else {"use_reported": True})
+    form = SourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_source(actor=user, indicator=indicator,
+                                use_reported=form.cleaned_data["use_reported"],
+                                reason=form.cleaned_data["reason"])
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存“%(name)s”的数据口径。") % {"name": indicator.name})
+            return redirect("kpi:indicator_detail", pk=indicator.pk)
+    return render(request, "reported/indicator_source.html", {
+        "form": form, "indicator": indicator, "current": current})

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max
+from django.utils import timezone
 
+from kechuang import metrics
+from kechuang.accounts.access import is_county_user
 from kechuang.accounts.scoping import can
 from kechuang.orgs.models import Enterprise, EnterpriseAnnualReport
+from kechuang.regions.models import Region
 
 
 def home_summary(*, user: Any) -> dict[str, Any]:
@@ -20,24 +24,34 @@ def home_summary(*, user: Any) -> dict[str, Any]:
             "reports": list(EnterpriseAnnualReport.objects.restrict(user, "view")
                             .select_related("enterprise").order_by("-year", "id")[:5]),
         }
-    agg = enterprises.aggregate(
-        # distinct: the chain join below repeats an enterprise once per chain it belongs to
-        total=Count("id", distinct=True),
-        above_scale=Count("id", filter=Q(above_scale=True), distinct=True),
-        tech_sme=Count("id", filter=Q(tier="tech_sme"), distinct=True),
-        high_tech=Count("id", filter=Q(tier__in=["high_tech", "leader"]), distinct=True),
-        leader=Count("id", filter=Q(tier="leader"), distinct=True),
-        in_chain=Count("id", filter=Q(chain_memberships__isnull=False), distinct=True),
-    )
-    agg["by_county"] = [
-        {"name": row["county__name"], "count": row["n"]}
-        for row in enterprises.order_by().values("county__name", "county__sort_order")
-        .annotate(n=Count("id")).order_by("county__sort_order")
-    ]
+    return _overview(user)
+
+
+OVERVIEW_KEYS = {"total": "enterprises_total", "above_scale": "enterprises_above_scale",
+                 "tech_sme": "enterprises_tier_tech_sme", "high_tech": "enterprises_tier_high_tech",
+                 "leader": "enterprises_tier_leader", "in_chain": "enterprises_in_chain"}
+
+
+def _overview(user: Any) -> dict[str, Any]:
+    """The bureau's overview: every figure is a registered metric (label = the metric's name,
+    its definition and date on hover), for the user's county or the whole city."""
+    today = timezone.localdate()
+    county_id = user.county_id if is_county_user(user) else None
+    agg: dict[str, Any] = {key: metrics.shown(metric, year=today.year, as_of=today,
+                                              county_id=county_id)
+                           for key, metric in OVERVIEW_KEYS.items()}
+    per_county = metrics.get("enterprises_total").by_county(year=today.year, as_of=today)
+    names = Region.objects.filter(pk__in=list(per_county)).order_by("sort_order", "code")
+    agg["by_county"] = [{"name": r.name, "count": int(per_county[r.pk])} for r in names
+                        if county_id is None or r.pk == county_id]
+    enterprises = Enterprise.objects.restrict(user, "view")
     agg["recent"] = list(enterprises.select_related("county").order_by("-updated_at", "-id")[:6])
     if can(user, "view", EnterpriseAnnualReport):
         reports = EnterpriseAnnualReport.objects.restrict(user, "view")
         latest = reports.aggregate(year=Max("year"))["year"]
         agg["latest_year"] = latest
-        agg["latest_year_reports"] = reports.filter(year=latest).count() if latest else 0
+        if latest:  # enterprises with a report of ``latest``: the metric of plan year latest+1
+            agg["latest_year_reports"] = metrics.shown(
+                "enterprises_reported_last_year", year=latest + 1, as_of=today,
+                county_id=county_id)
     return agg

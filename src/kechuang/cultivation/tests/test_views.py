@@ -259,7 +259,7 @@ def test_targets_page_funnel_and_expiring(client_for, users, plan, enterprise_a,
     assert resp.status_code == 200
     funnel = json.loads(html.split('id="ladder-data" type="application/json">')[1]
                         .split("</script>")[0])
-    assert funnel["labels"][1] == "科技型中小企业"
+    assert funnel["labels"][1] == "科技型中小企业入库"  # the metric of that name
     assert funnel["this_year"][:2] == [2, 2]  # reports of 2024, registrations of 2025
     assert funnel["last_year"][0] == 1  # reports of 2023
     assert 'data-key="tech_sme_registered"' in html and 'data-key="high_tech_recognized"' in html

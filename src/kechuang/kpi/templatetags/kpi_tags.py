@@ -59,3 +59,11 @@ def count_of(counter: Any, status: str) -> int:
 @register.filter
 def get_county(row: Any, county_id: int) -> Any:
     return row.county(county_id) if row else None
+
+
+@register.inclusion_tag("kpi/partials/figure_source.html")
+def figure_source(row: Any, as_of: Any, below: bool = False) -> dict[str, Any]:
+    """The 计数 / 上报 mark of a figure, its definition and date on hover (or ``below``)."""
+    from kechuang.kpi.sources import source_of
+
+    return {"src": source_of(row, as_of) if row else None, "below": below}

@@ -26,7 +26,7 @@ AS_OF = dt.date(2025, 10, 31)
 TITLE = "长治市科技工作进展月报（截至 2025年10月31日）"
 TSME = "科技型中小企业入库"  # the dated test metric's indicator (target 300)
 COVERAGE = "规上科技服务业企业县域覆盖"  # computed from enterprises (target 12)
-NO_SOURCE_INDICATOR = "省级以上创新平台"  # no data source yet (platforms module)
+NO_SOURCE_INDICATOR = "省级以上创新平台"  # no module counts it yet, and nothing reported
 
 
 @pytest.fixture
@@ -95,7 +95,9 @@ def test_report_content_follows_the_dashboard(dashboard, report):
     assert tsme.target_text == "300" and tsme.pct_text.endswith("%")
     assert tsme.expected_text.endswith("%") and tsme.status_text == row.progress.status.label
     assert tsme.forecast_text != "—"
-    assert lines[NO_SOURCE_INDICATOR].value_text == "暂无数据来源"
+    assert lines[NO_SOURCE_INDICATOR].value_text == "暂无数据（尚未上报）"
+    assert lines[NO_SOURCE_INDICATOR].source_label == "上报"
+    assert tsme.source_label == "计数" and tsme.source_text.startswith("按业务记录计数")
     assert lines[NO_SOURCE_INDICATOR].status_text == "暂无数据"
     assert lines["全社会R&D投入强度高于全省平均水平"].target_text == "高于全省平均水平"
     counts = dict(report.status_counts)
@@ -149,7 +151,8 @@ def test_docx_has_title_kpi_rows_and_east_asian_font(dashboard, report):
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in kpi.rows[1:]}
     tsme = next(line for line in report.lines if line.name == TSME)
     assert rows[TSME] == list(tsme.cells)
-    assert rows[NO_SOURCE_INDICATOR][3] == "暂无数据来源"
+    assert rows[NO_SOURCE_INDICATOR][3] == "暂无数据（尚未上报）（上报）"
+    assert rows[TSME][3].endswith("（计数）")
     assert "一、科技体制改革深化行动" in rows  # the action as a group row
     assert [c.text for c in rank.rows[0].cells] == list(monthly_report.RANK_HEADERS)
     assert len(rank.rows) == 1 + len(report.ranking)
@@ -175,7 +178,7 @@ def test_libreoffice_renders_the_docx_in_chinese(dashboard, report, tmp_path):
     assert pdf.exists()
     text = compact(run(["pdftotext", "-layout", str(pdf), "-"]))
     assert compact(TITLE) in text
-    assert TSME in text and "暂无数据来源" in text
+    assert TSME in text and "尚未上报" in text and "（计数）" in text
     assert cjk_fonts(pdf), run(["pdffonts", str(pdf)])
     run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")])
     page = next(tmp_path.glob("p*.png"))
@@ -192,7 +195,7 @@ def test_pdf_embeds_cjk_fonts_and_reads_back(dashboard, report, tmp_path):
                                                                            str(pdf)])
     text = compact(run(["pdftotext", "-layout", str(pdf), "-"]))
     assert compact(TITLE) in text
-    assert TSME in text and COVERAGE in text and "暂无数据来源" in text
+    assert TSME in text and COVERAGE in text and "暂无数据（尚未上报）" in text
     assert "县区排名" in text and "图3" in text
     run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")])
     assert 0.01 < ink_share(next(tmp_path.glob("p*.png"))) < 0.5
@@ -219,7 +222,7 @@ def test_xlsx_has_two_sheets_with_numbers(dashboard, report):
     assert wb.sheet_names == ["指标进展", "县区排名", "说明"]
     kpi = wb.get_sheet_by_name("指标进展").to_python()
     assert kpi[0] == ["行动", "指标", "单位", "目标", "目标说明", "当前值", "完成率（%）",
-                      "时序进度（%）", "状态", "预计全年", "数据来源", "说明"]
+                      "时序进度（%）", "状态", "预计全年", "数据来源", "口径与日期", "说明"]
     assert len(kpi) == 1 + len(report.lines)
     tsme = next(r for r in kpi[1:] if r[1] == TSME)
     line = next(x for x in report.lines if x.name == TSME)
@@ -227,7 +230,7 @@ def test_xlsx_has_two_sheets_with_numbers(dashboard, report):
     assert tsme[3] == 300.0 and tsme[5] == float(line.value)
     assert tsme[6] == pytest.approx(float(line.pct)) and isinstance(tsme[7], float)
     no_source = next(r for r in kpi[1:] if r[1] == NO_SOURCE_INDICATOR)
-    assert no_source[5] == "" and no_source[10] == "暂无数据来源"
+    assert no_source[5] == "" and no_source[10] == "上报"
     rank = wb.get_sheet_by_name("县区排名").to_python()
     assert rank[0] == ["名次", "县区", "综合完成率（%）", "分解指标数", "已完成", "进度正常",
                        "存在风险", "进度滞后"]

@@ -66,11 +66,11 @@ def test_every_computed_figure_equals_a_direct_count(plan, regions, dated_metric
         above_scale=True, industry_code__startswith="M").values("county").distinct().count()
 
 
-def test_indicators_without_a_module_say_so_and_show_no_number(plan):
+def test_indicators_without_a_module_take_reported_values_and_show_no_number_yet(plan):
     board = build_dashboard(plan=plan, as_of=AS_OF)
     row = board.row("provincial_platforms")
-    assert row.source_kind == "none" and row.progress.status == Status.NO_DATA
-    assert row.progress.value is None and "暂无数据来源" in row.progress.explanation
+    assert row.source_kind == "reported" and row.progress.status == Status.NO_DATA
+    assert row.progress.value is None and "尚未上报" in row.progress.explanation
     reported = board.row("reform_measures_done")
     assert reported.source_kind == "reported" and reported.progress.value is None
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_enterprise
+from kechuang import metrics as registry
 from kechuang.kpi.models import IndicatorSnapshot
 from kechuang.plans.models import Indicator
 
@@ -36,7 +37,15 @@ def test_city_dashboard_shows_eight_actions_and_the_ranking(client_for, users, p
         reverse("kpi:dashboard"), {"as_of": "2025-10-31"}).content.decode()
     assert html.count('data-testid="action-card"') == 8
     assert "县区排名" in html and "统计截至 2025年10月31日" in html
-    assert "暂无数据来源（模块建设中）" in html  # modules not built yet show no number
+    # every figure says where it comes from: counted from records, or reported and approved
+    assert html.count('data-testid="figure-source"') == 26
+    # as many counted figures as the plan has indicators with a registered metric
+    counted = sum(registry.get(i.metric_key) is not None
+                  for i in Indicator.objects.filter(action__plan=plan))
+    assert counted >= 6  # the enterprise register's, cultivation's, and the modules' since
+    assert html.count('data-kind="metric"') == counted
+    assert html.count('data-kind="reported"') == 26 - counted
+    assert "暂无数据来源" not in html  # an indicator without a module takes reported values
     assert 'data-key="tech_sme_registered"' in html
 
 

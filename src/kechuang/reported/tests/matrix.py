@@ -37,6 +37,14 @@ def reported_note(ctx, place):
     return f"上报数值-{place}"
 
 
+def counted_indicator(ctx, place):
+    """A counted indicator of the plan (both places alike: the setting is the city's)."""
+    from kechuang.plans.models import Indicator
+
+    with_plan(ctx, place)
+    return {"pk": Indicator.objects.get(key="tech_sme_registered").pk}
+
+
 def evidence(ctx, place):
     from django.core.files.base import ContentFile
 
@@ -61,6 +69,8 @@ ROUTES: dict[str, Route] = {
     "reported:value_export": Route(allowed=BUREAU, kwargs=reported_values, scoped=False,
                                    method="POST", ok=(302,), export_marker=reported_note),
     "reported:evidence_download": Route(allowed=BUREAU, kwargs=evidence),
+    "reported:indicator_source": Route(allowed={"city_admin"}, kwargs=counted_indicator,
+                                       scoped=False, also_post=True),
     "api-reported-value-list": Route(allowed=BUREAU, api=True, kwargs=reported_values,
                                      scoped=False, list_marker=reported_note),
     "api-reported-value-detail": Route(allowed=BUREAU, api=True, kwargs=reported_value),

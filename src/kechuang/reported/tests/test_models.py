@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from kechuang.reported.models import ReportedValue
+from kechuang.reported.models import ReportedValue, SourceOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,20 @@ def errors_of(obj) -> dict:
     return exc.value.message_dict
 
 
-def test_only_reported_indicators_take_values(indicators, users):
-    other = next(i for i in indicators.values() if i.source != "reported")
-    errs = errors_of(build(other, users["city_staff"]))
+def test_a_counted_indicator_takes_no_values_until_the_bureau_chooses_the_official_one(
+        indicators, users):
+    counted = indicators["tech_sme_registered"]  # a registered metric counts it
+    errs = errors_of(build(counted, users["city_staff"]))
     assert "不接受上报" in errs["indicator"][0]
+    SourceOverride.objects.create(indicator=counted, use_reported=True, reason="统计局公布数")
+    build(counted, users["city_staff"]).full_clean()
+    SourceOverride.objects.filter(indicator=counted).update(use_reported=False)
+    assert "不接受上报" in errors_of(build(counted, users["city_staff"]))["indicator"][0]
+
+
+def test_an_indicator_no_module_counts_takes_values(indicators, users):
+    """Projects, platforms… have no module yet: their figures are reported until one exists."""
+    build(indicators["provincial_platforms"], users["city_staff"]).full_clean()
 
 
 def test_county_scope_indicator_needs_a_county(indicators, users, county_a):
