@@ -24,8 +24,8 @@ def app_b(rd_call, enterprise_b, users):
 @pytest.fixture
 def pool(users, enterprise_a, enterprise_b, county_a):
     """Five experts: one of them (the expert user's) unrelated; one from enterprise A."""
-    from kechuang.accounts.models import User
     from conftest import make_enterprise
+    from kechuang.accounts.models import User
 
     uni = make_enterprise(county_a, "长治学院", 50, kind="university", industry_code="P83")
     out = {"mine": fx.expert("专家甲", user=users["expert"], org=uni)}
