@@ -342,10 +342,10 @@ class Draw(models.Model):
     application = models.ForeignKey(Application, verbose_name=_("项目申报"),
                                     on_delete=models.PROTECT, related_name="draws")
     seed = models.BigIntegerField(_("随机种子"))
-    rules = models.JSONField(_("抽取条件"), default=dict)
-    pool = models.JSONField(_("专家库快照"), default=list)
-    members = models.JSONField(_("抽中专家"), default=list)
-    reserves = models.JSONField(_("替补专家"), default=list)
+    rules = models.JSONField(_("抽取条件"), default=dict, blank=True)
+    pool = models.JSONField(_("专家库快照"), default=list, blank=True)
+    members = models.JSONField(_("抽中专家"), default=list, blank=True)
+    reserves = models.JSONField(_("替补专家"), default=list, blank=True)
     substitutions = models.JSONField(_("替补记录"), default=list, blank=True)
     rule_version = models.CharField(_("规则版本"), max_length=40)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"),
@@ -370,7 +370,7 @@ class DrawExclusion(models.Model):
                              related_name="exclusions")
     expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT,
                                related_name="+")
-    reasons = models.JSONField(_("原因"), default=list)
+    reasons = models.JSONField(_("原因"), default=list, blank=True)
     conflicted = models.BooleanField(_("回避"), default=False)
 
     objects = RestrictManager()
@@ -391,7 +391,7 @@ class Recusal(models.Model):
                                     on_delete=models.CASCADE, related_name="recusals")
     expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE,
                                related_name="recusals")
-    conflicts = models.JSONField(_("回避情形"), default=list)
+    conflicts = models.JSONField(_("回避情形"), default=list, blank=True)
 
     objects = RestrictManager()
 
