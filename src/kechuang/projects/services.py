@@ -174,11 +174,18 @@ def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
 
 def submit_application(*, application: Application, actor: Any,
                        as_of: dt.date | None = None) -> Application:
-    """Submit (or resubmit after correction); every broken rule is reported at once."""
-    problems = submit_problems(application, as_of=as_of or timezone.localdate())
-    if problems:
-        raise ValidationError(problems)
-    return transition(application, workflow=APPLICATION_FLOW, action="submit", actor=actor)
+    """Submit (or resubmit after correction); every broken rule is reported at once and
+    nothing changes. The rules are judged on the locked row, inside the step's transaction."""
+    with transaction.atomic():
+        locked = Application.objects.restrict(actor, "change").select_for_update().filter(
+            pk=application.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if locked.status in EDITABLE:
+            problems = submit_problems(locked, as_of=as_of or timezone.localdate())
+            if problems:
+                raise ValidationError(problems)
+        return transition(locked, workflow=APPLICATION_FLOW, action="submit", actor=actor)
 
 
 def take_step(*, application: Application, actor: Any, action: str,

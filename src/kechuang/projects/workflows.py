@@ -42,20 +42,15 @@ def reviews_complete(obj: Any, actor: Any) -> str | None:
     return None
 
 
-def submit_problems_guard(obj: Any, actor: Any) -> str | None:
-    from kechuang.projects.services import submit_problems
-
-    problems = submit_problems(obj, as_of=timezone.localdate())
-    return "；".join(problems) or None
-
-
+# The submit rules (deadline, budget, shares, 限项 …) need the date they are judged on, so
+# projects.services.submit_application checks them on the locked row before this step.
 APPLICATION_FLOW = Workflow(
     name="rd_application",
     steps=(
         Step("draft", "submit", "submitted", roles=APPLICANTS, label=_("提交"),
-             guard=submit_problems_guard, effect=_submitted, scope_action="change"),
+             effect=_submitted, scope_action="change"),
         Step("returned", "submit", "submitted", roles=APPLICANTS, label=_("提交"),
-             guard=submit_problems_guard, effect=_submitted, scope_action="change"),
+             effect=_submitted, scope_action="change"),
         Step("submitted", "recommend", "recommended", roles=RECOMMENDERS, label=_("推荐")),
         Step("submitted", "return", "returned", roles=RECOMMENDERS, label=_("退回修改"),
              reason_required=True),
