@@ -55,7 +55,8 @@ TOPICS = ("焦化除尘灰资源化利用", "人工智能技术应用", "半导�
           "工业物联网", "固废综合利用", "LED新型显示", "光伏电池", "煤基合成化学品",
           "植物萃取", "表面处理", "高端装备", "新能源储能")
 SUFFIXES = ("关键技术研究与示范", "工艺开发及产业化", "核心装备研制", "应用基础研究",
-            "集成创新与应用", "关键材料制备技术")
+            "集成创新与应用", "关键材料制备技术", "智能化升级改造", "中试验证与推广",
+            "共性技术攻关", "绿色低碳技术开发", "检测评价方法研究", "系统集成与工程示范")
 FIELDS = "人工智能,煤炭智能开采,半导体封装,固废综合利用,智能制造,新材料,化工"
 CRITERIA = [{"name": "创新性", "weight": 30}, {"name": "技术可行性", "weight": 30},
             {"name": "预期效益", "weight": 25}, {"name": "预算合理性", "weight": 15}]
@@ -120,8 +121,8 @@ def _title(rng: random.Random, used: set[str]) -> str:
         if title not in used:
             used.add(title)
             return title
-        if len(used) > len(TOPICS) * len(SUFFIXES) - 5:
-            title = f"{title}（{len(used)}）"
+        if len(used) > len(TOPICS) * len(SUFFIXES) // 2:  # crowded: a second phase
+            title = f"{title}（二期）"
             used.add(title)
             return title
 
@@ -215,17 +216,25 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
              (Level.BASIC, 2, "draft")])
     made = 0
     n = 0
+    # the demo enterprise login sees its own: one approved key R&D project and one draft
+    showcase = User.objects.filter(username="enterprise", role=Role.ENTERPRISE,
+                                   organisation__isnull=False).select_related(
+                                       "organisation").first()
     for level, count, final in plan:
-        for _ in range(count):
+        for i in range(count):
             n += 1
             lead = leads[n % len(leads)]
+            own = showcase is not None and i == 0 and (
+                (level, final) in ((Level.KEY_RD, "approved"), (Level.BASIC, "draft")))
+            if own:
+                lead = showcase.organisation
             money = _amounts(rng, level)
             budget = [{"category": "equipment", "source": s, "amount_yuan": v * Decimal("0.6")}
                       for s, v in money.items()]
             budget += [{"category": "materials", "source": s, "amount_yuan": v * Decimal("0.4")}
                        for s, v in money.items()]
             partners = [rng.choice(universities)] + ([luan] if n % 4 == 0 else [])
-            app = services.save_application(actor=city_admin, data=dict(
+            app = services.save_application(actor=showcase if own else city_admin, data=dict(
                 call=calls[level], title=_title(rng, used), direction=rng.choice(TOPICS[:6]),
                 lead=lead, pi_name=_new_pi(rng, pis), team=f"{_person(rng)}\n{_person(rng)}",
                 objectives="突破关键工艺，形成示范应用。",
