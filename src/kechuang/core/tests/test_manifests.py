@@ -61,7 +61,7 @@ def test_demo_steps_run_base_data_first_then_by_order():
     steps = sorted((s for m in manifests.installed() for s in m.demo), key=lambda s: s.order)
     assert [s.run.__module__ for s in steps] == [
         "kechuang.orgs.demo", "kechuang.reported.demo", "kechuang.cultivation.demo",
-        "kechuang.plans.demo"]
+        "kechuang.projects.demo", "kechuang.plans.demo"]
 
 
 def test_panels_keep_order_and_a_panel_may_hide_itself(monkeypatch):
