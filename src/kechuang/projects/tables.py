@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from kechuang.core.tables import Column, RenderContext, Table, date_text, esc, wan, yes_no
@@ -31,6 +32,15 @@ def _application_status(a: Any, ctx: RenderContext) -> str:
     return _badge(text, STATUS_CSS.get(a.status, "text-bg-secondary"))
 
 
+def _identity(text: Any):
+    """A party's name, hidden from reviewers where the call is blind (匿名评审)."""
+    def cell(a: Any, ctx: RenderContext) -> str:
+        if ctx.flags.get("hide_blind") and a.call.blind:
+            return f'<span class="text-body-secondary">{esc(_("匿名"))}</span>'
+        return esc(text(a))
+    return cell
+
+
 CALLS = Table([
     Column(_l("指南名称"), lambda c: c.title, cell=_link("projects:call_detail", lambda c: c.title),
            width=36),
@@ -46,9 +56,11 @@ APPLICATIONS = Table([
     Column(_l("项目名称"), lambda a: a.title,
            cell=_link("projects:application_detail", lambda a: a.title), width=32),
     Column(_l("申报指南"), lambda a: a.call.title, width=28),
-    Column(_l("牵头单位"), lambda a: a.lead.name, width=28),
-    Column(_l("县区"), lambda a: a.county.name, width=10, td_class="text-nowrap"),
-    Column(_l("项目负责人"), lambda a: a.pi_name, width=10),
+    Column(_l("牵头单位"), lambda a: a.lead.name, width=28,
+           cell=_identity(lambda a: a.lead.name)),
+    Column(_l("县区"), lambda a: a.county.name, width=10, td_class="text-nowrap",
+           cell=_identity(lambda a: a.county.name)),
+    Column(_l("项目负责人"), lambda a: a.pi_name, width=10, cell=_identity(lambda a: a.pi_name)),
     Column(_l("总预算（万元）"), lambda a: a.total_budget_yuan / 10000, excel="money", width=12,
            cell=lambda a, ctx: wan(a.total_budget_yuan), th_class="text-end",
            td_class="text-end"),

@@ -93,7 +93,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, model=Application, filter_cls=ApplicationFilter,
                       selector=selectors.application_list, table=tables.APPLICATIONS,
                       template="projects/application_list.html",
-                      flags={"internal": can(request.user, "approve", Application)})
+                      flags={"internal": can(request.user, "approve", Application),
+                             # reviewers (neither applicants nor staff) see no names of a
+                             # blind call's parties
+                             "hide_blind": not can(request.user, "add", Application)
+                             and not can(request.user, "approve", Application)})
 
 
 def _application_form(request: HttpRequest, application: Application | None) -> HttpResponse:

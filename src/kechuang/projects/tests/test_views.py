@@ -81,6 +81,8 @@ def test_expert_reviews_after_accepting_and_applicant_never_sees_scores(client_f
     client.post(url, {"score_0": "90", "score_1": "80", "score_2": "70", "opinion": "很好"})
     mine.refresh_from_db()
     assert mine.review.total == Decimal("81.00")
+    html = client.get(reverse("projects:application_list")).content.decode()
+    assert app_a.title in html and "长治甲科技有限公司" not in html and "匿名" in html
     # the applicant sees the public label, no reviewer names, no scores
     html = client_for(users["enterprise_a_user"]).get(app_a.get_absolute_url()).content.decode()
     assert "评审中" in html and "专家甲" not in html and "81.00" not in html
