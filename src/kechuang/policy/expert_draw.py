@@ -4,7 +4,8 @@
 per-call load) and orders the eligible experts by a keyed hash of (seed, expert key), which
 does not depend on the pool's order or on Python's ``random`` implementation; the first
 ``size`` form the group, the next ``reserves`` are the reserves (替补). Every expert left out
-is returned with the reasons, so the record of a draw explains itself. :func:`decline`
+is returned with the reasons, so the record of a draw explains itself. A conflict staff
+overrode (``DrawRules.overrides``) does not exclude. :func:`decline`
 replaces a member who declines by the first reserve still waiting.
 """
 
@@ -38,6 +39,9 @@ class DrawRules:
     fields: frozenset[str] = frozenset()  # any of these (empty: any field)
     titles: frozenset[str] = frozenset()  # any of these (empty: any title)
     max_load: int | None = None  # per call; None: no cap
+    # experts whose conflicts staff overrode (each with a recorded reason, outside this
+    # function): their conflicts no longer exclude them; every other rule still applies
+    overrides: frozenset[Hashable] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,9 @@ def reasons_against(candidate: Candidate, rules: DrawRules) -> list[str]:
         out.append("职称不符")
     if rules.max_load is not None and candidate.load >= rules.max_load:
         out.append(f"本批次评审任务已达上限（{rules.max_load}项）")
-    for c in candidate.conflicts:
-        out.append(f"回避：{c.label}——{c.evidence}")
+    if candidate.key not in rules.overrides:
+        for c in candidate.conflicts:
+            out.append(f"回避：{c.label}——{c.evidence}")
     return out
 
 

@@ -97,10 +97,25 @@ class DrawForm(forms.Form):
     max_load = forms.IntegerField(label=_("每位专家本指南评审上限"), min_value=1, required=False)
     seed = forms.IntegerField(label=_("随机种子"), required=False, min_value=0, max_value=2**62,
                               help_text=_("留空由系统生成；填写既有种子可复核抽取结果"))
+    overrides = forms.CharField(
+        label=_("解除回避"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一位：专家编号 空格 理由（编号见下方“未入选及原因”）；须经批准并留痕"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def clean_overrides(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for line in self.cleaned_data.get("overrides", "").splitlines():
+            if not line.strip():
+                continue
+            head, _sep, reason = line.strip().partition(" ")
+            if not head.isdigit() or not reason.strip():
+                raise forms.ValidationError(
+                    _("“%(line)s”格式不对：应为 专家编号 空格 理由") % {"line": line.strip()})
+            out[int(head)] = reason.strip()
+        return out
 
 
 class ScoreForm(forms.Form):

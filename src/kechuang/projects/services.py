@@ -290,15 +290,21 @@ def conflicts_of(expert: Expert, app: Application, *,
 
 def run_draw(*, application: Application, actor: Any, size: int, reserves: int = 2,
              titles: Sequence[str] = (), max_load: int | None = None, seed: int | None = None,
-             as_of: dt.date | None = None) -> Draw:
+             as_of: dt.date | None = None, overrides: dict[int, str] | None = None) -> Draw:
     """Draw a review group for an application with computed 回避, and record it.
 
     The pool is every available expert; conflicted experts are recused (they never see the
     application), everyone left out is recorded with the reasons, members are invited and
     reserves wait. Only while the application is checked or under review.
+
+    ``overrides`` (expert id → reason) lets staff keep an expert despite a computed conflict;
+    each needs a reason, which the draw's record and its audit entry keep.
     """
     if not can(actor, "add", Draw):
         raise PermissionDenied
+    overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
+    if any(not reason for reason in overrides.values()):
+        raise DomainError(_("解除回避须逐一填写理由"), field="overrides")
     as_of = as_of or timezone.localdate()
     seed = secrets.randbits(62) if seed is None else seed
     with transaction.atomic():
@@ -324,7 +330,8 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
             tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
                                                   years=CONFLICT_YEARS))) for e in pool]
         rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=call.field_set(),
-                                      titles=frozenset(titles), max_load=max_load)
+                                      titles=frozenset(titles), max_load=max_load,
+                                      overrides=frozenset(overrides))
         result = expert_draw.draw(candidates, rules, seed)
         if len(result.members) < size:
             raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
@@ -333,15 +340,20 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                       rules={"size": size, "reserves": reserves,
                              "fields": sorted(rules.fields), "titles": sorted(rules.titles),
                              "max_load": max_load, "as_of": as_of.isoformat(),
-                             "years": CONFLICT_YEARS},
+                             "years": CONFLICT_YEARS,
+                             "overrides": {str(k): v for k, v in overrides.items()}},
                       pool=[{"expert_id": c.key, "fields": sorted(c.fields), "title": c.title,
                              "available": c.available, "load": c.load} for c in candidates],
                       members=list(result.members), reserves=list(result.reserves),
                       rule_version=expert_draw.RULE_VERSION)
         record.full_clean()
         record.save()
+        overridden = [c for c in candidates if c.key in overrides and c.conflicts]
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=record,
-                      after=snapshot(record))
+                      after=snapshot(record), reason="；".join(
+                          _("解除回避：%(who)s（%(why)s）") % {
+                              "who": by_pk_name(pool, c.key), "why": overrides[c.key]}
+                          for c in overridden))
         by_pk = {e.pk: e for e in pool}
         for ex in result.exclusions:
             DrawExclusion.objects.create(draw=record, expert_profile_id=ex.key,
@@ -366,6 +378,10 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
     return record
 
 
+def by_pk_name(pool: Sequence[Expert], pk: int) -> str:
+    return next((e.name for e in pool if e.pk == pk), str(pk))
+
+
 def replay_draw(draw: Draw) -> expert_draw.DrawResult:
     """Run a recorded draw again from its snapshot (conflicts from its exclusions)."""
     conflicted = {x.expert_profile_id: x.reasons for x in draw.exclusions.filter(conflicted=True)}
@@ -376,7 +392,8 @@ def replay_draw(draw: Draw) -> expert_draw.DrawResult:
               for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool]
     return expert_draw.draw(pool, expert_draw.DrawRules(
         size=rules["size"], reserves=rules["reserves"], fields=frozenset(rules["fields"]),
-        titles=frozenset(rules["titles"]), max_load=rules["max_load"]), draw.seed)
+        titles=frozenset(rules["titles"]), max_load=rules["max_load"],
+        overrides=frozenset(int(k) for k in rules.get("overrides", {}))), draw.seed)
 
 
 def _own_assignment(assignment: ReviewAssignment, actor: Any) -> ReviewAssignment:

@@ -217,7 +217,8 @@ def application_draw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             draw = services.run_draw(application=app, actor=user, size=d["size"],
                                      reserves=d["reserves"], titles=d["titles"],
-                                     max_load=d["max_load"], seed=d["seed"])
+                                     max_load=d["max_load"], seed=d["seed"],
+                                     overrides=d["overrides"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -101,6 +101,16 @@ def test_decline_without_reserves_leaves_the_place_empty():
     assert len(after.members) == 1 and after.substitutions == ((res.members[0], None),)
 
 
+def test_an_overridden_conflict_no_longer_excludes():
+    from kechuang.policy.review_conflicts import Conflict
+
+    c = Conflict(SAME_ORGANISATION, "同单位")
+    pool = [Candidate(1, conflicts=(c,)), Candidate(2)]
+    assert draw(pool, DrawRules(size=1), seed=3).members == (2,)
+    res = draw(pool, DrawRules(size=2, overrides=frozenset({1})), seed=3)
+    assert set(res.members) == {1, 2} and not res.exclusions
+
+
 # ---- properties ---------------------------------------------------------------------------
 
 ORGS = st.integers(min_value=1, max_value=8)
@@ -150,14 +160,16 @@ def candidates(app, profiles, fields_):
 
 @settings(max_examples=150, deadline=None)
 @given(pools(), st.integers(min_value=0, max_value=2**63), st.integers(1, 5),
-       st.integers(0, 3))
-def test_a_drawn_expert_never_has_a_conflict(data, seed, size, reserves):
+       st.integers(0, 3), st.sets(st.integers(1, 25), max_size=3))
+def test_a_drawn_expert_never_has_a_conflict(data, seed, size, reserves, overrides):
+    """…unless staff overrode that expert's conflict (with a reason, recorded elsewhere)."""
     app, profiles, fields_ = data
-    res = draw(candidates(app, profiles, fields_), DrawRules(size=size, reserves=reserves),
+    res = draw(candidates(app, profiles, fields_), DrawRules(size=size, reserves=reserves,
+                                                            overrides=frozenset(overrides)),
                seed)
     by_key = {p.key: p for p in profiles}
     for key in (*res.members, *res.reserves):
-        assert find_conflicts(by_key[key], app, as_of=AS_OF) == []
+        assert key in overrides or find_conflicts(by_key[key], app, as_of=AS_OF) == []
     # members, reserves and exclusions partition the drawn part of the pool without overlap
     assert not set(res.members) & set(res.reserves)
     assert not (set(res.members) | set(res.reserves)) & {e.key for e in res.exclusions}

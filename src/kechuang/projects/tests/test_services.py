@@ -174,3 +174,20 @@ def test_approval_needs_every_review_then_creates_the_project(app_a, users, pool
     app.refresh_from_db()
     assert app.status == "approved" and app.decided_by == users["city_staff"]
     assert Project.objects.count() == 1
+
+
+def test_overriding_a_conflict_needs_a_reason_and_is_audited(app_a, users, pool):
+    app = _to_checked(app_a, users)
+    who = pool["conflicted"].pk
+    with pytest.raises(DomainError, match="解除回避须逐一填写理由"):
+        services.run_draw(application=app, actor=users["city_staff"], size=5, seed=4,
+                          overrides={who: " "})
+    draw = services.run_draw(application=app, actor=users["city_staff"], size=5, seed=4,
+                             overrides={who: "本领域仅此一位专家，经分管领导同意"})
+    assert who in draw.members and draw.rules["overrides"] == {
+        str(who): "本领域仅此一位专家，经分管领导同意"}
+    assert not Recusal.objects.filter(expert_profile_id=who).exists()
+    record = ChangeRecord.objects.get(object_id=str(draw.pk), action="create",
+                                      content_type__model="draw")
+    assert "解除回避：专家乙（本领域仅此一位专家" in record.reason
+    assert list(services.replay_draw(draw).members) == draw.members

@@ -64,6 +64,18 @@ def test_draw_page_runs_and_shows_the_conflict_reason(client_for, users, app_a, 
     assert html.count('data-testid="assignment"') == 3
 
 
+def test_draw_page_overrides_a_conflict_with_a_reason(client_for, users, app_a, pool):
+    _under_review(app_a, users)
+    client = client_for(users["city_staff"])
+    url = reverse("projects:application_draw", args=[app_a.pk])
+    who = pool["conflicted"].pk
+    html = client.post(url, {"size": 5, "reserves": 0, "overrides": f"{who}"}).content.decode()
+    assert "格式不对" in html
+    html = client.post(url, {"size": 5, "reserves": 0, "overrides": f"{who} 唯一同行专家"},
+                       follow=True).content.decode()
+    assert f"解除回避 #{who}：唯一同行专家" in html
+
+
 def test_expert_reviews_after_accepting_and_applicant_never_sees_scores(client_for, users,
                                                                         app_a, pool):
     app_a.call.blind = True
