@@ -101,8 +101,16 @@ ASSIGNMENT_FLOW = Workflow(
 )
 
 
+# The to-do lists and review notices read the decision steps only: a draft waiting for its
+# applicant's submission is nobody's decision (and not the city's to-do).
+DECISIONS = Workflow(name=APPLICATION_FLOW.name,
+                     steps=tuple(s for s in APPLICATION_FLOW.steps if s.action != "submit"),
+                     forbid_self=APPLICATION_FLOW.forbid_self,
+                     submitted_by=APPLICATION_FLOW.submitted_by)
+
+
 def _register() -> None:
-    register_review_source("rd_application", Application, APPLICATION_FLOW, _("项目申报"),
+    register_review_source("rd_application", Application, DECISIONS, _("项目申报"),
                            related=("call", "lead"))
 
 

@@ -191,3 +191,15 @@ def test_overriding_a_conflict_needs_a_reason_and_is_audited(app_a, users, pool)
                                       content_type__model="draw")
     assert "解除回避：专家乙（本领域仅此一位专家" in record.reason
     assert list(services.replay_draw(draw).members) == draw.members
+
+
+def test_todo_lists_hold_decisions_not_drafts(app_a, app_b, users):
+    from kechuang.workflow.selectors import todo_list
+    from kechuang.workflow.services import REVIEW_SOURCES
+
+    source = REVIEW_SOURCES["rd_application"]
+    assert not todo_list(user=users["city_staff"], source=source).exists()
+    services.submit_application(application=app_a, actor=users["enterprise_a_user"],
+                                as_of=dt.date(2025, 1, 1))
+    assert list(todo_list(user=users["county_a_staff"], source=source)) == [app_a]
+    assert not todo_list(user=users["county_b_staff"], source=source).exists()
