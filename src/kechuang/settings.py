@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "kechuang.imports",
     "kechuang.cultivation",
     "kechuang.assessment",
+    "kechuang.projects",
     "kechuang.audit",
     "kechuang.jobs",
     "kechuang.techmarket",

@@ -1,0 +1,21 @@
+"""Excel exports of the R&D lists (core.listexport), each through its list's selector."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _l
+
+from kechuang.core.listexport import list_export, register
+from kechuang.projects import selectors, tables
+
+CALL_EXPORT = list_export("projects.call_export", _l("导出申报指南"), _l("申报指南"),
+                          tables.CALLS.excel_columns, selectors.call_list)
+APPLICATION_EXPORT = list_export("projects.application_export", _l("导出项目申报"),
+                                 _l("项目申报"), tables.APPLICATIONS.excel_columns,
+                                 selectors.application_list)
+EXPERT_EXPORT = list_export("projects.expert_export", _l("导出评审专家"), _l("评审专家"),
+                            tables.EXPERTS.excel_columns, selectors.expert_list)
+PROJECT_EXPORT = list_export("projects.project_export", _l("导出科技项目"), _l("科技项目"),
+                             tables.PROJECTS.excel_columns, selectors.project_list)
+
+for _spec in (CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT):
+    register(_spec)

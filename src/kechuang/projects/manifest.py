@@ -1,0 +1,27 @@
+"""R&D projects (行动二): calls, applications, the expert pool, draws, reviews, projects."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
+from kechuang.projects.demo import demo_step
+
+MANIFEST = Manifest(
+    app="projects",
+    url_prefix="projects/",
+    demo=(DemoStep(demo_step, order=55),),
+    metrics=("kechuang.projects.metrics",),
+    jobs=("kechuang.projects.exports",),
+    workflows=("kechuang.projects.workflows",),
+    menu=(
+        MenuEntry("action2", _("申报指南"), "projects:call_list", "megaphone",
+                  model="projects.Call", order=10),
+        MenuEntry("action2", _("项目申报"), "projects:application_list", "file-earmark-text",
+                  model="projects.Application", order=20),
+        MenuEntry("action2", _("评审任务"), "projects:assignment_list", "clipboard-check",
+                  model="projects.ReviewAssignment", order=30),
+        MenuEntry("action2", _("专家库"), "projects:expert_list", "people",
+                  model="projects.Expert", action="export", order=40),
+        MenuEntry("action2", _("科技项目"), "projects:project_list", "kanban",
+                  model="projects.Project", order=50),
+    ),
+)

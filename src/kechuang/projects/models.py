@@ -1,0 +1,576 @@
+"""R&D projects (行动二, issue #14): programmes, calls, applications, the expert pool, draws
+with computed 回避, reviews and projects (approved applications and historical carry-overs).
+
+Who sees what is declared once per model below (accounts/scoping.py): the city every row;
+county staff the rows of their county; an enterprise its own applications and projects and the
+published calls; an expert only the applications assigned to them and not recused (回避), their
+own assignments, reviews and profile.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.scoping import READ, Assignment, RestrictManager, Scope, register, rights
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2,
+           "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+
+
+class Level(models.TextChoices):
+    """The programme a project belongs to, as the plan's indicators count it."""
+
+    MAJOR = "major_project", _("市级重大专项")
+    KEY_RD = "key_rd_project", _("重点研发计划")
+    JOINT_BASIC = "joint_basic_research", _("省基础研究计划（长治·潞安）联合资助")
+    BASIC = "basic_research", _("市级基础研究")
+    OTHER = "other", _("其他")
+
+
+class Source(models.TextChoices):
+    CITY = "city", _("申请市财政")
+    PROVINCE = "province", _("省财政")
+    ENTERPRISE = "enterprise", _("企业自筹")
+    OTHER = "other", _("其他")
+
+
+class Category(models.TextChoices):
+    EQUIPMENT = "equipment", _("设备费")
+    MATERIALS = "materials", _("材料费")
+    TESTING = "testing", _("测试化验加工费")
+    FUEL = "fuel", _("燃料动力费")
+    TRAVEL = "travel", _("差旅/会议/国际合作交流费")
+    PUBLICATION = "publication", _("出版/文献/信息传播/知识产权事务费")
+    LABOUR = "labour", _("劳务费")
+    CONSULTING = "consulting", _("专家咨询费")
+    INDIRECT = "indirect", _("间接费用")
+
+
+class Programme(models.Model):
+    """A funding programme and its rules: who pays what share, the cap, the co-funding rule."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    level = models.CharField(_("类别"), max_length=30, choices=Level.choices, db_index=True)
+    share_province_pct = models.DecimalField(_("省财政比例（%）"), null=True, blank=True,
+                                             **PERCENT)
+    share_city_pct = models.DecimalField(_("市财政比例（%）"), null=True, blank=True, **PERCENT)
+    share_enterprise_pct = models.DecimalField(_("企业出资比例（%）"), null=True, blank=True,
+                                               **PERCENT)
+    cap_city_yuan = models.DecimalField(_("单项市财政资助上限（元）"), null=True, blank=True,
+                                        **MONEY)
+    cofund_ratio = models.DecimalField(
+        _("企业自筹与市财政资金最低比例"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("如 1 表示企业自筹不少于申请市财政资金"))
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("计划类别")
+        verbose_name_plural = _("计划类别")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def shares(self) -> dict[str, Decimal]:
+        """Source → the share (percent) the programme fixes; empty when it fixes none."""
+        pairs = ((Source.PROVINCE, self.share_province_pct), (Source.CITY, self.share_city_pct),
+                 (Source.ENTERPRISE, self.share_enterprise_pct))
+        return {str(s): v for s, v in pairs if v is not None}
+
+
+class Call(models.Model):
+    """A call for applications (申报指南) of a programme and year."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("计划类别"),
+                                  on_delete=models.PROTECT, related_name="calls")
+    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    title = models.CharField(_("指南名称"), max_length=200)
+    directions = models.TextField(_("支持方向"), blank=True, help_text=_("每行一个方向"))
+    fields = models.CharField(_("专业领域"), max_length=300, blank=True,
+                              help_text=_("评审专家的领域，用逗号分隔"))
+    deadline = models.DateField(_("申报截止日期"))
+    pi_limit = models.PositiveSmallIntegerField(
+        _("负责人限项数"), default=1,
+        help_text=_("项目负责人同时承担在研项目和在审申报的最多项数"))
+    criteria = models.JSONField(_("评审指标及权重"), default=list, blank=True,
+                                help_text=_('如 [{"name": "创新性", "weight": 30}, …]'))
+    blind = models.BooleanField(_("匿名评审"), default=False)
+    published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("申报指南")
+        verbose_name_plural = _("申报指南")
+        ordering = ["-year", "-deadline", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:call_detail", args=[self.pk])
+
+    def field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.fields.replace("，", ",").split(",")
+                         if f.strip())
+
+    def criteria_list(self) -> list[tuple[str, Decimal]]:
+        return [(str(c["name"]), Decimal(str(c.get("weight", 1)))) for c in self.criteria or []]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        for c in self.criteria or []:
+            if not isinstance(c, dict) or not c.get("name"):
+                raise ValidationError({"criteria": _("每个评审指标须有名称和权重")})
+            try:
+                if Decimal(str(c.get("weight", 1))) <= 0:
+                    raise ValueError
+            except (ArithmeticError, ValueError) as exc:
+                raise ValidationError(
+                    {"criteria": _("评审指标“%(name)s”的权重须为正数") % {"name": c["name"]}}
+                ) from exc
+
+
+class Application(models.Model):
+    """An application (申报) to a call; its state moves only through projects.workflows."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RECOMMENDED = "recommended", _("县区已推荐")
+        RETURNED = "returned", _("退回修改")
+        CHECKED = "checked", _("形式审查通过")
+        REVIEWING = "reviewing", _("专家评审中")
+        APPROVED = "approved", _("已立项")
+        REJECTED = "rejected", _("未立项")
+
+    # what the applicant sees: the internal steps collapse into 已受理 / 评审中
+    PUBLIC_LABELS = {
+        "draft": _("草稿"), "returned": _("退回修改"), "submitted": _("已受理"),
+        "recommended": _("已受理"), "checked": _("已受理"), "reviewing": _("评审中"),
+        "approved": _("已立项"), "rejected": _("未立项"),
+    }
+    ACTIVE = ("submitted", "recommended", "checked", "reviewing")  # count against 限项
+
+    call = models.ForeignKey(Call, verbose_name=_("申报指南"), on_delete=models.PROTECT,
+                             related_name="applications")
+    title = models.CharField(_("项目名称"), max_length=200)
+    direction = models.CharField(_("支持方向"), max_length=100, blank=True)
+    lead = models.ForeignKey("orgs.Organisation", verbose_name=_("牵头单位"),
+                             on_delete=models.PROTECT, related_name="rd_applications")
+    county = models.ForeignKey("regions.Region", verbose_name=_("所在县区"),
+                               on_delete=models.PROTECT, related_name="rd_applications",
+                               help_text=_("牵头单位所在县区"))
+    partners = models.ManyToManyField("orgs.Organisation", verbose_name=_("合作单位"),
+                                      related_name="rd_partner_applications", blank=True)
+    pi_name = models.CharField(_("项目负责人"), max_length=50)
+    team = models.TextField(_("项目组成员"), blank=True, help_text=_("每行一人"))
+    objectives = models.TextField(_("研究目标"), blank=True)
+    targets = models.TextField(_("考核指标"), blank=True)
+    total_budget_yuan = models.DecimalField(_("总预算（元）"), default=Decimal(0),
+                                            validators=[MinValueValidator(0)], **MONEY)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.CharField(_("决定理由"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目申报")
+        verbose_name_plural = _("项目申报")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["call", "status"]),
+                   models.Index(fields=["county", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:application_detail", args=[self.pk])
+
+    @property
+    def public_label(self) -> str:
+        return str(self.PUBLIC_LABELS.get(self.status, self.status))
+
+    def team_members(self) -> list[str]:
+        return [n.strip() for n in self.team.splitlines() if n.strip()]
+
+    def people(self) -> frozenset[str]:
+        return frozenset([self.pi_name, *self.team_members()])
+
+
+class BudgetLine(models.Model):
+    """One cell of the budget: category × source, an amount in yuan."""
+
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("科目"), max_length=20, choices=Category.choices)
+    source = models.CharField(_("资金来源"), max_length=12, choices=Source.choices)
+    amount_yuan = models.DecimalField(_("金额（元）"), validators=[MinValueValidator(0)],
+                                      **MONEY)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("预算明细")
+        verbose_name_plural = _("预算明细")
+        ordering = ["application_id", "category", "source"]
+        constraints = [models.UniqueConstraint(fields=["application", "category", "source"],
+                                               name="uniq_budget_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.get_source_display()}"
+
+
+class Expert(models.Model):
+    """A profile of the expert pool (专家库)."""
+
+    class Title(models.TextChoices):
+        SENIOR = "senior", _("正高级")
+        ASSOCIATE = "associate", _("副高级")
+        INTERMEDIATE = "intermediate", _("中级")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="expert_profile")
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职称"), max_length=20, choices=Title.choices)
+    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("工作单位"), null=True,
+                                     blank=True, on_delete=models.PROTECT,
+                                     related_name="experts")
+    fields = models.CharField(_("专业领域"), max_length=300, help_text=_("用逗号分隔"))
+    available = models.BooleanField(_("可参加评审"), default=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.fields.replace("，", ",").split(",")
+                         if f.strip())
+
+
+class FormerEmployment(models.Model):
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE,
+                               related_name="former_employments")
+    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("曾任职单位"),
+                                     on_delete=models.PROTECT, related_name="+")
+    started = models.DateField(_("入职日期"), null=True, blank=True)
+    ended = models.DateField(_("离职日期"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("曾任职单位")
+        verbose_name_plural = _("曾任职单位")
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.organisation}"
+
+
+class Relation(models.Model):
+    """A relation the expert declared with an organisation or a person."""
+
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE,
+                               related_name="relations")
+    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("单位"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.CharField(_("人员"), max_length=50, blank=True)
+    note = models.CharField(_("关系说明"), max_length=200, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("利害关系")
+        verbose_name_plural = _("利害关系")
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.organisation or self.person}"
+
+
+class Declaration(models.Model):
+    """An expert's own declaration of a conflict with one application (主动申明回避)."""
+
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE,
+                               related_name="declarations")
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="declarations")
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("回避申明")
+        verbose_name_plural = _("回避申明")
+        constraints = [models.UniqueConstraint(fields=["expert_profile", "application"],
+                                               name="uniq_declaration")]
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.application}"
+
+
+class Draw(models.Model):
+    """One recorded draw of a review group: seed, rules, pool snapshot and outcome — enough
+    for anyone to run it again (policy.expert_draw) and get the same group."""
+
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.PROTECT, related_name="draws")
+    seed = models.BigIntegerField(_("随机种子"))
+    rules = models.JSONField(_("抽取条件"), default=dict, blank=True)
+    pool = models.JSONField(_("专家库快照"), default=list, blank=True)
+    members = models.JSONField(_("抽中专家"), default=list, blank=True)
+    reserves = models.JSONField(_("替补专家"), default=list, blank=True)
+    substitutions = models.JSONField(_("替补记录"), default=list, blank=True)
+    rule_version = models.CharField(_("规则版本"), max_length=40)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"),
+                                 on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("抽取时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("专家抽取")
+        verbose_name_plural = _("专家抽取")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.drawn_at:%Y-%m-%d %H:%M}"
+
+
+class DrawExclusion(models.Model):
+    """An expert of the pool left out of a draw, with every reason."""
+
+    draw = models.ForeignKey(Draw, verbose_name=_("专家抽取"), on_delete=models.CASCADE,
+                             related_name="exclusions")
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT,
+                               related_name="+")
+    reasons = models.JSONField(_("原因"), default=list, blank=True)
+    conflicted = models.BooleanField(_("回避"), default=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("未入选原因")
+        verbose_name_plural = _("未入选原因")
+        ordering = ["draw_id", "-conflicted", "expert_profile_id"]
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {'；'.join(self.reasons)}"
+
+
+class Recusal(models.Model):
+    """An expert recused from an application (回避): they never see it, whatever else holds."""
+
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="recusals")
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE,
+                               related_name="recusals")
+    conflicts = models.JSONField(_("回避情形"), default=list, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("回避记录")
+        verbose_name_plural = _("回避记录")
+        constraints = [models.UniqueConstraint(fields=["application", "expert_profile"],
+                                               name="uniq_recusal")]
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.application}"
+
+
+class ReviewAssignment(models.Model):
+    """An expert's place in a review group: member (invited → accepted / declined) or reserve.
+
+    ``reviewer`` is the expert's account while the place is live (invited or accepted) — the
+    path by which the expert's scope reaches the application — and empty otherwise.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待确认")
+        ACCEPTED = "accepted", _("已接受")
+        DECLINED = "declined", _("已谢绝")
+        RESERVE = "reserve", _("替补")
+
+    draw = models.ForeignKey(Draw, verbose_name=_("专家抽取"), on_delete=models.CASCADE,
+                             related_name="assignments")
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="assignments")
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT,
+                               related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审账号"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="review_assignments")
+    rank = models.PositiveSmallIntegerField(_("顺序"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("评审任务")
+        verbose_name_plural = _("评审任务")
+        ordering = ["application_id", "rank"]
+        constraints = [models.UniqueConstraint(fields=["draw", "expert_profile"],
+                                               name="uniq_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:review", args=[self.pk])
+
+
+class Review(models.Model):
+    """An expert's score sheet: a score per criterion (0–100), the weighted total, an opinion."""
+
+    assignment = models.OneToOneField(ReviewAssignment, verbose_name=_("评审任务"),
+                                      on_delete=models.PROTECT, related_name="review")
+    scores = models.JSONField(_("分项得分"), default=dict)
+    total = models.DecimalField(_("加权总分"), max_digits=6, decimal_places=2)
+    opinion = models.TextField(_("评审意见"))
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("评审意见")
+        verbose_name_plural = _("评审意见")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.total}"
+
+
+class Project(models.Model):
+    """A funded project: an approved application, or a historical carry-over (结转)."""
+
+    class Stage(models.TextChoices):
+        RUNNING = "running", _("实施中")
+        MIDTERM = "midterm", _("中期检查")
+        ACCEPTANCE = "acceptance", _("验收中")
+        ACCEPTED = "accepted", _("已验收")
+        TERMINATED = "terminated", _("已终止")
+
+    application = models.OneToOneField(Application, verbose_name=_("项目申报"), null=True,
+                                       blank=True, on_delete=models.PROTECT,
+                                       related_name="project")
+    programme = models.ForeignKey(Programme, verbose_name=_("计划类别"),
+                                  on_delete=models.PROTECT, related_name="projects")
+    code = models.CharField(_("项目编号"), max_length=30, unique=True)
+    title = models.CharField(_("项目名称"), max_length=200)
+    year = models.PositiveIntegerField(_("立项年度"), db_index=True)
+    level = models.CharField(_("类别"), max_length=30, choices=Level.choices, db_index=True)
+    stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices,
+                             default=Stage.RUNNING, db_index=True)
+    lead = models.ForeignKey("orgs.Organisation", verbose_name=_("承担单位"),
+                             on_delete=models.PROTECT, related_name="rd_projects")
+    county = models.ForeignKey("regions.Region", verbose_name=_("所在县区"),
+                               on_delete=models.PROTECT, related_name="rd_projects")
+    partners = models.ManyToManyField("orgs.Organisation", verbose_name=_("合作单位"),
+                                      related_name="rd_partner_projects", blank=True)
+    pi_name = models.CharField(_("项目负责人"), max_length=50)
+    team = models.TextField(_("项目组成员"), blank=True)
+    approved_on = models.DateField(_("立项日期"))
+    ends_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    approved_city_yuan = models.DecimalField(_("市财政资助（元）"), default=Decimal(0),
+                                             validators=[MinValueValidator(0)], **MONEY)
+    approved_province_yuan = models.DecimalField(_("省财政资助（元）"), default=Decimal(0),
+                                                 validators=[MinValueValidator(0)], **MONEY)
+    approved_enterprise_yuan = models.DecimalField(_("企业自筹（元）"), default=Decimal(0),
+                                                   validators=[MinValueValidator(0)], **MONEY)
+    carried_over = models.BooleanField(_("上年度结转"), default=False, db_index=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("科技项目")
+        verbose_name_plural = _("科技项目")
+        ordering = ["-year", "code"]
+        indexes = [models.Index(fields=["year", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def approved_total_yuan(self) -> Decimal:
+        return self.approved_city_yuan + self.approved_province_yuan + \
+            self.approved_enterprise_yuan
+
+
+# ---- scopes ------------------------------------------------------------------------------
+# The city manages everything; county staff see and recommend their county's applications;
+# an enterprise writes its own applications; the expert reads what is assigned to them.
+_CITY = {"view", "add", "change", "delete", "export", "approve"}
+CITY_ONLY = rights(city_admin=_CITY, city_staff=_CITY)
+PUBLISHED = (READ, Q(published=True))
+
+register(Programme, Scope(rights=CITY_ONLY, public_read=True))
+register(Call, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                  enterprise=READ, expert={"view"}),
+    county="applications__county", organisation="applications__lead",
+    assigned=Assignment(to="applications__assignments__reviewer"),
+    role_terms=dict(county_staff=PUBLISHED, enterprise=PUBLISHED)))
+register(Application, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY,
+                  county_staff={"view", "export", "approve"},
+                  enterprise={"view", "add", "change", "export"}, expert={"view"}),
+    county="county", organisation="lead",
+    assigned=Assignment(to="assignments__reviewer", excluded="recusals__expert_profile__user")))
+register(BudgetLine, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
+                                         county_staff=READ, enterprise=_CITY - {"approve"},
+                                         expert={"view"}),
+                           parents=("application",)))
+register(Expert, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
+                                     expert={"view", "change"}),
+                       assigned=Assignment(to="user")))
+for _m in (FormerEmployment, Relation, Declaration):
+    register(_m, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
+                                     expert={"view"}),
+                       parents=("expert_profile",)))
+register(Draw, Scope(rights=CITY_ONLY))
+register(DrawExclusion, Scope(rights=CITY_ONLY, parents=("draw",)))
+register(Recusal, Scope(rights=CITY_ONLY))
+register(ReviewAssignment, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY,
+                  expert={"view", "change"}),
+    assigned=Assignment(to="expert_profile__user",
+                        excluded="application__recusals__expert_profile__user")))
+register(Review, Scope(
+    rights=rights(city_admin=READ | {"approve"}, city_staff=READ | {"approve"},
+                  expert={"view", "add"}),
+    assigned=Assignment(to="assignment__expert_profile__user")))
+register(Project, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                  enterprise=READ),
+    county="county", organisation="lead"))

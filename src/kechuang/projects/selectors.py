@@ -1,0 +1,174 @@
+"""Reads of R&D projects, each starting from ``restrict(user, action)``: the same rows feed a
+page, its Excel export and (later) the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from statistics import mean
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from kechuang.accounts.scoping import can
+from kechuang.orgs.models import Organisation
+from kechuang.projects.models import (
+    Application,
+    BudgetLine,
+    Call,
+    Draw,
+    DrawExclusion,
+    Expert,
+    Programme,
+    Project,
+    Review,
+    ReviewAssignment,
+)
+
+
+def call_list(*, user: Any, action: str = "view",
+              filters: dict[str, Any] | None = None) -> QuerySet[Call]:
+    f = filters or {}
+    qs = Call.objects.restrict(user, action).select_related("programme")
+    if f.get("year"):
+        qs = qs.filter(year=f["year"])
+    if f.get("programme"):
+        qs = qs.filter(programme_id=f["programme"])
+    return qs.order_by("-year", "-deadline", "-id")
+
+
+def call_detail(*, user: Any, pk: int) -> Call:
+    return Call.objects.restrict(user, "view").select_related("programme").get(pk=pk)
+
+
+def programmes() -> QuerySet[Programme]:
+    return Programme.objects.order_by("id")
+
+
+def application_list(*, user: Any, action: str = "view",
+                     filters: dict[str, Any] | None = None) -> QuerySet[Application]:
+    f = filters or {}
+    qs = Application.objects.restrict(user, action).select_related(
+        "call", "call__programme", "lead", "county")
+    if f.get("call"):
+        qs = qs.filter(call_id=f["call"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("county"):
+        qs = qs.filter(county_id=f["county"])
+    if f.get("q"):
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(lead__name__icontains=f["q"]))
+    return qs.order_by("-created_at", "-id")
+
+
+def application_detail(*, user: Any, pk: int, action: str = "view") -> Application:
+    return Application.objects.restrict(user, action).select_related(
+        "call", "call__programme", "lead", "county", "submitted_by", "decided_by").get(pk=pk)
+
+
+def budget_of(application: Application) -> list[BudgetLine]:
+    return list(BudgetLine.objects.filter(application=application).order_by("category",
+                                                                             "source"))
+
+
+def partners_of(application: Application) -> list[Organisation]:
+    return list(application.partners.order_by("name"))
+
+
+def lead_choices(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations the user may name as lead: their own, or any for the bureau."""
+    return Organisation.objects.restrict(user, "view").order_by("name")
+
+
+def partner_choices() -> QuerySet[Organisation]:
+    """Any organisation may be a partner (a consortium crosses counties and kinds)."""
+    return Organisation.objects.order_by("name")
+
+
+def open_calls(*, user: Any) -> QuerySet[Call]:
+    return Call.objects.restrict(user, "view").filter(published=True).select_related(
+        "programme").order_by("-year", "deadline")
+
+
+def expert_list(*, user: Any, action: str = "view",
+                filters: dict[str, Any] | None = None) -> QuerySet[Expert]:
+    f = filters or {}
+    qs = Expert.objects.restrict(user, action).select_related("organisation").annotate(
+        live=Count("assignments", filter=Q(assignments__status__in=("invited", "accepted"))))
+    if f.get("q"):
+        qs = qs.filter(Q(name__icontains=f["q"]) | Q(fields__icontains=f["q"]))
+    if f.get("title"):
+        qs = qs.filter(title=f["title"])
+    return qs.order_by("name", "id")
+
+
+def draws_of(*, user: Any, application: Application) -> list[Draw]:
+    """The application's draws with exclusions and assignments (city staff)."""
+    return list(Draw.objects.restrict(user, "view").filter(application=application)
+                .select_related("drawn_by")
+                .prefetch_related(Prefetch("exclusions", DrawExclusion.objects.select_related(
+                    "expert_profile__organisation")),
+                    Prefetch("assignments", ReviewAssignment.objects.select_related(
+                        "expert_profile__organisation", "review").order_by("rank")))
+                .order_by("-drawn_at", "-id"))
+
+
+def assignment_list(*, user: Any, action: str = "view",
+                    filters: dict[str, Any] | None = None) -> QuerySet[ReviewAssignment]:
+    """An expert's tasks (or every task, for the city); reserves are not yet tasks."""
+    f = filters or {}
+    qs = (ReviewAssignment.objects.restrict(user, action)
+          .exclude(status=ReviewAssignment.Status.RESERVE)
+          .select_related("application", "application__call", "expert_profile", "review"))
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    return qs.order_by("-draw__drawn_at", "rank", "id")
+
+
+def assignment_detail(*, user: Any, pk: int, action: str = "view") -> ReviewAssignment:
+    return (ReviewAssignment.objects.restrict(user, action)
+            .exclude(status=ReviewAssignment.Status.RESERVE)
+            .select_related("application", "application__call", "application__lead",
+                            "expert_profile").get(pk=pk))
+
+
+def reviews_of(*, user: Any, application: Application) -> list[Review]:
+    """Score sheets of an application the user may read (never the applicant's)."""
+    if not can(user, "view", Review):
+        return []
+    return list(Review.objects.restrict(user, "view").filter(
+        assignment__application=application).select_related(
+        "assignment__expert_profile").order_by("submitted_at"))
+
+
+def score_summary(reviews: list[Review], *, trim_from: int = 5) -> dict[str, Any]:
+    """Mean, trimmed mean (highest and lowest dropped from ``trim_from`` scores) and spread."""
+    totals = sorted(r.total for r in reviews)
+    if not totals:
+        return {"count": 0}
+    trimmed = totals[1:-1] if len(totals) >= trim_from else totals
+    spread = totals[-1] - totals[0]
+    return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),
+            "trimmed": Decimal(mean(trimmed)).quantize(Decimal("0.01")),
+            "spread": spread, "disagree": spread >= 20}
+
+
+def project_list(*, user: Any, action: str = "view",
+                 filters: dict[str, Any] | None = None) -> QuerySet[Project]:
+    f = filters or {}
+    qs = Project.objects.restrict(user, action).select_related("programme", "lead", "county")
+    for key in ("year", "level", "stage"):
+        if f.get(key):
+            qs = qs.filter(**{key: f[key]})
+    if f.get("county"):
+        qs = qs.filter(county_id=f["county"])
+    if f.get("carried_over") in ("1", "0"):
+        qs = qs.filter(carried_over=f["carried_over"] == "1")
+    if f.get("q"):
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(code__icontains=f["q"])
+                       | Q(lead__name__icontains=f["q"]))
+    return qs.order_by("-year", "code")
+
+
+def project_detail(*, user: Any, pk: int) -> Project:
+    return Project.objects.restrict(user, "view").select_related(
+        "programme", "lead", "county", "application").prefetch_related("partners").get(pk=pk)

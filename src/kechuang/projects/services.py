@@ -1,0 +1,480 @@
+"""Writes of R&D projects: applications with their budgets, the submit rules, the flow's
+steps, expert draws with computed 回避, assignments, reviews and projects — each in one
+transaction, each audited (core.services / audit.services), nothing half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scoping import can
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change, snapshot
+from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.services import create_object, update_object
+from kechuang.policy import expert_draw, review_conflicts
+from kechuang.projects.models import (
+    Application,
+    BudgetLine,
+    Call,
+    Draw,
+    DrawExclusion,
+    Expert,
+    Project,
+    Recusal,
+    Review,
+    ReviewAssignment,
+    Source,
+)
+from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.workflow.services import transition
+
+EDITABLE = ("draft", "returned")
+APPLICATION_FIELDS = ("call", "title", "direction", "lead", "pi_name", "team", "objectives",
+                      "targets", "total_budget_yuan")
+CONFLICT_YEARS = 3
+CENT = Decimal("0.01")
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value.quantize(CENT):,}"
+
+
+# ---- applications ------------------------------------------------------------------------
+
+def _budget_rows(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Non-zero budget cells, one per (category, source); a repeated cell is refused."""
+    out, seen = [], set()
+    for line in lines:
+        amount = Decimal(line.get("amount_yuan") or 0)
+        if not amount:
+            continue
+        key = (line["category"], line["source"])
+        if key in seen:
+            raise ValidationError(_("预算科目与资金来源重复：%(c)s") % {"c": "·".join(key)})
+        seen.add(key)
+        out.append({"category": line["category"], "source": line["source"],
+                    "amount_yuan": amount})
+    return out
+
+
+def save_application(*, actor: Any, data: dict[str, Any], partners: Sequence[Any] = (),
+                     budget: Iterable[dict[str, Any]] = (),
+                     application: Application | None = None) -> Application:
+    """Create or edit a draft (or returned) application with its partners and budget cells.
+
+    The county is the lead's; an enterprise user writes only for its own organisation (the
+    scope re-check refuses anything else). Rows are saved only when everything is valid.
+    """
+    data = {k: v for k, v in data.items() if k in (*APPLICATION_FIELDS, "version")}
+    lead = data.get("lead") or (application.lead if application else None)
+    if lead is not None:
+        data["county"] = lead.county
+    rows = _budget_rows(budget)
+    with transaction.atomic():
+        if application is None:
+            data.setdefault("submitted_by", actor)
+            app = create_object(model=Application, actor=actor, data=data)
+        else:
+            if application.status not in EDITABLE:
+                raise DomainError(_("只有草稿或退回修改的申报可以修改"))
+            app = update_object(obj=application, actor=actor, data=data)
+        before = {"partners": sorted(p.pk for p in app.partners.all()),
+                  "budget": _budget_snapshot(app)}
+        app.partners.set([p for p in partners if p.pk != app.lead_id])
+        BudgetLine.objects.filter(application=app).delete()
+        for row in rows:
+            line = BudgetLine(application=app, **row)
+            line.full_clean()
+            line.save()
+        after = {"partners": sorted(p.pk for p in app.partners.all()),
+                 "budget": _budget_snapshot(app)}
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=app, before=before,
+                      after=after, reason=_("合作单位与预算"))
+    return app
+
+
+def _budget_snapshot(app: Application) -> list[str]:
+    return [f"{b.category}/{b.source}={b.amount_yuan}"
+            for b in BudgetLine.objects.filter(application=app).order_by("category", "source")]
+
+
+def pi_load(*, pi_name: str, lead_id: int, exclude_application: int | None = None) -> int:
+    """The PI's running projects plus applications under consideration (限项).
+
+    A person is identified by name within the lead organisation (no personal ID is kept).
+    """
+    apps = Application.objects.filter(pi_name=pi_name, lead_id=lead_id,
+                                      status__in=Application.ACTIVE)
+    if exclude_application:
+        apps = apps.exclude(pk=exclude_application)
+    running = Project.objects.filter(pi_name=pi_name, lead_id=lead_id).exclude(
+        stage__in=(Project.Stage.ACCEPTED, Project.Stage.TERMINATED))
+    return apps.count() + running.count()
+
+
+def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
+    """Every rule an application breaks at submission, one Chinese sentence each."""
+    problems: list[str] = []
+    call: Call = app.call
+    programme = call.programme
+    if not call.published:
+        problems.append(_("申报指南尚未发布"))
+    if as_of > call.deadline:
+        problems.append(_("申报截止日期（%(d)s）已过") % {"d": call.deadline.isoformat()})
+    for field, label in (("objectives", _("研究目标")), ("targets", _("考核指标"))):
+        if not getattr(app, field).strip():
+            problems.append(_("请填写%(f)s") % {"f": label})
+    lines = list(app.budget_lines.all())
+    if not lines:
+        problems.append(_("请填写预算明细"))
+        return problems
+    total = sum((b.amount_yuan for b in lines), Decimal(0))
+    if total != app.total_budget_yuan:
+        problems.append(_("预算明细合计 %(sum)s 元与总预算 %(total)s 元不一致") % {
+            "sum": _yuan(total), "total": _yuan(app.total_budget_yuan)})
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    for b in lines:
+        by_source[b.source] += b.amount_yuan
+    labels = dict(Source.choices)
+    for source, pct in programme.shares().items():
+        expected = (total * pct / 100).quantize(CENT)
+        if abs(by_source[source] - expected) > Decimal(1):
+            problems.append(_("%(src)s应占预算的 %(pct)s%%（%(exp)s 元），实际为 %(act)s 元") % {
+                "src": labels[source], "pct": format(pct.normalize(), "f"),
+                "exp": _yuan(expected), "act": _yuan(by_source[source])})
+    city = by_source[Source.CITY]
+    if programme.cap_city_yuan is not None and city > programme.cap_city_yuan:
+        problems.append(_("申请市财政资金 %(city)s 元超过单项上限 %(cap)s 元") % {
+            "city": _yuan(city), "cap": _yuan(programme.cap_city_yuan)})
+    if programme.cofund_ratio is not None and city:
+        need = (city * programme.cofund_ratio).quantize(CENT)
+        if by_source[Source.ENTERPRISE] < need:
+            problems.append(_("企业自筹 %(own)s 元低于要求（不少于申请市财政资金的 %(r)s 倍，"
+                              "即 %(need)s 元）") % {
+                "own": _yuan(by_source[Source.ENTERPRISE]),
+                "r": format(programme.cofund_ratio.normalize(), "f"), "need": _yuan(need)})
+    load = pi_load(pi_name=app.pi_name, lead_id=app.lead_id, exclude_application=app.pk)
+    if load >= call.pi_limit:
+        problems.append(_("项目负责人“%(pi)s”已有 %(n)s 项在研或在审项目，超过限项（%(limit)s 项）")
+                        % {"pi": app.pi_name, "n": load, "limit": call.pi_limit})
+    return problems
+
+
+def submit_application(*, application: Application, actor: Any,
+                       as_of: dt.date | None = None) -> Application:
+    """Submit (or resubmit after correction); every broken rule is reported at once and
+    nothing changes. The rules are judged on the locked row, inside the step's transaction."""
+    with transaction.atomic():
+        locked = Application.objects.restrict(actor, "change").select_for_update().filter(
+            pk=application.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if locked.status in EDITABLE:
+            problems = submit_problems(locked, as_of=as_of or timezone.localdate())
+            if problems:
+                raise ValidationError(problems)
+        return transition(locked, workflow=APPLICATION_FLOW, action="submit", actor=actor)
+
+
+def take_step(*, application: Application, actor: Any, action: str,
+              reason: str = "") -> Application:
+    """A step of the flow other than submit and approve (recommend, return, check, …)."""
+    if action in ("submit", "approve"):
+        raise ValueError(action)
+    return transition(application, workflow=APPLICATION_FLOW, action=action, actor=actor,
+                      reason=reason)
+
+
+def approve_application(*, application: Application, actor: Any, reason: str,
+                        on: dt.date | None = None) -> Project:
+    """Approve (立项): the decision and the new project, with its amounts by source."""
+    with transaction.atomic():
+        app = transition(application, workflow=APPLICATION_FLOW, action="approve", actor=actor,
+                         reason=reason)
+        amounts: dict[str, Decimal] = defaultdict(Decimal)
+        for b in app.budget_lines.all():
+            amounts[b.source] += b.amount_yuan
+        project = create_object(model=Project, actor=actor, data=dict(
+            application=app, programme=app.call.programme, code=f"CZ{app.call.year}-{app.pk:05d}",
+            title=app.title, year=app.call.year, level=app.call.programme.level,
+            lead=app.lead, county=app.county, pi_name=app.pi_name, team=app.team,
+            approved_on=on or timezone.localdate(),
+            approved_city_yuan=amounts[Source.CITY],
+            approved_province_yuan=amounts[Source.PROVINCE],
+            approved_enterprise_yuan=amounts[Source.ENTERPRISE]),
+            reason=_("立项"))
+        project.partners.set(app.partners.all())
+    return project
+
+
+def create_project(*, actor: Any, data: dict[str, Any], partners: Sequence[Any] = ()) -> Project:
+    """A project entered directly (a historical carry-over); audited like any write."""
+    with transaction.atomic():
+        data = dict(data)
+        data.setdefault("county", data["lead"].county)
+        project = create_object(model=Project, actor=actor, data=data)
+        project.partners.set(partners)
+    return project
+
+
+# ---- 回避 and draws ------------------------------------------------------------------------
+
+def parties_of(app: Application) -> review_conflicts.ApplicationParties:
+    parties = [review_conflicts.Party(app.lead_id, app.lead.name, lead=True)]
+    parties += [review_conflicts.Party(p.pk, p.name) for p in app.partners.all()]
+    return review_conflicts.ApplicationParties(key=app.pk, call=app.call_id,
+                                               parties=tuple(parties), people=app.people())
+
+
+def expert_profiles(experts: Sequence[Expert], *,
+                    call_id: int | None = None) -> dict[int, review_conflicts.ExpertProfile]:
+    """The policy's view of each expert, in a fixed number of queries for the whole pool.
+
+    The expert's own projects and applications are those where they are PI or team member
+    (by name within their organisation for PI, by name for team members).
+    """
+    ids = [e.pk for e in experts]
+    experts = list(Expert.objects.filter(pk__in=ids).select_related("organisation")
+                   .prefetch_related("former_employments__organisation", "relations",
+                                     "declarations"))
+    names = {e.name for e in experts}
+    projects_by_name: dict[str, list[Project]] = defaultdict(list)
+    for p in Project.objects.filter(Q(pi_name__in=names) | Q(team__regex=r".")).prefetch_related(
+            "partners").only("title", "pi_name", "team", "lead_id", "ends_on"):
+        people = {p.pi_name, *[n.strip() for n in p.team.splitlines() if n.strip()]}
+        for name in people & names:
+            projects_by_name[name].append(p)
+    own_calls: dict[str, set[int]] = defaultdict(set)
+    if call_id is not None:
+        for a in Application.objects.filter(call_id=call_id).only("pi_name", "team", "call_id"):
+            for name in a.people() & names:
+                own_calls[name].add(a.call_id)
+    out = {}
+    for e in experts:
+        out[e.pk] = review_conflicts.ExpertProfile(
+            key=e.pk, name=e.name, organisation=e.organisation_id,
+            organisation_name=e.organisation.name if e.organisation else "",
+            former_employers=tuple(review_conflicts.Employment(f.organisation_id,
+                                                               f.organisation.name, f.ended)
+                                   for f in e.former_employments.all()),
+            projects=tuple(review_conflicts.PastProject(
+                p.title, frozenset({p.lead_id, *(x.pk for x in p.partners.all())}),
+                frozenset({p.pi_name, *[n.strip() for n in p.team.splitlines() if n.strip()]})
+                - {e.name}, p.ends_on) for p in projects_by_name[e.name]),
+            relations=tuple(review_conflicts.Relation(r.organisation_id, r.person, r.note)
+                            for r in e.relations.all()),
+            own_calls=frozenset(own_calls[e.name]),
+            declared=frozenset(d.application_id for d in e.declarations.all()),
+            declared_notes={d.application_id: d.note for d in e.declarations.all()})
+    return out
+
+
+def conflicts_of(expert: Expert, app: Application, *,
+                 as_of: dt.date) -> list[review_conflicts.Conflict]:
+    profile = expert_profiles([expert], call_id=app.call_id)[expert.pk]
+    return review_conflicts.find_conflicts(profile, parties_of(app), as_of=as_of,
+                                           years=CONFLICT_YEARS)
+
+
+def run_draw(*, application: Application, actor: Any, size: int, reserves: int = 2,
+             titles: Sequence[str] = (), max_load: int | None = None, seed: int | None = None,
+             as_of: dt.date | None = None, overrides: dict[int, str] | None = None) -> Draw:
+    """Draw a review group for an application with computed 回避, and record it.
+
+    The pool is every available expert; conflicted experts are recused (they never see the
+    application), everyone left out is recorded with the reasons, members are invited and
+    reserves wait. Only while the application is checked or under review.
+
+    ``overrides`` (expert id → reason) lets staff keep an expert despite a computed conflict;
+    each needs a reason, which the draw's record and its audit entry keep.
+    """
+    if not can(actor, "add", Draw):
+        raise PermissionDenied
+    overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
+    if any(not reason for reason in overrides.values()):
+        raise DomainError(_("解除回避须逐一填写理由"), field="overrides")
+    as_of = as_of or timezone.localdate()
+    seed = secrets.randbits(62) if seed is None else seed
+    with transaction.atomic():
+        app = Application.objects.restrict(actor, "approve").select_for_update().filter(
+            pk=application.pk).first()
+        if app is None:
+            raise ScopeError()
+        if app.status not in ("checked", "reviewing"):
+            raise DomainError(_("形式审查通过后才能抽取评审专家"))
+        if app.assignments.filter(status__in=("invited", "accepted")).exists():
+            raise DomainError(_("该申报已有评审专家组，如需重新抽取请先处理现有任务"))
+        call = app.call
+        pool = list(Expert.objects.order_by("pk"))
+        profiles = expert_profiles(pool, call_id=call.pk)
+        parties = parties_of(app)
+        load: dict[int, int] = defaultdict(int)
+        for eid in ReviewAssignment.objects.filter(
+                application__call=call, status__in=("invited", "accepted")).values_list(
+                "expert_profile_id", flat=True):
+            load[eid] += 1
+        candidates = [expert_draw.Candidate(
+            e.pk, e.field_set(), e.title, e.available, load[e.pk],
+            tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
+                                                  years=CONFLICT_YEARS))) for e in pool]
+        rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=call.field_set(),
+                                      titles=frozenset(titles), max_load=max_load,
+                                      overrides=frozenset(overrides))
+        result = expert_draw.draw(candidates, rules, seed)
+        if len(result.members) < size:
+            raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
+                "n": len(result.members), "size": size})
+        record = Draw(application=app, seed=seed, drawn_by=actor,
+                      rules={"size": size, "reserves": reserves,
+                             "fields": sorted(rules.fields), "titles": sorted(rules.titles),
+                             "max_load": max_load, "as_of": as_of.isoformat(),
+                             "years": CONFLICT_YEARS,
+                             "overrides": {str(k): v for k, v in overrides.items()}},
+                      pool=[{"expert_id": c.key, "fields": sorted(c.fields), "title": c.title,
+                             "available": c.available, "load": c.load} for c in candidates],
+                      members=list(result.members), reserves=list(result.reserves),
+                      rule_version=expert_draw.RULE_VERSION)
+        record.full_clean()
+        record.save()
+        overridden = [c for c in candidates if c.key in overrides and c.conflicts]
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=record,
+                      after=snapshot(record), reason="；".join(
+                          _("解除回避：%(who)s（%(why)s）") % {
+                              "who": by_pk_name(pool, c.key), "why": overrides[c.key]}
+                          for c in overridden))
+        by_pk = {e.pk: e for e in pool}
+        for ex in result.exclusions:
+            DrawExclusion.objects.create(draw=record, expert_profile_id=ex.key,
+                                         reasons=list(ex.reasons),
+                                         conflicted=bool(ex.conflicts))
+            if ex.conflicts:
+                Recusal.objects.update_or_create(
+                    application=app, expert_profile_id=ex.key,
+                    defaults={"conflicts": [c.to_dict() for c in ex.conflicts]})
+        rank = 0
+        for key in result.members:
+            rank += 1
+            ReviewAssignment.objects.create(draw=record, application=app, expert_profile_id=key,
+                                            reviewer=by_pk[key].user, rank=rank,
+                                            status=ReviewAssignment.Status.INVITED)
+        for key in result.reserves:
+            rank += 1
+            ReviewAssignment.objects.create(draw=record, application=app, expert_profile_id=key,
+                                            rank=rank, status=ReviewAssignment.Status.RESERVE)
+        if app.status == "checked":
+            transition(app, workflow=APPLICATION_FLOW, action="start_review", actor=actor)
+    return record
+
+
+def by_pk_name(pool: Sequence[Expert], pk: int) -> str:
+    return next((e.name for e in pool if e.pk == pk), str(pk))
+
+
+def replay_draw(draw: Draw) -> expert_draw.DrawResult:
+    """Run a recorded draw again from its snapshot (conflicts from its exclusions)."""
+    conflicted = {x.expert_profile_id: x.reasons for x in draw.exclusions.filter(conflicted=True)}
+    rules = draw.rules
+    pool = [expert_draw.Candidate(
+        p["expert_id"], frozenset(p["fields"]), p["title"], p["available"], p["load"],
+        tuple(review_conflicts.Conflict(review_conflicts.SELF_DECLARED, r)
+              for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool]
+    return expert_draw.draw(pool, expert_draw.DrawRules(
+        size=rules["size"], reserves=rules["reserves"], fields=frozenset(rules["fields"]),
+        titles=frozenset(rules["titles"]), max_load=rules["max_load"],
+        overrides=frozenset(int(k) for k in rules.get("overrides", {}))), draw.seed)
+
+
+def _own_assignment(assignment: ReviewAssignment, actor: Any) -> ReviewAssignment:
+    locked = ReviewAssignment.objects.restrict(actor, "change").select_related(
+        "application__call").select_for_update().filter(
+        pk=assignment.pk).first()
+    if locked is None:
+        raise ScopeError()
+    return locked
+
+
+def accept_assignment(*, assignment: ReviewAssignment, actor: Any) -> ReviewAssignment:
+    return transition(assignment, workflow=ASSIGNMENT_FLOW, action="accept", actor=actor)
+
+
+def decline_assignment(*, assignment: ReviewAssignment, actor: Any,
+                       reason: str = "") -> ReviewAssignment | None:
+    """The expert declines; the first waiting reserve is invited in their place (returned)."""
+    with transaction.atomic():
+        a = transition(assignment, workflow=ASSIGNMENT_FLOW, action="decline", actor=actor,
+                       reason=reason)
+        draw = Draw.objects.select_for_update().get(pk=a.draw_id)
+        state = expert_draw.DrawResult(seed=draw.seed, members=tuple(draw.members),
+                                       reserves=tuple(draw.reserves), exclusions=(), pool=())
+        after = expert_draw.decline(state, a.expert_profile_id)
+        substitute_id = after.substitutions[-1][1]
+        d_before = snapshot(draw)
+        draw.members, draw.reserves = list(after.members), list(after.reserves)
+        draw.substitutions = [*draw.substitutions, {
+            "declined": a.expert_profile_id, "substitute": substitute_id, "reason": reason,
+            "at": timezone.now().isoformat()}]
+        draw.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=draw,
+                      before=d_before, after=snapshot(draw), reason=_("专家谢绝，递补替补专家"))
+        if substitute_id is None:
+            return None
+        sub = ReviewAssignment.objects.select_related("expert_profile").get(draw=draw,
+                                                                     expert_profile_id=substitute_id)
+        before = snapshot(sub)
+        # the reserve's place becomes live: a consequence of the draw, recorded on it above
+        ReviewAssignment.objects.filter(pk=sub.pk, status=ReviewAssignment.Status.RESERVE
+                                        ).update(status=ReviewAssignment.Status.INVITED,
+                                                 reviewer=sub.expert_profile.user)
+        sub.refresh_from_db()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=sub, before=before,
+                      after=snapshot(sub), reason=_("替补递补"))
+        return sub
+
+
+def submit_review(*, assignment: ReviewAssignment, actor: Any, scores: dict[str, Any],
+                  opinion: str) -> Review:
+    """An expert's score sheet: every criterion scored 0–100, an opinion; once."""
+    if not can(actor, "add", Review):
+        raise PermissionDenied
+    with transaction.atomic():
+        a = _own_assignment(assignment, actor)
+        if a.status != ReviewAssignment.Status.ACCEPTED:
+            raise DomainError(_("请先接受评审任务"))
+        if Review.objects.filter(assignment=a).exists():
+            raise DomainError(_("已提交过评审意见"))
+        criteria = a.application.call.criteria_list() or [(str(_("综合评价")), Decimal(1))]
+        errors, clean = [], {}
+        for name, _weight in criteria:
+            try:
+                value = Decimal(str(scores.get(name, "")).strip())
+            except ArithmeticError:
+                value = None
+            if value is None or not Decimal(0) <= value <= Decimal(100):
+                errors.append(_("“%(c)s”的得分须为 0–100 之间的数") % {"c": name})
+            else:
+                clean[name] = str(value)
+        if not opinion.strip():
+            errors.append(_("请填写评审意见"))
+        if errors:
+            raise ValidationError(errors)
+        weight_sum = sum((w for _n, w in criteria), Decimal(0))
+        total = (sum((Decimal(clean[n]) * w for n, w in criteria), Decimal(0))
+                 / weight_sum).quantize(CENT)
+        review = Review(assignment=a, scores=clean, total=total, opinion=opinion.strip())
+        review.full_clean()
+        review.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=review,
+                      after=snapshot(review))
+    return review

@@ -1,0 +1,108 @@
+"""Permission-matrix rows of the R&D pages.
+
+Fixture: one published call; in each place an application under review (lead: that place's
+enterprise) and a project. The expert user holds an accepted assignment on both
+applications, but is recused (回避) from place b's — so the expert sees a and gets 404 on b,
+exactly like an application never assigned to them.
+"""
+
+from __future__ import annotations
+
+from kechuang.tests.matrix import BUREAU, CITY, ENTERPRISE_USERS, Route
+
+EXPERT = {"expert"}
+# place visibility: the shared table plus the expert (a only)
+RD_VISIBLE = {"city_admin": {"a", "b"}, "city_staff": {"a", "b"},
+              "county_a_staff": {"a"}, "county_b_staff": {"b"},
+              "enterprise_a_user": {"a"}, "enterprise_b_user": {"b"},
+              "expert": {"a"}, "provider": set()}
+APPLICANTS = CITY | ENTERPRISE_USERS
+READERS = BUREAU | ENTERPRISE_USERS
+
+
+def marker(ctx, place):
+    return f"研发申报-{place}"
+
+
+def project_marker(ctx, place):
+    return f"研发项目-{place}"
+
+
+def rd(ctx, place=None):
+    """Build the fixture once per test; no URL kwargs."""
+    if "rd" in ctx:
+        return {}
+    from kechuang.projects.models import Draw, Project, Recusal, ReviewAssignment
+    from kechuang.projects.tests import fixtures as fx
+
+    users = ctx["users"]
+    call = fx.call(title="研发指南")
+    profile = fx.expert("矩阵专家", user=users["expert"])
+    out = {"call": call.pk}
+    for p in ("a", "b"):
+        ent = ctx[f"enterprise_{p}"]
+        app = fx.application(call, ent, users[f"enterprise_{p}_user"], title=marker(ctx, p),
+                             status="reviewing", pi_name=f"负责人{p}")
+        draw = Draw.objects.create(application=app, seed=1, rule_version="t",
+                                   drawn_by=users["city_staff"], members=[profile.pk])
+        a = ReviewAssignment.objects.create(draw=draw, application=app, expert_profile=profile,
+                                            reviewer=users["expert"], rank=1,
+                                            status="accepted")
+        if p == "b":
+            Recusal.objects.create(application=app, expert_profile=profile)
+        project = Project.objects.create(
+            programme=call.programme, code=f"XM-{p}", title=project_marker(ctx, p), year=2025,
+            level="key_rd_project", lead=ent, county=ent.county, pi_name="负责人",
+            approved_on="2025-06-01")
+        out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk}
+    ctx["rd"] = out
+    return {}
+
+
+def _pk(key):
+    def kwargs(ctx, place):
+        rd(ctx)
+        return {"pk": ctx["rd"][f"{key}_{place}"]}
+    return kwargs
+
+
+def _call(ctx, place):
+    rd(ctx)
+    return {"pk": ctx["rd"]["call"]}
+
+
+def _step(ctx, place):
+    return _pk("app")(ctx, place) | {"action": "recommend"}
+
+
+def _r(allowed, kwargs=None, **kw):
+    if kwargs is not None and kw.get("scoped", True):
+        kw.setdefault("visible", RD_VISIBLE)
+    return Route(allowed=set(allowed), kwargs=kwargs, **kw)
+
+
+POST = {"method": "POST", "ok": (302,)}
+ROUTES: dict[str, Route] = {
+    "projects:project_list": _r(READERS, rd, scoped=False, list_marker=project_marker),
+    "projects:project_export": _r(READERS, rd, scoped=False, export_marker=project_marker,
+                                  **POST),
+    "projects:project_detail": _r(READERS, _pk("project")),
+    "projects:call_list": _r(READERS | EXPERT, rd, scoped=False),
+    "projects:call_export": _r(READERS, rd, scoped=False, **POST),
+    "projects:call_detail": _r(READERS | EXPERT, _call, scoped=False),
+    "projects:application_list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker),
+    "projects:application_add": _r(APPLICANTS, rd, scoped=False, also_post=True),
+    "projects:application_export": _r(READERS, rd, scoped=False, export_marker=marker, **POST),
+    "projects:application_detail": _r(READERS | EXPERT, _pk("app")),
+    # under review: no longer editable, the page sends the user back to the detail
+    "projects:application_edit": _r(APPLICANTS, _pk("app"), ok=(302,)),
+    "projects:application_submit": _r(APPLICANTS, _pk("app"), **POST),
+    "projects:application_draw": _r(CITY, _pk("app")),
+    "projects:application_step": _r(BUREAU, _step, **POST),
+    "projects:expert_list": _r(CITY, rd, scoped=False),
+    "projects:expert_export": _r(CITY, rd, scoped=False, **POST),
+    "projects:assignment_list": _r(CITY | EXPERT, rd, scoped=False),
+    "projects:review": _r(CITY | EXPERT, _pk("assignment")),
+    "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
+    "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),
+}

@@ -1,0 +1,53 @@
+"""The demo data of 行动二: carry-overs, this year's flow, and the action-2 indicators counted
+from them (the figures the dashboard shows after ``make run``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kechuang import metrics
+from kechuang.projects.demo import seed_projects
+from kechuang.projects.models import Application, DrawExclusion, Project, ReviewAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_world(regions):
+    from kechuang.orgs.demo import load_demo
+    from kechuang.plans.services import load_plan
+
+    load_demo(seed=2025, enterprises=400)
+    load_plan()
+
+
+def _value(key: str) -> int:
+    return int(metrics.get(key).value(year=2025, as_of=dt.date(2025, 12, 31)))
+
+
+def test_demo_fills_every_action_2_indicator_and_is_idempotent(demo_world):
+    carried, apps = seed_projects(seed=2025)
+    assert carried == 50 and apps == 49
+    assert _value("carryover_major_2024") == 10
+    assert _value("carryover_key_rd_2024") == 22
+    assert _value("carryover_basic_joint_2024") == 18
+    assert _value("major_and_key_projects_new") == 18
+    assert _value("rd_projects_total") == 34
+    assert _value("luan_cooperation_projects") >= 18
+    assert set(Application.objects.values_list("status", flat=True)) == {
+        "draft", "submitted", "recommended", "returned", "checked", "reviewing", "approved",
+        "rejected"}
+    assert ReviewAssignment.objects.filter(review__isnull=False).count() >= 34 * 3
+    # the experts of a lead enterprise were recused with the reason recorded
+    recused = DrawExclusion.objects.filter(conflicted=True)
+    assert any("同一单位" in r for x in recused for r in x.reasons)
+    # some carry-overs are past their planned end while still running (overdue)
+    assert Project.objects.filter(carried_over=True, ends_on__lt=dt.date(2025, 12, 31),
+                                  stage__in=("running", "midterm")).exists()
+    assert seed_projects(seed=2025) == (0, 0)
+
+
+def test_demo_without_a_plan_does_nothing(regions):
+    assert seed_projects() == (0, 0)

@@ -1,0 +1,333 @@
+"""R&D pages. Thin: selectors read, services write; 403 without the right, 404 outside the
+scope (an expert asking for an application not assigned to them, or one they are recused
+from, gets 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from kechuang.accounts.scoping import can
+from kechuang.core.errors import DomainError
+from kechuang.core.shortcuts import (
+    apply_service_error,
+    export_view,
+    get_or_404,
+    paginate,
+    require,
+)
+from kechuang.projects import exports, selectors, services, tables
+from kechuang.projects.filters import (
+    ApplicationFilter,
+    AssignmentFilter,
+    CallFilter,
+    ExpertFilter,
+    ProjectFilter,
+)
+from kechuang.projects.forms import ApplicationForm, DrawForm, ReasonForm, ScoreForm
+from kechuang.projects.models import (
+    Application,
+    Call,
+    Draw,
+    Expert,
+    Project,
+    Review,
+    ReviewAssignment,
+)
+from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.workflow.selectors import history
+from kechuang.workflow.services import available_actions
+
+STEPS = ("recommend", "return", "pass_check", "approve", "reject")
+
+
+def _list_page(request: HttpRequest, *, model: Any, filter_cls: Any, selector: Any,
+               table: Any, template: str, **extra: Any) -> HttpResponse:
+    user = request.user
+    require(user, "view", model)
+    form = filter_cls.page_form(request.GET or None, user=user)
+    filters = form.filters()
+    page = paginate(request, selector(user=user, action="view", filters=filters))
+    flags = extra.pop("flags", {})
+    return render(request, template, {
+        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        "table_head": table.head(request.GET, ""), "table_body": table.body(page, **flags),
+        "can_add": can(user, "add", model), "can_export": can(user, "export", model), **extra})
+
+
+# ---- calls ---------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def call_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, model=Call, filter_cls=CallFilter, selector=selectors.call_list,
+                      table=tables.CALLS, template="projects/call_list.html")
+
+
+@login_required
+@require_safe
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", Call)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    return render(request, "projects/call_detail.html", {
+        "call": call, "directions": [d for d in call.directions.splitlines() if d.strip()],
+        "can_apply": call.published and can(user, "add", Application)})
+
+
+call_export = export_view(exports.CALL_EXPORT, model=Call, form=CallFilter.page_form)
+
+
+# ---- applications --------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def application_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, model=Application, filter_cls=ApplicationFilter,
+                      selector=selectors.application_list, table=tables.APPLICATIONS,
+                      template="projects/application_list.html",
+                      flags={"internal": can(request.user, "approve", Application),
+                             # reviewers (neither applicants nor staff) see no names of a
+                             # blind call's parties
+                             "hide_blind": not can(request.user, "add", Application)
+                             and not can(request.user, "approve", Application)})
+
+
+def _application_form(request: HttpRequest, application: Application | None) -> HttpResponse:
+    user = request.user
+    initial = {"call": request.GET.get("call")} if application is None else {}
+    form = ApplicationForm(request.POST or None, user=user, application=application,
+                           initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.save_application(
+                actor=user, data=form.service_data(), application=application,
+                partners=list(form.cleaned_data.get("partners") or []), budget=form.budget())
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存“%(t)s”。提交前可继续修改。") % {"t": app})
+            return redirect(app)
+    return render(request, "projects/application_form.html",
+                  {"form": form, "application": application})
+
+
+@login_required
+def application_add(request: HttpRequest) -> HttpResponse:
+    require(request.user, "add", Application)
+    return _application_form(request, None)
+
+
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "change", Application)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk, action="change")
+    if app.status not in services.EDITABLE:
+        messages.error(request, _("只有草稿或退回修改的申报可以修改"))
+        return redirect(app)
+    return _application_form(request, app)
+
+
+@login_required
+@require_safe
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", Application)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk)
+    staff = can(user, "approve", Application)
+    reviews = selectors.reviews_of(user=user, application=app)
+    return render(request, "projects/application_detail.html", {
+        "app": app, "budget": selectors.budget_of(app), "partners": selectors.partners_of(app),
+        "status_label": app.get_status_display() if staff else app.public_label,
+        "hide_identity": app.call.blind and not staff and not can(user, "add", Application),
+        "trail": history(app) if staff else [],
+        "actions": [s for s in available_actions(app, workflow=APPLICATION_FLOW, actor=user)
+                    if s.action in STEPS],
+        "can_submit": any(s.action == "submit" for s in available_actions(
+            app, workflow=APPLICATION_FLOW, actor=user)),
+        "can_edit": app.status in services.EDITABLE and can(user, "change", Application),
+        "can_draw": can(user, "add", Draw) and app.status in ("checked", "reviewing"),
+        "reviews": reviews, "summary": selectors.score_summary(reviews),
+        "reason_form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "change", Application)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk, action="change")
+    try:
+        services.submit_application(application=app, actor=user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已提交，等待县区推荐。"))
+    return redirect(app)
+
+
+@login_required
+@require_POST
+def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    if action not in STEPS:
+        raise Http404
+    require(user, "approve", Application)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        if action == "approve":
+            project = services.approve_application(application=app, actor=user, reason=reason)
+            messages.success(request, _("已立项：%(p)s") % {"p": project})
+        else:
+            services.take_step(application=app, actor=user, action=action, reason=reason)
+            messages.success(request, _("已办理。"))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(app)
+
+
+application_export = export_view(exports.APPLICATION_EXPORT, model=Application,
+                                 form=ApplicationFilter.page_form)
+
+
+@login_required
+def application_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: run a draw, see every draw with its exclusions and reasons."""
+    user = request.user
+    require(user, "add", Draw)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk)
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            draw = services.run_draw(application=app, actor=user, size=d["size"],
+                                     reserves=d["reserves"], titles=d["titles"],
+                                     max_load=d["max_load"], seed=d["seed"],
+                                     overrides=d["overrides"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已抽取 %(n)s 位专家（随机种子 %(s)s）。") % {
+                "n": len(draw.members), "s": draw.seed})
+            return redirect("projects:application_draw", pk=app.pk)
+    return render(request, "projects/draw.html", {
+        "app": app, "form": form, "draws": selectors.draws_of(user=user, application=app)})
+
+
+# ---- experts and reviews -------------------------------------------------------------------
+
+@login_required
+@require_safe
+def expert_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "export", Expert)  # the pool is the city's list
+    return _list_page(request, model=Expert, filter_cls=ExpertFilter,
+                      selector=selectors.expert_list, table=tables.EXPERTS,
+                      template="projects/expert_list.html")
+
+
+expert_export = export_view(exports.EXPERT_EXPORT, model=Expert, form=ExpertFilter.page_form)
+
+
+@login_required
+@require_safe
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, model=ReviewAssignment, filter_cls=AssignmentFilter,
+                      selector=selectors.assignment_list, table=tables.ASSIGNMENTS,
+                      template="projects/assignment_list.html")
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's page for one task: accept or decline, then the score sheet."""
+    user = request.user
+    require(user, "view", ReviewAssignment)
+    a = get_or_404(selectors.assignment_detail, user=user, pk=pk)
+    call = a.application.call
+    mine = getattr(a, "review", None) if hasattr(a, "review") else None
+    form = ScoreForm(request.POST or None, criteria=call.criteria_list() or [
+        (_("综合评价"), 1)])
+    if request.method == "POST":
+        require(user, "add", Review)
+        if form.is_valid():
+            try:
+                services.submit_review(assignment=a, actor=user, scores=form.scores(),
+                                       opinion=form.cleaned_data["opinion"])
+            except (DomainError, ValidationError) as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("评审意见已提交。"))
+                return redirect("projects:review", pk=a.pk)
+    return render(request, "projects/review.html", {
+        "a": a, "app": a.application, "call": call, "form": form, "mine": mine,
+        "budget": selectors.budget_of(a.application),
+        "partners": [] if call.blind else selectors.partners_of(a.application),
+        "actions": available_actions(a, workflow=ASSIGNMENT_FLOW, actor=user),
+        "reason_form": ReasonForm()})
+
+
+def _respond(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    user = request.user
+    require(user, "change", ReviewAssignment)
+    a = get_or_404(selectors.assignment_detail, user=user, pk=pk, action="change")
+    form = ReasonForm(request.POST)
+    try:
+        if accept:
+            services.accept_assignment(assignment=a, actor=user)
+            messages.success(request, _("已接受评审任务。"))
+        else:
+            services.decline_assignment(assignment=a, actor=user, reason=(
+                form.cleaned_data["reason"] if form.is_valid() else ""))
+            messages.success(request, _("已谢绝，系统已递补替补专家。"))
+            return redirect("projects:assignment_list")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:review", pk=a.pk)
+
+
+@login_required
+@require_POST
+def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, True)
+
+
+@login_required
+@require_POST
+def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, False)
+
+
+# ---- projects ------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, model=Project, filter_cls=ProjectFilter,
+                      selector=selectors.project_list, table=tables.PROJECTS,
+                      template="projects/project_list.html")
+
+
+@login_required
+@require_safe
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    return render(request, "projects/project_detail.html", {"project": project})
+
+
+project_export = export_view(exports.PROJECT_EXPORT, model=Project, form=ProjectFilter.page_form)
