@@ -354,9 +354,7 @@ def bulk_save(*, model: type[models.Model], actor: Any, items: Sequence[BulkItem
         pks = [i.obj.pk for i in group]
         for start in range(0, len(pks), batch_size):
             part = pks[start:start + batch_size]
-            # len(values_list) rather than count(): SQLite plans COUNT over a long IN badly
-            if len(manager.restrict(actor, action).filter(pk__in=part).order_by()
-                   .values_list("pk", flat=True)) != len(part):
+            if not _all_in_scope(manager.restrict(actor, action), part):
                 raise ScopeError(_("导入的记录超出了您的管辖范围，未写入任何数据"))
     records = change_records(actor=actor, entries=(
         (ChangeRecord.Action.CREATE if i.is_new else ChangeRecord.Action.UPDATE, i.obj,
@@ -401,26 +399,44 @@ def insert_new(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    # fields whose pre_save does more than read the value (timestamps, files), as bulk_create
-    auto = [(n, f) for n, f in enumerate(fields)
-            if type(f).pre_save is not models.Field.pre_save]
+    # fields whose pre_save does more than read the value, as bulk_create calls it: the
+    # automatic date-times get one ``timezone.now()`` for the batch (as ``bulk_save``'s
+    # updates), prepared for the database once; anything else (dates, files) per object
+    stamps, auto = [], []
+    for n, f in enumerate(fields):
+        if type(f).pre_save is models.Field.pre_save:
+            continue
+        if (isinstance(f, models.DateTimeField)
+                and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))):
+            stamps.append((n, f))
+        else:
+            auto.append((n, f))
+    relations = [f for f in fields if f.is_relation and f.many_to_one]
     attnames = [f.attname for f in fields]
     table = connection.ops.quote_name(meta.db_table)
     pk_column = meta.pk.column
     names = ", ".join(connection.ops.quote_name(c)
                       for c in (pk_column, *(f.column for f in fields)))
     rows = []
+    now = timezone.now()
+    stamped = [(n, f.attname, f.get_db_prep_save(now, connection)) for n, f in stamps]
+    plain = [n for n in range(len(fields)) if n not in {n for n, _f in stamps}]
     with transaction.atomic(using=using, savepoint=False):
         with connection.cursor() as cursor:
             ids = _draw_ids(cursor, connection.vendor, meta.db_table, pk_column, len(objs))
             for pk, obj in zip(ids, objs, strict=True):
-                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                if any(_unsettled(f, obj) for f in relations):
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                for _n, attname, _v in stamped:
+                    setattr(obj, attname, now)
                 row = [getattr(obj, a) for a in attnames]
                 for n, f in auto:
                     row[n] = f.pre_save(obj, add=True)
-                for n, value in enumerate(row):
-                    if type(value) not in _PLAIN:
-                        row[n] = fields[n].get_db_prep_save(value, connection)
+                for n in plain:
+                    if type(row[n]) not in _PLAIN:
+                        row[n] = fields[n].get_db_prep_save(row[n], connection)
+                for n, _a, value in stamped:
+                    row[n] = value
                 row.insert(0, pk)
                 rows.append(row)
             with connection.wrap_database_errors:
@@ -437,6 +453,17 @@ def insert_new(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None:
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = using
+
+
+def _unsettled(f: models.Field, obj: models.Model) -> bool:
+    """A related object assigned whose id the row does not hold yet (or has none): Django's
+    own ``_prepare_related_fields_for_save`` settles it or refuses, as for ``bulk_create``."""
+    if not f.is_cached(obj):
+        return False
+    related = f.get_cached_value(obj)
+    return related is not None and (related.pk is None
+                                    or getattr(obj, f.attname) != getattr(related,
+                                                                          f.target_field.attname))
 
 
 def _draw_ids(cursor: Any, vendor: str, table: str, column: str, count: int) -> list[int]:
@@ -457,6 +484,20 @@ def _draw_ids(cursor: Any, vendor: str, table: str, column: str, count: int) -> 
         cursor.execute(f"SELECT COALESCE(({largest}), 0)")
     top = cursor.fetchone()[0]
     return list(range(top + 1, top + 1 + count))
+
+
+def _all_in_scope(scoped: models.QuerySet, pks: Sequence[Any]) -> bool:
+    """Every one of ``pks`` is in the scoped queryset. New rows' ids are consecutive
+    (``insert_new``): then the scope is read over their range — one range scan rather than a
+    thousand-value ``IN`` to compile, send and plan — and any other row in it is ignored."""
+    wanted = set(pks)
+    lo, hi = min(wanted), max(wanted)
+    if isinstance(lo, int) and hi - lo < 2 * len(wanted):
+        found = scoped.filter(pk__range=(lo, hi))
+    else:
+        found = scoped.filter(pk__in=list(wanted))
+    # the rows themselves rather than count(): SQLite plans COUNT over a long IN badly
+    return wanted <= set(found.order_by().values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

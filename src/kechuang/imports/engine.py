@@ -475,9 +475,10 @@ def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> N
     service's bulk create/update, the scope re-check and one ChangeRecord per row) — a fixed
     number of statements per chunk. On a journalled commit the change records are held back
     (``AUDIT_SINK``) and written once the run has committed."""
+    reason = _("Excel导入 #%(run)s 第%(row)s行")  # translated once, not once per row
+    run = ctx.run_id or "-"
     items = [BulkItem(obj=r.instance, before=r.before, changed=r.changed,  # type: ignore[arg-type]
-                      reason=_("Excel导入 #%(run)s 第%(row)s行") % {"run": ctx.run_id or "-",
-                                                                   "row": r.number})
+                      reason=reason % {"run": run, "row": r.number})
              for r in rows]
     hook_of(spec).write(actor=ctx.user, items=items, audit=ctx.cache.get(AUDIT_SINK))
 

@@ -72,3 +72,12 @@ def test_a_constraint_violation_is_djangos_integrity_error_and_nothing_is_kept(e
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_new(objs)
     assert list(EnterpriseAnnualReport.objects.values_list("year", flat=True)) == [2021]
+
+
+def test_an_unsaved_related_object_is_refused_as_bulk_create_refuses_it(county_a):
+    from kechuang.orgs.models import Enterprise
+
+    unsaved = Enterprise(kind="enterprise", name="未保存企业", county=county_a)
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_new([EnterpriseAnnualReport(enterprise=unsaved, year=2020, **FIGURES)])
+    assert not EnterpriseAnnualReport.objects.exists()
