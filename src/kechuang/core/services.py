@@ -204,27 +204,32 @@ class _FieldCheck:
         self.empty = f.empty_values
         self.validators = [_fast(v) for v in f.validators]
 
-    def clean(self, obj: models.Model) -> list[str]:
-        value = getattr(obj, self.attname)
-        kind = type(value)
-        if kind in self.kinds and (kind is not str or value):
-            # a value of the field's own type that is not empty (none of these types but
-            # str has an empty value): only the validators can refuse it
+    def clean_all(self, objs: Sequence[models.Model],
+                  found: list[dict[str, list[str]]]) -> None:
+        """This field of every object (a loop per field rather than a call per value: an
+        import checks millions); each failure's messages into ``found[i]`` by field name."""
+        attname, kinds, validators = self.attname, self.kinds, self.validators
+        blank, empty, field, name = self.blank, self.empty, self.field, self.field.name
+        for i, obj in enumerate(objs):
+            value = getattr(obj, attname)
+            kind = type(value)
+            if kind in kinds and (kind is not str or value):
+                # a value of the field's own type that is not empty (none of these types but
+                # str has an empty value): only the validators can refuse it
+                try:
+                    for test in validators:
+                        if test(value) is False:
+                            break
+                    else:
+                        continue
+                except ValidationError:
+                    pass  # Django's clean below gives the message
+            elif blank and value in empty:
+                continue
             try:
-                for test in self.validators:
-                    if test(value) is False:
-                        break
-                else:
-                    return []
-            except ValidationError:
-                pass  # Django's clean below gives the message
-        elif self.blank and value in self.empty:
-            return []
-        try:
-            setattr(obj, self.attname, self.field.clean(value, obj))
-        except ValidationError as exc:
-            return [str(m) for m in exc.messages]
-        return []
+                setattr(obj, attname, field.clean(value, obj))
+            except ValidationError as exc:
+                found[i][name] = [str(m) for m in exc.messages]
 
 
 def _fast(validator: Any) -> Callable[[Any], Any]:
@@ -300,14 +305,11 @@ def validate_objects(objs: Sequence[models.Model], *,
     caller's bulk look-ups (an import's key, ``clean()`` mirroring the check constraints)."""
     if not objs:
         return []
-    checks = _field_checks(type(objs[0]), tuple(exclude))
+    per_obj: list[dict[str, list[str]]] = [{} for _obj in objs]
+    for check in _field_checks(type(objs[0]), tuple(exclude)):  # in field order, as full_clean
+        check.clean_all(objs, per_obj)
     out: list[Errors] = []
-    for obj in objs:
-        found: dict[str, list[str]] = {}
-        for check in checks:
-            messages = check.clean(obj)
-            if messages:
-                found[check.field.name] = messages
+    for obj, found in zip(objs, per_obj, strict=True):
         try:
             obj.clean()
         except ValidationError as exc:  # as full_clean: merged per field, fields first
