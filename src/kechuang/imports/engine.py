@@ -53,7 +53,7 @@ from kechuang.core.services import (
     audit_snapshot,
     is_versioned,
 )
-from kechuang.imports.cells import CellError, convert
+from kechuang.imports.cells import CellError, converter
 from kechuang.imports.spec import ImportContext, ImportRow, ImportSpec
 from kechuang.imports.workbook import SheetData, WorkbookError, read_sheet
 
@@ -195,19 +195,32 @@ def _chunk(spec: ImportSpec, ctx: ImportContext, chunk: list[ImportRow],
     return rows
 
 
+_CONVERTERS: dict[int, tuple[ImportSpec, list[tuple[str, bool, Callable[[Any], Any]]]]] = {}
+
+
+def _converters(spec: ImportSpec) -> list[tuple[str, bool, Callable[[Any], Any]]]:
+    """(field, required, ``cells.converter``) per column, worked out once per spec."""
+    found = _CONVERTERS.get(id(spec))
+    if found is None or found[0] is not spec:
+        found = _CONVERTERS[id(spec)] = (spec, [(c.field, c.required, converter(c))
+                                                for c in spec.columns])
+    return found[1]
+
+
 def _convert(spec: ImportSpec, number: int, raw: dict[str, Any]) -> ImportRow:
     row = ImportRow(number=number, data={})
-    for col in spec.columns:
-        if col.field not in raw:  # an optional column the workbook does not have
+    data = row.data
+    for name, required, conv in _converters(spec):
+        if name not in raw:  # an optional column the workbook does not have
             continue
         try:
-            value = convert(col, raw[col.field])
+            value = conv(raw[name])
         except CellError as exc:
-            row.add_error(col.field, exc.message)
+            row.add_error(name, exc.message)
             continue
-        if value is None and col.required:
-            row.add_error(col.field, _("必填，不能为空"))
-        row.data[col.field] = value
+        if value is None and required:
+            row.add_error(name, _("必填，不能为空"))
+        data[name] = value
     return row
 
 
@@ -475,9 +488,10 @@ def bulk_write(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> N
     service's bulk create/update, the scope re-check and one ChangeRecord per row) — a fixed
     number of statements per chunk. On a journalled commit the change records are held back
     (``AUDIT_SINK``) and written once the run has committed."""
+    reason = _("Excel导入 #%(run)s 第%(row)s行")  # translated once, not once per row
+    run = ctx.run_id or "-"
     items = [BulkItem(obj=r.instance, before=r.before, changed=r.changed,  # type: ignore[arg-type]
-                      reason=_("Excel导入 #%(run)s 第%(row)s行") % {"run": ctx.run_id or "-",
-                                                                   "row": r.number})
+                      reason=reason % {"run": run, "row": r.number})
              for r in rows]
     hook_of(spec).write(actor=ctx.user, items=items, audit=ctx.cache.get(AUDIT_SINK))
 

@@ -409,6 +409,8 @@ def test_a_new_report_is_built_as_the_keyword_constructor_builds_it(enterprise_a
     names = [f.attname for f in EnterpriseAnnualReport._meta.concrete_fields]
     assert [getattr(fast, n) for n in names] == [getattr(slow, n) for n in names]
     assert fast.pk is None and fast._state.adding and fast.year == 2024
+    assert set(fast.__dict__) == set(slow.__dict__)  # nothing more, nothing less set
+    assert fast._state.fields_cache.keys() == slow._state.fields_cache.keys()
     with django_assert_num_queries(0):
         assert fast.enterprise is enterprise_a
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.imports.cells import CellError, convert, normalize_label
+from kechuang.imports.cells import CellError, convert, converter, normalize_label
 from kechuang.imports.spec import Column
 from kechuang.policy.credit_code import make_code
 
@@ -68,3 +68,32 @@ def test_wrong_check_character_names_the_expected_one():
 def test_header_labels_match_loosely():
     assert normalize_label(" 职工总数(人) *") == normalize_label("职工总数（人）")
     assert normalize_label("Ⅰ类知识产权（项）") == normalize_label("Ⅰ类知识产权(项)")
+
+
+def _outcome(fn, raw):
+    try:
+        value = fn(raw)
+    except CellError as exc:
+        return ("error", exc.message)
+    return ("value", type(value), value, str(value))
+
+
+@pytest.mark.parametrize("column", [
+    Column("金额", "revenue_yuan", "money", min_value=Decimal("0")),
+    Column("数值", "ratio", "decimal", min_value=Decimal("-1"), max_value=Decimal("100")),
+    Column("人数", "employees", "int", min_value=0, max_value=100000),
+    Column("有研发", "has_rd_activity", "bool"),
+])
+def test_the_column_converter_gives_what_convert_gives(column):
+    import random
+
+    rnd = random.Random(11)
+    cells = ["", "  ", None, "是", "否", "Y", "y", "1", "0", "√", "×", "有", "maybe", "12.5",
+             "1,234.50", True, False, 0.0, -0.0, 1.0, -5.0, 0.1 + 0.2, 1e16, 1.5e-05,
+             float("nan"), float("inf"), 123456789.12, 100.0, 100.5, 100000.0, 100001.0,
+             *(rnd.uniform(-1e6, 1e9) for _ in range(300)),
+             *(round(rnd.uniform(-10, 1e7), rnd.randint(0, 3)) for _ in range(300)),
+             *(float(rnd.randint(-5, 200000)) for _ in range(100))]
+    fast = converter(column)
+    for raw in cells:
+        assert _outcome(fast, raw) == _outcome(lambda r: convert(column, r), raw), raw
