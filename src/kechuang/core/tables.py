@@ -115,6 +115,7 @@ class Column:
     excel_label: Any = None
     page: bool = True
     export: bool = True
+    key: str = ""  # names the column for another list that reuses it (``Table.column``)
 
 
 @dataclass
@@ -151,6 +152,13 @@ class Table:
 
     columns: Sequence[Column]
     row_attrs: str = ""  # static attributes of every <tr>, e.g. 'data-testid="value-row"'
+
+    def column(self, key: str) -> Column:
+        """The column named ``key`` (LookupError when the table has none)."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise LookupError(f"no column {key!r}")
 
     def page_columns(self) -> list[Column]:
         return [c for c in self.columns if c.page]
@@ -195,3 +203,24 @@ class Table:
                 out.append(f"{td}{content}</td>")
             out.append("</tr>\n")
         return mark_safe("".join(out))  # noqa: S308 (cells escape what they write)
+
+
+# --- tables by key ---------------------------------------------------------------------------
+# A list of another app reuses a table's columns by key — the KPI drill-down lists enterprises
+# with the enterprise list's own columns — without importing that app (the layer rule).
+
+_TABLES: dict[str, Table] = {}
+
+
+def register_table(key: str, table: Table) -> Table:
+    """Make ``table`` reachable as ``key`` (e.g. "orgs.enterprise"); returns it."""
+    _TABLES[key] = table
+    return table
+
+
+def registered_table(key: str) -> Table:
+    """The table registered as ``key`` (LookupError when its app did not register it)."""
+    try:
+        return _TABLES[key]
+    except KeyError:
+        raise LookupError(f"no table registered as {key!r}") from None
