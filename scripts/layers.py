@@ -72,6 +72,7 @@ UNITS: dict[str, str] = {
     "audit.exports": "domain",
     "audit.forms": "domain",
     "audit.selectors": "domain",
+    "audit.tables": "domain",
     "audit.urls": "domain",
     "audit.views": "domain",
     "notices.urls": "domain",

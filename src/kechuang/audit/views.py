@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from kechuang.accounts.scoping import can
-from kechuang.audit import exports, selectors
+from kechuang.audit import exports, selectors, tables
 from kechuang.audit.forms import AccessEventFilterForm, AuthEventFilterForm, ChangeFilterForm
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.audit.services import access_event
@@ -36,10 +36,11 @@ def change_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = paginate(request, selectors.change_list(user=user, filters=filters))
     sources = selectors.source_labels(r.source for r in page)
-    rows = [(r, *selectors.event_label(r), sources[r.source], selectors.changed_labels(r))
-            for r in page]
+    table = tables.change_table()
     return render(request, "audit/change_list.html", {
-        "form": form, "filters": filters, "page_obj": page, "rows": rows,
+        "form": form, "filters": filters, "page_obj": page,
+        "table_head": table.head(request.GET, ""),
+        "table_body": table.body(page, sources=sources),
         "filtered": bool(filters), "can_export": can(user, "export", ChangeRecord),
     })
 
@@ -102,6 +103,8 @@ def authevent_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.authevent_list(user=user, filters=filters))
     return render(request, "audit/authevent_list.html", {
         "form": form, "filters": filters, "page_obj": page,
+        "table_head": tables.AUTHEVENTS.head(request.GET, ""),
+        "table_body": tables.AUTHEVENTS.body(page),
         "filtered": bool(filters), "can_export": can(user, "export", AuthEvent),
     })
 
@@ -120,4 +123,6 @@ def accessevent_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.accessevent_list(user=user, filters=filters))
     return render(request, "audit/accessevent_list.html", {
         "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        "table_head": tables.ACCESSEVENTS.head(request.GET, ""),
+        "table_body": tables.ACCESSEVENTS.body(page),
     })
