@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -85,8 +84,7 @@ def change_table() -> Table:
         Column(_l("原因"), lambda r: r.reason, width=24, page=False),
         Column(_l("来源"), None, td_class="small text-nowrap text-body-secondary", export=False,
                cell=lambda r, ctx: esc(ctx.flags["sources"][r.source])),
-        Column(mark_safe(f'<span class="visually-hidden">{esc(_("详情"))}</span>'),  # noqa: S308
-               None,
+        Column(_l("详情"), None, th_hidden=True,
                td_class="text-end", export=False, cell=lambda r, ctx: (
                    f'<a class="btn btn-outline-primary btn-sm text-nowrap" href="'
                    f'{ctx.url("audit:change_detail", r.pk)}">{esc(_("详情"))}</a>')),

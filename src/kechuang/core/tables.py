@@ -116,6 +116,7 @@ class Column:
     page: bool = True
     export: bool = True
     key: str = ""  # names the column for another list that reuses it (``Table.column``)
+    th_hidden: bool = False  # the header is for screen readers only (an actions column)
 
 
 @dataclass
@@ -174,6 +175,8 @@ class Table:
         for col in self.page_columns():
             cls = f' class="{col.th_class}"' if col.th_class else ""
             label = esc(col.label)
+            if col.th_hidden:
+                label = f'<span class="visually-hidden">{label}</span>'
             if col.sort:
                 key, desc = col.sort, f"-{col.sort}"
                 href = esc(_querystring(query, sort=desc if sort == key else key, page=None))
