@@ -25,12 +25,17 @@ class _WholeNumberFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class _YearFilter(django_filters.Filter):
+    """A select of the years with results: a value outside them is "不在可用的选项中"."""
+
+    field_class = forms.TypedChoiceField
+
+
 class ResultFilter(ListFilter):
     q = django_filters.CharFilter(label=_("搜索"), max_length=100,
                                   widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
                                                                 "type": "search"}))
-    year = IntChoiceFilter(label=_("数据年度"), empty_label=_("全部年度"), min_value=2000,
-                           max_value=2100)
+    year = _YearFilter(label=_("数据年度"), coerce=int, empty_value=None)
     rule = SelectFilter(label=_("规则"), choices=[("", _("全部规则")), *Rule.choices])
     county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"))
     eligible = SelectFilter(label=_("结论"), choices=ELIGIBLE_CHOICES)

@@ -153,6 +153,7 @@ class Table:
 
     columns: Sequence[Column]
     row_attrs: str = ""  # static attributes of every <tr>, e.g. 'data-testid="value-row"'
+    row_class: Callable[[Any], str] | None = None  # a row's CSS classes (e.g. unread), escaped
 
     def column(self, key: str) -> Column:
         """The column named ``key`` (LookupError when the table has none)."""
@@ -200,7 +201,8 @@ class Table:
         out = []
         tr = f"<tr {self.row_attrs}>" if self.row_attrs else "<tr>"
         for row in rows:
-            out.append(tr)
+            css = self.row_class(row) if self.row_class else ""
+            out.append(f'{tr[:-1]} class="{esc(css)}">' if css else tr)
             for td, col in cols:
                 content = col.cell(row, ctx) if col.cell else esc(col.value(row))
                 out.append(f"{td}{content}</td>")
