@@ -72,6 +72,7 @@ UNITS: dict[str, str] = {
     "accounts.urls": "domain",
     "accounts.views": "domain",
     "audit.exports": "domain",
+    "audit.filters": "domain",
     "audit.forms": "domain",
     "audit.selectors": "domain",
     "audit.tables": "domain",
