@@ -75,4 +75,4 @@ RESULTS = Table([
     Column(_l("测评时间"), lambda r: local(r.computed_at), excel="datetime", width=17,
            page=False),
     Column("", None, td_class="text-nowrap", cell=_assess_link, export=False),
-])
+], row_attrs='data-testid="result-row"')
