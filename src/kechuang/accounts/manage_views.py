@@ -42,8 +42,8 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
     _need(request, LOCKOUTS)
     page = paginate(request, selectors.locked_attempts(), per_page=30)
     return render(request, "accounts/lockout_list.html", {
-        "page_obj": page, "table_head": tables.LOCKOUTS.head(request.GET, ""),
-        "table_body": tables.LOCKOUTS.body(page, csrf_token=get_token(request))})
+        "page_obj": page,
+        **tables.LOCKOUTS.context(request.GET, page, csrf_token=get_token(request))})
 
 
 @login_required
@@ -71,9 +71,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.accounts(**filters), per_page=30)
     return render(request, "accounts/user_list.html", {
         "page_obj": page, "form": form, "filters": filters,
-        "table_head": tables.USERS.head(request.GET, ""),
-        "table_body": tables.USERS.body(page, me=request.user.pk,
-                                        can_change=request.user.has_perm("accounts.change_user")),
+        **tables.USERS.context(request.GET, page, me=request.user.pk,
+                               can_change=request.user.has_perm("accounts.change_user")),
         "can_add": request.user.has_perm("accounts.add_user")})
 
 

@@ -39,8 +39,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     table = tables.change_table()
     return render(request, "audit/change_list.html", {
         "form": form, "filters": filters, "page_obj": page,
-        "table_head": table.head(request.GET, ""),
-        "table_body": table.body(page, sources=sources),
+        **table.context(request.GET, page, sources=sources),
         "filtered": bool(filters), "can_export": can(user, "export", ChangeRecord),
     })
 
@@ -104,8 +103,7 @@ def authevent_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.authevent_list(user=user, filters=filters))
     return render(request, "audit/authevent_list.html", {
         "form": form, "filters": filters, "page_obj": page,
-        "table_head": tables.AUTHEVENTS.head(request.GET, ""),
-        "table_body": tables.AUTHEVENTS.body(page),
+        **tables.AUTHEVENTS.context(request.GET, page),
         "filtered": bool(filters), "can_export": can(user, "export", AuthEvent),
     })
 
@@ -124,6 +122,5 @@ def accessevent_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.accessevent_list(user=user, filters=filters))
     return render(request, "audit/accessevent_list.html", {
         "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
-        "table_head": tables.ACCESSEVENTS.head(request.GET, ""),
-        "table_body": tables.ACCESSEVENTS.body(page),
+        **tables.ACCESSEVENTS.context(request.GET, page),
     })

@@ -147,6 +147,22 @@ def _querystring(query: QueryDict, **changes: Any) -> str:
     return f"?{params.urlencode()}"
 
 
+def numbered_title(url_name: str) -> Callable[[Any, RenderContext], str]:
+    """A cell: the row's ``title`` linking to its detail page, then its number ("#12")."""
+
+    def cell(row: Any, ctx: RenderContext) -> str:
+        return (f'<a class="fw-semibold text-decoration-none" href="{ctx.url(url_name, row.pk)}">'
+                f'{esc(row.title)}</a> <span class="small text-body-secondary">#{row.pk}</span>')
+
+    return cell
+
+
+def badge(css: str, text: Any, testid: str = "") -> str:
+    """A status badge: ``<span class="badge {css}">``, with a data-testid when given."""
+    attr = f' data-testid="{testid}"' if testid else ""
+    return f'<span class="badge {css}"{attr}>{esc(text)}</span>'
+
+
 @dataclass(frozen=True)
 class Table:
     """The columns of one list; ``head``/``body`` for the page, ``excel_columns`` for exports."""
@@ -168,6 +184,11 @@ class Table:
     def excel_columns(self) -> list[excel.Column]:
         return [excel.Column(c.excel_label or c.label, c.value, kind=c.excel, width=c.width)
                 for c in self.columns if c.export and c.value is not None]
+
+    def context(self, query: QueryDict, rows: Iterable[Any], sort: str = "",
+                **flags: Any) -> dict[str, SafeString]:
+        """``table_head`` and ``table_body`` for a list page's template (web/list_page.html)."""
+        return {"table_head": self.head(query, sort), "table_body": self.body(rows, **flags)}
 
     def head(self, query: QueryDict, sort: str) -> SafeString:
         """The header cells; sortable ones link to the toggled sort, as sort_header.html did."""

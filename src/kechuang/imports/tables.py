@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kechuang.core.tables import Column, RenderContext, Table, datetime_text, esc
+from kechuang.core.tables import Column, Table, badge, datetime_text, esc, numbered_title
 
 
 def status_badge(run: Any) -> str:
@@ -22,24 +22,17 @@ def status_badge(run: Any) -> str:
         css = "text-bg-primary"
     else:
         css = "text-bg-secondary"
-    return (f'<span class="badge {css}" data-testid="run-status">'
-            f"{esc(run.get_status_display())}</span>")
+    return badge(css, run.get_status_display(), "run-status")
 
 
-def _title(run: Any, ctx: RenderContext) -> str:
-    return (f'<a class="fw-semibold text-decoration-none" href="'
-            f'{ctx.url("imports:run_detail", run.pk)}">{esc(run.title)}</a> '
-            f'<span class="small text-body-secondary">#{run.pk}</span>')
-
-
-def _errors(run: Any, ctx: RenderContext) -> str:
+def _errors(run: Any, ctx: Any) -> str:
     if run.error_row_count:
         return f'<span class="text-danger">{esc(run.error_row_count)}</span>'
     return "0"
 
 
 RUNS = Table([
-    Column(_l("导入内容"), lambda r: r.title, cell=_title),
+    Column(_l("导入内容"), lambda r: r.title, cell=numbered_title("imports:run_detail")),
     Column(_l("文件名"), lambda r: r.original_name, td_class="small text-break"),
     Column(_l("状态"), lambda r: r.get_status_display(), cell=lambda r, ctx: status_badge(r)),
     Column(_l("数据行"), lambda r: r.total_rows, th_class="text-end", td_class="text-end"),

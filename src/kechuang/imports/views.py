@@ -58,7 +58,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.import_runs(user=user))
     return render(request, "imports/run_list.html", {
         "page_obj": page, "specs": specs_for(user),
-        "table_head": tables.RUNS.head(request.GET, ""), "table_body": tables.RUNS.body(page)})
+        **tables.RUNS.context(request.GET, page)})
 
 
 @login_required

@@ -7,7 +7,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kechuang.core.tables import Column, RenderContext, Table, datetime_text, esc
+from kechuang.core.tables import (
+    Column,
+    RenderContext,
+    Table,
+    badge,
+    datetime_text,
+    esc,
+    numbered_title,
+)
 
 STATUS_BADGE = {"succeeded": "text-bg-success", "failed": "text-bg-danger",
                 "running": "text-bg-primary"}
@@ -16,14 +24,8 @@ BAR = {"failed": " bg-danger", "succeeded": " bg-success"}
 
 def status_badge(job: Any) -> str:
     """As jobs/_status_badge.html."""
-    return (f'<span class="badge {STATUS_BADGE.get(job.status, "text-bg-secondary")}" '
-            f'data-testid="job-status">{esc(job.get_status_display())}</span>')
-
-
-def _title(job: Any, ctx: RenderContext) -> str:
-    return (f'<a class="fw-semibold text-decoration-none" href="'
-            f'{ctx.url("jobs:job_detail", job.pk)}">{esc(job.title)}</a> '
-            f'<span class="small text-body-secondary">#{job.pk}</span>')
+    return badge(STATUS_BADGE.get(job.status, "text-bg-secondary"), job.get_status_display(),
+                 "job-status")
 
 
 def _progress(job: Any, ctx: RenderContext) -> str:
@@ -49,7 +51,7 @@ def _actions(job: Any, ctx: RenderContext) -> str:
 
 
 JOBS = Table([
-    Column(_l("任务"), lambda j: j.title, cell=_title),
+    Column(_l("任务"), lambda j: j.title, cell=numbered_title("jobs:job_detail")),
     Column(_l("状态"), lambda j: j.get_status_display(), cell=lambda j, ctx: status_badge(j)),
     Column(_l("进度"), lambda j: j.percent, cell=_progress),
     Column(_l("创建时间"), lambda j: j.created_at, th_class="text-nowrap",

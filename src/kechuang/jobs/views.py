@@ -37,8 +37,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     qs = Job.objects.restrict(request.user, "view").defer("params", "result")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {
-        "page_obj": page, "table_head": tables.JOBS.head(request.GET, ""),
-        "table_body": tables.JOBS.body(page)})
+        "page_obj": page, **tables.JOBS.context(request.GET, page)})
 
 
 @login_required

@@ -22,8 +22,8 @@ from kechuang.workflow import selectors as workflow_selectors
 def notice_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.notice_list(user=request.user), per_page=30)
     return render(request, "notices/notice_list.html", {
-        "page_obj": page, "table_head": tables.NOTICES.head(request.GET, ""),
-        "table_body": tables.NOTICES.body(page, csrf_token=get_token(request))})
+        "page_obj": page,
+        **tables.NOTICES.context(request.GET, page, csrf_token=get_token(request))})
 
 
 @login_required
