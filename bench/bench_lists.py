@@ -98,6 +98,9 @@ ENDPOINTS = [
     Endpoint("(a4) reported values", "/reported/", cookie=True),
     Endpoint("(a5) jobs", "/jobs/", cookie=True),
     Endpoint("(a6) notices", "/notices/", cookie=True),
+    Endpoint("(a7) candidate pool", "/cultivation/candidates/", cookie=True),
+    Endpoint("(a8) assessment results", "/assessment/results/", cookie=True),
+    Endpoint("(a9) import runs", "/imports/", cookie=True),
     Endpoint("(b) API enterprise list", "/api/v1/enterprises/", cookie=True,
              accept="application/json"),
 ]

@@ -24,28 +24,104 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth
+from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.timezone import template_localtime
+
+from kechuang.core import tables
+from kechuang.core.tables import esc
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
+ENTERPRISE_TABLE = "orgs.enterprise"  # the enterprise list's table, registered by orgs
+
+
 @dataclass(frozen=True)
 class Column:
-    """A column of the records list and its Excel export: header and attribute path."""
+    """A column of the records list and its Excel export: header and attribute path.
 
-    label: str | Promise  # gettext_lazy: rendered in the reader's language
+    With ``table`` and ``key`` the column is that registered list's column (label, value,
+    Excel format) applied to the object at ``of`` ("" = the record itself); ``path`` still
+    names the attributes it reads, for ``select_related`` and the enterprise links.
+    """
+
+    label: str | Promise | None  # gettext_lazy: rendered in the reader's language
     path: str
+    table: str = ""
+    key: str = ""
+    of: str = ""
 
 
 def enterprise_columns(prefix: str = "enterprise.",
                        county: str = "") -> tuple[Column, ...]:
-    """The three columns every enterprise record list starts with; ``county`` overrides the
-    county's path (a record that stores its own county)."""
-    return (Column(_("企业名称"), f"{prefix}name"),
-            Column(_("统一社会信用代码"), f"{prefix}credit_code"),
-            Column(_("所在县区"), county or f"{prefix}county.name"))
+    """The three columns every enterprise record list starts with, taken from the enterprise
+    list's table; ``county`` is the path of a record's own county ("county.name": the
+    enterprise list's county column reads ``.county.name`` of the record itself)."""
+    of = prefix.rstrip(".")
+    county_of = county.removesuffix("county.name").rstrip(".")
+    return (Column(None, f"{prefix}name", ENTERPRISE_TABLE, "name", of),
+            Column(None, f"{prefix}credit_code", ENTERPRISE_TABLE, "credit_code", of),
+            Column(None, county or f"{prefix}county.name", ENTERPRISE_TABLE, "county",
+                   county_of if county else of))
+
+
+def resolve(obj: Any, path: str) -> Any:
+    """Follow a dotted attribute path ("enterprise.county.name"); a method is called."""
+    for part in path.split(".") if path else ():
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj() if callable(obj) else obj
+
+
+def _plain(value: Any) -> Any:
+    """A workbook cell of a path column: numbers, text and dates as they are, else text."""
+    if value is None or isinstance(value, (int, str, dt.date)):
+        return value
+    return str(value)
+
+
+def _page_text(value: Any) -> str:
+    """What ``{{ value }}`` wrote for a path column: local time, localized, escaped."""
+    if value is None:
+        return ""
+    return esc(localize(template_localtime(value)))
+
+
+def _records_column(c: Column, first: bool) -> tables.Column:
+    """One drill-down column; the first links to the record's enterprise where the view's
+    ``links`` (record pk → URL) has one."""
+    if c.table:
+        src = tables.registered_table(c.table).column(c.key)
+        label, kind = src.excel_label or src.label, src.excel
+
+        def value(r: Any) -> Any:
+            return src.value(resolve(r, c.of))
+
+        def text(r: Any) -> str:
+            return esc(value(r))
+    else:
+        label, kind = c.label, "text"
+
+        def value(r: Any) -> Any:
+            return _plain(resolve(r, c.path))
+
+        def text(r: Any) -> str:
+            return _page_text(resolve(r, c.path))
+
+    def cell(r: Any, ctx: tables.RenderContext) -> str:
+        link = ctx.flags.get("links", {}).get(r.pk) if first else None
+        return f'<a href="{esc(link)}" data-testid="record-link">{text(r)}</a>' if link \
+            else text(r)
+
+    return tables.Column(label, value, cell=cell, excel=kind, width=24)
+
+
+def records_table(metric: Metric) -> tables.Table:
+    """The table of a metric's records list: the drill-down page and its Excel export."""
+    return tables.Table([_records_column(c, n == 0) for n, c in enumerate(metric.columns)])
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kechuang.accounts import selectors, services
+from kechuang.accounts import selectors, services, tables
+from kechuang.accounts.filters import UserFilter
 from kechuang.accounts.forms import AccountForm, NewAccountForm, ResetPasswordForm, UnlockForm
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core.shortcuts import paginate
 
 LOCKOUTS = "axes.delete_accessattempt"
@@ -40,9 +41,9 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
     """账号锁定: accounts axes locks now, with when the lock ends."""
     _need(request, LOCKOUTS)
     page = paginate(request, selectors.locked_attempts(), per_page=30)
-    rows = [(a, selectors.locked_until(a)) for a in page]
-    return render(request, "accounts/lockout_list.html",
-                  {"page_obj": page, "rows": rows, "form": UnlockForm()})
+    return render(request, "accounts/lockout_list.html", {
+        "page_obj": page,
+        **tables.LOCKOUTS.context(request.GET, page, csrf_token=get_token(request))})
 
 
 @login_required
@@ -65,18 +66,13 @@ def lockout_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     """用户管理: every account, filtered by role, county and state."""
     _need(request, "accounts.view_user")
-    from kechuang.regions.models import Region
-
-    params = {k: request.GET.get(k, "").strip() for k in ("role", "county", "active", "q")}
-    county = params["county"] if params["county"].isdigit() else ""
-    role = params["role"] if params["role"] in Role.values else ""
-    page = paginate(request, selectors.accounts(role=role, county=county,
-                                                active=params["active"], q=params["q"]),
-                    per_page=30)
+    form = UserFilter.page_form(request.GET or None, user=request.user)
+    filters = form.filters()
+    page = paginate(request, selectors.accounts(**filters), per_page=30)
     return render(request, "accounts/user_list.html", {
-        "page_obj": page, "params": params, "roles": Role.choices,
-        "counties": Region.objects.filter(level="county").order_by("sort_order", "code"),
-        "can_change": request.user.has_perm("accounts.change_user"),
+        "page_obj": page, "form": form, "filters": filters,
+        **tables.USERS.context(request.GET, page, me=request.user.pk,
+                               can_change=request.user.has_perm("accounts.change_user")),
         "can_add": request.user.has_perm("accounts.add_user")})
 
 

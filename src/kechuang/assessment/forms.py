@@ -9,13 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.assessment import selectors
 from kechuang.assessment.inputs import WHAT_IF_FIELDS, parse_changes, person_message
-from kechuang.assessment.models import Rule
-from kechuang.core.forms import FilterForm, style_widgets
-from kechuang.orgs import facts
+from kechuang.core.forms import style_widgets
 from kechuang.orgs import selectors as org_selectors
-from kechuang.orgs.forms import SEARCH_HINT
 from kechuang.orgs.models import EnterpriseAnnualReport
 from kechuang.policy.inputs import AnnualFigures
 
@@ -93,32 +89,3 @@ class BatchForm(forms.Form):
         if years:
             self.fields["year"].initial = years[0]
         style_widgets(self)
-
-
-ELIGIBLE_CHOICES = [("", _("全部")), ("1", _("符合")), ("0", _("不符合"))]
-
-
-class ResultFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": SEARCH_HINT,
-                                                      "type": "search"}))
-    year = forms.TypedChoiceField(label=_("数据年度"), required=False, coerce=int,
-                                  empty_value=None)
-    rule = forms.ChoiceField(label=_("规则"), required=False,
-                             choices=[("", _("全部规则")), *Rule.choices])
-    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
-                                    empty_label=_("全部县区"))
-    eligible = forms.ChoiceField(label=_("结论"), required=False, choices=ELIGIBLE_CHOICES)
-    near = forms.IntegerField(label=_("高企候选：差距 N 分以内"), required=False, min_value=0,
-                              max_value=100,
-                              widget=forms.NumberInput(attrs={"placeholder": "5"}))
-    unregistered = forms.BooleanField(label=_("符合科技型中小企业条件但未入库"), required=False)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = org_selectors.counties_in_scope(user=user)
-        self.fields["year"].choices = [("", _("全部年度"))] + [
-            (y, str(y)) for y in selectors.result_years(user=user)]
-        if not facts.registered_tech_smes.available:
-            del self.fields["unregistered"]
-        style_widgets(self, small=True)

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.access import county_of, is_enterprise_user
 from kechuang.accounts.scoping import can
-from kechuang.assessment import display, selectors, services
-from kechuang.assessment.forms import BatchForm, ResultFilterForm, WhatIfForm
+from kechuang.assessment import display, selectors, services, tables
+from kechuang.assessment.filters import ResultFilter
+from kechuang.assessment.forms import BatchForm, WhatIfForm
 from kechuang.assessment.inputs import person_message
 from kechuang.assessment.jobs import RESULT_EXPORT
 from kechuang.assessment.models import EvaluationResult, EvaluationRun
@@ -126,17 +127,19 @@ def batch(request: HttpRequest) -> HttpResponse:
 def result_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", EvaluationResult)
-    form = ResultFilterForm(request.GET or None, user=user)
+    form = ResultFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.result_list(user=user, action="view", filters=filters))
     return render(request, "assessment/result_list.html", {
         "form": form,
         "filters": filters,
         "page_obj": page,
+        **tables.RESULTS.context(request.GET, page),
         "filtered": bool(filters),
         "can_export": can(user, "export", EvaluationResult),
         "can_run": can(user, "add", EvaluationResult),
     })
 
 
-result_export = export_view(RESULT_EXPORT, model=EvaluationResult, form=ResultFilterForm)
+result_export = export_view(RESULT_EXPORT, model=EvaluationResult,
+                            form=ResultFilter.page_form)

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from kechuang.accounts.scoping import can
-from kechuang.audit import exports, selectors
-from kechuang.audit.forms import AccessEventFilterForm, AuthEventFilterForm, ChangeFilterForm
+from kechuang.audit import exports, selectors, tables
+from kechuang.audit.filters import AccessEventFilter, AuthEventFilter, ChangeFilter
 from kechuang.audit.models import AccessEvent, AuthEvent, ChangeRecord
 from kechuang.audit.services import access_event
 from kechuang.core.shortcuts import export_view, paginate, require
@@ -32,14 +32,14 @@ def change_list(request: HttpRequest) -> HttpResponse:
     if refused := _read_only(request, ChangeRecord):
         return refused
     user = request.user
-    form = ChangeFilterForm(request.GET or None, user=user)
+    form = ChangeFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.change_list(user=user, filters=filters))
     sources = selectors.source_labels(r.source for r in page)
-    rows = [(r, *selectors.event_label(r), sources[r.source], selectors.changed_labels(r))
-            for r in page]
+    table = tables.change_table()
     return render(request, "audit/change_list.html", {
-        "form": form, "filters": filters, "page_obj": page, "rows": rows,
+        "form": form, "filters": filters, "page_obj": page,
+        **table.context(request.GET, page, sources=sources),
         "filtered": bool(filters), "can_export": can(user, "export", ChangeRecord),
     })
 
@@ -90,24 +90,26 @@ def change_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, record, reveal=frozenset({field}))
 
 
-change_export = export_view(exports.CHANGE_EXPORT, model=ChangeRecord, form=ChangeFilterForm)
+change_export = export_view(exports.CHANGE_EXPORT, model=ChangeRecord,
+                            form=ChangeFilter.page_form)
 
 @login_required
 def authevent_list(request: HttpRequest) -> HttpResponse:
     if refused := _read_only(request, AuthEvent):
         return refused
     user = request.user
-    form = AuthEventFilterForm(request.GET or None, user=user)
+    form = AuthEventFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.authevent_list(user=user, filters=filters))
     return render(request, "audit/authevent_list.html", {
         "form": form, "filters": filters, "page_obj": page,
+        **tables.AUTHEVENTS.context(request.GET, page),
         "filtered": bool(filters), "can_export": can(user, "export", AuthEvent),
     })
 
 
 authevent_export = export_view(exports.AUTHEVENT_EXPORT, model=AuthEvent,
-                               form=AuthEventFilterForm)
+                               form=AuthEventFilter.page_form)
 
 @login_required
 def accessevent_list(request: HttpRequest) -> HttpResponse:
@@ -115,9 +117,10 @@ def accessevent_list(request: HttpRequest) -> HttpResponse:
     if refused := _read_only(request, AccessEvent):
         return refused
     user = request.user
-    form = AccessEventFilterForm(request.GET or None, user=user)
+    form = AccessEventFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, selectors.accessevent_list(user=user, filters=filters))
     return render(request, "audit/accessevent_list.html", {
         "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        **tables.ACCESSEVENTS.context(request.GET, page),
     })

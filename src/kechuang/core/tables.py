@@ -115,6 +115,8 @@ class Column:
     excel_label: Any = None
     page: bool = True
     export: bool = True
+    key: str = ""  # names the column for another list that reuses it (``Table.column``)
+    th_hidden: bool = False  # the header is for screen readers only (an actions column)
 
 
 @dataclass
@@ -145,12 +147,36 @@ def _querystring(query: QueryDict, **changes: Any) -> str:
     return f"?{params.urlencode()}"
 
 
+def numbered_title(url_name: str) -> Callable[[Any, RenderContext], str]:
+    """A cell: the row's ``title`` linking to its detail page, then its number ("#12")."""
+
+    def cell(row: Any, ctx: RenderContext) -> str:
+        return (f'<a class="fw-semibold text-decoration-none" href="{ctx.url(url_name, row.pk)}">'
+                f'{esc(row.title)}</a> <span class="small text-body-secondary">#{row.pk}</span>')
+
+    return cell
+
+
+def badge(css: str, text: Any, testid: str = "") -> str:
+    """A status badge: ``<span class="badge {css}">``, with a data-testid when given."""
+    attr = f' data-testid="{testid}"' if testid else ""
+    return f'<span class="badge {css}"{attr}>{esc(text)}</span>'
+
+
 @dataclass(frozen=True)
 class Table:
     """The columns of one list; ``head``/``body`` for the page, ``excel_columns`` for exports."""
 
     columns: Sequence[Column]
     row_attrs: str = ""  # static attributes of every <tr>, e.g. 'data-testid="value-row"'
+    row_class: Callable[[Any], str] | None = None  # a row's CSS classes (e.g. unread), escaped
+
+    def column(self, key: str) -> Column:
+        """The column named ``key`` (LookupError when the table has none)."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise LookupError(f"no column {key!r}")
 
     def page_columns(self) -> list[Column]:
         return [c for c in self.columns if c.page]
@@ -159,6 +185,11 @@ class Table:
         return [excel.Column(c.excel_label or c.label, c.value, kind=c.excel, width=c.width)
                 for c in self.columns if c.export and c.value is not None]
 
+    def context(self, query: QueryDict, rows: Iterable[Any], sort: str = "",
+                **flags: Any) -> dict[str, SafeString]:
+        """``table_head`` and ``table_body`` for a list page's template (web/list_page.html)."""
+        return {"table_head": self.head(query, sort), "table_body": self.body(rows, **flags)}
+
     def head(self, query: QueryDict, sort: str) -> SafeString:
         """The header cells; sortable ones link to the toggled sort, as sort_header.html did."""
         out = []
@@ -166,6 +197,8 @@ class Table:
         for col in self.page_columns():
             cls = f' class="{col.th_class}"' if col.th_class else ""
             label = esc(col.label)
+            if col.th_hidden:
+                label = f'<span class="visually-hidden">{label}</span>'
             if col.sort:
                 key, desc = col.sort, f"-{col.sort}"
                 href = esc(_querystring(query, sort=desc if sort == key else key, page=None))
@@ -189,9 +222,31 @@ class Table:
         out = []
         tr = f"<tr {self.row_attrs}>" if self.row_attrs else "<tr>"
         for row in rows:
-            out.append(tr)
+            css = self.row_class(row) if self.row_class else ""
+            out.append(f'{tr[:-1]} class="{esc(css)}">' if css else tr)
             for td, col in cols:
                 content = col.cell(row, ctx) if col.cell else esc(col.value(row))
                 out.append(f"{td}{content}</td>")
             out.append("</tr>\n")
         return mark_safe("".join(out))  # noqa: S308 (cells escape what they write)
+
+
+# --- tables by key ---------------------------------------------------------------------------
+# A list of another app reuses a table's columns by key — the KPI drill-down lists enterprises
+# with the enterprise list's own columns — without importing that app (the layer rule).
+
+_TABLES: dict[str, Table] = {}
+
+
+def register_table(key: str, table: Table) -> Table:
+    """Make ``table`` reachable as ``key`` (e.g. "orgs.enterprise"); returns it."""
+    _TABLES[key] = table
+    return table
+
+
+def registered_table(key: str) -> Table:
+    """The table registered as ``key`` (LookupError when its app did not register it)."""
+    try:
+        return _TABLES[key]
+    except KeyError:
+        raise LookupError(f"no table registered as {key!r}") from None

@@ -12,8 +12,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kechuang.core.excel import Column
-from kechuang.core.excel import local as _local
 from kechuang.core.listexport import ListExport, list_export, register
 from kechuang.cultivation import selectors, tables
 
@@ -35,28 +33,8 @@ def _kind(params: dict[str, Any]) -> str:
     return kind
 
 
-def candidate_columns() -> list[Column]:
-    return [
-        Column(_("县区"), lambda c: c.entry.enterprise.county.name, width=12),
-        Column(_("县区内排名"), lambda c: c.rank, kind="number", width=9),
-        Column(_("企业名称"), lambda c: c.entry.enterprise.name, width=34),
-        Column(_("统一社会信用代码"), lambda c: c.entry.enterprise.credit_code, width=22),
-        Column(_("当前梯队"), lambda c: c.entry.enterprise.get_tier_display(), width=14),
-        Column(_("培育目标"), lambda c: c.entry.get_target_rung_display(), width=14),
-        Column(_("年度"), lambda c: c.entry.year, kind="number", width=8),
-        Column(_("状态"), lambda c: c.entry.get_status_display(), width=9),
-        Column(_("评估"), lambda c: {True: _("达标"), False: _("未达标"), None: ""}[
-            c.gap.eligible], width=9),
-        Column(_("得分/研发投入强度"), lambda c: c.gap.score, kind="money", width=12),
-        Column(_("差距"), lambda c: c.gap.text, kind="wrap", width=40),
-        Column(_("辅导次数"), lambda c: c.entry.visit_count, kind="number", width=9),
-        Column(_("培育说明"), lambda c: c.entry.note, kind="wrap", width=30),
-        Column(_("加入时间"), lambda c: _local(c.entry.added_at), kind="datetime", width=17),
-    ]
-
-
 CANDIDATE_EXPORT = list_export("cultivation.candidate_export", _l("导出后备库"), _l("后备库"),
-                               candidate_columns, selectors.ranked_candidates)
+                               tables.CANDIDATES.excel_columns, selectors.ranked_candidates)
 
 export_records = register(RECORD_EXPORT)
 export_candidates = register(CANDIDATE_EXPORT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from kechuang.core.excel import local
@@ -82,3 +83,50 @@ LEADERS = Table([
 ], row_attrs='data-testid="record-row"')
 
 RECORDS = {"registration": REGISTRATIONS, "certificate": CERTIFICATES, "leader": LEADERS}
+
+
+def _candidate_name(c: Any, ctx: RenderContext) -> str:
+    entry = c.entry
+    status = (f' <span class="badge text-bg-secondary">{esc(entry.get_status_display())}</span>'
+              if entry.status != "active" else "")
+    return (f'<a class="fw-semibold text-decoration-none" href="'
+            f'{ctx.url("cultivation:candidate_detail", entry.pk)}">'
+            f"{esc(entry.enterprise.name)}</a>{status}")
+
+
+def _candidate_gap(c: Any, ctx: RenderContext) -> str:
+    if c.gap.eligible:
+        badge = f'<span class="badge text-bg-success">{esc(_("自评达标"))}</span> '
+    elif c.gap.eligible is False:
+        badge = f'<span class="badge text-bg-warning">{esc(_("未达标"))}</span> '
+    else:
+        badge = ""
+    return badge + esc(c.gap.text)
+
+
+def _assessed(c: Any) -> str:
+    return {True: _("达标"), False: _("未达标"), None: ""}[c.gap.eligible]
+
+
+# Rows are ranked candidates (selectors.RankedCandidate): the page shows one table per county.
+CANDIDATES = Table([
+    Column(_l("县区"), lambda c: c.entry.enterprise.county.name, width=12, page=False),
+    Column(_l("排名"), lambda c: c.rank, excel="number", width=9, excel_label=_l("县区内排名")),
+    Column(_l("企业"), lambda c: c.entry.enterprise.name, width=34, excel_label=_l("企业名称"),
+           cell=_candidate_name),
+    Column(_l("统一社会信用代码"), lambda c: c.entry.enterprise.credit_code, width=22,
+           page=False),
+    Column(_l("当前梯队"), lambda c: c.entry.enterprise.get_tier_display(), width=14),
+    Column(_l("培育目标"), lambda c: c.entry.get_target_rung_display(), width=14),
+    Column(_l("年度"), lambda c: c.entry.year, excel="number", width=8),
+    Column(_l("状态"), lambda c: c.entry.get_status_display(), width=9, page=False),
+    Column(_l("评估"), _assessed, width=9, page=False),
+    Column(_l("得分/研发投入强度"), lambda c: c.gap.score, excel="money", width=12, page=False),
+    Column(_l("差距"), lambda c: c.gap.text, excel="wrap", width=40, td_class="small",
+           cell=_candidate_gap),
+    Column(_l("辅导"), lambda c: c.entry.visit_count, excel="number", width=9,
+           excel_label=_l("辅导次数"), th_class="text-end", td_class="text-end"),
+    Column(_l("培育说明"), lambda c: c.entry.note, excel="wrap", width=30, page=False),
+    Column(_l("加入时间"), lambda c: local(c.entry.added_at), excel="datetime", width=17,
+           page=False),
+], row_attrs='data-testid="candidate-row"')

@@ -234,8 +234,11 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         if not groups or groups[-1]["county"].pk != county.pk:
             groups.append({"county": county, "items": []})
         groups[-1]["items"].append(item)
+    for g in groups:
+        g["body"] = tables.CANDIDATES.body(g["items"])
     return render(request, "cultivation/candidate_list.html", {
         "form": form, "filters": filters, "groups": groups, "count": len(ranked),
+        "table_head": tables.CANDIDATES.head(request.GET, ""),
         "filtered": any(k != "status" for k in filters) or filters.get("status") != "active",
         "can_add": can(user, "add", CandidateEntry),
         "can_export": can(user, "export", CandidateEntry),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kechuang.core.errors import DomainError
 from kechuang.core.shortcuts import paginate, require
 from kechuang.core.uploads import serve_private
-from kechuang.imports import selectors, services
+from kechuang.imports import selectors, services, tables
 from kechuang.imports.forms import UploadForm
 from kechuang.imports.models import ImportRun
 from kechuang.imports.spec import ImportSpec, get_spec, may_import, specs_for
@@ -56,8 +56,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "view", ImportRun)
     page = paginate(request, selectors.import_runs(user=user))
-    return render(request, "imports/run_list.html", {"page_obj": page,
-                                                     "specs": specs_for(user)})
+    return render(request, "imports/run_list.html", {
+        "page_obj": page, "specs": specs_for(user),
+        **tables.RUNS.context(request.GET, page)})
 
 
 @login_required

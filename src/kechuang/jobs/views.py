@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kechuang.jobs import tables
 from kechuang.jobs.models import Job
 
 PAGE_SIZE = 50
@@ -35,7 +36,8 @@ def _job_or_404(user: Any, pk: int) -> Job:
 def job_list(request: HttpRequest) -> HttpResponse:
     qs = Job.objects.restrict(request.user, "view").defer("params", "result")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "jobs/job_list.html", {"page_obj": page})
+    return render(request, "jobs/job_list.html", {
+        "page_obj": page, **tables.JOBS.context(request.GET, page)})
 
 
 @login_required

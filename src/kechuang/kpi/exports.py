@@ -11,17 +11,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kechuang.core.excel import Column, write_workbook
+from kechuang.core.excel import write_workbook
 from kechuang.jobs.registry import JobOutput, Progress, job_handler
 from kechuang.kpi import selectors
-
-
-def _cell(value: Any) -> Any:
-    if callable(value):
-        value = value()
-    if value is None or isinstance(value, (int, str, dt.date)):
-        return value
-    return str(value)
+from kechuang.metrics import records_table
 
 
 @job_handler("kpi.records_export")
@@ -34,9 +27,8 @@ def export_records(job: Any, progress: Progress) -> JobOutput:
     if found is None:
         return JobOutput(summary={"rows": 0})
     metric, qs = found
-    columns = [Column(c.label, (lambda path: lambda r: _cell(selectors.resolve(r, path)))(
-        c.path), width=24) for c in metric.columns]
-    content, count = write_workbook(sheet_name=_("指标明细"), columns=columns,
+    content, count = write_workbook(sheet_name=_("指标明细"),
+                                    columns=records_table(metric).excel_columns(),
                                     rows=qs.iterator(chunk_size=2000), total=qs.count(),
                                     progress=progress)
     filename = _("%(name)s-明细-%(date)s.xlsx") % {"name": metric.name, "date": p["as_of"]}

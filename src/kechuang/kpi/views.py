@@ -26,6 +26,7 @@ from kechuang.core.shortcuts import paginate, require, start_export
 from kechuang.kpi import selectors, services
 from kechuang.kpi.models import IndicatorSnapshot
 from kechuang.kpi.progress import Status
+from kechuang.metrics import records_table
 from kechuang.plans import selectors as plan_selectors
 from kechuang.plans.models import Indicator, Plan
 from kechuang.regions.models import Region
@@ -108,14 +109,18 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                         county_id=county.pk if county else None)
     page = None
     metric = None
-    rows: list[tuple[list[Any], str]] = []
+    rows: list[Any] = []
+    headers: list[Any] = []
+    table_body = ""
     if found is not None:
         metric, qs = found
         page = paginate(request, qs)
-        records = list(page.object_list)
-        links = selectors.record_links(user=request.user, metric=metric, records=records)
-        rows = [([selectors.resolve(obj, c.path) for c in metric.columns], link)
-                for obj, link in zip(records, links, strict=True)]
+        rows = list(page.object_list)
+        links = selectors.record_links(user=request.user, metric=metric, records=rows)
+        table = records_table(metric)
+        headers = [c.label for c in table.page_columns()]
+        table_body = table.body(rows, links={
+            obj.pk: link for obj, link in zip(rows, links, strict=True) if link})
     months = [_("%(m)s月") % {"m": m} for m in MONTHS]
     line = None
     # a county page draws the county's curves against its share; the city's only where the
@@ -169,6 +174,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "kpi/indicator_detail.html", {
         "ind": ind, "plan": plan, "as_of": as_of, "county": county, "row": row,
         "shown": shown, "metric": metric, "page": page, "rows": rows,
+        "headers": headers, "table_body": table_body,
         "line_chart": line, "bar_chart": bars,
         "reported_trail": reported_trail, "filters": filters,
         "export_url": reverse("kpi:indicator_records_export", kwargs={"pk": ind.pk}),

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kechuang.core.shortcuts import paginate
-from kechuang.notices import selectors, services
+from kechuang.notices import selectors, services, tables
 from kechuang.workflow import selectors as workflow_selectors
 
 
@@ -20,7 +21,9 @@ from kechuang.workflow import selectors as workflow_selectors
 @require_safe
 def notice_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.notice_list(user=request.user), per_page=30)
-    return render(request, "notices/notice_list.html", {"page_obj": page})
+    return render(request, "notices/notice_list.html", {
+        "page_obj": page,
+        **tables.NOTICES.context(request.GET, page, csrf_token=get_token(request))})
 
 
 @login_required

@@ -19,6 +19,7 @@ from kechuang.core.tables import (
     datetime_text,
     esc,
     percent,
+    register_table,
     wan,
     yes_no,
 )
@@ -59,10 +60,11 @@ def _tier_text(e: Any) -> str:
 
 
 ENTERPRISES = Table([
-    Column(_l("企业名称"), lambda e: e.name, cell=_name_cell, sort="name", width=34),
-    Column(_l("统一社会信用代码"), lambda e: e.credit_code, page=False, width=22),
+    Column(_l("企业名称"), lambda e: e.name, cell=_name_cell, sort="name", width=34, key="name"),
+    Column(_l("统一社会信用代码"), lambda e: e.credit_code, page=False, width=22,
+           key="credit_code"),
     Column(_l("县区"), lambda e: e.county.name, sort="county", td_class="text-nowrap",
-           excel_label=_l("所在县区"), width=12),
+           excel_label=_l("所在县区"), width=12, key="county"),
     Column(_l("所属行业"), lambda e: industry.label(e.industry_code), sort="industry",
            td_class="small", width=30),
     Column(_l("成立日期"), lambda e: e.established_on, excel="date", width=12, page=False),
@@ -79,6 +81,9 @@ ENTERPRISES = Table([
            cell=lambda e, ctx: datetime_text(e.updated_at), sort="updated",
            th_class="text-nowrap", td_class="text-nowrap small text-body-secondary"),
 ])
+
+# the KPI drill-down lists enterprises with these columns (kechuang.metrics.enterprise_columns)
+register_table("orgs.enterprise", ENTERPRISES)
 
 REPORT_FIELDS = [
     "employees", "st_staff", "revenue_yuan", "total_income_yuan", "high_tech_revenue_yuan",

@@ -91,3 +91,22 @@ def select(rule: str, year: int) -> Any:
 def versions(rule: str) -> list[Any]:
     """All rule sets of a rule, oldest first (for documentation and tests)."""
     return list(_REGISTRY.get(rule, ()))
+
+
+def document_label(version: Any, short: bool = False) -> str:
+    """A rule version ("high_tech/2016-32") as the document it implements, for people.
+
+    ``short`` keeps the first document number only (国科发火〔2016〕32号) for narrow columns.
+    A version no longer registered falls back to the rule's name and the stored version.
+    """
+    if not version:
+        return ""
+    rule = str(version).partition("/")[0]
+    document = next((r.document for r in versions(rule) if r.version == version), "")
+    if not document:
+        name = RULE_NAMES.get(rule)
+        return f"{name}（{version}）" if name else str(version)
+    if short:
+        for sep in ("、", "《", "；"):
+            document = document.partition(sep)[0]
+    return document

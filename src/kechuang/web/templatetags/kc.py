@@ -25,21 +25,7 @@ register.filter("percent", percent)
 
 @register.filter
 def rule_document(version: Any, short: bool = False) -> str:
-    """A rule version ("high_tech/2016-32") as the document it implements, for people.
-
-    ``short`` keeps the first document number only (国科发火〔2016〕32号) for narrow columns.
-    A version no longer registered falls back to the rule's name and the stored version.
-    """
+    """A rule version as the document it implements (``policy.registry.document_label``)."""
     from kechuang.policy import registry
 
-    if not version:
-        return ""
-    rule = str(version).partition("/")[0]
-    document = next((r.document for r in registry.versions(rule) if r.version == version), "")
-    if not document:
-        name = registry.RULE_NAMES.get(rule)
-        return f"{name}（{version}）" if name else str(version)
-    if short:
-        for sep in ("、", "《", "；"):
-            document = document.partition(sep)[0]
-    return document
+    return registry.document_label(version, short)
