@@ -674,16 +674,29 @@ def county_focus(*, user: Any, plan: Plan, requested: str = "") -> Region | None
 
 
 def reported_curve(*, indicator: Indicator, year: int, as_of: dt.date,
-                   county_id: int | None = None) -> list[Decimal | None]:
+                   county_id: int | None = None,
+                   members: list[int] | None = None) -> list[Decimal | None]:
     """Month-end values of a reported indicator up to ``as_of`` (the last approved figure
-    carried forward; None before the first)."""
+    carried forward; None before the first). ``members``: the regions counted under the
+    county unit (itself first, then e.g. 长治高新区 under 潞州区) — their curves add up for
+    additive units, as the dashboard's figure does."""
     from kechuang.reported.selectors import approved_series
 
-    series = approved_series(indicator_id=indicator.pk, year=year, county_id=county_id)
     last_month = as_of.month if as_of.year == year else 12
+    ids: list[int | None] = [county_id] if county_id is None else (members or [county_id])
+    if indicator.unit not in ADDITIVE_UNITS:
+        ids = ids[:1]  # a % of the zone and one of the host do not add
+    curves = []
+    for region_id in ids:
+        series = approved_series(indicator_id=indicator.pk, year=year, county_id=region_id)
+        current: Decimal | None = None
+        curve: list[Decimal | None] = []
+        for month in range(1, last_month + 1):
+            current = series.get(month, current)
+            curve.append(current)
+        curves.append(curve)
     out: list[Decimal | None] = []
-    current: Decimal | None = None
-    for month in range(1, last_month + 1):
-        current = series.get(month, current)
-        out.append(current)
+    for values in zip(*curves, strict=True):
+        present = [v for v in values if v is not None]
+        out.append(sum(present, Decimal(0)) if present else None)
     return out

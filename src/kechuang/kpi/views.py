@@ -142,11 +142,13 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                      "year": plan.year - 1},
                            "target": _("%(who)s目标") % {"who": who}}}
     if line is None and row and row.source_kind == "reported":
+        members = (board.attribution.members(place)
+                   if place is not None and board.attribution is not None else None)
         curve = selectors.reported_curve(indicator=ind, year=plan.year, as_of=as_of,
-                                         county_id=place)
+                                         county_id=place, members=members)
         last = selectors.reported_curve(indicator=ind, year=plan.year - 1,
                                         as_of=dt.date(plan.year - 1, 12, 31),
-                                        county_id=place)
+                                        county_id=place, members=members)
         if any(v is not None for v in curve):
             line = {"months": months,
                     "this_year": [float(v) if v is not None else None for v in curve],

@@ -170,3 +170,29 @@ def test_the_county_dashboard_costs_no_query_per_county(client_for, users, plan,
         html = client.get(url, {"as_of": AS_OF.isoformat()}).content.decode()
     assert "全市 20 / 300" in html
     assert len(again.captured_queries) == len(first.captured_queries)
+
+
+def test_a_countys_reported_curve_adds_the_regions_counted_under_it(plan, scene, users):
+    """Under the default setting 长治高新区 counts under 潞州区: 潞州区's reported month curve
+    adds the zone's approved values (additive units), each carried forward on its own."""
+    from kechuang.reported.models import ReportedValue
+
+    ind = scene["reform"]
+    assert ind.unit in selectors.ADDITIVE_UNITS
+    for county, day, value in ((scene["luzhou"], "2025-03-31", 2),
+                               (scene["zone"], "2025-05-31", 3),
+                               (scene["luzhou"], "2025-07-31", 4)):
+        ReportedValue.objects.create(indicator=ind, county=county,
+                                     period_end=dt.date.fromisoformat(day),
+                                     value=Decimal(value), status=ReportedValue.Status.APPROVED,
+                                     submitted_by=users["city_admin"],
+                                     reviewed_by=users["city_staff"])
+    board = selectors.build_dashboard(plan=plan, as_of=AS_OF, keys=[ind.key])
+    members = board.attribution.members(scene["luzhou"].pk)
+    assert scene["zone"].pk in members
+    curve = selectors.reported_curve(indicator=ind, year=2025, as_of=AS_OF,
+                                     county_id=scene["luzhou"].pk, members=members)
+    assert curve == [None, None, 2, 2, 5, 5, 7, 7, 7, 7]
+    own = selectors.reported_curve(indicator=ind, year=2025, as_of=AS_OF,
+                                   county_id=scene["luzhou"].pk)
+    assert own == [None, None, 2, 2, 2, 2, 4, 4, 4, 4]
