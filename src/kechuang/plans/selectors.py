@@ -71,6 +71,8 @@ def allocations(*, user: Any, indicator: Indicator, action: str = "view"):
 
 
 def units_under(regions: list[Region], setting: str) -> tuple[list[Region], Attribution]:
+    """The county units among a city's county-level ``regions`` under a zone ``setting``
+    (a zone without a host stays a unit of its own either way)."""
     folded: dict[int, int] = {}
     if setting == Plan.ZoneAttribution.HOST:
         ids = {r.pk for r in regions}
@@ -81,6 +83,7 @@ def units_under(regions: list[Region], setting: str) -> tuple[list[Region], Attr
 
 
 def county_regions(city_id: int) -> list[Region]:
+    """Every county-level region of a city, zones included, in display order."""
     return list(Region.objects.filter(parent_id=city_id, level=Region.Level.COUNTY)
                 .order_by("sort_order", "code"))
 
