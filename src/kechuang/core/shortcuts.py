@@ -34,6 +34,32 @@ def paginate(request: HttpRequest, qs: Any, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+def list_page(request: HttpRequest, *, model: type[Model], filter_cls: Any,
+              selector: Callable[..., Any], table: Any, template: str,
+              sorts: Any = (), flags: dict[str, Any] | None = None,
+              **extra: Any) -> HttpResponse:
+    """The plain list page of a module: 403 without the right, the ListFilter's page form
+    (lenient), the scoped rows from the app's selector, an optional ``?sort=`` among
+    ``sorts``, 50 a page, the table definition's head and body, and whether to offer add and
+    export — so a module's list view says only what differs."""
+    user = request.user
+    require(user, "view", model)
+    form = filter_cls.page_form(request.GET or None, user=user)
+    filters = form.filters()
+    qs = selector(user=user, action="view", filters=filters)
+    sort = request.GET.get("sort", "")
+    if sort and sort.lstrip("-") in sorts:
+        qs = qs.order_by(sort, "-pk")
+    else:
+        sort = ""
+    page = paginate(request, qs)
+    return render(request, template, {
+        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
+        **table.context(request.GET, page, sort, **(flags or {})),
+        "can_add": can(user, "add", model), "can_export": can(user, "export", model),
+        **extra})
+
+
 def start_export(request: HttpRequest, *, kind: str, title: str,
                  params: dict[str, Any]) -> HttpResponse:
     """Queue an export job with the list's filters and send the user to its progress page."""

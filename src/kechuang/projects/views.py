@@ -4,8 +4,6 @@ from, gets 404)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +18,7 @@ from kechuang.core.shortcuts import (
     apply_service_error,
     export_view,
     get_or_404,
-    paginate,
+    list_page,
     require,
 )
 from kechuang.projects import exports, selectors, services, tables
@@ -48,26 +46,12 @@ from kechuang.workflow.services import available_actions
 STEPS = ("recommend", "return", "pass_check", "approve", "reject")
 
 
-def _list_page(request: HttpRequest, *, model: Any, filter_cls: Any, selector: Any,
-               table: Any, template: str, **extra: Any) -> HttpResponse:
-    user = request.user
-    require(user, "view", model)
-    form = filter_cls.page_form(request.GET or None, user=user)
-    filters = form.filters()
-    page = paginate(request, selector(user=user, action="view", filters=filters))
-    flags = extra.pop("flags", {})
-    return render(request, template, {
-        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
-        "table_head": table.head(request.GET, ""), "table_body": table.body(page, **flags),
-        "can_add": can(user, "add", model), "can_export": can(user, "export", model), **extra})
-
-
 # ---- calls ---------------------------------------------------------------------------------
 
 @login_required
 @require_safe
 def call_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, model=Call, filter_cls=CallFilter, selector=selectors.call_list,
+    return list_page(request, model=Call, filter_cls=CallFilter, selector=selectors.call_list,
                       table=tables.CALLS, template="projects/call_list.html")
 
 
@@ -90,7 +74,7 @@ call_export = export_view(exports.CALL_EXPORT, model=Call, form=CallFilter.page_
 @login_required
 @require_safe
 def application_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, model=Application, filter_cls=ApplicationFilter,
+    return list_page(request, model=Application, filter_cls=ApplicationFilter,
                       selector=selectors.application_list, table=tables.APPLICATIONS,
                       template="projects/application_list.html",
                       flags={"internal": can(request.user, "approve", Application),
@@ -235,7 +219,7 @@ def application_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def expert_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "export", Expert)  # the pool is the city's list
-    return _list_page(request, model=Expert, filter_cls=ExpertFilter,
+    return list_page(request, model=Expert, filter_cls=ExpertFilter,
                       selector=selectors.expert_list, table=tables.EXPERTS,
                       template="projects/expert_list.html")
 
@@ -246,7 +230,7 @@ expert_export = export_view(exports.EXPERT_EXPORT, model=Expert, form=ExpertFilt
 @login_required
 @require_safe
 def assignment_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, model=ReviewAssignment, filter_cls=AssignmentFilter,
+    return list_page(request, model=ReviewAssignment, filter_cls=AssignmentFilter,
                       selector=selectors.assignment_list, table=tables.ASSIGNMENTS,
                       template="projects/assignment_list.html")
 
@@ -316,7 +300,7 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, model=Project, filter_cls=ProjectFilter,
+    return list_page(request, model=Project, filter_cls=ProjectFilter,
                       selector=selectors.project_list, table=tables.PROJECTS,
                       template="projects/project_list.html")
 

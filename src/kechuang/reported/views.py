@@ -20,7 +20,7 @@ from kechuang.core.params import parse_id
 from kechuang.core.shortcuts import (
     apply_service_error,
     export_view,
-    paginate,
+    list_page,
     require,
 )
 from kechuang.core.uploads import serve_private
@@ -43,18 +43,9 @@ def _value_or_404(user, pk: int, action: str = "view") -> ReportedValue:
 @login_required
 @require_safe
 def value_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "view", ReportedValue)
-    form = ValueFilter.page_form(request.GET or None, user=user)
-    filters = form.filters()
-    page = paginate(request, selectors.value_list(user=user, action="view", filters=filters))
-    return render(request, "reported/value_list.html", {
-        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
-        "table_head": tables.VALUES.head(request.GET, ""),
-        "table_body": tables.VALUES.body(page),
-        "can_add": can(user, "add", ReportedValue),
-        "can_export": can(user, "export", ReportedValue),
-    })
+    return list_page(request, model=ReportedValue, filter_cls=ValueFilter,
+                     selector=selectors.value_list, table=tables.VALUES,
+                     template="reported/value_list.html")
 
 
 @login_required

@@ -21,7 +21,7 @@ from kechuang.core.shortcuts import (
     apply_service_error,
     export_view,
     get_or_404,
-    paginate,
+    list_page,
     require,
 )
 from kechuang.techmarket import exports, selectors, services, tables
@@ -44,24 +44,9 @@ SORTS = {"subject", "registration_no", "turnover_yuan", "applied_on", "registere
 @login_required
 @require_safe
 def contract_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, "view", TechContract)
-    form = ContractFilter.page_form(request.GET or None, user=user)
-    filters = form.filters()
-    qs = selectors.contract_list(user=user, action="view", filters=filters)
-    sort = request.GET.get("sort", "")
-    if sort.lstrip("-") in SORTS:
-        qs = qs.order_by(sort, "-id")
-    else:
-        sort = ""
-    page = paginate(request, qs)
-    return render(request, "techmarket/contract_list.html", {
-        "form": form, "filters": filters, "page_obj": page, "filtered": bool(filters),
-        "table_head": tables.CONTRACTS.head(request.GET, sort),
-        "table_body": tables.CONTRACTS.body(page),
-        "can_add": can(user, "add", TechContract),
-        "can_export": can(user, "export", TechContract),
-    })
+    return list_page(request, model=TechContract, filter_cls=ContractFilter,
+                     selector=selectors.contract_list, table=tables.CONTRACTS,
+                     template="techmarket/contract_list.html", sorts=SORTS)
 
 
 contract_export = export_view(exports.CONTRACT_EXPORT, model=TechContract,
