@@ -8,6 +8,7 @@ found through ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -228,16 +229,21 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     form = CandidateFilter.page_form(request.GET or None, user=user)
     filters = form.filters()
     ranked = selectors.ranked_candidates(user=user, filters=filters)
+    # ranks are per county over the whole pool; a page shows 50 of them, grouped by county,
+    # each group's badge counting the county's whole pool
+    per_county = Counter(item.entry.enterprise.county_id for item in ranked)
+    page = paginate(request, ranked)
     groups: list[dict[str, Any]] = []
-    for item in ranked:
+    for item in page.object_list:
         county = item.entry.enterprise.county
         if not groups or groups[-1]["county"].pk != county.pk:
-            groups.append({"county": county, "items": []})
+            groups.append({"county": county, "items": [], "total": per_county[county.pk]})
         groups[-1]["items"].append(item)
     for g in groups:
         g["body"] = tables.CANDIDATES.body(g["items"])
     return render(request, "cultivation/candidate_list.html", {
         "form": form, "filters": filters, "groups": groups, "count": len(ranked),
+        "page_obj": page,
         "table_head": tables.CANDIDATES.head(request.GET, ""),
         "filtered": any(k != "status" for k in filters) or filters.get("status") != "active",
         "can_add": can(user, "add", CandidateEntry),
