@@ -38,14 +38,15 @@ def _money(value: Any) -> str:
 
 
 CONTRACTS = Table([
-    Column(_l("合同名称"), lambda c: c.subject, cell=_subject_cell, width=30, sort="subject"),
+    Column(_l("合同名称"), lambda c: c.subject, cell=_subject_cell, width=30, sort="subject",
+           td_class="kc-col-text"),
     Column(_l("登记编号"), lambda c: c.registration_no or "", width=18,
            sort="registration_no", td_class="text-nowrap"),
-    Column(_l("合同类型"), _type, width=14),
+    Column(_l("合同类型"), _type, width=14, td_class="text-nowrap"),
     Column(_l("技术进口"), lambda c: _("是") if c.import_contract else _("否"), page=False,
            width=8),
-    Column(_l("卖方"), lambda c: c.seller.name, width=24),
-    Column(_l("买方"), lambda c: c.buyer.name, width=24),
+    Column(_l("卖方"), lambda c: c.seller.name, width=24, td_class="kc-col-name"),
+    Column(_l("买方"), lambda c: c.buyer.name, width=24, td_class="kc-col-name"),
     Column(_l("计入县区"), lambda c: c.registrant.county.name, width=10,
            td_class="text-nowrap"),
     Column(_l("成交额（元）"), lambda c: c.turnover_yuan, excel="money", width=16,
