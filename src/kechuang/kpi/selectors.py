@@ -580,15 +580,6 @@ def dashboard_for_report(*, plan: Plan, as_of: dt.date, live: bool = False) -> D
 
 
 # -- drill-down ---------------------------------------------------------------------------
-def resolve(obj: Any, path: str) -> Any:
-    """Follow a dotted attribute path of a records column ("enterprise.county.name")."""
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj() if callable(obj) else obj
-
-
 def _related(columns: Iterable[registry.Column]) -> list[str]:
     out = set()
     for c in columns:
@@ -638,7 +629,7 @@ def record_links(*, user: Any, metric: registry.Metric, records: list[Any]) -> l
     prefix = first[: -len("name")]
     if not prefix and not (metric.model and issubclass(metric.model, Organisation)):
         return [""] * len(records)
-    ids = [resolve(obj, prefix + "pk") if prefix else obj.pk for obj in records]
+    ids = [registry.resolve(obj, prefix + "pk") if prefix else obj.pk for obj in records]
     visible = set(Enterprise.objects.restrict(user, "view").filter(
         pk__in=[i for i in ids if i is not None]).values_list("pk", flat=True))
     return [reverse("orgs:enterprise_detail", kwargs={"pk": i}) if i in visible else ""
