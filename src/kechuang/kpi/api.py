@@ -40,7 +40,7 @@ class DashboardViewSet(ScopedViewSetMixin, viewsets.ViewSet):
             raise NotFound(_("没有该年度的工作要点"))
         as_of = selectors.default_as_of(plan, today=query.validated_data.get("as_of"))
         board = selectors.build_dashboard(plan=plan, as_of=as_of)
-        return Response(DashboardSerializer(board).data)
+        return Response(DashboardSerializer(board, context={"as_of": as_of}).data)
 
 
 def register(router: DefaultRouter) -> None:

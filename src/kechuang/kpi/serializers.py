@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+
+from kechuang.kpi.sources import source_of
 
 
 class DashboardQuerySerializer(serializers.Serializer):
@@ -49,8 +53,16 @@ class IndicatorRowSerializer(serializers.Serializer):
                                       decimal_places=4, allow_null=True)
     source_kind = serializers.CharField(help_text=_("metric 业务记录统计 / reported 上报审核 / "
                                                     "none 暂无数据来源"))
+    source = serializers.SerializerMethodField(help_text=_(
+        "来源标注：label 计数 / 上报 / 无来源；text 口径与统计截止日（与页面悬停说明、月报相同）"))
     progress = ProgressSerializer()
     counties = CountyFigureSerializer(many=True)
+
+    @extend_schema_field({"type": "object", "properties": {
+        "label": {"type": "string"}, "text": {"type": "string"}}, "required": ["label", "text"]})
+    def get_source(self, row: Any) -> dict[str, str]:
+        mark = source_of(row, self.context["as_of"])
+        return {"label": str(mark.label), "text": str(mark.text)}
 
 
 class ActionCardSerializer(serializers.Serializer):

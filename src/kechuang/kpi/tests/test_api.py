@@ -25,6 +25,20 @@ def test_dashboard_api_gives_the_live_figures(client_for, users, plan, regions, 
     assert len(data["ranking"]) == 12
 
 
+def test_dashboard_api_marks_each_figure_counted_or_reported(client_for, users, plan):
+    """The same 计数/上报 mark as the page's hover and the monthly report."""
+    from kechuang.reported.models import SourceOverride
+
+    ind = plan.actions.get(number=4).indicators.get(key="high_tech_recognized")
+    SourceOverride.objects.create(indicator=ind, reason="以市统计局公布数为准")
+    data = client_for(users["city_staff"]).get(URL, {"as_of": "2025-10-31"}).json()
+    rows = {i["key"]: i for a in data["actions"] for i in a["indicators"]}
+    counted, official = rows["tech_sme_registered"], rows["high_tech_recognized"]
+    assert counted["source"]["label"] == "计数" and "2025-10-31" in counted["source"]["text"]
+    assert official["source_kind"] == "reported" and official["source"]["label"] == "上报"
+    assert "尚无审核通过的上报数值" in official["source"]["text"]
+
+
 def test_dashboard_api_errors_in_chinese(client_for, users, plan):
     client = client_for(users["city_staff"])
     bad = client.get(URL, {"as_of": "31/10/2025"})
