@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -612,6 +613,16 @@ def indicator_records(*, user: Any, indicator_id: int, as_of: dt.date,
     return metric, qs.order_by("pk")
 
 
+def _model_at(model: Any, path: str) -> Any:
+    """The model a dotted relation path leads to from ``model`` (None if it leads nowhere)."""
+    for part in filter(None, path.split(".")):
+        try:
+            model = model._meta.get_field(part).related_model if model else None
+        except FieldDoesNotExist:  # a computed attribute, not a relation
+            return None
+    return model
+
+
 def record_links(*, user: Any, metric: registry.Metric, records: list[Any]) -> list[str]:
     """The enterprise detail URL of each listed record ("" where the user may not open it).
 
@@ -624,11 +635,12 @@ def record_links(*, user: Any, metric: registry.Metric, records: list[Any]) -> l
     from kechuang.orgs.models import Enterprise, Organisation
 
     first = metric.columns[0].path if metric.columns else ""
-    if not first.endswith("name"):
+    if first != "name" and not first.endswith(".name"):
         return [""] * len(records)
     prefix = first[: -len("name")]
-    if not prefix and not (metric.model and issubclass(metric.model, Organisation)):
-        return [""] * len(records)
+    target = _model_at(metric.model, prefix.rstrip("."))
+    if target is None or not issubclass(target, Organisation):
+        return [""] * len(records)  # "team_name", "project.name": not an organisation
     ids = [registry.resolve(obj, prefix + "pk") if prefix else obj.pk for obj in records]
     visible = set(Enterprise.objects.restrict(user, "view").filter(
         pk__in=[i for i in ids if i is not None]).values_list("pk", flat=True))

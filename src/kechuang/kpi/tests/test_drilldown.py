@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from conftest import make_enterprise
 from kechuang.kpi import selectors
+from kechuang.metrics import Column, RecordMetric
 from kechuang.plans.models import Indicator
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,24 @@ def test_no_query_per_row(client_for, users, url, county_a):
     with CaptureQueriesContext(connection) as many:
         assert "显示 43 / 共 43 条" in client.get(url, {"as_of": AS_OF}).content.decode()
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_no_link_when_the_first_column_is_not_an_organisation(users, plan, county_a):
+    """A "…name" column of another kind of record (a team's name, a related row's name) is
+    no enterprise: no link at all, never one to the enterprise that happens to share its pk."""
+    from kechuang.orgs.models import Organisation
+    from kechuang.reported.models import ReportedValue
+
+    _make(county_a, 1, 0)
+    records = list(Organisation.objects.filter(name__startswith="钻取企业"))
+    for model, path in ((Organisation, "team_name"), (Organisation, "county.name"),
+                        (Organisation, "pk"), (ReportedValue, "indicator.name"),
+                        (ReportedValue, "name")):
+        metric = RecordMetric(key="kc_test_links", name="测试", unit="个", model=model,
+                              columns=(Column("名称", path),))
+        assert selectors.record_links(user=users["city_staff"], metric=metric,
+                                      records=records) == [""], path
+    org = RecordMetric(key="kc_test_links", name="测试", unit="个", model=Organisation,
+                       columns=(Column("名称", "name"),))
+    assert selectors.record_links(user=users["city_staff"], metric=org, records=records) == [
+        reverse("orgs:enterprise_detail", kwargs={"pk": records[0].pk})]
