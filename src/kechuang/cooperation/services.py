@@ -1,0 +1,232 @@
+"""Writes of the cooperation module: projects, milestones and their evidence, outcomes,
+talents and achievements. Every write validates, checks the actor's scope and is audited
+(core.services); a talent's name and ID number reach the audit trail only as a digest
+(audit.services.SECRET_MODEL_FIELDS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scoping import can
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change
+from kechuang.cooperation.models import (
+    Achievement,
+    CooperationProject,
+    Milestone,
+    MilestoneEvidence,
+    Outcome,
+    Talent,
+)
+from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    Errors,
+    audit_snapshot,
+    create_object,
+    save_uploads,
+    update_object,
+)
+from kechuang.core.uploads import check_files, delete_on_error
+
+PROJECT_FIELDS = ("name", "kind", "partner", "partner_name", "county", "agreement_on",
+                  "provincial", "status", "ended_on", "summary")
+MILESTONE_FIELDS = ("title", "due_on", "done_on", "note")
+OUTCOME_FIELDS = ("kind", "title", "achieved_on", "note")
+TALENT_FIELDS = ("category", "mode", "team_name", "name", "id_number", "members", "host",
+                 "project", "field", "origin", "started_on", "ended_on", "support",
+                 "support_yuan")
+ACHIEVEMENT_FIELDS = ("title", "source", "project", "receiver", "mode", "amount_yuan",
+                      "transferred_on", "contract_no", "note")
+
+
+def _pick(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    out = {k: data[k] for k in fields if k in data}
+    if "version" in data:
+        out["version"] = data["version"]
+    return out
+
+
+def _partner_name(data: dict[str, Any]) -> dict[str, Any]:
+    """A partner on record names the project's partner; a typed name is kept otherwise."""
+    if "partner" not in data and "partner_name" not in data:
+        return data
+    partner = data.get("partner")
+    if partner is not None and not (data.get("partner_name") or "").strip():
+        data["partner_name"] = partner.name
+    if partner is not None and partner.kind not in ("university", "institute"):
+        raise DomainError(_("合作方须为高校或科研院所"), field="partner")
+    if not (data.get("partner_name") or "").strip():
+        raise DomainError(_("请选择或填写合作高校/院所"), field="partner_name")
+    return data
+
+
+def _partners_snapshot(project: CooperationProject) -> list[int]:
+    return sorted(project.local_partners.values_list("pk", flat=True))
+
+
+# ---- projects ------------------------------------------------------------------------------
+
+def create_project(*, actor: Any, data: Mapping[str, Any],
+                   local_partners: Iterable[Any]) -> CooperationProject:
+    """Record a cooperation project with its local partner organisation(s)."""
+    if not can(actor, "add", CooperationProject):
+        raise PermissionDenied
+    partners = list(local_partners)
+    if not partners:
+        raise DomainError(_("请至少选择一家本地合作单位"), field="local_partners")
+    fields = _partner_name({k: data[k] for k in PROJECT_FIELDS if k in data})
+    with transaction.atomic():
+        project = CooperationProject(**fields)
+        project.full_clean()
+        project.save()
+        project.local_partners.set(partners)
+        if not CooperationProject.objects.restrict(actor, "add").filter(
+                pk=project.pk).exists():
+            raise ScopeError(_("该记录不在您的管辖范围内，未保存"))
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=project,
+                      after=audit_snapshot(project) | {
+                          "local_partners": _partners_snapshot(project)},
+                      reason=_("登记校地合作项目"))
+    return project
+
+
+def update_project(*, project: CooperationProject, actor: Any, data: Mapping[str, Any],
+                   local_partners: Iterable[Any] | None = None) -> CooperationProject:
+    """Change a project's details (and, when given, its local partners), audited."""
+    fields = _partner_name(_pick(data, PROJECT_FIELDS))
+    with transaction.atomic():
+        before = _partners_snapshot(project)
+        saved = update_object(obj=project, actor=actor, data=fields, reason=_("修改合作项目"))
+        if local_partners is not None:
+            partners = list(local_partners)
+            if not partners:
+                raise DomainError(_("请至少选择一家本地合作单位"), field="local_partners")
+            saved.local_partners.set(partners)
+            after = _partners_snapshot(saved)
+            if after != before:
+                record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=saved,
+                              before={"local_partners": before},
+                              after={"local_partners": after}, reason=_("调整本地合作单位"))
+    return saved
+
+
+# ---- milestones ----------------------------------------------------------------------------
+
+def add_milestone(*, project: CooperationProject, actor: Any,
+                  data: Mapping[str, Any]) -> Milestone:
+    """A milestone the agreement promises (the bureau or the county plans it)."""
+    fields = {k: data[k] for k in MILESTONE_FIELDS if k in data}
+    if fields.get("due_on") and fields["due_on"] < project.agreement_on:
+        raise DomainError(_("计划完成日期不能早于协议签订日期"), field="due_on")
+    if fields.get("done_on") and fields["done_on"] > timezone.localdate():
+        raise DomainError(_("完成日期不能晚于今天"), field="done_on")
+    return create_object(model=Milestone, actor=actor, data={"project": project, **fields},
+                         reason=_("新增建设节点"))
+
+
+def file_evidence(*, milestone: Milestone, actor: Any, done_on: dt.date | None,
+                  files: Iterable[Any], note: str = "") -> Milestone:
+    """A partner (or the bureau) reports a milestone reached, with evidence files: the
+    milestone is done from ``done_on`` and the project's schedule follows."""
+    if not can(actor, "change", Milestone) or not can(actor, "add", MilestoneEvidence):
+        raise PermissionDenied
+    files = list(files)
+    if not files:
+        raise DomainError(_("请上传至少一份佐证材料（验收报告、挂牌照片、协议等）"), field="files")
+    on = done_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise DomainError(_("完成日期不能晚于今天"), field="done_on")
+    if on < milestone.project.agreement_on:
+        raise DomainError(_("完成日期不能早于协议签订日期"), field="done_on")
+    checked = check_files(files)
+    with delete_on_error() as saved, transaction.atomic():
+        done = update_object(obj=milestone, actor=actor,
+                             data={"done_on": on, "note": (note or "").strip()[:500]},
+                             reason=_("报送节点完成情况"))
+        save_uploads(checked, model=MilestoneEvidence, owner={"milestone": done}, actor=actor,
+                     saved=saved)
+    return done
+
+
+def reopen_milestone(*, milestone: Milestone, actor: Any, reason: str) -> Milestone:
+    """The bureau does not accept the evidence (退回): the milestone is open again."""
+    if not can(actor, "approve", Milestone):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise DomainError(_("请填写退回原因"), field="reason")
+    return update_object(obj=milestone, actor=actor, data={"done_on": None,
+                                                            "note": reason.strip()[:500]},
+                         reason=_("退回节点完成情况：%(r)s") % {"r": reason.strip()})
+
+
+def add_outcome(*, project: CooperationProject, actor: Any, data: Mapping[str, Any]) -> Outcome:
+    return create_object(model=Outcome, actor=actor,
+                         data={"project": project,
+                               **{k: data[k] for k in OUTCOME_FIELDS if k in data}},
+                         reason=_("登记合作成果"))
+
+
+# ---- talents and achievements --------------------------------------------------------------
+
+def _talent_rules(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("category") and data["category"] != Talent.Category.TEAM:
+        data.setdefault("members", 1)
+    if "id_number" in data:
+        data["id_number"] = (data["id_number"] or "").strip().upper()
+    return data
+
+
+def create_talent(*, actor: Any, data: Mapping[str, Any]) -> Talent:
+    """A team or person landed at a host organisation (the host's users register their own)."""
+    fields = _talent_rules({k: data[k] for k in TALENT_FIELDS if k in data})
+    return create_object(model=Talent, actor=actor, data=fields, reason=_("登记人才团队"))
+
+
+def update_talent(*, talent: Talent, actor: Any, data: Mapping[str, Any]) -> Talent:
+    return update_object(obj=talent, actor=actor, data=_talent_rules(_pick(data, TALENT_FIELDS)),
+                         reason=_("修改人才团队"))
+
+
+def create_achievement(*, actor: Any, data: Mapping[str, Any]) -> Achievement:
+    fields = {k: data[k] for k in ACHIEVEMENT_FIELDS if k in data}
+    fields["contract_no"] = (fields.get("contract_no") or "").strip()
+    return create_object(model=Achievement, actor=actor, data=fields,
+                         reason=_("登记转化科技成果"))
+
+
+def update_achievement(*, achievement: Achievement, actor: Any,
+                       data: Mapping[str, Any]) -> Achievement:
+    fields = _pick(data, ACHIEVEMENT_FIELDS)
+    if "contract_no" in fields:
+        fields["contract_no"] = (fields["contract_no"] or "").strip()
+    return update_object(obj=achievement, actor=actor, data=fields,
+                         reason=_("修改转化科技成果"))
+
+
+# ---- imports -------------------------------------------------------------------------------
+
+def _talent_import_rules(item: BulkItem) -> Errors:
+    t = item.obj
+    if t.category and t.category != Talent.Category.TEAM and not t.members:
+        t.members = 1
+    t.id_number = (t.id_number or "").strip().upper()
+    return []
+
+
+def _achievement_import_rules(item: BulkItem) -> Errors:
+    a = item.obj
+    a.contract_no = (a.contract_no or "").strip()
+    return []
+
+
+TALENT_IMPORTS = BulkHook(model=Talent, prepare=_talent_import_rules)
+ACHIEVEMENT_IMPORTS = BulkHook(model=Achievement, prepare=_achievement_import_rules)
