@@ -77,13 +77,14 @@ def _achievements(year: int) -> QuerySet[Achievement]:
     return Achievement.objects.select_related("receiver__county")
 
 
-# personal data stays out of the drill-down: team name, category and host only
+# personal data stays out of the drill-down: host, team name and category only; the first
+# column is the organisation (the drill-down links it to the enterprise page)
 TALENT_COLUMNS = (
+    Column(_("依托单位"), "host.name"),
+    Column(_("所在县区"), "host.county.name"),
     Column(_("团队名称"), "team_name"),
     Column(_("类别"), "get_category_display"),
     Column(_("引进方式"), "get_mode_display"),
-    Column(_("依托单位"), "host.name"),
-    Column(_("所在县区"), "host.county.name"),
     Column(_("研究领域"), "field"),
     Column(_("落地日期"), "started_on"),
 )
@@ -92,6 +93,7 @@ PROVINCIAL = StandingMetric(
     key="university_cooperation_projects",
     name=_("省校合作项目建设"),
     unit="项",
+    places=0,
     model=CooperationProject,
     rows=_provincial,
     county_field="county",
@@ -104,6 +106,7 @@ ON_SCHEDULE = StandingMetric(
     key="cooperation_projects_on_schedule",
     name=_("按计划推进的校地合作项目"),
     unit="项",
+    places=0,
     model=CooperationProject,
     rows=_projects,
     county_field="county",
@@ -116,6 +119,7 @@ TEAMS = RecordMetric(
     key="talent_teams_introduced",
     name=_("引进高端创新团队和科技领军人才"),
     unit="个",
+    places=0,
     model=Talent,
     rows=_talents(Talent.Category.TEAM, Talent.Category.LEADER),
     county_field="host__county",
@@ -129,6 +133,7 @@ YOUNG = RecordMetric(
     key="young_talents",
     name=_("引进培育青年科技人才"),
     unit="人",
+    places=0,
     model=Talent,
     rows=_talents(Talent.Category.YOUNG),
     county_field="host__county",
@@ -142,6 +147,7 @@ ACHIEVEMENTS = RecordMetric(
     key="achievements_transferred",
     name=_("转化先进适用科技成果"),
     unit="项",
+    places=0,
     model=Achievement,
     rows=_achievements,
     county_field="receiver__county",
@@ -150,10 +156,10 @@ ACHIEVEMENTS = RecordMetric(
                   "按转化日期计入、按承接企业所在县区统计；由成果转化台账计数"
                   "（已认定登记的技术合同记有登记编号）。"),
     columns=(
-        Column(_("成果名称"), "title"),
-        Column(_("成果来源"), "source"),
         Column(_("承接企业"), "receiver.name"),
         Column(_("所在县区"), "receiver.county.name"),
+        Column(_("成果名称"), "title"),
+        Column(_("成果来源"), "source"),
         Column(_("转化方式"), "get_mode_display"),
         Column(_("转化金额（元）"), "amount_yuan"),
         Column(_("转化日期"), "transferred_on"),

@@ -88,3 +88,21 @@ def test_plan_indicators_have_metrics():
     for key in ("university_cooperation_projects", "talent_teams_introduced", "young_talents",
                 "achievements_transferred"):
         assert metrics.get(key) is not None
+
+
+def test_drill_down_pages_list_the_records(book, client_for, users):
+    from django.urls import reverse
+
+    from kechuang.plans.models import Indicator
+
+    client = client_for(users["city_staff"])
+    for key in ("university_cooperation_projects", "talent_teams_introduced", "young_talents",
+                "achievements_transferred"):
+        ind = Indicator.objects.get(key=key, action__plan__year=2025)
+        resp = client.get(reverse("kpi:indicator_detail", args=[ind.pk]),
+                          {"as_of": "2025-12-31"})
+        assert resp.status_code == 200, key
+    ind = Indicator.objects.get(key="talent_teams_introduced", action__plan__year=2025)
+    page = client.get(reverse("kpi:indicator_detail", args=[ind.pk]),
+                      {"as_of": "2025-12-31"}).content.decode()
+    assert "光电创新团队" in page and "张明" not in page  # no personal data in the drill-down
