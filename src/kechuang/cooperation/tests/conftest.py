@@ -15,7 +15,7 @@ def pdf(name="验收报告.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
-def project(actor, county, partners, *, name="示范联合实验室", agreement_on=D(2024, 5, 1),
+def project(actor, county, partners, *, name="示范联合实验室", agreement_on=dt.date(2024, 5, 1),
             provincial=True, **extra):
     from kechuang.cooperation import services
 
@@ -25,7 +25,7 @@ def project(actor, county, partners, *, name="示范联合实验室", agreement_
     return services.create_project(actor=actor, data=data, local_partners=partners)
 
 
-def talent(actor, host, *, category="leader", started_on=D(2025, 3, 1), name="张明",
+def talent(actor, host, *, category="leader", started_on=dt.date(2025, 3, 1), name="张明",
            **extra):
     from kechuang.cooperation import services
 
@@ -37,7 +37,7 @@ def talent(actor, host, *, category="leader", started_on=D(2025, 3, 1), name="�
     return services.create_talent(actor=actor, data=data)
 
 
-def achievement(actor, receiver, *, transferred_on=D(2025, 4, 1), title="催化剂制备技术",
+def achievement(actor, receiver, *, transferred_on=dt.date(2025, 4, 1), title="催化剂制备技术",
                 **extra):
     from kechuang.cooperation import services
 
