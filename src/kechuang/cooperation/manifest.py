@@ -13,6 +13,7 @@ MANIFEST = Manifest(
     metrics=("kechuang.cooperation.metrics",),
     import_specs=("kechuang.cooperation.imports",),
     jobs=("kechuang.cooperation.exports",),
+    scheduled=("kechuang.cooperation.services",),  # daily milestone reminders
     menu=(
         MenuEntry("action7", _("校地合作项目"), "cooperation:project_list", "building",
                   model="cooperation.CooperationProject", order=70),

@@ -26,6 +26,7 @@ from kechuang.cooperation.models import (
     Talent,
 )
 from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.scheduler import daily
 from kechuang.core.services import (
     BulkHook,
     BulkItem,
@@ -230,3 +231,60 @@ def _achievement_import_rules(item: BulkItem) -> Errors:
 
 TALENT_IMPORTS = BulkHook(model=Talent, prepare=_talent_import_rules)
 ACHIEVEMENT_IMPORTS = BulkHook(model=Achievement, prepare=_achievement_import_rules)
+
+
+# ---- milestone reminders -------------------------------------------------------------------
+
+DUE_SOON_DAYS = 14
+
+
+def send_milestone_reminders(*, today: dt.date) -> int:
+    """Tell each open milestone's local partners (their enterprise users) and the county's
+    staff when it falls due within two weeks or is overdue (daily; idempotent: one notice per
+    milestone, due date and state). Returns the notices created."""
+    from kechuang.accounts.access import county_staff, enterprise_users
+    from kechuang.notices.models import Notice
+    from kechuang.notices.services import notify
+
+    open_ = list(Milestone.objects.filter(
+        done_on__isnull=True, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        project__status__in=(CooperationProject.Status.PREPARING,
+                             CooperationProject.Status.BUILDING,
+                             CooperationProject.Status.OPERATING))
+        .select_related("project").order_by("due_on", "pk"))
+    if not open_:
+        return 0
+    through = CooperationProject.local_partners.through
+    partners: dict[int, set[int]] = {}
+    for project_id, org_id in through.objects.filter(
+            cooperationproject_id__in={m.project_id for m in open_}).values_list(
+            "cooperationproject_id", "organisation_id"):
+        partners.setdefault(project_id, set()).add(org_id)
+    users_by_org: dict[int, set[int]] = {}
+    for pk, org in enterprise_users({o for s in partners.values() for o in s}).values_list(
+            "pk", "organisation_id"):
+        users_by_org.setdefault(org, set()).add(pk)
+    staff_by_county: dict[int, set[int]] = {}
+    for pk, county in county_staff({m.project.county_id for m in open_}).values_list(
+            "pk", "county_id"):
+        staff_by_county.setdefault(county, set()).add(pk)
+    sent = 0
+    for m in open_:
+        overdue = m.due_on < today
+        recipients = set(staff_by_county.get(m.project.county_id, set()))
+        for org in partners.get(m.project_id, ()):
+            recipients |= users_by_org.get(org, set())
+        title = (_("合作项目节点已逾期：%(p)s · %(m)s（计划 %(d)s）") if overdue
+                 else _("合作项目节点即将到期：%(p)s · %(m)s（计划 %(d)s）")) % {
+            "p": m.project.name, "m": m.title, "d": m.due_on.isoformat()}
+        sent += notify(recipients=recipients, title=title, url=m.get_absolute_url(),
+                       body=_("请在项目页报送完成情况和佐证材料。"),
+                       level=Notice.Level.WARNING if overdue else Notice.Level.INFO,
+                       dedupe_key=f"cooperation:milestone:{m.pk}:{m.due_on}:"
+                                  f"{'overdue' if overdue else 'due'}")
+    return sent
+
+
+@daily("cooperation.milestone_check")
+def _scheduled_check(today: dt.date) -> str:
+    return f"校地合作节点提醒 {send_milestone_reminders(today=today)} 条"

@@ -111,3 +111,18 @@ def test_done_date_not_in_the_future(office, users, county_a, enterprise_a):
     with pytest.raises(DomainError):
         services.file_evidence(milestone=m, actor=office, files=[pdf()],
                                done_on=timezone.localdate() + dt.timedelta(days=3))
+
+
+def test_milestone_reminders_reach_partners_and_county_once(office, users, county_a,
+                                                            enterprise_a):
+    from kechuang.notices.models import Notice
+
+    p = project(office, county_a, [enterprise_a])
+    services.add_milestone(project=p, actor=office, data={"title": "挂牌", "due_on": D(2025, 3, 1)})
+    services.add_milestone(project=p, actor=office, data={"title": "验收", "due_on": D(2025, 9, 1)})
+    today = D(2025, 3, 5)
+    assert services.send_milestone_reminders(today=today) == 2  # partner user + county staff
+    assert services.send_milestone_reminders(today=today) == 0  # idempotent
+    got = set(Notice.objects.values_list("recipient__username", flat=True))
+    assert got == {"enterprise_a_user", "county_a_staff"}
+    assert "已逾期" in Notice.objects.first().title
