@@ -10,18 +10,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.cooperation import selectors
-from kechuang.cooperation.models import Achievement, Talent
-from kechuang.cooperation.services import ACHIEVEMENT_IMPORTS, TALENT_IMPORTS
+from kechuang.cooperation.models import Achievement, CooperationProject, Talent
+from kechuang.cooperation.services import ACHIEVEMENT_IMPORTS, PROJECT_IMPORTS, TALENT_IMPORTS
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.policy.credit_code import make_code
+from kechuang.regions.selectors import counties
 
 FIRST_DAY = dt.date(1990, 1, 1)
+SPLIT = re.compile(r"[\s,，、;；]+")
 
 
 def _orgs(rows: list[ImportRow], key: str) -> dict[str, Any]:
@@ -129,4 +132,85 @@ ACHIEVEMENT_SPEC = register(ImportSpec(
              "amount_yuan": 800000, "contract_no": "2025140400000123"},
     notes=[gettext_lazy("按承接企业、成果名称和转化日期识别：再次导入不会重复计数。")],
     describe=lambda a: f"{a.title} · {a.transferred_on}",
+))
+
+
+def resolve_projects(ctx: ImportContext, rows: list[ImportRow]) -> None:
+    """Three queries per chunk: the local partners by credit code, the counties, the projects
+    already recorded under these names (the key)."""
+    if not rows:
+        return
+    codes = {c.strip() for r in rows for c in SPLIT.split(r.data.get("partner_codes") or "")
+             if c.strip()}
+    orgs = selectors.organisations_by_code(codes)
+    known = {c.name: c for c in counties()}
+    partners = {o.name: o for o in selectors.partner_choices()}
+    existing = selectors.projects_by_name({r.data["name"] for r in rows})
+    mine = set(CooperationProject.objects.restrict(ctx.user, "change").filter(
+        pk__in=[p.pk for p in existing.values()]).values_list("pk", flat=True))
+    have: dict[int, set[int]] = {}
+    for project_id, org_id in CooperationProject.local_partners.through.objects.filter(
+            cooperationproject_id__in=mine).values_list("cooperationproject_id",
+                                                        "organisation_id"):
+        have.setdefault(project_id, set()).add(org_id)
+    for row in rows:
+        county = known.get((row.data.get("county_name") or "").strip())
+        if county is None:
+            row.add_error("county_name", _("县区“%(n)s”不在本市区划中") % {
+                "n": row.data.get("county_name") or ""})
+            continue
+        listed = [c.strip() for c in SPLIT.split(row.data.get("partner_codes") or "")
+                  if c.strip()]
+        missing = [c for c in listed if c not in orgs]
+        if missing:
+            row.add_error("partner_codes", _("本地合作单位 %(c)s 不在系统中，请先登记该单位") % {
+                "c": "、".join(missing)})
+            continue
+        project = existing.get(row.data["name"])
+        if project is not None and project.pk not in mine:
+            row.add_error("name", _("同名项目不在您的管辖范围内"))
+            continue
+        if project is not None and have.get(project.pk, set()) != {orgs[c].pk for c in listed}:
+            row.add_error("partner_codes", _(
+                "与系统中该项目的本地合作单位不一致；调整合作单位请在项目页修改"))
+            continue
+        project = project or CooperationProject(name=row.data["name"])
+        project._import_partners = [orgs[c] for c in listed]
+        row.instance = project
+        row.values["county"] = county
+        row.values["partner"] = partners.get((row.data.get("partner_name") or "").strip())
+
+
+PROJECT_SPEC = register(ImportSpec(
+    kind="cooperation.project",
+    title=gettext_lazy("校地合作项目台账"),
+    model=CooperationProject,
+    columns=[
+        Column(gettext_lazy("项目名称"), "name", "text", required=True, width=30),
+        Column(gettext_lazy("合作形式"), "kind", "choice", required=True,
+               choices=CooperationProject.Kind.choices),
+        Column(gettext_lazy("合作高校/院所"), "partner_name", "text", required=True),
+        Column(gettext_lazy("本地合作单位统一社会信用代码"), "partner_codes", "text",
+               required=True, width=40, help=gettext_lazy("多家用顿号或逗号分隔")),
+        Column(gettext_lazy("所在县区"), "county_name", "text", required=True),
+        Column(gettext_lazy("协议签订日期"), "agreement_on", "date", required=True,
+               min_value=FIRST_DAY),
+        Column(gettext_lazy("省校合作项目"), "provincial", "bool"),
+        Column(gettext_lazy("状态"), "status", "choice", required=True,
+               choices=CooperationProject.Status.choices),
+        Column(gettext_lazy("终止日期"), "ended_on", "date", min_value=FIRST_DAY),
+        Column(gettext_lazy("建设内容"), "summary", "text"),
+    ],
+    key=("name",),
+    resolve=resolve_projects,
+    service=PROJECT_IMPORTS,
+    clean_exclude=("county", "partner"),
+    field_labels={"local_partners": gettext_lazy("本地合作单位统一社会信用代码"),
+                  "county": gettext_lazy("所在县区")},
+    example={"name": "太原理工大学太行研究院", "kind": "institute", "partner_name": "太原理工大学",
+             "partner_codes": make_code("91140403MA0KC0001"), "county_name": "潞州区",
+             "agreement_on": dt.date(2021, 6, 1), "provincial": True, "status": "operating"},
+    notes=[gettext_lazy("按项目名称识别：再次导入更新该项目的其他信息；本地合作单位须与系统中一致，"
+                        "调整请在项目页修改。"),
+           gettext_lazy("建设节点在项目页设置，合作单位按节点报送佐证材料。")],
 ))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change
+from kechuang.audit.services import change_records, record_change, write_change_records
 from kechuang.cooperation.models import (
     Achievement,
     CooperationProject,
@@ -229,6 +229,40 @@ def _achievement_import_rules(item: BulkItem) -> Errors:
     return []
 
 
+def _project_import_rules(item: BulkItem) -> Errors:
+    p = item.obj
+    if p.partner_id is None and not (p.partner_name or "").strip():
+        return [("partner_name", _("请填写合作高校/院所"))]
+    if p.pk is None and not getattr(p, "_import_partners", None):
+        return [("local_partners", _("请至少填写一家本地合作单位"))]
+    return []
+
+
+def _project_import_save(*, model: Any, actor: Any, items: Any, audit: Any = None) -> None:
+    """bulk_save, then the new projects' local partners (an existing project's partners are
+    changed on its page: the import refuses a row that lists others)."""
+    from kechuang.core.services import bulk_save
+
+    bulk_save(model=model, actor=actor, items=items, audit=audit)
+    new = [i for i in items if i.is_new]
+    if not new:
+        return
+    through = CooperationProject.local_partners.through
+    through.objects.bulk_create([through(cooperationproject_id=i.obj.pk, organisation_id=o.pk)
+                                 for i in new for o in i.obj._import_partners],
+                                ignore_conflicts=True)
+    records = change_records(actor=actor, entries=(
+        (ChangeRecord.Action.UPDATE, i.obj, {"local_partners": []},
+         {"local_partners": sorted(o.pk for o in i.obj._import_partners)},
+         _("导入本地合作单位")) for i in new))
+    if audit is not None:
+        audit.extend(records)
+    else:
+        write_change_records(records)
+
+
+PROJECT_IMPORTS = BulkHook(model=CooperationProject, prepare=_project_import_rules,
+                           save=_project_import_save)
 TALENT_IMPORTS = BulkHook(model=Talent, prepare=_talent_import_rules)
 ACHIEVEMENT_IMPORTS = BulkHook(model=Achievement, prepare=_achievement_import_rules)
 

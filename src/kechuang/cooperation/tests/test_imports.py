@@ -56,3 +56,29 @@ def test_achievements_import_with_an_unknown_receiver(client_for, users, enterpr
                                       "cooperation.achievement", "成果.xlsx"))
     assert run.status == "committed", (run.errors, run.message)
     assert Achievement.objects.get().amount_yuan == Decimal("300000")
+
+
+def test_projects_import_with_local_partners(client_for, users, enterprise_a, enterprise_a2,
+                                             county_a, do_upload, do_commit):
+    from kechuang.cooperation.imports import PROJECT_SPEC
+    from kechuang.cooperation.models import CooperationProject
+
+    client = client_for(users["city_staff"])
+    row = {"name": "山西大学长治成果转化中心", "kind": "成果转化中心", "partner_name": "山西大学",
+           "partner_codes": f"{enterprise_a.credit_code}、{enterprise_a2.credit_code}",
+           "county_name": county_a.name, "agreement_on": D(2025, 5, 20), "provincial": "否",
+           "status": "建设中"}
+    content = _book(PROJECT_SPEC, [row])
+    run = do_commit(client, do_upload(client, content, "cooperation.project", "项目.xlsx"))
+    assert run.status == "committed", (run.errors, run.message)
+    p = CooperationProject.objects.get()
+    assert set(p.local_partners.all()) == {enterprise_a, enterprise_a2}
+    trail = ChangeRecord.objects.filter(content_type__model="cooperationproject")
+    assert any((r.after or {}).get("local_partners") for r in trail)
+    again = do_commit(client, do_upload(client, content, "cooperation.project", "项目.xlsx"))
+    assert again.status == "committed" and CooperationProject.objects.count() == 1
+    row["partner_codes"] = enterprise_a.credit_code  # partners change on the project page
+    run = do_commit(client, do_upload(client, _book(PROJECT_SPEC, [row]),
+                                      "cooperation.project", "项目.xlsx"))
+    assert run.status != "committed"
+    assert p.local_partners.count() == 2
