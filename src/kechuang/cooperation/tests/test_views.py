@@ -99,3 +99,38 @@ def test_lists_are_flat(client_for, users, county_a, enterprise_a, django_assert
         client.get(reverse("cooperation:project_list"))
     with django_assert_max_num_queries(14):
         client.get(reverse("cooperation:talent_list"))
+
+
+def test_edit_pages_keep_values_and_refuse_a_stale_version(client_for, users, county_a,
+                                                           enterprise_a):
+    staff = users["city_staff"]
+    p = project(staff, county_a, [enterprise_a], name="旧名")
+    client = client_for(staff)
+    page = client.get(reverse("cooperation:project_edit", args=[p.pk])).content.decode()
+    assert "旧名" in page and enterprise_a.credit_code in page
+    data = {"name": "新名", "kind": "joint_lab", "partner_name": "北京大学",
+            "local_partners": enterprise_a.credit_code, "county": county_a.pk,
+            "agreement_on": "2024-05-01", "status": "operating", "version": "1"}
+    assert client.post(reverse("cooperation:project_edit", args=[p.pk]), data).status_code == 302
+    p.refresh_from_db()
+    assert p.name == "新名" and p.version == 2
+    resp = client.post(reverse("cooperation:project_edit", args=[p.pk]), data)  # version 1
+    assert resp.status_code == 200 and "已被" in resp.content.decode()
+    t = talent(staff, enterprise_a, name="王五")
+    page = client.get(reverse("cooperation:talent_edit", args=[t.pk])).content.decode()
+    assert "王五" in page and enterprise_a.credit_code in page
+
+
+def test_talent_export_rows_are_masked_for_readers(users, enterprise_a):
+    from kechuang.cooperation import selectors, tables
+
+    talent(users["city_staff"], enterprise_a, name="上官婉儿", id_number="140402199001011234")
+    columns = tables.TALENTS.excel_columns()
+
+    def cells(user):
+        row = selectors.talent_list(user=user, action="export").get()
+        return [c.value(row) for c in columns]
+
+    reader = cells(users["county_a_staff"])
+    assert "上官婉儿" not in reader and "140402199001011234" not in reader
+    assert "上官婉儿" in cells(users["city_staff"])
