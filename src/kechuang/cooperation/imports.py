@@ -148,11 +148,7 @@ def resolve_projects(ctx: ImportContext, rows: list[ImportRow]) -> None:
     existing = selectors.projects_by_name({r.data["name"] for r in rows})
     mine = set(CooperationProject.objects.restrict(ctx.user, "change").filter(
         pk__in=[p.pk for p in existing.values()]).values_list("pk", flat=True))
-    have: dict[int, set[int]] = {}
-    for project_id, org_id in CooperationProject.local_partners.through.objects.filter(
-            cooperationproject_id__in=mine).values_list("cooperationproject_id",
-                                                        "organisation_id"):
-        have.setdefault(project_id, set()).add(org_id)
+    have = selectors.partner_ids_by_project(mine)
     for row in rows:
         county = known.get((row.data.get("county_name") or "").strip())
         if county is None:

@@ -281,6 +281,16 @@ def organisations_by_code(codes: set[str]) -> dict[str, Organisation]:
             .only("pk", "credit_code", "name", "county_id", "kind")}
 
 
+def partner_ids_by_project(project_ids: set[int]) -> dict[int, set[int]]:
+    """Local partner ids of these projects (already read through restrict()), one query."""
+    out: dict[int, set[int]] = {}
+    for project_id, org_id in CooperationProject.local_partners.through.objects.filter(
+            cooperationproject_id__in=project_ids).values_list("cooperationproject_id",
+                                                               "organisation_id"):
+        out.setdefault(project_id, set()).add(org_id)
+    return out
+
+
 def projects_by_name(names: set[str]) -> dict[str, CooperationProject]:
     if not names:
         return {}
