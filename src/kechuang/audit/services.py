@@ -40,7 +40,9 @@ def _jsonable(value: Any) -> Any:
 SECRET_FIELDS = frozenset({"password"})
 # The same for secrets of particular models (a TOTP key would let its reader clone the 2FA).
 SECRET_MODEL_FIELDS = frozenset({"otp_totp.totpdevice.key", "otp_static.statictoken.token",
-                                 "accounts.apitoken.digest"})
+                                 "accounts.apitoken.digest",
+                                 # a talent's name and ID number (个人信息, cooperation app)
+                                 "cooperation.talent.name", "cooperation.talent.id_number"})
 SECRET_PREFIX = "secret:"
 
 
