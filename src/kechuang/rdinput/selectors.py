@@ -228,10 +228,15 @@ def my_results(*, user: Any) -> QuerySet[PointsResult]:
             .select_related("run__model", "enterprise").order_by("-run__year", "-run__pk"))
 
 
+def _exact(value: Any) -> Fraction:
+    """A stored exact value (``{"fraction": "n/d"}`` of the pure rule's JSON) back to a Fraction."""
+    return Fraction(value["fraction"]) if isinstance(value, dict) else Fraction(value or 0)
+
+
 def explain(result: PointsResult) -> list[Any]:
     """What moves an enterprise's points: each indicator's remaining room (pure rule)."""
-    scores = [IndicatorScore(s["indicator"], s["label"], None, Fraction(s["score_exact"]),
-                             Decimal(s["weight"]), Fraction(s["weighted_exact"]), s["message"])
+    scores = [IndicatorScore(s["indicator"], s["label"], None, _exact(s["score_exact"]),
+                             Decimal(s["weight"]), _exact(s["weighted_exact"]), s["message"])
               for s in result.scores]
     p = EnterprisePoints(str(result.enterprise_id), "", result.stage, result.stage_name,
                          Fraction(result.total_exact), result.rank, result.cohort_size,

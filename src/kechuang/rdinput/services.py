@@ -140,7 +140,8 @@ def save_intensity(*, actor: Any, data: dict[str, Any], figure: IntensityFigure 
     """Record (or correct) a year's official figure, province average and estimate inputs."""
     fields = _pick(data, (*INTENSITY_FIELDS, "version"))
     for name in ("official_source", "province_source", "note"):
-        fields[name] = (fields.get(name) or "").strip()
+        if name in fields or figure is None:
+            fields[name] = (fields.get(name) or "").strip()
     with transaction.atomic():
         if figure is None:
             if IntensityFigure.objects.filter(year=fields.get("year")).exists():
