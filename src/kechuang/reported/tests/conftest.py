@@ -8,11 +8,25 @@ from decimal import Decimal
 import pytest
 
 
+# Indicators these tests submit as reported values. A module may count them from records
+# (rdinput counts county fiscal spending and the R&D intensity); the bureau's choice of the
+# official statistic (SourceOverride) keeps them reported, which is what is tested here.
+AS_REPORTED = ("county_fiscal_st_spending", "rd_intensity", "rd_intensity_vs_province")
+
+
 @pytest.fixture
 def plan(regions):
     from kechuang.plans.services import load_plan
+    from kechuang.reported.models import SourceOverride, has_live_source
 
-    return load_plan()["plan"]
+    plan = load_plan()["plan"]
+    from kechuang.plans.models import Indicator
+
+    for ind in Indicator.objects.filter(action__plan=plan, key__in=AS_REPORTED):
+        if has_live_source(ind):
+            SourceOverride.objects.get_or_create(indicator=ind, defaults={
+                "use_reported": True, "reason": "以统计、财政部门公布数为准"})
+    return plan
 
 
 @pytest.fixture
