@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from kechuang.core.excel import local
 from kechuang.core.tables import Column, RenderContext, Table, date_text, esc
 
 STATUS_BADGE = {"approved": "text-bg-success", "rejected": "text-bg-danger"}
@@ -39,7 +40,7 @@ FISCAL = Table([
     _num(_l("执行数（万元）"), lambda r: r.actual_wan, sort="actual_wan"),
     Column(_l("财政部门文件"), lambda r: r.document, width=30, td_class="kc-col-text"),
     Column(_l("填报人"), lambda r: str(r.submitted_by), width=10, page=False),
-    Column(_l("填报时间"), lambda r: r.submitted_at, excel="datetime", width=16, page=False),
+    Column(_l("填报时间"), lambda r: local(r.submitted_at), excel="datetime", width=16, page=False),
     Column(_l("状态"), lambda r: r.get_status_display(), cell=lambda r, ctx: fiscal_status(r),
            width=8),
     Column(_l("审核意见"), lambda r: r.review_note, excel="wrap", width=24, page=False),
