@@ -14,18 +14,24 @@ import pytest
 AS_REPORTED = ("county_fiscal_st_spending", "rd_intensity", "rd_intensity_vs_province")
 
 
-@pytest.fixture
-def plan(regions):
-    from kechuang.plans.services import load_plan
+def keep_reported(keys=AS_REPORTED):
+    """Set the bureau's official-statistic choice on ``keys`` that a module counts, so tests
+    of reported values can still submit them."""
+    from kechuang.plans.models import Indicator
     from kechuang.reported.models import SourceOverride, has_live_source
 
-    plan = load_plan()["plan"]
-    from kechuang.plans.models import Indicator
-
-    for ind in Indicator.objects.filter(action__plan=plan, key__in=AS_REPORTED):
+    for ind in Indicator.objects.filter(key__in=keys):
         if has_live_source(ind):
             SourceOverride.objects.get_or_create(indicator=ind, defaults={
                 "use_reported": True, "reason": "以统计、财政部门公布数为准"})
+
+
+@pytest.fixture
+def plan(regions):
+    from kechuang.plans.services import load_plan
+
+    plan = load_plan()["plan"]
+    keep_reported()
     return plan
 
 
