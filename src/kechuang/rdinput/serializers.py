@@ -12,11 +12,16 @@ class FiscalReportSerializer(serializers.ModelSerializer):
     """县区财政科技投入（万元）。"""
 
     county_name = serializers.CharField(source="county.name", read_only=True, label=_("县区"))
+    status = serializers.CharField(read_only=True, label=_("状态"),
+                                   help_text=_("submitted 待审核、approved 已通过、"
+                                               "rejected 已退回"))
+    status_display = serializers.CharField(source="get_status_display", read_only=True,
+                                           label=_("状态名称"))
 
     class Meta:
         model = FiscalReport
         fields = ["id", "county", "county_name", "year", "budget_wan", "actual_wan", "document",
-                  "note", "status", "submitted_at", "reviewed_at", "review_note"]
+                  "note", "status", "status_display", "submitted_at", "reviewed_at", "review_note"]
         read_only_fields = fields
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-
 # Indicators these tests submit as reported values. A module may count them from records
 # (rdinput counts county fiscal spending and the R&D intensity); the bureau's choice of the
 # official statistic (SourceOverride) keeps them reported, which is what is tested here.

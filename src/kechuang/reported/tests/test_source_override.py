@@ -38,7 +38,8 @@ def test_the_city_admin_switches_a_counted_indicator_to_the_official_figure_and_
     row = build_dashboard(plan=plan, as_of=dt.date(2025, 6, 30)).row(KEY)
     assert row.source_kind == "metric" and row.progress.value == 0
 
-    changes = ChangeRecord.objects.filter(object_id=str(SourceOverride.objects.get(indicator=ind).pk))
+    override = SourceOverride.objects.get(indicator=ind)
+    changes = ChangeRecord.objects.filter(object_id=str(override.pk))
     assert [c.action for c in changes.order_by("at", "pk")] == ["create", "update"]
     assert set(changes.values_list("reason", flat=True)) == {
         "以市统计局公布数为准", "统计局数据撤回，恢复按记录计数"}
