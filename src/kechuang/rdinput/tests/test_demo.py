@@ -30,7 +30,7 @@ def demo_orgs(regions):
     load_demo(seed=2025, enterprises=300)
 
 
-def test_demo_feeds_every_figure(demo_orgs, plan, users):
+def test_demo_feeds_every_figure(demo_orgs, plan, users, client_for):
     from kechuang.kpi.selectors import build_dashboard
 
     text = demo_step(seed=2025)
@@ -57,5 +57,16 @@ def test_demo_feeds_every_figure(demo_orgs, plan, users):
     assert sum(c.value for c in spending.counties) == spending.progress.value
     assert board.row("rd_intensity_vs_province").progress.value > 2
 
+    from django.urls import reverse
+
+    from kechuang.plans.models import Indicator
+
+    client = client_for(users["city_staff"])
+    for key in KEYS:  # the indicator page and its records (drill-down) render
+        ind = Indicator.objects.get(action__plan=plan, key=key)
+        html = client.get(reverse("kpi:indicator_detail", args=[ind.pk]),
+                          {"as_of": "2025-12-31"}).content.decode()
+        assert "模块建设中" not in html and 'data-testid="indicator-value"' in html, key
+        assert 'data-testid="records-shown"' in html, key
     assert demo_step(seed=2025) == "研发投入演示数据：县区财政科技投入 0 份，研发准备金 0 条，" \
                                    "R&D投入强度 0 个年度"
