@@ -89,13 +89,16 @@ def submit_fiscal(*, actor: Any, data: dict[str, Any], files: Iterable[Any] = ()
 def correct_fiscal(*, report: FiscalReport, actor: Any, data: dict[str, Any],
                    files: Iterable[Any] = ()) -> FiscalReport:
     """Correct a report not yet approved; a rejected one goes back for review."""
-    if report.status == FiscalReport.Status.APPROVED:
-        raise DomainError(_("已审核通过的报告不能修改；如需更正请联系市局退回"))
     checked = check_files(files)
     fields = _pick(data, (*FISCAL_FIELDS, "version"))
     fields.pop("county", None)  # the county of a report never moves
     fields.pop("year", None)
     with delete_on_error() as saved, transaction.atomic():
+        # the state now, not as the page saw it (an approval may have come in between)
+        state = (FiscalReport.objects.select_for_update().filter(pk=report.pk)
+                 .values_list("status", flat=True).first())
+        if state == FiscalReport.Status.APPROVED:
+            raise DomainError(_("已审核通过的报告不能修改；如需更正请联系市局退回"))
         obj = update_object(obj=report, actor=actor, data=fields)
         save_uploads(checked, model=FiscalEvidence, owner={"report": obj}, actor=actor,
                      saved=saved)
