@@ -14,7 +14,6 @@ def reported_values(ctx, place):
     """No URL kwargs: a submitted value in county A and one in county B (both places alike)."""
     from kechuang.plans.models import Indicator
     from kechuang.reported.models import ReportedValue
-
     from kechuang.reported.tests.conftest import keep_reported
 
     with_plan(ctx, place)
