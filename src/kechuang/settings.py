@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "kechuang.jobs",
     "kechuang.techmarket",
     "kechuang.cooperation",
+    "kechuang.rdinput",
     "kechuang.web",
 ]
 

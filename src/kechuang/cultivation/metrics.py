@@ -7,9 +7,9 @@
   in the plan year — **first recognitions and re-recognitions (重新认定) alike**, as the
   bureau counts every enterprise that passed that year — dated by the certificate's issue
   date; a certificate since revoked (取消资格) no longer counts.
-* ``chain_enterprises_with_rd_reserve`` (建立研发准备金制度的链主链核企业): chain-leader and
-  chain-core enterprises whose annual report of the plan year shows a reserve fund > 0;
-  a state of the year (not dated).
+
+(``chain_enterprises_with_rd_reserve`` moved to ``kechuang.rdinput.metrics``: it counts the
+reserve-fund register.)
 
 And the figures of the cultivation ladder (培育目标进展), which count who *holds* a status on
 the as-of date rather than who obtained it in the year: ``high_tech_valid`` (certificate in
@@ -42,9 +42,6 @@ from kechuang.metrics import (
     get_attribution,
     register,
 )
-from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
-
-ANCHOR_ROLES = (ChainMembership.Role.CHAIN_LEADER, ChainMembership.Role.CHAIN_CORE)
 
 
 def _registrations(year: int):
@@ -55,13 +52,6 @@ def _registrations(year: int):
 def _recognitions(year: int):
     return HighTechCertificate.objects.filter(issued_on__year=year).exclude(
         status=HighTechCertificate.Status.REVOKED)
-
-
-def _anchor_reports_with_reserve(year: int):
-    anchors = ChainMembership.objects.filter(role__in=ANCHOR_ROLES).values("organisation_id")
-    return EnterpriseAnnualReport.objects.filter(
-        year=year, rd_reserve_fund_yuan__gt=0, enterprise__kind=Organisation.Kind.ENTERPRISE,
-        enterprise_id__in=anchors)
 
 
 TECH_SME_REGISTERED = RecordMetric(
@@ -95,21 +85,6 @@ HIGH_TECH_RECOGNIZED = RecordMetric(
                 "已取消资格的证书不计。",
     columns=(*enterprise_columns(), Column(_("证书编号"), "certificate_no"),
              Column(_("认定类型"), "get_kind_display"), Column(_("发证日期"), "issued_on")),
-)
-
-CHAIN_RD_RESERVE = RecordMetric(
-    key="chain_enterprises_with_rd_reserve",
-    name="建立研发准备金制度的链主链核企业",
-    unit="家",
-    model=EnterpriseAnnualReport,
-    rows=_anchor_reports_with_reserve,
-    county_field="enterprise__county",
-    aggregate="count",
-    distinct="enterprise",
-    places=0,
-    description="重点产业链链主、链核企业中，本年度年度报表“研发准备金”大于 0 的企业家数。",
-    columns=(*enterprise_columns(), Column(_("年度"), "year"),
-             Column(_("研发准备金（元）"), "rd_reserve_fund_yuan")),
 )
 
 @dataclass(eq=False)
@@ -177,7 +152,7 @@ LEADERS_CURRENT = HoldersMetric(
     columns=(*enterprise_columns(), Column(_("认定年度"), "year")),
 )
 
-METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, CHAIN_RD_RESERVE, HIGH_TECH_VALID,
+METRICS = (TECH_SME_REGISTERED, HIGH_TECH_RECOGNIZED, HIGH_TECH_VALID,
            LEADERS_CURRENT)
 
 

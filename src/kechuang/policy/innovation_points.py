@@ -455,3 +455,41 @@ def _explain(x: Decimal | None, r: IndicatorRange, s: Fraction) -> str:
                 + ("值大于 0，得 100 分" if x > 0 else "值不大于 0，得 0 分"))
     return (f"100 ×（{x} − 最小值 {r.min}）÷（最大值 {r.max} − 最小值 {r.min}）= "
             f"{half_up(s)} 分")
+
+
+# -- what moves an enterprise's points -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Headroom:
+    """How much an indicator can still add: ``weight × (100 − score)`` points, reached when
+    the enterprise's value is the highest of its stage cohort (the others unchanged)."""
+
+    indicator: str
+    label: str
+    weight: Decimal
+    score_exact: Fraction
+    gain_exact: Fraction
+
+    @property
+    def gain(self) -> Decimal:
+        return half_up(self.gain_exact)
+
+    def message(self) -> str:
+        if self.weight == 0:
+            return "该指标在本阶段权重为 0，不影响总分"
+        if self.gain_exact == 0:
+            return "已是阶段内最高值（或同为最高），该指标已得满分"
+        return (f"权重 {self.weight}，当前得分 {half_up(self.score_exact)}；达到阶段内最高值时"
+                f"总分最多增加 {self.gain} 分")
+
+
+def headroom(points: EnterprisePoints) -> list[Headroom]:
+    """Each indicator's remaining room, largest first (ties by indicator code).
+
+    The sum of the gains plus the total is ``100 × Σ weights`` = 100: an enterprise at the top of
+    every indicator of its stage has the maximum total."""
+    out = [Headroom(s.indicator, s.label, s.weight, s.score_exact,
+                    Fraction(s.weight) * (100 - s.score_exact)) for s in points.scores]
+    out.sort(key=lambda h: (-h.gain_exact, h.indicator))
+    return out

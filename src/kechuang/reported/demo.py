@@ -22,7 +22,7 @@ from kechuang.plans.demo import demo_plan
 from kechuang.plans.models import Indicator, Plan
 from kechuang.regions.models import Region
 from kechuang.reported import services
-from kechuang.reported.models import ReportedValue
+from kechuang.reported.models import ReportedValue, takes_reported_values
 
 D = Decimal
 
@@ -84,8 +84,8 @@ def seed_demo_reported_values(plan: Plan | None) -> int:
     with audit_context(source="cli:demo"), transaction.atomic():
         for key, county, period_end, value, note, approve in _plan_values(plan):
             indicator = indicators.get(key)
-            if indicator is None:
-                continue
+            if indicator is None or not takes_reported_values(indicator):
+                continue  # counted from a module's records now (e.g. rdinput)
             county_id = county.pk if county else None
             if (indicator.pk, county_id, period_end) in existing:
                 continue

@@ -111,8 +111,10 @@ def platform_data(transactional_db, folders, users, report_a, report_b):
     from kechuang.plans.services import load_plan
     from kechuang.reported.models import Evidence
     from kechuang.reported.services import submit_value
+    from kechuang.reported.tests.conftest import keep_reported
 
     load_plan()
+    keep_reported()  # rdinput counts county fiscal spending; the official figure is reported
     indicator = Indicator.objects.get(key="county_fiscal_st_spending")
     clerk = users["county_a_staff"]
     value = submit_value(actor=clerk, data={

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import make_enterprise, make_report
+from conftest import make_enterprise
 from kechuang import metrics as registry
 from kechuang.cultivation.metrics import (
-    CHAIN_RD_RESERVE,
     HIGH_TECH_RECOGNIZED,
     TECH_SME_REGISTERED,
 )
@@ -74,31 +73,6 @@ def test_recognized_counts_new_and_renewal_not_revoked(ladder_data, county_a, co
     assert m.value(year=2025, as_of=OCT) == 1
     assert m.by_county(year=2025, as_of=end) == {county_a.pk: 2}
     assert m.value(year=2022, as_of=dt.date(2022, 12, 31)) == 1
-
-
-def test_chain_reserve_counts_anchor_enterprises_once(county_a, county_b):
-    from kechuang.orgs.models import ChainMembership, IndustrialChain
-
-    c1, c2 = IndustrialChain.objects.order_by("pk")[:2]
-    lead = make_enterprise(county_a, "链主甲", 31)
-    core = make_enterprise(county_b, "链核乙", 32)
-    member = make_enterprise(county_a, "成员丙", 33)
-    no_fund = make_enterprise(county_a, "链主丁", 34)
-    ChainMembership.objects.create(organisation=lead, chain=c1, role="chain_leader")
-    ChainMembership.objects.create(organisation=lead, chain=c2, role="chain_core")  # twice
-    ChainMembership.objects.create(organisation=core, chain=c1, role="chain_core")
-    ChainMembership.objects.create(organisation=member, chain=c1, role="member")
-    ChainMembership.objects.create(organisation=no_fund, chain=c2, role="chain_leader")
-    for e in (lead, core, member):
-        make_report(e, 2025, rd_reserve_fund_yuan=Decimal("500000"))
-    make_report(no_fund, 2025, rd_reserve_fund_yuan=Decimal("0"))
-    make_report(lead, 2024, rd_reserve_fund_yuan=Decimal("1"))
-    m = registry.get("chain_enterprises_with_rd_reserve")
-    assert m is CHAIN_RD_RESERVE and not m.dated
-    assert m.value(year=2025, as_of=OCT) == 2
-    assert m.by_county(year=2025, as_of=OCT) == {county_a.pk: 1, county_b.pk: 1}
-    assert m.records(year=2025, as_of=OCT).count() == 2  # no duplicate rows for two chains
-    assert m.value(year=2024, as_of=OCT) == 1
 
 
 def test_dashboard_reads_the_metrics(plan, ladder_data, county_a):

@@ -20,6 +20,7 @@ from kechuang.kpi.selectors import build_dashboard
 from kechuang.plans.models import Indicator
 from kechuang.reported.models import ReportedValue
 from kechuang.reported.services import approve_value, submit_value
+from kechuang.reported.tests.conftest import keep_reported
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 6, 15)
@@ -92,6 +93,7 @@ def _stale(users, key: str, value: str, period_end: dt.date, county=None) -> Rep
 
 
 def test_an_approved_value_of_an_earlier_year_is_not_this_years(plan, users, county_a):
+    keep_reported()  # county fiscal spending as a reported value (rdinput counts it)
     _stale(users, "reform_measures_done", "12", dt.date(2024, 12, 31))
     _stale(users, "county_fiscal_st_spending", "500", dt.date(2024, 12, 31), county=county_a)
     board = build_dashboard(plan=plan, as_of=dt.date(2025, 10, 31),
@@ -121,6 +123,7 @@ def test_last_years_comparison_reads_only_last_year(plan, users):
 
 
 def test_percentages_are_not_summed_into_a_city_figure(plan, users, county_a, county_b):
+    keep_reported()  # both as reported values (rdinput counts them)
     assert Indicator.objects.get(key="rd_intensity").unit == "%"
     # counties report their own R&D intensity (a county-level indicator: a city indicator
     # takes only the city's figure)

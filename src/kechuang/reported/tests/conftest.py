@@ -7,12 +7,31 @@ from decimal import Decimal
 
 import pytest
 
+# Indicators these tests submit as reported values. A module may count them from records
+# (rdinput counts county fiscal spending and the R&D intensity); the bureau's choice of the
+# official statistic (SourceOverride) keeps them reported, which is what is tested here.
+AS_REPORTED = ("county_fiscal_st_spending", "rd_intensity", "rd_intensity_vs_province")
+
+
+def keep_reported(keys=AS_REPORTED):
+    """Set the bureau's official-statistic choice on ``keys`` that a module counts, so tests
+    of reported values can still submit them."""
+    from kechuang.plans.models import Indicator
+    from kechuang.reported.models import SourceOverride, has_live_source
+
+    for ind in Indicator.objects.filter(key__in=keys):
+        if has_live_source(ind):
+            SourceOverride.objects.get_or_create(indicator=ind, defaults={
+                "use_reported": True, "reason": "以统计、财政部门公布数为准"})
+
 
 @pytest.fixture
 def plan(regions):
     from kechuang.plans.services import load_plan
 
-    return load_plan()["plan"]
+    plan = load_plan()["plan"]
+    keep_reported()
+    return plan
 
 
 @pytest.fixture

@@ -23,8 +23,10 @@ from kechuang.reported.tests.conftest import pdf_file
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 6, 30)
 # counted indicators the bureau replaces by the official statistic: one with records, and the
-# tax super-deduction, which shows nothing until a batch evaluation has run
-OFFICIAL = {"tech_sme_registered", "rd_super_deduction_amount"}
+# tax super-deduction, which shows nothing until a batch evaluation has run, and the R&D input
+# figures counted by rdinput, which show nothing until a report or a figure is recorded
+OFFICIAL = {"tech_sme_registered", "rd_super_deduction_amount", "county_fiscal_st_spending",
+            "rd_intensity", "rd_intensity_vs_province"}
 
 
 def _figures(html: str) -> dict[str, tuple[str, str]]:

@@ -38,7 +38,8 @@ def test_the_city_admin_switches_a_counted_indicator_to_the_official_figure_and_
     row = build_dashboard(plan=plan, as_of=dt.date(2025, 6, 30)).row(KEY)
     assert row.source_kind == "metric" and row.progress.value == 0
 
-    changes = ChangeRecord.objects.filter(object_id=str(SourceOverride.objects.get().pk))
+    override = SourceOverride.objects.get(indicator=ind)
+    changes = ChangeRecord.objects.filter(object_id=str(override.pk))
     assert [c.action for c in changes.order_by("at", "pk")] == ["create", "update"]
     assert set(changes.values_list("reason", flat=True)) == {
         "以市统计局公布数为准", "统计局数据撤回，恢复按记录计数"}
@@ -48,7 +49,8 @@ def test_the_setting_needs_a_reason_and_a_counted_indicator(client_for, users, i
     client = client_for(users["city_admin"])
     url = reverse("reported:indicator_source", args=[indicators[KEY].pk])
     resp = client.post(url, {"use_reported": "on", "reason": ""})
-    assert resp.status_code == 200 and not SourceOverride.objects.exists()
+    assert resp.status_code == 200
+    assert not SourceOverride.objects.filter(indicator=indicators[KEY]).exists()
     # an indicator no module counts takes reported values anyway: nothing to choose
     other = indicators["provincial_platforms"]
     assert client.get(reverse("reported:indicator_source", args=[other.pk])).status_code == 404
@@ -59,4 +61,4 @@ def test_only_the_city_admin_sets_it(client_for, users, indicators):
     for who in ("city_staff", "county_a_staff"):
         assert client_for(users[who]).post(url, {"use_reported": "on",
                                                  "reason": "x"}).status_code == 403
-    assert not SourceOverride.objects.exists()
+    assert not SourceOverride.objects.filter(indicator=indicators[KEY]).exists()

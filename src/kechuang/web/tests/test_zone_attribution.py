@@ -37,7 +37,6 @@ def demo(users, regions):
     from kechuang.plans.demo import seed_demo_allocations
     from kechuang.plans.services import load_plan
     from kechuang.reported.demo import seed_demo_reported_values
-    from kechuang.reported.models import ReportedValue
 
     plan = load_plan()["plan"]
     load_demo(enterprises=300)
@@ -52,11 +51,13 @@ def demo(users, regions):
     spending = plan.actions.get(number=8).indicators.filter(
         key="county_fiscal_st_spending").first()
     if spending is not None:  # the zone's own figure: under 潞州区 or on its own row
-        ReportedValue.objects.create(indicator=spending, county=zone,
-                                     period_end=dt.date(YEAR, 9, 30), value=Decimal(500),
-                                     status=ReportedValue.Status.APPROVED,
-                                     submitted_by=users["city_staff"],
-                                     reviewed_by=users["city_admin"])
+        from kechuang.rdinput.models import FiscalReport  # counted from the approved reports
+
+        FiscalReport.objects.create(county=zone, year=YEAR, budget_wan=Decimal(500),
+                                    actual_wan=Decimal(500), document="高新区财政决算报告",
+                                    status=FiscalReport.Status.APPROVED,
+                                    submitted_by=users["city_staff"],
+                                    reviewed_by=users["city_admin"])
     return plan, zone, regions["140403"]
 
 

@@ -1,0 +1,29 @@
+"""R&D input (行动八): county fiscal S&T spending, reserve funds, innovation points, intensity."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.access import is_enterprise_user
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
+from kechuang.rdinput.demo import demo_step
+
+MANIFEST = Manifest(
+    app="rdinput",
+    url_prefix="rdinput/",
+    api="kechuang.rdinput.api",
+    demo=(DemoStep(demo_step, order=57),),  # after the enterprises and reports, before 60
+    metrics=("kechuang.rdinput.metrics",),
+    jobs=("kechuang.rdinput.jobs",),
+    workflows=("kechuang.rdinput.workflows",),
+    menu=(
+        MenuEntry("action8", _("县区财政科技投入"), "rdinput:fiscal_list", "bank",
+                  model="rdinput.FiscalReport", order=10),
+        MenuEntry("action8", _("企业研发准备金"), "rdinput:reserve_list", "piggy-bank",
+                  model="rdinput.RdReserveFund", order=20),
+        MenuEntry("action8", _("企业创新积分"), "rdinput:points_models", "trophy",
+                  model="rdinput.PointsModel", action="add", order=30),
+        MenuEntry("action8", _("本企业创新积分"), "rdinput:points_mine", "trophy",
+                  visible=is_enterprise_user, order=31),
+        MenuEntry("action8", _("R&D投入强度"), "rdinput:intensity_list", "graph-up",
+                  model="rdinput.IntensityFigure", order=40),
+    ),
+)
