@@ -27,7 +27,7 @@ from kechuang.accounts.roles import Role
 from kechuang.audit.context import audit_context
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
-from kechuang.core.services import create_object
+from kechuang.core.services import create_object, update_object
 from kechuang.orgs.models import Organisation
 from kechuang.plans.demo import demo_plan
 from kechuang.policy.credit_code import make_code
@@ -164,15 +164,39 @@ def _carry_overs(rng: random.Random, year: int, progs: dict[str, Programme], lea
             else:
                 lead = rng.choice(leads)
                 partners = [rng.choice(universities)] + ([luan] if i % 5 == 0 else [])
-            services.create_project(actor=actor, partners=partners, data=dict(
+            project = services.create_project(actor=actor, partners=partners, data=dict(
                 programme=progs[level], code=f"{prev}{tag}{i + 1:03d}", title=_title(rng, used),
                 year=prev, level=level, stage=stage, lead=lead, pi_name=_person(rng),
                 approved_on=approved, ends_on=ends, carried_over=True,
                 approved_city_yuan=money.get("city", 0),
                 approved_province_yuan=money.get("province", 0),
                 approved_enterprise_yuan=money.get("enterprise", 0)))
+            _fund(project, actor, midterm=stage != Project.Stage.RUNNING)
             made += 1
     return made
+
+
+def _fund(project: Project, actor: User, *, midterm: bool) -> None:
+    """The ledger of a demo project: the default plan, the contract signed a month after
+    approval and the first instalments paid; past the mid-term check, half of the rest."""
+    from kechuang.projects.models import Instalment
+
+    services.plan_funding(project=project, actor=actor)
+    signed = project.approved_on + dt.timedelta(days=30)
+    project = services.sign_contract(project=project, actor=actor, on=signed)
+    if midterm:
+        project = update_object(obj=project, actor=actor, data={
+            "midterm_passed_on": signed + dt.timedelta(days=300)}, reason="中期检查通过")
+    for inst in Instalment.objects.filter(funding__project=project).order_by("pk"):
+        if inst.condition == "signing":
+            services.disburse(instalment=inst, actor=actor, amount_yuan=inst.amount_yuan,
+                              paid_on=signed + dt.timedelta(days=15),
+                              voucher_no=f"BF{project.code}-{inst.pk}")
+        elif midterm and inst.condition == "midterm":
+            services.disburse(instalment=inst, actor=actor,
+                              amount_yuan=(inst.amount_yuan / 2).quantize(Decimal("0.01")),
+                              paid_on=project.midterm_passed_on + dt.timedelta(days=20),
+                              voucher_no=f"BF{project.code}-{inst.pk}")
 
 
 def _experts(rng: random.Random, universities: list, leads: list) -> list[Expert]:
@@ -269,10 +293,11 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
                     c["name"]: str(rng.randint(65, 95)) for c in CRITERIA},
                     opinion="技术路线清晰，目标明确，建议支持。")
             if final == "approved":
-                services.approve_application(application=app, actor=city_staff,
-                                             reason="经会审和公示，同意立项",
-                                             on=dt.date(year, rng.randint(6, 9),
-                                                        rng.randint(1, 28)))
+                project = services.approve_application(
+                    application=app, actor=city_staff, reason="经会审和公示，同意立项",
+                    on=dt.date(year, rng.randint(6, 9), rng.randint(1, 28)))
+                if made % 2:
+                    _fund(project, city_staff, midterm=False)
             elif final == "rejected":
                 services.take_step(application=app, actor=city_staff, action="reject",
                                    reason="创新性不足，未进入立项建议名单")

@@ -136,3 +136,19 @@ class ScoreForm(forms.Form):
     def scores(self) -> dict[str, str]:
         return {name: str(self.cleaned_data[f"score_{i}"])
                 for i, (name, _w) in enumerate(self.criteria)}
+
+
+class PaymentForm(forms.Form):
+    """Pay from one instalment of the ledger."""
+
+    instalment = forms.IntegerField(widget=forms.HiddenInput)
+    amount_yuan = forms.DecimalField(label=_("拨付金额（元）"), max_digits=14, decimal_places=2,
+                                     min_value=Decimal("0.01"))
+    paid_on = forms.DateField(label=_("拨付日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    voucher_no = forms.CharField(label=_("凭证号"), max_length=50, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -23,5 +23,7 @@ MANIFEST = Manifest(
                   model="projects.Expert", action="export", order=40),
         MenuEntry("action2", _("科技项目"), "projects:project_list", "kanban",
                   model="projects.Project", order=50),
+        MenuEntry("action2", _("拨付记录"), "projects:disbursement_list", "cash-coin",
+                  model="projects.Disbursement", order=60),
     ),
 )

@@ -506,6 +506,8 @@ class Project(models.Model):
     approved_enterprise_yuan = models.DecimalField(_("企业自筹（元）"), default=Decimal(0),
                                                    validators=[MinValueValidator(0)], **MONEY)
     carried_over = models.BooleanField(_("上年度结转"), default=False, db_index=True)
+    contract_signed_on = models.DateField(_("任务书签订日期"), null=True, blank=True)
+    midterm_passed_on = models.DateField(_("中期检查通过日期"), null=True, blank=True)
 
     objects = RestrictManager()
 
@@ -525,6 +527,130 @@ class Project(models.Model):
     def approved_total_yuan(self) -> Decimal:
         return self.approved_city_yuan + self.approved_province_yuan + \
             self.approved_enterprise_yuan
+
+
+
+class FundingSource(models.Model):
+    """The approved amount of one source of a project and what has been paid from it.
+
+    Amounts are integer fen. ``paid_fen`` moves only by the conditional update of
+    ``services.disburse`` and a check constraint holds it within ``0 … approved_fen``: the ledger can never pay more than was
+    approved, whatever runs at the same time.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="funding")
+    source = models.CharField(_("资金来源"), max_length=12, choices=Source.choices)
+    approved_fen = models.BigIntegerField(_("批准金额（分）"), validators=[MinValueValidator(0)])
+    paid_fen = models.BigIntegerField(_("已拨付（分）"), default=0, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["project_id", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="uniq_funding_source"),
+            models.CheckConstraint(condition=Q(paid_fen__gte=0), name="funding_paid_gte_0"),
+            models.CheckConstraint(condition=Q(paid_fen__lte=models.F("approved_fen")),
+                                   name="funding_paid_lte_approved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_source_display()}"
+
+    @property
+    def approved_yuan(self) -> Decimal:
+        return Decimal(self.approved_fen) / 100
+
+    @property
+    def paid_yuan(self) -> Decimal:
+        return Decimal(self.paid_fen) / 100
+
+    @property
+    def remaining_yuan(self) -> Decimal:
+        return Decimal(self.approved_fen - self.paid_fen) / 100
+
+
+class Instalment(models.Model):
+    """One instalment of a source's funding plan (e.g. first at signing, rest after the
+    mid-term check); like its source it can never be paid beyond its amount."""
+
+    class Condition(models.TextChoices):
+        SIGNING = "signing", _("任务书签订后")
+        MIDTERM = "midterm", _("中期检查通过后")
+        ACCEPTANCE = "acceptance", _("验收通过后")
+
+    funding = models.ForeignKey(FundingSource, verbose_name=_("资金来源"),
+                                on_delete=models.CASCADE, related_name="instalments")
+    seq = models.PositiveSmallIntegerField(_("批次"))
+    condition = models.CharField(_("拨付条件"), max_length=12, choices=Condition.choices)
+    amount_fen = models.BigIntegerField(_("计划金额（分）"), validators=[MinValueValidator(1)])
+    paid_fen = models.BigIntegerField(_("已拨付（分）"), default=0, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("拨付批次")
+        verbose_name_plural = _("拨付批次")
+        ordering = ["funding_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["funding", "seq"], name="uniq_instalment"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="instalment_amount_gt_0"),
+            models.CheckConstraint(condition=Q(paid_fen__gte=0),
+                                   name="instalment_paid_gte_0"),
+            models.CheckConstraint(condition=Q(paid_fen__lte=models.F("amount_fen")),
+                                   name="instalment_paid_lte_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(n)s批") % {"n": self.seq}
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100
+
+    @property
+    def paid_yuan(self) -> Decimal:
+        return Decimal(self.paid_fen) / 100
+
+    @property
+    def remaining_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen - self.paid_fen) / 100
+
+
+class Disbursement(models.Model):
+    """A payment of the ledger (拨付记录): append-only; a correction is a new row."""
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.PROTECT,
+                                related_name="disbursements")
+    instalment = models.ForeignKey(Instalment, verbose_name=_("拨付批次"),
+                                   on_delete=models.PROTECT, related_name="disbursements")
+    source = models.CharField(_("资金来源"), max_length=12, choices=Source.choices)
+    amount_fen = models.BigIntegerField(_("拨付金额（分）"), validators=[MinValueValidator(1)])
+    paid_on = models.DateField(_("拨付日期"))
+    voucher_no = models.CharField(_("凭证号"), max_length=50, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"),
+                                on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("拨付记录")
+        verbose_name_plural = _("拨付记录")
+        ordering = ["-paid_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0),
+                                              name="disbursement_amount_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_source_display()} · {self.amount_yuan}"
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100
 
 
 # ---- scopes ------------------------------------------------------------------------------
@@ -574,3 +700,8 @@ register(Project, Scope(
     rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
                   enterprise=READ),
     county="county", organisation="lead"))
+
+_LEDGER = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ, enterprise=READ)
+register(FundingSource, Scope(rights=_LEDGER, parents=("project",)))
+register(Instalment, Scope(rights=_LEDGER, parents=("funding",)))
+register(Disbursement, Scope(rights=_LEDGER, parents=("project",)))

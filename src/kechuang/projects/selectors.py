@@ -15,9 +15,11 @@ from kechuang.projects.models import (
     Application,
     BudgetLine,
     Call,
+    Disbursement,
     Draw,
     DrawExclusion,
     Expert,
+    FundingSource,
     Programme,
     Project,
     Review,
@@ -172,3 +174,27 @@ def project_list(*, user: Any, action: str = "view",
 def project_detail(*, user: Any, pk: int) -> Project:
     return Project.objects.restrict(user, "view").select_related(
         "programme", "lead", "county", "application").prefetch_related("partners").get(pk=pk)
+
+
+def funding_of(*, user: Any, project: Project) -> list[FundingSource]:
+    """The project's funding plan: each source with its instalments (two queries)."""
+    return list(FundingSource.objects.restrict(user, "view").filter(project=project)
+                .prefetch_related("instalments").order_by("source"))
+
+
+def disbursement_list(*, user: Any, action: str = "view",
+                      filters: dict[str, Any] | None = None) -> QuerySet[Disbursement]:
+    """The ledger (拨付记录) across projects, newest first."""
+    f = filters or {}
+    qs = Disbursement.objects.restrict(user, action).select_related(
+        "project", "project__lead", "project__county", "instalment", "paid_by")
+    if f.get("project"):
+        qs = qs.filter(project_id=f["project"])
+    if f.get("source"):
+        qs = qs.filter(source=f["source"])
+    if f.get("year"):
+        qs = qs.filter(paid_on__year=f["year"])
+    if f.get("q"):
+        qs = qs.filter(Q(project__title__icontains=f["q"]) | Q(project__code__icontains=f["q"])
+                       | Q(voucher_no__icontains=f["q"]))
+    return qs.order_by("-paid_on", "-id")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,14 +23,17 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.services import create_object, update_object
-from kechuang.policy import expert_draw, review_conflicts
+from kechuang.policy import expert_draw, rd_funding, review_conflicts
 from kechuang.projects.models import (
     Application,
     BudgetLine,
     Call,
+    Disbursement,
     Draw,
     DrawExclusion,
     Expert,
+    FundingSource,
+    Instalment,
     Project,
     Recusal,
     Review,
@@ -216,6 +219,7 @@ def approve_application(*, application: Application, actor: Any, reason: str,
             approved_enterprise_yuan=amounts[Source.ENTERPRISE]),
             reason=_("立项"))
         project.partners.set(app.partners.all())
+        plan_funding(project=project, actor=actor)
     return project
 
 
@@ -478,3 +482,147 @@ def submit_review(*, assignment: ReviewAssignment, actor: Any, scores: dict[str,
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=review,
                       after=snapshot(review))
     return review
+
+
+# ---- funding plan and the disbursement ledger ----------------------------------------------
+
+FEN = Decimal(100)
+
+
+def _fen(yuan: Decimal) -> int:
+    return int((yuan * FEN).to_integral_value())
+
+
+def approved_by_source(project: Project) -> dict[str, Decimal]:
+    return {Source.CITY: project.approved_city_yuan,
+            Source.PROVINCE: project.approved_province_yuan,
+            Source.ENTERPRISE: project.approved_enterprise_yuan}
+
+
+def plan_funding(*, project: Project, actor: Any,
+                 plan: Sequence[rd_funding.PlannedInstalment] | None = None,
+                 first_pct: int = 60) -> list[Instalment]:
+    """Set a project's funding plan: one ``FundingSource`` per source with money approved, and
+    its instalments (default: ``first_pct`` % at signing, the rest after the mid-term check).
+
+    Every source's instalments must add up to its approved amount. A plan can be replaced only
+    while nothing has been paid from it.
+    """
+    if not can(actor, "add", FundingSource):
+        raise PermissionDenied
+    approved = {s: _fen(v) for s, v in approved_by_source(project).items()}
+    plan = list(plan) if plan is not None else rd_funding.default_plan(approved,
+                                                                       first_pct=first_pct)
+    labels = dict(Source.choices)
+    problems = []
+    for kind, source, expected, actual in rd_funding.plan_problems(approved, plan):
+        label = labels.get(source, source)
+        if kind == "sum":
+            problems.append(_("%(src)s各批次合计 %(act)s 元，与批准金额 %(exp)s 元不一致") % {
+                "src": label, "act": _yuan(Decimal(actual) / FEN),
+                "exp": _yuan(Decimal(expected) / FEN)})
+        elif kind == "amount":
+            problems.append(_("%(src)s的批次金额须大于零") % {"src": label})
+        elif kind == "condition":
+            problems.append(_("%(src)s第%(n)s批的拨付条件无效") % {"src": label, "n": actual})
+        else:
+            problems.append(_("%(src)s没有批准金额，不能安排拨付") % {"src": label})
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        locked = Project.objects.restrict(actor, "change").select_for_update().filter(
+            pk=project.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if Disbursement.objects.filter(project=locked).exists():
+            raise DomainError(_("已有拨付记录，拨付计划不能再修改"))
+        before = {"plan": _plan_snapshot(locked)}
+        Instalment.objects.filter(funding__project=locked).delete()
+        FundingSource.objects.filter(project=locked).delete()
+        sources = {}
+        for source, fen in approved.items():
+            if fen > 0:
+                sources[source] = FundingSource.objects.create(
+                    project=locked, source=source, approved_fen=fen)
+        out = [Instalment.objects.create(funding=sources[i.source], seq=i.seq,
+                                         condition=i.condition, amount_fen=i.amount_fen)
+               for i in sorted(plan, key=lambda i: (i.source, i.seq))]
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before=before, after={"plan": _plan_snapshot(locked)},
+                      reason=_("拨付计划"))
+    return out
+
+
+def _plan_snapshot(project: Project) -> list[str]:
+    return [f"{i.funding.source}#{i.seq}:{i.condition}={i.amount_fen}"
+            for i in Instalment.objects.filter(funding__project=project).select_related(
+                "funding").order_by("funding__source", "seq")]
+
+
+def sign_contract(*, project: Project, actor: Any, on: dt.date | None = None) -> Project:
+    """The task contract (任务书) is signed: the first instalments are released."""
+    if project.contract_signed_on:
+        raise DomainError(_("任务书已于 %(d)s 签订") % {"d": project.contract_signed_on})
+    return update_object(obj=project, actor=actor,
+                         data={"contract_signed_on": on or timezone.localdate()},
+                         reason=_("任务书签订"))
+
+
+def disburse(*, instalment: Instalment, actor: Any, amount_yuan: Decimal,
+             paid_on: dt.date | None = None, voucher_no: str = "",
+             note: str = "") -> Disbursement:
+    """Pay from an instalment: never more than what is left of it or of its source.
+
+    The ceilings are enforced by conditional updates (``UPDATE … WHERE paid + amount <=
+    approved``) on the source and then the instalment, in that order for every payer, inside
+    one transaction, backed by check constraints — so parallel requests from any number of
+    connections can never pay more than approved; a refused one writes nothing.
+    """
+    if not can(actor, "add", Disbursement):
+        raise PermissionDenied
+    try:
+        amount = Decimal(amount_yuan).quantize(CENT)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise DomainError(_("拨付金额须为数字"), field="amount_yuan") from exc
+    fen = _fen(amount)
+    if fen <= 0:
+        raise DomainError(_("拨付金额须大于零"), field="amount_yuan")
+    with transaction.atomic():
+        inst = (Instalment.objects.restrict(actor, "change").select_related("funding__project")
+                .filter(pk=instalment.pk).first())
+        if inst is None:
+            raise ScopeError()
+        funding, project = inst.funding, inst.funding.project
+        if not rd_funding.released(inst.condition, signed=bool(project.contract_signed_on),
+                                   midterm_passed=bool(project.midterm_passed_on),
+                                   accepted=project.stage == Project.Stage.ACCEPTED):
+            raise DomainError(_("%(inst)s的拨付条件（%(cond)s）尚未满足") % {
+                "inst": inst, "cond": inst.get_condition_display()})
+        if project.stage == Project.Stage.TERMINATED:
+            raise DomainError(_("项目已终止，不能拨付"))
+        n = FundingSource.objects.filter(
+            pk=funding.pk, paid_fen__lte=F("approved_fen") - fen).update(
+            paid_fen=F("paid_fen") + fen)
+        if n == 0:
+            funding.refresh_from_db()
+            raise DomainError(_("%(src)s剩余可拨付 %(left)s 元，不足 %(amt)s 元，未拨付") % {
+                "src": funding.get_source_display(), "left": _yuan(funding.remaining_yuan),
+                "amt": _yuan(amount)}, field="amount_yuan")
+        n = Instalment.objects.filter(
+            pk=inst.pk, paid_fen__lte=F("amount_fen") - fen).update(
+            paid_fen=F("paid_fen") + fen)
+        if n == 0:
+            inst.refresh_from_db()
+            # raising undoes the source's increment above with the transaction
+            raise DomainError(_("%(inst)s剩余可拨付 %(left)s 元，不足 %(amt)s 元，未拨付") % {
+                "inst": inst, "left": _yuan(inst.remaining_yuan), "amt": _yuan(amount)},
+                field="amount_yuan")
+        row = Disbursement(project=project, instalment=inst, source=funding.source,
+                           amount_fen=fen, paid_on=paid_on or timezone.localdate(),
+                           voucher_no=voucher_no.strip(), note=note.strip(), paid_by=actor)
+        row.full_clean()
+        row.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=row,
+                      after=snapshot(row), reason=_("拨付"))
+    return row
+

@@ -26,15 +26,25 @@ from kechuang.projects.filters import (
     ApplicationFilter,
     AssignmentFilter,
     CallFilter,
+    DisbursementFilter,
     ExpertFilter,
     ProjectFilter,
 )
-from kechuang.projects.forms import ApplicationForm, DrawForm, ReasonForm, ScoreForm
+from kechuang.projects.forms import (
+    ApplicationForm,
+    DrawForm,
+    PaymentForm,
+    ReasonForm,
+    ScoreForm,
+)
 from kechuang.projects.models import (
     Application,
     Call,
+    Disbursement,
     Draw,
     Expert,
+    FundingSource,
+    Instalment,
     Project,
     Review,
     ReviewAssignment,
@@ -311,7 +321,90 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "view", Project)
     project = get_or_404(selectors.project_detail, user=user, pk=pk)
-    return render(request, "projects/project_detail.html", {"project": project})
+    funding = selectors.funding_of(user=user, project=project)
+    return render(request, "projects/project_detail.html", {
+        "project": project, "funding": funding,
+        "disbursements": selectors.disbursement_list(user=user).filter(project=project)[:50],
+        "can_pay": can(user, "add", Disbursement) and bool(project.contract_signed_on),
+        "can_plan": can(user, "add", FundingSource),
+        "can_sign": can(user, "change", Project) and not project.contract_signed_on,
+        "pay_form": PaymentForm()})
+
+
+@login_required
+@require_POST
+def project_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task contract is signed: the first instalments are released."""
+    user = request.user
+    require(user, "change", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    try:
+        services.sign_contract(project=project, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记任务书签订，首期资金可以拨付。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """(Re)build the default funding plan while nothing has been paid."""
+    user = request.user
+    require(user, "add", FundingSource)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    try:
+        services.plan_funding(project=project, actor=user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已生成拨付计划：首期在任务书签订后拨付，其余在中期检查通过后拨付。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pay from one instalment; every refusal says why and nothing is written."""
+    user = request.user
+    require(user, "add", Disbursement)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for m in errors:
+                messages.error(request, m)
+        return redirect(project)
+    d = form.cleaned_data
+    inst = Instalment.objects.restrict(user, "change").filter(
+        pk=d["instalment"], funding__project=project).first()
+    if inst is None:
+        raise Http404
+    try:
+        row = services.disburse(instalment=inst, actor=user, amount_yuan=d["amount_yuan"],
+                                paid_on=d["paid_on"], voucher_no=d["voucher_no"],
+                                note=d["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已拨付 %(amt)s 元。") % {"amt": row.amount_yuan})
+    return redirect(project)
+
+
+@login_required
+@require_safe
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, model=Disbursement, filter_cls=DisbursementFilter,
+                     selector=selectors.disbursement_list, table=tables.DISBURSEMENTS,
+                     template="projects/disbursement_list.html")
+
+
+disbursement_export = export_view(exports.DISBURSEMENT_EXPORT, model=Disbursement,
+                                  form=DisbursementFilter.page_form)
 
 
 project_export = export_view(exports.PROJECT_EXPORT, model=Project, form=ProjectFilter.page_form)
