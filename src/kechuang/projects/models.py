@@ -534,8 +534,8 @@ class FundingSource(models.Model):
     """The approved amount of one source of a project and what has been paid from it.
 
     Amounts are integer fen. ``paid_fen`` moves only by the conditional update of
-    ``services.disburse`` and a check constraint holds it within ``0 … approved_fen``: the ledger can never pay more than was
-    approved, whatever runs at the same time.
+    ``services.disburse`` and a check constraint holds it within ``0 … approved_fen``: the
+    ledger can never pay more than was approved, whatever runs at the same time.
     """
 
     project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,

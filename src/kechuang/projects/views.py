@@ -362,7 +362,8 @@ def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已生成拨付计划：首期在任务书签订后拨付，其余在中期检查通过后拨付。"))
+        messages.success(request, _("已生成拨付计划：首期在任务书签订后拨付，"
+                                    "其余在中期检查通过后拨付。"))
     return redirect(project)
 
 
