@@ -87,3 +87,63 @@ def payable_fen(amount_fen: int, *, instalment_left_fen: int, source_left_fen: i
     """A payment is allowed when it is positive and fits both what is left of its
     instalment and what is left of its source."""
     return 0 < amount_fen <= min(instalment_left_fen, source_left_fen)
+
+
+# ---- budget reallocation (预算调剂) ---------------------------------------------------------
+
+MAX_REALLOCATION_PCT = 10  # of a source's total, moved into other categories by one project
+FIXED_UPWARD = frozenset({"indirect"})  # 间接费用 may not be raised by reallocation
+
+
+@dataclass(frozen=True)
+class Move:
+    source: str
+    from_category: str
+    to_category: str
+    amount_fen: int
+
+
+def apply_moves(budget: Mapping[tuple[str, str], int],
+                moves: Sequence[Move]) -> dict[tuple[str, str], int]:
+    """The budget (source, category) → fen after the moves (no checks)."""
+    out = dict(budget)
+    for m in moves:
+        out[(m.source, m.from_category)] = out.get((m.source, m.from_category), 0) - m.amount_fen
+        out[(m.source, m.to_category)] = out.get((m.source, m.to_category), 0) + m.amount_fen
+    return out
+
+
+def reallocation_problems(budget: Mapping[tuple[str, str], int], moves: Sequence[Move], *,
+                          already_moved: Mapping[str, int] | None = None,
+                          max_pct: int = MAX_REALLOCATION_PCT,
+                          fixed_upward: frozenset[str] = FIXED_UPWARD
+                          ) -> list[tuple[str, str, str, int]]:
+    """Why a reallocation is refused, as (kind, source, category, fen) tuples:
+
+    ``empty`` — no move; ``amount`` — a move of zero or less, or into its own category;
+    ``fixed`` — a move raising a category that may not be raised (间接费用);
+    ``negative`` — a category left below zero (fen = the shortfall);
+    ``limit`` — more moved within a source, with earlier approved moves (``already_moved``),
+    than ``max_pct`` % of that source's total (fen = the limit).
+    A reallocation never changes a source's total, so the approved amounts stay as they were.
+    """
+    problems: list[tuple[str, str, str, int]] = []
+    if not moves:
+        return [("empty", "", "", 0)]
+    moved: dict[str, int] = dict(already_moved or {})
+    for m in moves:
+        if m.amount_fen <= 0 or m.from_category == m.to_category:
+            problems.append(("amount", m.source, m.to_category, m.amount_fen))
+        if m.to_category in fixed_upward:
+            problems.append(("fixed", m.source, m.to_category, m.amount_fen))
+        moved[m.source] = moved.get(m.source, 0) + max(m.amount_fen, 0)
+    after = apply_moves(budget, moves)
+    for (source, category), fen in sorted(after.items()):
+        if fen < 0:
+            problems.append(("negative", source, category, -fen))
+    for source, fen in sorted(moved.items()):
+        total = sum(v for (s, _c), v in budget.items() if s == source)
+        limit = total * max_pct // 100
+        if fen > limit:
+            problems.append(("limit", source, "", limit))
+    return problems

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, Assignment, RestrictManager, Scope, register, rights
+from kechuang.core.uploads import UploadTo, private_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2,
@@ -508,6 +509,7 @@ class Project(models.Model):
     carried_over = models.BooleanField(_("上年度结转"), default=False, db_index=True)
     contract_signed_on = models.DateField(_("任务书签订日期"), null=True, blank=True)
     midterm_passed_on = models.DateField(_("中期检查通过日期"), null=True, blank=True)
+    targets = models.TextField(_("考核指标"), blank=True, help_text=_("每行一项"))
 
     objects = RestrictManager()
 
@@ -522,6 +524,9 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.pk])
+
+    def target_list(self) -> list[str]:
+        return [t.strip() for t in self.targets.splitlines() if t.strip()]
 
     @property
     def approved_total_yuan(self) -> Decimal:
@@ -653,6 +658,143 @@ class Disbursement(models.Model):
         return Decimal(self.amount_fen) / 100
 
 
+class ProgressReport(models.Model):
+    """A periodic progress report (进展报告) or the mid-term report (中期检查) with its
+    evidence; the city checks a mid-term report, and passing it releases the later
+    instalments."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("进展报告")
+        MIDTERM = "midterm", _("中期检查")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        PASSED = "passed", _("检查通过")
+        FAILED = "failed", _("检查未通过")
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="reports")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("报告期"), max_length=50, help_text=_("如 2025年上半年"))
+    summary = models.TextField(_("进展情况"))
+    spent_yuan = models.DecimalField(_("累计支出（元）"), default=Decimal(0),
+                                     validators=[MinValueValidator(0)], **MONEY)
+    evidence = models.FileField(_("佐证材料"), storage=private_storage, blank=True,
+                                upload_to=UploadTo("projects"), max_length=200)
+    evidence_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    check_note = models.CharField(_("检查意见"), max_length=500, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目进展报告")
+        verbose_name_plural = _("项目进展报告")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
+
+
+class ChangeRequest(models.Model):
+    """A change to a running project (项目变更): a new PI, a budget reallocation within the
+    limits of policy.rd_funding, or an extension — decided through projects.workflows."""
+
+    class Kind(models.TextChoices):
+        PI = "pi", _("变更项目负责人")
+        BUDGET = "budget", _("预算调剂")
+        EXTENSION = "extension", _("延期")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("不同意")
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="changes")
+    kind = models.CharField(_("变更类型"), max_length=10, choices=Kind.choices)
+    new_pi_name = models.CharField(_("新项目负责人"), max_length=50, blank=True)
+    new_ends_on = models.DateField(_("延期至"), null=True, blank=True)
+    moves = models.JSONField(_("调剂明细"), default=list, blank=True,
+                             help_text=_('如 [{"source": "city", "from": "equipment", '
+                                         '"to": "materials", "yuan": "50000"}]'))
+    reason = models.TextField(_("变更理由"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目变更")
+        verbose_name_plural = _("项目变更")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id])
+
+
+class Acceptance(models.Model):
+    """The acceptance (验收) of a project: the self-evaluation of each 考核指标, the financial
+    audit report, the acceptance group drawn like a review group, and the conclusion."""
+
+    class Conclusion(models.TextChoices):
+        PASSED = "passed", _("通过")
+        CLOSED = "closed", _("结题")
+        FAILED = "failed", _("不通过")
+
+    project = models.OneToOneField(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                   related_name="acceptance")
+    self_evaluation = models.JSONField(_("考核指标完成情况"), default=list,
+                                       help_text=_('[{"target": …, "achieved": …, "met": true}]'))
+    audit_report = models.FileField(_("财务审计报告"), storage=private_storage,
+                                    upload_to=UploadTo("projects"), max_length=200)
+    audit_report_name = models.CharField(_("文件名"), max_length=200)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    seed = models.BigIntegerField(_("随机种子"), null=True, blank=True)
+    group = models.JSONField(_("验收专家组"), default=list, blank=True)
+    reserves = models.JSONField(_("替补专家"), default=list, blank=True)
+    exclusions = models.JSONField(_("未入选原因"), default=list, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    conclusion = models.CharField(_("验收结论"), max_length=10, choices=Conclusion.choices,
+                                  blank=True)
+    opinion = models.TextField(_("验收意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(_("验收日期"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目验收")
+        verbose_name_plural = _("项目验收")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {_('验收')}"
+
+
 # ---- scopes ------------------------------------------------------------------------------
 # The city manages everything; county staff see and recommend their county's applications;
 # an enterprise writes its own applications; the expert reads what is assigned to them.
@@ -705,3 +847,8 @@ _LEDGER = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ, enterpri
 register(FundingSource, Scope(rights=_LEDGER, parents=("project",)))
 register(Instalment, Scope(rights=_LEDGER, parents=("funding",)))
 register(Disbursement, Scope(rights=_LEDGER, parents=("project",)))
+_OWNER_FILES = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                      enterprise={"view", "add"})
+for _m in (ProgressReport, ChangeRequest, Acceptance):
+    register(_m, Scope(rights=_OWNER_FILES, county="project__county",
+                       organisation="project__lead"))

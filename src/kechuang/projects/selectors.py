@@ -12,15 +12,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from kechuang.accounts.scoping import can
 from kechuang.orgs.models import Organisation
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     BudgetLine,
     Call,
+    ChangeRequest,
     Disbursement,
     Draw,
     DrawExclusion,
     Expert,
     FundingSource,
     Programme,
+    ProgressReport,
     Project,
     Review,
     ReviewAssignment,
@@ -198,3 +201,37 @@ def disbursement_list(*, user: Any, action: str = "view",
         qs = qs.filter(Q(project__title__icontains=f["q"]) | Q(project__code__icontains=f["q"])
                        | Q(voucher_no__icontains=f["q"]))
     return qs.order_by("-paid_on", "-id")
+
+
+def reports_of(*, user: Any, project: Project) -> list[ProgressReport]:
+    return list(ProgressReport.objects.restrict(user, "view").filter(project=project)
+                .select_related("submitted_by", "checked_by").order_by("-submitted_at", "-id"))
+
+
+def changes_of(*, user: Any, project: Project) -> list[ChangeRequest]:
+    return list(ChangeRequest.objects.restrict(user, "view").filter(project=project)
+                .select_related("submitted_by", "decided_by").order_by("-submitted_at", "-id"))
+
+
+def acceptance_of(*, user: Any, project: Project) -> Acceptance | None:
+    return Acceptance.objects.restrict(user, "view").filter(project=project).select_related(
+        "decided_by", "drawn_by").first()
+
+
+def acceptance_group(acceptance: Acceptance) -> dict[str, list[Any]]:
+    """The drawn group's experts and the conflicted ones left out, with reasons (staff)."""
+    ids = [*acceptance.group, *acceptance.reserves,
+           *[x["expert_id"] for x in acceptance.exclusions]]
+    by_pk = Expert.objects.select_related("organisation").in_bulk(ids)
+    return {"members": [by_pk[i] for i in acceptance.group if i in by_pk],
+            "reserves": [by_pk[i] for i in acceptance.reserves if i in by_pk],
+            "excluded": [(by_pk[x["expert_id"]], x["reasons"]) for x in acceptance.exclusions
+                         if x["expert_id"] in by_pk]}
+
+
+def report_detail(*, user: Any, pk: int, action: str = "view") -> ProgressReport:
+    return ProgressReport.objects.restrict(user, action).select_related("project").get(pk=pk)
+
+
+def change_detail(*, user: Any, pk: int, action: str = "view") -> ChangeRequest:
+    return ChangeRequest.objects.restrict(user, action).select_related("project").get(pk=pk)

@@ -23,24 +23,34 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.services import create_object, update_object
+from kechuang.core.uploads import delete_on_error, validate_upload
 from kechuang.policy import expert_draw, rd_funding, review_conflicts
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     BudgetLine,
     Call,
+    Category,
+    ChangeRequest,
     Disbursement,
     Draw,
     DrawExclusion,
     Expert,
     FundingSource,
     Instalment,
+    ProgressReport,
     Project,
     Recusal,
     Review,
     ReviewAssignment,
     Source,
 )
-from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.projects.workflows import (
+    APPLICATION_FLOW,
+    ASSIGNMENT_FLOW,
+    CHANGE_FLOW,
+    MIDTERM_FLOW,
+)
 from kechuang.workflow.services import transition
 
 EDITABLE = ("draft", "returned")
@@ -216,7 +226,7 @@ def approve_application(*, application: Application, actor: Any, reason: str,
             approved_on=on or timezone.localdate(),
             approved_city_yuan=amounts[Source.CITY],
             approved_province_yuan=amounts[Source.PROVINCE],
-            approved_enterprise_yuan=amounts[Source.ENTERPRISE]),
+            approved_enterprise_yuan=amounts[Source.ENTERPRISE], targets=app.targets),
             reason=_("立项"))
         project.partners.set(app.partners.all())
         plan_funding(project=project, actor=actor)
@@ -626,3 +636,347 @@ def disburse(*, instalment: Instalment, actor: Any, amount_yuan: Decimal,
                       after=snapshot(row), reason=_("拨付"))
     return row
 
+
+
+# ---- progress reports and the mid-term check ----------------------------------------------
+
+REPORT_FILES = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+
+
+def _owned_project(project: Project, actor: Any) -> Project:
+    """The project re-read in the actor's scope: its own organisation, or the city."""
+    locked = Project.objects.restrict(actor, "view").select_for_update().filter(
+        pk=project.pk).first()
+    if locked is None:
+        raise ScopeError()
+    return locked
+
+
+def file_report(*, project: Project, actor: Any, kind: str, period: str, summary: str,
+                spent_yuan: Decimal | None = None, evidence: Any = None) -> ProgressReport:
+    """A progress or mid-term report with its evidence file (required for the mid-term)."""
+    if not can(actor, "add", ProgressReport):
+        raise PermissionDenied
+    errors = []
+    if not period.strip():
+        errors.append(_("请填写报告期"))
+    if not summary.strip():
+        errors.append(_("请填写进展情况"))
+    if kind == ProgressReport.Kind.MIDTERM and evidence is None:
+        errors.append(_("中期检查须上传佐证材料"))
+    if evidence is not None:
+        try:
+            validate_upload(evidence, allowed=REPORT_FILES)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), delete_on_error() as saved:
+        locked = _owned_project(project, actor)
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            raise DomainError(_("项目已结束，不再提交进展报告"))
+        if kind == ProgressReport.Kind.MIDTERM and locked.midterm_passed_on:
+            raise DomainError(_("中期检查已通过"))
+        report = ProgressReport(project=locked, kind=kind, period=period.strip(),
+                                summary=summary.strip(), spent_yuan=spent_yuan or Decimal(0),
+                                submitted_by=actor)
+        if evidence is not None:
+            report.evidence_name = evidence.name[:200]
+            report.evidence.save(evidence.name, evidence, save=False)
+            saved.append(report.evidence.name)
+        report.full_clean()
+        report.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=report,
+                      after=snapshot(report) | {"evidence": report.evidence.name})
+        if kind == ProgressReport.Kind.MIDTERM and locked.stage == Project.Stage.RUNNING:
+            before = snapshot(locked)
+            Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.MIDTERM)
+            locked.refresh_from_db()
+            record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                          before=before, after=snapshot(locked), reason=_("提交中期检查材料"))
+    return report
+
+
+def check_midterm(*, report: ProgressReport, actor: Any, passed: bool, note: str,
+                  on: dt.date | None = None) -> ProgressReport:
+    """The city's mid-term check; passing releases the instalments after the mid-term."""
+    if not can(actor, "approve", ProgressReport):
+        raise PermissionDenied
+    if not note.strip():
+        raise DomainError(_("请填写检查意见"), field="note")
+    if report.kind != ProgressReport.Kind.MIDTERM:
+        raise DomainError(_("只有中期报告需要检查"))
+    with transaction.atomic():
+        locked = transition(report, workflow=MIDTERM_FLOW, action="pass" if passed else "fail",
+                            actor=actor, reason=note)
+        data: dict[str, Any] = {"stage": Project.Stage.RUNNING}
+        if passed:
+            data["midterm_passed_on"] = on or timezone.localdate()
+        update_object(obj=locked.project, actor=actor, data=data,
+                      reason=_("中期检查通过") if passed else _("中期检查未通过"))
+    return locked
+
+
+# ---- change requests -----------------------------------------------------------------------
+
+def project_budget(project: Project) -> dict[tuple[str, str], int]:
+    """The approved budget (source, category) → fen: the application's cells with every
+    approved reallocation applied. A carry-over entered without an application has none."""
+    budget: dict[tuple[str, str], int] = defaultdict(int)
+    if project.application_id:
+        for b in BudgetLine.objects.filter(application_id=project.application_id):
+            budget[(b.source, b.category)] += _fen(b.amount_yuan)
+    moves = [m for c in ChangeRequest.objects.filter(
+        project=project, kind=ChangeRequest.Kind.BUDGET, status=ChangeRequest.Status.APPROVED)
+        .order_by("pk") for m in _moves(c.moves)]
+    return rd_funding.apply_moves(budget, moves)
+
+
+def _moves(raw: Iterable[dict[str, Any]]) -> list[rd_funding.Move]:
+    out = []
+    for m in raw:
+        try:
+            out.append(rd_funding.Move(str(m["source"]), str(m["from"]), str(m["to"]),
+                                       _fen(Decimal(str(m["yuan"])))))
+        except (KeyError, ArithmeticError, ValueError) as exc:
+            raise DomainError(_("调剂明细格式有误")) from exc
+    return out
+
+
+def _moved_so_far(project: Project) -> dict[str, int]:
+    moved: dict[str, int] = defaultdict(int)
+    for c in ChangeRequest.objects.filter(project=project, kind=ChangeRequest.Kind.BUDGET,
+                                          status=ChangeRequest.Status.APPROVED):
+        for m in _moves(c.moves):
+            moved[m.source] += m.amount_fen
+    return moved
+
+
+def reallocation_messages(project: Project, moves: list[rd_funding.Move]) -> list[str]:
+    labels, cats = dict(Source.choices), dict(Category.choices)
+    out = []
+    for kind, source, category, fen in rd_funding.reallocation_problems(
+            project_budget(project), moves, already_moved=_moved_so_far(project)):
+        args = {"src": labels.get(source, source), "cat": cats.get(category, category),
+                "yuan": _yuan(Decimal(fen) / FEN),
+                "pct": rd_funding.MAX_REALLOCATION_PCT}
+        out.append({
+            "empty": _("请填写调剂明细"),
+            "amount": _("调剂金额须大于零，且调出与调入科目不能相同"),
+            "fixed": _("%(cat)s不得通过调剂调增") % args,
+            "negative": _("%(src)s的%(cat)s调剂后将少于零（差 %(yuan)s 元）") % args,
+            "limit": _("%(src)s累计调剂超过该来源预算的 %(pct)s%%（上限 %(yuan)s 元）") % args,
+        }[kind])
+    return out
+
+
+def request_change(*, project: Project, actor: Any, kind: str, reason: str,
+                   new_pi_name: str = "", new_ends_on: dt.date | None = None,
+                   moves: Sequence[dict[str, Any]] = ()) -> ChangeRequest:
+    """File a change request; every problem is listed at once and nothing is written."""
+    if not can(actor, "add", ChangeRequest):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _owned_project(project, actor)
+        errors = []
+        if not reason.strip():
+            errors.append(_("请填写变更理由"))
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            errors.append(_("项目已结束，不能申请变更"))
+        if ChangeRequest.objects.filter(project=locked, kind=kind,
+                                        status=ChangeRequest.Status.SUBMITTED).exists():
+            errors.append(_("已有同类变更申请待审核"))
+        if kind == ChangeRequest.Kind.PI:
+            if not new_pi_name.strip() or new_pi_name.strip() == locked.pi_name:
+                errors.append(_("请填写新的项目负责人"))
+        elif kind == ChangeRequest.Kind.EXTENSION:
+            if new_ends_on is None or (locked.ends_on and new_ends_on <= locked.ends_on):
+                errors.append(_("延期日期须晚于计划完成日期"))
+            elif locked.ends_on and new_ends_on > locked.ends_on.replace(
+                    year=locked.ends_on.year + 1):
+                errors.append(_("一次延期不超过一年"))
+        elif kind == ChangeRequest.Kind.BUDGET:
+            if not locked.application_id:
+                errors.append(_("该项目没有立项预算明细，不能调剂"))
+            else:
+                errors.extend(reallocation_messages(locked, _moves(moves)))
+        else:
+            errors.append(_("变更类型无效"))
+        if errors:
+            raise ValidationError(errors)
+        change = create_object(model=ChangeRequest, actor=actor, data=dict(
+            project=locked, kind=kind, reason=reason.strip(), new_pi_name=new_pi_name.strip(),
+            new_ends_on=new_ends_on, moves=list(moves), submitted_by=actor))
+    return change
+
+
+def decide_change(*, change: ChangeRequest, actor: Any, approve: bool,
+                  reason: str) -> ChangeRequest:
+    """The city decides; an approval writes the change onto the project (audited), with the
+    budget rules checked again against what was approved in the meantime."""
+    with transaction.atomic():
+        done = transition(change, workflow=CHANGE_FLOW, action="approve" if approve else "reject",
+                          actor=actor, reason=reason)
+        if not approve:
+            return done
+        project = Project.objects.select_for_update().get(pk=done.project_id)
+        if done.kind == ChangeRequest.Kind.PI:
+            update_object(obj=project, actor=actor, data={"pi_name": done.new_pi_name},
+                          reason=_("变更项目负责人"))
+        elif done.kind == ChangeRequest.Kind.EXTENSION:
+            update_object(obj=project, actor=actor, data={"ends_on": done.new_ends_on},
+                          reason=_("项目延期"))
+        else:
+            # this request is already counted as approved: judge it against the others
+            others = ChangeRequest.objects.filter(
+                project=project, kind=ChangeRequest.Kind.BUDGET,
+                status=ChangeRequest.Status.APPROVED).exclude(pk=done.pk)
+            budget: dict[tuple[str, str], int] = defaultdict(int)
+            if project.application_id:
+                for b in BudgetLine.objects.filter(application_id=project.application_id):
+                    budget[(b.source, b.category)] += _fen(b.amount_yuan)
+            earlier = [m for c in others.order_by("pk") for m in _moves(c.moves)]
+            moved: dict[str, int] = defaultdict(int)
+            for m in earlier:
+                moved[m.source] += m.amount_fen
+            problems = rd_funding.reallocation_problems(
+                rd_funding.apply_moves(budget, earlier), _moves(done.moves),
+                already_moved=moved)
+            if problems:
+                raise DomainError(_("其他调剂已获批，本次调剂超出限额，请退回重新申请"))
+    return done
+
+
+# ---- acceptance (验收) ----------------------------------------------------------------------
+
+def apply_for_acceptance(*, project: Project, actor: Any, evaluation: Sequence[dict[str, Any]],
+                         audit_report: Any) -> Acceptance:
+    """The project's organisation applies: each 考核指标 with what was achieved and whether it
+    was met, and the financial audit report."""
+    if not can(actor, "add", Acceptance):
+        raise PermissionDenied
+    with transaction.atomic(), delete_on_error() as saved:
+        locked = _owned_project(project, actor)
+        errors = []
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            errors.append(_("项目已结束"))
+        if Acceptance.objects.filter(project=locked).exists():
+            errors.append(_("已申请验收"))
+        rows = {str(e.get("target", "")).strip(): e for e in evaluation}
+        clean = []
+        for target in locked.target_list():
+            e = rows.get(target)
+            if e is None or not str(e.get("achieved", "")).strip():
+                errors.append(_("请填写考核指标“%(t)s”的完成情况") % {"t": target})
+                continue
+            clean.append({"target": target, "achieved": str(e["achieved"]).strip()[:500],
+                          "met": bool(e.get("met"))})
+        if not locked.target_list():
+            errors.append(_("项目没有考核指标，请先由市科技局补录"))
+        if audit_report is None:
+            errors.append(_("请上传财务审计报告"))
+        else:
+            try:
+                validate_upload(audit_report, allowed=("pdf",))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        acc = Acceptance(project=locked, self_evaluation=clean, submitted_by=actor,
+                         audit_report_name=audit_report.name[:200])
+        acc.audit_report.save(audit_report.name, audit_report, save=False)
+        saved.append(acc.audit_report.name)
+        acc.full_clean()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=acc,
+                      after=snapshot(acc) | {"audit_report": acc.audit_report.name})
+        before = snapshot(locked)
+        Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.ACCEPTANCE)
+        locked.refresh_from_db()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before=before, after=snapshot(locked), reason=_("申请验收"))
+    return acc
+
+
+def project_parties(project: Project) -> review_conflicts.ApplicationParties:
+    """A project's parties for 回避, like an application's (no call: no own application)."""
+    parties = [review_conflicts.Party(project.lead_id, project.lead.name, lead=True)]
+    parties += [review_conflicts.Party(p.pk, p.name) for p in project.partners.all()]
+    people = frozenset([project.pi_name, *[n.strip() for n in project.team.splitlines()
+                                           if n.strip()]])
+    return review_conflicts.ApplicationParties(key=-project.pk, call=None,
+                                               parties=tuple(parties), people=people)
+
+
+def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
+                          reserves: int = 2, seed: int | None = None,
+                          as_of: dt.date | None = None) -> Acceptance:
+    """Draw the acceptance group with the review draw's rules (policy.expert_draw): the same
+    回避, a stored seed and every exclusion with its reasons, so it can be re-run."""
+    if not can(actor, "approve", Acceptance):
+        raise PermissionDenied
+    as_of = as_of or timezone.localdate()
+    seed = secrets.randbits(62) if seed is None else seed
+    with transaction.atomic():
+        acc = Acceptance.objects.restrict(actor, "approve").select_for_update().select_related(
+            "project__lead").filter(pk=acceptance.pk).first()
+        if acc is None:
+            raise ScopeError()
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        project = acc.project
+        fields = project.application.call.field_set() if project.application_id else \
+            frozenset()
+        pool = list(Expert.objects.order_by("pk"))
+        profiles = expert_profiles(pool)
+        parties = project_parties(project)
+        candidates = [expert_draw.Candidate(
+            e.pk, e.field_set(), e.title, e.available, 0,
+            tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
+                                                  years=CONFLICT_YEARS))) for e in pool]
+        result = expert_draw.draw(candidates, expert_draw.DrawRules(
+            size=size, reserves=reserves, fields=fields), seed)
+        if len(result.members) < size:
+            raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
+                "n": len(result.members), "size": size})
+        before = snapshot(acc)
+        acc.seed, acc.group, acc.reserves = seed, list(result.members), list(result.reserves)
+        acc.exclusions = [{"expert_id": x.key, "reasons": list(x.reasons),
+                           "conflicted": bool(x.conflicts)} for x in result.exclusions
+                          if x.conflicts]
+        acc.drawn_by, acc.drawn_at = actor, timezone.now()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
+                      after=snapshot(acc), reason=_("抽取验收专家组"))
+    return acc
+
+
+def conclude_acceptance(*, acceptance: Acceptance, actor: Any, conclusion: str, opinion: str,
+                        on: dt.date | None = None) -> Acceptance:
+    """The conclusion (通过 / 结题 / 不通过) after the group's review; 通过 and 结题 close the
+    project (已验收), 不通过 leaves it under acceptance for rectification."""
+    if not can(actor, "approve", Acceptance):
+        raise PermissionDenied
+    if conclusion not in Acceptance.Conclusion.values:
+        raise DomainError(_("请选择验收结论"), field="conclusion")
+    if not opinion.strip():
+        raise DomainError(_("请填写验收意见"), field="opinion")
+    with transaction.atomic():
+        acc = Acceptance.objects.restrict(actor, "approve").select_for_update().filter(
+            pk=acceptance.pk).first()
+        if acc is None:
+            raise ScopeError()
+        if not acc.group:
+            raise DomainError(_("请先抽取验收专家组"))
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        before = snapshot(acc)
+        acc.conclusion, acc.opinion = conclusion, opinion.strip()
+        acc.decided_by, acc.decided_on = actor, on or timezone.localdate()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
+                      after=snapshot(acc), reason=_("验收结论"))
+        if conclusion != Acceptance.Conclusion.FAILED:
+            update_object(obj=acc.project, actor=actor,
+                          data={"stage": Project.Stage.ACCEPTED}, reason=_("验收"))
+    return acc

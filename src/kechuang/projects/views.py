@@ -4,6 +4,8 @@ from, gets 404)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from kechuang.core.shortcuts import (
     list_page,
     require,
 )
+from kechuang.core.uploads import serve_private
 from kechuang.projects import exports, selectors, services, tables
 from kechuang.projects.filters import (
     ApplicationFilter,
@@ -31,25 +34,32 @@ from kechuang.projects.filters import (
     ProjectFilter,
 )
 from kechuang.projects.forms import (
+    AcceptanceForm,
     ApplicationForm,
+    ChangeForm,
+    ConcludeForm,
     DrawForm,
     PaymentForm,
     ReasonForm,
+    ReportForm,
     ScoreForm,
 )
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     Call,
+    ChangeRequest,
     Disbursement,
     Draw,
     Expert,
     FundingSource,
     Instalment,
+    ProgressReport,
     Project,
     Review,
     ReviewAssignment,
 )
-from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW, CHANGE_FLOW
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
 
@@ -322,8 +332,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "view", Project)
     project = get_or_404(selectors.project_detail, user=user, pk=pk)
     funding = selectors.funding_of(user=user, project=project)
+    acceptance = selectors.acceptance_of(user=user, project=project)
+    staff = can(user, "approve", Acceptance)
+    changes = selectors.changes_of(user=user, project=project)
+    open_project = project.stage not in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED)
     return render(request, "projects/project_detail.html", {
-        "project": project, "funding": funding,
+        "project": project, "funding": funding, "staff": staff,
+        "reports": selectors.reports_of(user=user, project=project),
+        "changes": [(c, available_actions(c, workflow=CHANGE_FLOW, actor=user))
+                    for c in changes],
+        "acceptance": acceptance,
+        "group": selectors.acceptance_group(acceptance) if acceptance and staff else None,
+        "can_report": can(user, "add", ProgressReport) and open_project,
+        "can_check": can(user, "approve", ProgressReport),
+        "can_change": can(user, "add", ChangeRequest) and open_project,
+        "can_apply": can(user, "add", Acceptance) and open_project and acceptance is None,
+        "report_form": ReportForm(), "change_form": ChangeForm(),
+        "acceptance_form": AcceptanceForm(targets=project.target_list()),
+        "conclude_form": ConcludeForm(), "reason_form": ReasonForm(),
         "disbursements": selectors.disbursement_list(user=user).filter(project=project)[:50],
         "can_pay": can(user, "add", Disbursement) and bool(project.contract_signed_on),
         "can_plan": can(user, "add", FundingSource),
@@ -409,3 +435,182 @@ disbursement_export = export_view(exports.DISBURSEMENT_EXPORT, model=Disbursemen
 
 
 project_export = export_view(exports.PROJECT_EXPORT, model=Project, form=ProjectFilter.page_form)
+
+
+# ---- progress, changes, acceptance ---------------------------------------------------------
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    for m in (exc.messages if isinstance(exc, ValidationError) else [exc.message]):
+        messages.error(request, m)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for m in errors:
+            messages.error(request, f"{label}：{m}" if label else m)
+
+
+@login_required
+@require_POST
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", ProgressReport)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    d = form.cleaned_data
+    try:
+        services.file_report(project=project, actor=user, kind=d["kind"], period=d["period"],
+                             summary=d["summary"], spent_yuan=d["spent_yuan"],
+                             evidence=d["evidence"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("进展报告已提交。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def report_check(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "approve", ProgressReport)
+    report = get_or_404(selectors.report_detail, user=user, pk=pk, action="approve")
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.check_midterm(report=report, actor=user,
+                               passed=request.POST.get("passed") == "1", note=note)
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已登记中期检查结果。"))
+    return redirect(report.project)
+
+
+@login_required
+@require_safe
+def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", ProgressReport)
+    report = get_or_404(selectors.report_detail, user=user, pk=pk)
+    return serve_private(report.evidence, report.evidence_name)
+
+
+@login_required
+@require_POST
+def change_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", ChangeRequest)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = ChangeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    d = form.cleaned_data
+    try:
+        services.request_change(project=project, actor=user, kind=d["kind"],
+                                reason=d["reason"], new_pi_name=d["new_pi_name"],
+                                new_ends_on=d["new_ends_on"], moves=form.moves())
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("变更申请已提交，等待市科技局审核。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def change_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    if action not in ("approve", "reject"):
+        raise Http404
+    require(user, "approve", ChangeRequest)
+    change = get_or_404(selectors.change_detail, user=user, pk=pk, action="approve")
+    form = ReasonForm(request.POST)
+    try:
+        services.decide_change(change=change, actor=user, approve=action == "approve",
+                               reason=form.cleaned_data["reason"] if form.is_valid() else "")
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect(change.project)
+
+
+@login_required
+@require_POST
+def acceptance_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = AcceptanceForm(request.POST, request.FILES, targets=project.target_list())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    try:
+        services.apply_for_acceptance(project=project, actor=user,
+                                      evaluation=form.evaluation(),
+                                      audit_report=form.cleaned_data["audit_report"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已申请验收。"))
+    return redirect(project)
+
+
+def _acceptance(request: HttpRequest, pk: int) -> Acceptance:
+    user = request.user
+    require(user, "approve", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    return acc
+
+
+@login_required
+@require_POST
+def acceptance_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _acceptance(request, pk)
+    try:
+        services.draw_acceptance_group(acceptance=acc, actor=request.user)
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已抽取验收专家组。"))
+    return redirect(acc.project)
+
+
+@login_required
+@require_POST
+def acceptance_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _acceptance(request, pk)
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(acc.project)
+    try:
+        services.conclude_acceptance(acceptance=acc, actor=request.user,
+                                     conclusion=form.cleaned_data["conclusion"],
+                                     opinion=form.cleaned_data["opinion"])
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已登记验收结论。"))
+    return redirect(acc.project)
+
+
+@login_required
+@require_safe
+def acceptance_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    return serve_private(acc.audit_report, acc.audit_report_name)

@@ -59,3 +59,35 @@ def test_default_plan_is_always_sound(approved, pct):
 def test_a_payment_never_exceeds_either_ceiling(amount, inst_left, source_left):
     if payable_fen(amount, instalment_left_fen=inst_left, source_left_fen=source_left):
         assert 0 < amount <= inst_left and amount <= source_left
+
+
+from kechuang.policy.rd_funding import Move, apply_moves, reallocation_problems  # noqa: E402
+
+BUDGET = {("city", "equipment"): 600_000_00, ("city", "materials"): 300_000_00,
+          ("city", "indirect"): 100_000_00}
+
+
+def test_reallocation_within_limits_is_accepted():
+    moves = [Move("city", "equipment", "materials", 100_000_00)]
+    assert reallocation_problems(BUDGET, moves) == []
+    assert apply_moves(BUDGET, moves)[("city", "materials")] == 400_000_00
+
+
+def test_reallocation_faults_are_named():
+    kinds = {p[0] for p in reallocation_problems(BUDGET, [
+        Move("city", "materials", "indirect", 350_000_00)])}
+    assert kinds == {"fixed", "negative", "limit"}
+    assert reallocation_problems(BUDGET, []) == [("empty", "", "", 0)]
+    assert reallocation_problems(BUDGET, [Move("city", "equipment", "materials", 60_000_00)],
+                                 already_moved={"city": 50_000_00})[0][0] == "limit"
+
+
+@given(st.lists(st.tuples(st.sampled_from(["equipment", "materials", "testing"]),
+                          st.sampled_from(["equipment", "materials", "testing"]),
+                          st.integers(min_value=1, max_value=200_000_00)), max_size=4))
+def test_an_accepted_reallocation_keeps_the_total_and_no_cell_below_zero(raw):
+    moves = [Move("city", a, b, n) for a, b, n in raw]
+    if not reallocation_problems(BUDGET, moves):
+        after = apply_moves(BUDGET, moves)
+        assert sum(after.values()) == sum(BUDGET.values())
+        assert min(after.values()) >= 0
