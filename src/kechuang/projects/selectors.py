@@ -22,6 +22,7 @@ from kechuang.projects.models import (
     DrawExclusion,
     Expert,
     FundingSource,
+    Instalment,
     Programme,
     ProgressReport,
     Project,
@@ -235,3 +236,8 @@ def report_detail(*, user: Any, pk: int, action: str = "view") -> ProgressReport
 
 def change_detail(*, user: Any, pk: int, action: str = "view") -> ChangeRequest:
     return ChangeRequest.objects.restrict(user, action).select_related("project").get(pk=pk)
+
+
+def instalments_of(*, user: Any, project: Project) -> list[Instalment]:
+    return list(Instalment.objects.restrict(user, "view").filter(funding__project=project)
+                .select_related("funding").order_by("funding__source", "seq"))

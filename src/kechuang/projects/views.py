@@ -24,7 +24,7 @@ from kechuang.core.shortcuts import (
     require,
 )
 from kechuang.core.uploads import serve_private
-from kechuang.projects import exports, selectors, services, tables
+from kechuang.projects import documents, exports, selectors, services, tables
 from kechuang.projects.filters import (
     ApplicationFilter,
     AssignmentFilter,
@@ -614,3 +614,43 @@ def acceptance_report(request: HttpRequest, pk: int) -> HttpResponse:
     if acc is None:
         raise Http404
     return serve_private(acc.audit_report, acc.audit_report_name)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def project_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task contract (任务书) as .docx, from the application and the approved budget."""
+    user = request.user
+    require(user, "view", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    content = documents.task_contract(
+        project, budget=services.project_budget(project),
+        instalments=selectors.instalments_of(user=user, project=project))
+    return _docx(content, f"任务书-{project.code}.docx")
+
+
+@login_required
+@require_safe
+def acceptance_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The acceptance opinion (验收意见) as .docx."""
+    user = request.user
+    require(user, "view", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    content = documents.acceptance_opinion(
+        acc, experts=selectors.acceptance_group(acc)["members"])
+    return _docx(content, f"验收意见-{project.code}.docx")

@@ -194,3 +194,42 @@ def test_project_page_shows_the_lifecycle_to_each_role(project, users, client, p
     assert 'data-testid="acceptance-group"' not in html and "专家乙" not in html
     assert "等待市科技局组织专家验收" in html
     assert ChangeRequest.objects.restrict(users["enterprise_b_user"], "view").count() == 0
+
+
+def _docx_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [c.text for row in table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_task_contract_and_acceptance_opinion_as_docx(project, users, client, pool):
+    ent, staff = users["enterprise_a_user"], users["city_staff"]
+    change = services.request_change(project=project, actor=ent, kind="budget", reason="调整",
+                                     moves=[{"source": "city", "from": "equipment",
+                                             "to": "materials", "yuan": "30000"}])
+    services.decide_change(change=change, actor=staff, approve=True, reason="同意")
+    client.force_login(ent)
+    resp = client.get(reverse("projects:project_contract", args=[project.pk]))
+    assert resp.status_code == 200 and resp["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+    text = _docx_text(resp.content)
+    assert "长治市科技计划项目任务书" in text and "申请发明专利2项" in text
+    assert "270,000.00" in text and "130,000.00" in text  # the reallocation applied
+    assert "800,000.00" in text and "任务书签订后" in text
+    acc = services.apply_for_acceptance(project=project, actor=ent, evaluation=[
+        {"target": t, "achieved": "完成", "met": True} for t in project.target_list()],
+        audit_report=pdf())
+    acc = services.draw_acceptance_group(acceptance=acc, actor=staff, seed=3,
+                                         as_of=dt.date(2026, 6, 1))
+    services.conclude_acceptance(acceptance=acc, actor=staff, conclusion="closed",
+                                 opinion="同意结题")
+    text = _docx_text(client.get(reverse("projects:acceptance_opinion",
+                                         args=[project.pk])).content)
+    assert "验收意见" in text and "结题" in text and "同意结题" in text
+    assert "专家乙" not in text  # the recused expert is not in the group
