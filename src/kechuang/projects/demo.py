@@ -309,6 +309,7 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
              (Level.BASIC, 2, "draft")])
     made = 0
     n = 0
+    to_approve: dict[str, list[Application]] = {}
     # the demo enterprise login sees its own: one approved key R&D project and one draft
     showcase = User.objects.filter(username="enterprise", role=Role.ENTERPRISE,
                                    organisation__isnull=False).select_related(
@@ -362,14 +363,21 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
                     c["name"]: str(rng.randint(65, 95)) for c in CRITERIA},
                     opinion="技术路线清晰，目标明确，建议支持。")
             if final == "approved":
-                project = services.approve_application(
-                    application=app, actor=city_staff, reason="经会审和公示，同意立项",
-                    on=dt.date(year, rng.randint(6, 9), rng.randint(1, 28)))
-                if made % 2:
-                    _fund(project, city_staff, midterm=False)
+                to_approve.setdefault(level, []).append(app)
             elif final == "rejected":
                 services.take_step(application=app, actor=city_staff, action="reject",
                                    reason="创新性不足，未进入立项建议名单")
+    # 会审 per call (who decided, why), 公示, then 立项 and the first instalments
+    for level, apps in to_approve.items():
+        services.deliberate(call=calls[level], actor=city_admin, proposed=[a.pk for a in apps],
+                            reason="按专家评审去极值平均分排序，结合财力择优，经局务会会审同意",
+                            publicity_from=dt.date(year, 6, 1))
+        for k, app in enumerate(apps):
+            project = services.approve_application(
+                application=app, actor=city_staff, reason="经会审和公示，同意立项",
+                on=dt.date(year, rng.randint(6, 9), rng.randint(10, 28)))
+            if k % 2:
+                _fund(project, city_staff, midterm=False)
     return made
 
 

@@ -795,6 +795,36 @@ class Acceptance(models.Model):
         return f"{self.project.code} · {_('验收')}"
 
 
+class Deliberation(models.Model):
+    """The 会审 of a call: who decided which applications to propose for funding and why,
+    and the 公示 (publicity) period. ``listing`` is the published list as it was decided
+    (title, lead, county), so the 公示 page reads no application."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报指南"), on_delete=models.PROTECT,
+                             related_name="deliberations")
+    proposed = models.JSONField(_("拟立项申报"), default=list)
+    listing = models.JSONField(_("公示名单"), default=list)
+    reason = models.TextField(_("会审意见"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("会审时间"), default=timezone.now)
+    publicity_from = models.DateField(_("公示开始"))
+    publicity_until = models.DateField(_("公示截止"))
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("会审")
+        verbose_name_plural = _("会审")
+        ordering = ["-decided_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(publicity_until__gte=models.F("publicity_from")),
+            name="deliberation_publicity_order")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {_('会审')}"
+
+
 # ---- scopes ------------------------------------------------------------------------------
 # The city manages everything; county staff see and recommend their county's applications;
 # an enterprise writes its own applications; the expert reads what is assigned to them.
@@ -852,3 +882,4 @@ _OWNER_FILES = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
 for _m in (ProgressReport, ChangeRequest, Acceptance):
     register(_m, Scope(rights=_OWNER_FILES, county="project__county",
                        organisation="project__lead"))
+register(Deliberation, Scope(rights=CITY_ONLY, public_read=True))

@@ -17,6 +17,7 @@ from kechuang.projects.models import (
     BudgetLine,
     Call,
     ChangeRequest,
+    Deliberation,
     Disbursement,
     Draw,
     DrawExclusion,
@@ -148,14 +149,7 @@ def reviews_of(*, user: Any, application: Application) -> list[Review]:
 
 def score_summary(reviews: list[Review], *, trim_from: int = 5) -> dict[str, Any]:
     """Mean, trimmed mean (highest and lowest dropped from ``trim_from`` scores) and spread."""
-    totals = sorted(r.total for r in reviews)
-    if not totals:
-        return {"count": 0}
-    trimmed = totals[1:-1] if len(totals) >= trim_from else totals
-    spread = totals[-1] - totals[0]
-    return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),
-            "trimmed": Decimal(mean(trimmed)).quantize(Decimal("0.01")),
-            "spread": spread, "disagree": spread >= 20}
+    return score_summary_of([r.total for r in reviews], trim_from=trim_from)
 
 
 def project_list(*, user: Any, action: str = "view",
@@ -241,3 +235,45 @@ def change_detail(*, user: Any, pk: int, action: str = "view") -> ChangeRequest:
 def instalments_of(*, user: Any, project: Project) -> list[Instalment]:
     return list(Instalment.objects.restrict(user, "view").filter(funding__project=project)
                 .select_related("funding").order_by("funding__source", "seq"))
+
+
+RANKED = ("reviewing", "approved", "rejected")
+
+
+def call_ranking(*, user: Any, call: Call, trim_from: int = 5) -> list[dict[str, Any]]:
+    """The call's applications under review or decided, ranked by trimmed mean (mean when
+    fewer than ``trim_from`` scores), with count, spread and the disagreement flag — two
+    queries whatever the number of applications and reviews."""
+    apps = list(Application.objects.restrict(user, "approve").filter(
+        call=call, status__in=RANKED).select_related("lead", "county").order_by("pk"))
+    totals: dict[int, list[Decimal]] = {a.pk: [] for a in apps}
+    for app_id, total in Review.objects.restrict(user, "view").filter(
+            assignment__application__call=call,
+            assignment__application__status__in=RANKED).values_list(
+            "assignment__application_id", "total"):
+        if app_id in totals:
+            totals[app_id].append(total)
+    rows = []
+    for a in apps:
+        summary = score_summary_of(totals[a.pk], trim_from=trim_from)
+        rows.append({"app": a, **summary})
+    rows.sort(key=lambda r: (r.get("trimmed") is None, -(r.get("trimmed") or 0), r["app"].pk))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return rows
+
+
+def score_summary_of(totals: list[Decimal], *, trim_from: int = 5) -> dict[str, Any]:
+    totals = sorted(totals)
+    if not totals:
+        return {"count": 0, "trimmed": None}
+    trimmed = totals[1:-1] if len(totals) >= trim_from else totals
+    spread = totals[-1] - totals[0]
+    return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),
+            "trimmed": Decimal(mean(trimmed)).quantize(Decimal("0.01")),
+            "spread": spread, "disagree": spread >= 20}
+
+
+def deliberations_of(*, user: Any, call: Call) -> list[Deliberation]:
+    return list(Deliberation.objects.restrict(user, "view").filter(call=call)
+                .select_related("decided_by").order_by("-decided_at", "-id"))

@@ -32,6 +32,7 @@ from kechuang.projects.models import (
     Call,
     Category,
     ChangeRequest,
+    Deliberation,
     Disbursement,
     Draw,
     DrawExclusion,
@@ -980,3 +981,36 @@ def conclude_acceptance(*, acceptance: Acceptance, actor: Any, conclusion: str, 
             update_object(obj=acc.project, actor=actor,
                           data={"stage": Project.Stage.ACCEPTED}, reason=_("验收"))
     return acc
+
+
+# ---- 会审 and 公示 ------------------------------------------------------------------------
+
+def deliberate(*, call: Call, actor: Any, proposed: Sequence[int], reason: str,
+               publicity_from: dt.date, publicity_days: int = 7) -> Deliberation:
+    """Record the 会审: which applications are proposed for funding, by whom and why, and
+    the 公示 period; the list published is a snapshot of title, lead and county."""
+    if not can(actor, "add", Deliberation):
+        raise PermissionDenied
+    errors = []
+    if not reason.strip():
+        errors.append(_("请填写会审意见"))
+    if not proposed:
+        errors.append(_("请选择拟立项的申报"))
+    if not 5 <= publicity_days <= 30:
+        errors.append(_("公示期应为 5 至 30 天"))
+    apps = list(Application.objects.restrict(actor, "approve").filter(
+        call=call, pk__in=list(proposed)).select_related("lead", "county").order_by("pk"))
+    if len(apps) != len(set(proposed)):
+        errors.append(_("所选申报不属于该指南或不在您的管辖范围内"))
+    not_ready = [a.title for a in apps if a.status != "reviewing"]
+    if not_ready:
+        errors.append(_("以下申报不在专家评审阶段：%(t)s") % {"t": "、".join(not_ready)})
+    if errors:
+        raise ValidationError(errors)
+    return create_object(model=Deliberation, actor=actor, data=dict(
+        call=call, proposed=[a.pk for a in apps], reason=reason.strip(), decided_by=actor,
+        listing=[{"title": a.title, "lead": a.lead.name, "county": a.county.name}
+                 for a in apps],
+        publicity_from=publicity_from,
+        publicity_until=publicity_from + dt.timedelta(days=publicity_days - 1)),
+        reason=_("会审"))

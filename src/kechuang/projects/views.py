@@ -4,6 +4,7 @@ from, gets 404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -49,6 +51,7 @@ from kechuang.projects.models import (
     Application,
     Call,
     ChangeRequest,
+    Deliberation,
     Disbursement,
     Draw,
     Expert,
@@ -83,7 +86,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_or_404(selectors.call_detail, user=user, pk=pk)
     return render(request, "projects/call_detail.html", {
         "call": call, "directions": [d for d in call.directions.splitlines() if d.strip()],
-        "can_apply": call.published and can(user, "add", Application)})
+        "can_apply": call.published and can(user, "add", Application),
+        "can_rank": can(user, "add", Deliberation)})
 
 
 call_export = export_view(exports.CALL_EXPORT, model=Call, form=CallFilter.page_form)
@@ -654,3 +658,42 @@ def acceptance_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     content = documents.acceptance_opinion(
         acc, experts=selectors.acceptance_group(acc)["members"])
     return _docx(content, f"验收意见-{project.code}.docx")
+
+
+@login_required
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: the call's ranking by score, the 会审 decision (who, why) and its 公示."""
+    user = request.user
+    require(user, "add", Deliberation)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    if request.method == "POST":
+        try:
+            start = dt.date.fromisoformat(request.POST.get("publicity_from", ""))
+        except ValueError:
+            start = timezone.localdate()
+        try:
+            services.deliberate(call=call, actor=user, reason=request.POST.get("reason", ""),
+                                proposed=[int(x) for x in request.POST.getlist("proposed")
+                                          if x.isdigit()],
+                                publicity_from=start,
+                                publicity_days=int(request.POST.get("days") or 7))
+        except (DomainError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("会审结果已记录并进入公示。"))
+            return redirect("projects:call_ranking", pk=call.pk)
+    return render(request, "projects/call_ranking.html", {
+        "call": call, "rows": selectors.call_ranking(user=user, call=call),
+        "deliberations": selectors.deliberations_of(user=user, call=call),
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_safe
+def call_publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 公示 of a call's proposed projects: titles, leads and counties, no scores."""
+    user = request.user
+    require(user, "view", Call)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    return render(request, "projects/call_publicity.html", {
+        "call": call, "deliberations": selectors.deliberations_of(user=user, call=call)})

@@ -125,6 +125,8 @@ ROUTES: dict[str, Route] = {
     "projects:call_list": _r(READERS | EXPERT, rd, scoped=False),
     "projects:call_export": _r(READERS, rd, scoped=False, **POST),
     "projects:call_detail": _r(READERS | EXPERT, _call, scoped=False),
+    "projects:call_ranking": _r(CITY, _call, scoped=False),
+    "projects:call_publicity": _r(READERS | EXPERT, _call, scoped=False),
     "projects:application_list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker),
     "projects:application_add": _r(APPLICANTS, rd, scoped=False, also_post=True),
     "projects:application_export": _r(READERS, rd, scoped=False, export_marker=marker, **POST),
