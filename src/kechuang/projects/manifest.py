@@ -8,6 +8,7 @@ from kechuang.projects.demo import demo_step
 MANIFEST = Manifest(
     app="projects",
     url_prefix="projects/",
+    api="kechuang.projects.api",
     demo=(DemoStep(demo_step, order=55),),
     metrics=("kechuang.projects.metrics",),
     jobs=("kechuang.projects.exports",),

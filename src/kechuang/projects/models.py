@@ -867,7 +867,8 @@ register(ReviewAssignment, Scope(
 register(Review, Scope(
     rights=rights(city_admin=READ | {"approve"}, city_staff=READ | {"approve"},
                   expert={"view", "add"}),
-    assigned=Assignment(to="assignment__expert_profile__user")))
+    assigned=Assignment(to="assignment__expert_profile__user",
+                        excluded="assignment__application__recusals__expert_profile__user")))
 register(Project, Scope(
     rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
                   enterprise=READ),

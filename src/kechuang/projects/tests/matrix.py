@@ -50,6 +50,10 @@ def rd(ctx, place=None):
                                             status="accepted")
         if p == "b":
             Recusal.objects.create(application=app, expert_profile=profile)
+        from kechuang.projects.models import Review
+
+        review = Review.objects.create(assignment=a, scores={}, total=80,
+                                       opinion=f"评审意见-{p}")
         project = Project.objects.create(
             programme=call.programme, code=f"XM-{p}", title=project_marker(ctx, p), year=2025,
             level="key_rd_project", lead=ent, county=ent.county, pi_name="负责人",
@@ -69,7 +73,7 @@ def rd(ctx, place=None):
         acc.audit_report.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         acc.save()
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
-                f"report_{p}": report.pk, f"change_{p}": change.pk}
+                f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
     return {}
 
@@ -143,3 +147,19 @@ ROUTES: dict[str, Route] = {
     "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
     "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),
 }
+
+API = {"api": True}
+ROUTES.update({
+    "api-rd-call-list": _r(READERS | EXPERT, rd, scoped=False, **API),
+    "api-rd-call-detail": _r(READERS | EXPERT, _call, scoped=False, **API),
+    "api-rd-application-list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker,
+                                  **API),
+    "api-rd-application-detail": _r(READERS | EXPERT, _pk("app"), **API),
+    "api-rd-assignment-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-assignment-detail": _r(CITY | EXPERT, _pk("assignment"), **API),
+    # an applicant never reads a score sheet (403); the expert only their own, not recused
+    "api-rd-review-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-review-detail": _r(CITY | EXPERT, _pk("review"), **API),
+    "api-rd-project-list": _r(READERS, rd, scoped=False, list_marker=project_marker, **API),
+    "api-rd-project-detail": _r(READERS, _pk("project"), **API),
+})
