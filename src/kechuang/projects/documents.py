@@ -158,3 +158,82 @@ def acceptance_opinion(acceptance: Acceptance, *, experts: list[Expert]) -> byte
         _para(doc, _("验收日期：%(d)s") % {"d": f"{acceptance.decided_on:%Y年%m月%d日}"})
     _para(doc, _("专家组组长（签字）：                  长治市科学技术局（盖章）"))
     return _bytes(doc)
+
+
+# ---- the project dossier (archive zip) ------------------------------------------------------
+
+SUMMARY_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 18mm; }}
+body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; }}
+h1 {{ font-size: 16pt; text-align: center; }} table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border: 1px solid #999; padding: 3px 6px; text-align: left; }}
+</style></head><body><h1>{title}</h1><table>{rows}</table></body></html>"""
+
+
+def _summary_pdf(project: Project, extra: list[tuple[str, str]]) -> bytes | None:
+    """A one-page summary as PDF (WeasyPrint); None where its system libraries are missing."""
+    from django.utils.html import escape
+
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                   for k, v in [*_basics(project), *extra])
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        return None
+    return HTML(string=SUMMARY_HTML.format(title=escape(_("科技项目档案") + " " + project.code),
+                                           rows=rows)).write_pdf()
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    import csv
+
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def dossier(project: Project, *, budget: dict[tuple[str, str], int], instalments: list[Any],
+            reviews: list[Any], trail: list[Any], disbursements: list[Any],
+            reports: list[Any], acceptance: Acceptance | None,
+            group: list[Expert]) -> bytes:
+    """The archive of a project in one zip: a summary PDF, the task contract and the
+    acceptance opinion, the reviews, every decision of the trail, the ledger, and the
+    attachments (report evidence, audit report)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        extra = [(_("阶段"), project.get_stage_display()),
+                 (_("批准经费（元）"), _yuan(project.approved_total_yuan)),
+                 (_("已拨付（元）"), _yuan(sum((d.amount_yuan for d in disbursements),
+                                              Decimal(0))))]
+        if acceptance and acceptance.conclusion:
+            extra.append((_("验收结论"), acceptance.get_conclusion_display()))
+        pdf = _summary_pdf(project, extra)
+        if pdf:
+            z.writestr("项目概要.pdf", pdf)
+        z.writestr("任务书.docx", task_contract(project, budget=budget,
+                                              instalments=instalments))
+        if acceptance is not None:
+            z.writestr("验收意见.docx", acceptance_opinion(acceptance, experts=group))
+            if acceptance.audit_report:
+                with acceptance.audit_report.open("rb") as f:
+                    z.writestr(f"附件/{acceptance.audit_report_name}", f.read())
+        z.writestr("评审意见.csv", _csv([[_("专家"), _("加权总分"), _("分项得分"), _("评审意见"),
+                                         _("提交时间")]] + [
+            [r.assignment.expert_profile.name, r.total,
+             "；".join(f"{k}:{v}" for k, v in r.scores.items()), r.opinion,
+             f"{r.submitted_at:%Y-%m-%d %H:%M}"] for r in reviews]))
+        z.writestr("办理记录.csv", _csv([[_("时间"), _("流程"), _("操作"), _("操作人"),
+                                         _("意见/原因")]] + [
+            [f"{t.at:%Y-%m-%d %H:%M}", t.workflow, t.action_label or t.action, t.actor_name,
+             t.reason] for t in trail]))
+        z.writestr("拨付记录.csv", _csv([[_("拨付日期"), _("资金来源"), _("批次"),
+                                         _("金额（元）"), _("凭证号")]] + [
+            [f"{d.paid_on:%Y-%m-%d}", d.get_source_display(), str(d.instalment),
+             d.amount_yuan, d.voucher_no] for d in disbursements]))
+        for r in reports:
+            if r.evidence:
+                with r.evidence.open("rb") as f:
+                    z.writestr(f"附件/{r.pk}-{r.evidence_name}", f.read())
+    return buf.getvalue()

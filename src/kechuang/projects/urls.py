@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/sign/", views.project_sign, name="project_sign"),
     path("<int:pk>/contract.docx", views.project_contract, name="project_contract"),
+    path("<int:pk>/dossier.zip", views.project_dossier, name="project_dossier"),
     path("<int:pk>/acceptance/opinion.docx", views.acceptance_opinion,
          name="acceptance_opinion"),
     path("<int:pk>/plan/", views.project_plan, name="project_plan"),

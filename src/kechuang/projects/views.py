@@ -697,3 +697,37 @@ def call_publicity(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_or_404(selectors.call_detail, user=user, pk=pk)
     return render(request, "projects/call_publicity.html", {
         "call": call, "deliberations": selectors.deliberations_of(user=user, call=call)})
+
+
+@login_required
+@require_safe
+def project_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archive zip of a project (the bureau's: it holds the experts' names and scores)."""
+    user = request.user
+    require(user, "change", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    trail = []
+    if project.application_id:
+        trail += list(history(project.application))
+    for change in selectors.changes_of(user=user, project=project):
+        trail += list(history(change))
+    for report in selectors.reports_of(user=user, project=project):
+        trail += list(history(report))
+    trail.sort(key=lambda t: (t.at, t.pk))
+    content = documents.dossier(
+        project, budget=services.project_budget(project),
+        instalments=selectors.instalments_of(user=user, project=project),
+        reviews=selectors.reviews_of(user=user, application=project.application)
+        if project.application_id else [],
+        trail=trail,
+        disbursements=list(selectors.disbursement_list(user=user).filter(project=project)),
+        reports=selectors.reports_of(user=user, project=project), acceptance=acc,
+        group=selectors.acceptance_group(acc)["members"] if acc else [])
+    response = HttpResponse(content, content_type="application/zip")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'项目档案-{project.code}.zip')}")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -124,6 +124,7 @@ ROUTES: dict[str, Route] = {
     "projects:acceptance_conclude": _r(CITY, _pk("project"), **POST),
     "projects:acceptance_report": _r(READERS, _pk("project")),
     "projects:project_contract": _r(READERS, _pk("project")),
+    "projects:project_dossier": _r(CITY, _pk("project")),
     "projects:acceptance_opinion": _r(READERS, _pk("project")),
     "projects:disbursement_export": _r(READERS, rd, scoped=False, **POST),
     "projects:call_list": _r(READERS | EXPERT, rd, scoped=False),

@@ -233,3 +233,32 @@ def test_task_contract_and_acceptance_opinion_as_docx(project, users, client, po
                                          args=[project.pk])).content)
     assert "验收意见" in text and "结题" in text and "同意结题" in text
     assert "专家乙" not in text  # the recused expert is not in the group
+
+
+def test_dossier_zip_holds_documents_reviews_decisions_ledger_and_files(project, users,
+                                                                        client, pool):
+    import io
+    import zipfile
+
+    ent, staff = users["enterprise_a_user"], users["city_staff"]
+    report = services.file_report(project=project, actor=ent, kind="midterm", period="2025年",
+                                  summary="x", evidence=pdf("中期.pdf"))
+    services.check_midterm(report=report, actor=staff, passed=True, note="通过")
+    services.sign_contract(project=project, actor=staff)
+    first = [i for f in project.funding.all() for i in f.instalments.all()][0]
+    services.disburse(instalment=first, actor=staff, amount_yuan=first.amount_yuan,
+                      voucher_no="PZ-77")
+    url = reverse("projects:project_dossier", args=[project.pk])
+    client.force_login(ent)
+    assert client.get(url).status_code == 403  # reviewers' names and scores: the bureau's
+    client.force_login(staff)
+    resp = client.get(url)
+    assert resp.status_code == 200
+    z = zipfile.ZipFile(io.BytesIO(resp.content))
+    names = set(z.namelist())
+    assert {"任务书.docx", "评审意见.csv", "办理记录.csv", "拨付记录.csv"} <= names
+    assert any(n.endswith("中期.pdf") for n in names)
+    decisions = z.read("办理记录.csv").decode("utf-8-sig")
+    assert "会审同意" in decisions and "中期检查通过" in decisions
+    assert "PZ-77" in z.read("拨付记录.csv").decode("utf-8-sig")
+    assert "专家甲" in z.read("评审意见.csv").decode("utf-8-sig")
