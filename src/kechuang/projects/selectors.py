@@ -266,7 +266,7 @@ def call_ranking(*, user: Any, call: Call, trim_from: int = 5) -> list[dict[str,
 def score_summary_of(totals: list[Decimal], *, trim_from: int = 5) -> dict[str, Any]:
     totals = sorted(totals)
     if not totals:
-        return {"count": 0, "trimmed": None}
+        return {"count": 0}
     trimmed = totals[1:-1] if len(totals) >= trim_from else totals
     spread = totals[-1] - totals[0]
     return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),

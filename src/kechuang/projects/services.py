@@ -303,6 +303,16 @@ def conflicts_of(expert: Expert, app: Application, *,
                                            years=CONFLICT_YEARS)
 
 
+def _pool_conflicts(profiles: dict[int, review_conflicts.ExpertProfile],
+                    parties: review_conflicts.ApplicationParties, *,
+                    as_of: dt.date) -> dict[int, list[review_conflicts.Conflict]]:
+    """The pool's conflicts with the parties: the index finds who, find_conflicts says why."""
+    index = review_conflicts.ConflictIndex(list(profiles.values()), as_of=as_of,
+                                           years=CONFLICT_YEARS)
+    return review_conflicts.conflicts_in_pool(profiles, parties, index, as_of=as_of,
+                                              years=CONFLICT_YEARS)
+
+
 def run_draw(*, application: Application, actor: Any, size: int, reserves: int = 2,
              titles: Sequence[str] = (), max_load: int | None = None, seed: int | None = None,
              as_of: dt.date | None = None, overrides: dict[int, str] | None = None) -> Draw:
@@ -340,10 +350,10 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                 application__call=call, status__in=("invited", "accepted")).values_list(
                 "expert_profile_id", flat=True):
             load[eid] += 1
+        found = _pool_conflicts(profiles, parties, as_of=as_of)
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, load[e.pk],
-            tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
-                                                  years=CONFLICT_YEARS))) for e in pool]
+            tuple(found.get(e.pk, ()))) for e in pool]
         rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=call.field_set(),
                                       titles=frozenset(titles), max_load=max_load,
                                       overrides=frozenset(overrides))
@@ -931,10 +941,10 @@ def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
         pool = list(Expert.objects.order_by("pk"))
         profiles = expert_profiles(pool)
         parties = project_parties(project)
+        found = _pool_conflicts(profiles, parties, as_of=as_of)
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, 0,
-            tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
-                                                  years=CONFLICT_YEARS))) for e in pool]
+            tuple(found.get(e.pk, ()))) for e in pool]
         result = expert_draw.draw(candidates, expert_draw.DrawRules(
             size=size, reserves=reserves, fields=fields), seed)
         if len(result.members) < size:
