@@ -190,3 +190,66 @@ def find_conflicts(expert: ExpertProfile, application: ApplicationParties, *,
         out.append(Conflict(SELF_DECLARED,
                             "专家主动申明回避" + (f"：{note}" if note else "")))
     return out
+
+
+class ConflictIndex:
+    """The pool's 回避 keys indexed once, so a draw explains only the experts who can
+    conflict: ``candidates(app)`` is exactly the set of experts for whom
+    :func:`find_conflicts` returns something (same rules, same ``as_of`` and ``years``), found
+    with set operations instead of a check of every pair."""
+
+    def __init__(self, experts: list[ExpertProfile] | tuple[ExpertProfile, ...], *,
+                 as_of: dt.date, years: int = DEFAULT_YEARS) -> None:
+        since = years_before(as_of, years)
+        self.by_org: dict[Hashable, set[Hashable]] = {}
+        self.by_person: dict[str, set[Hashable]] = {}
+        self.by_call: dict[Hashable, set[Hashable]] = {}
+        self.by_app: dict[Hashable, set[Hashable]] = {}
+
+        def add(index: dict, key: Hashable, expert: Hashable) -> None:
+            index.setdefault(key, set()).add(expert)
+
+        for e in experts:
+            if e.organisation is not None:
+                add(self.by_org, e.organisation, e.key)
+            for job in e.former_employers:
+                if _recent(job.ended, since):
+                    add(self.by_org, job.organisation, e.key)
+            for p in e.projects:
+                if _recent(p.ended, since):
+                    for o in p.organisations:
+                        add(self.by_org, o, e.key)
+                    for person in p.people:
+                        add(self.by_person, person, e.key)
+            for r in e.relations:
+                if r.organisation is not None:
+                    add(self.by_org, r.organisation, e.key)
+                if r.person:
+                    add(self.by_person, r.person, e.key)
+            for c in e.own_calls:
+                add(self.by_call, c, e.key)
+            for a in e.declared:
+                add(self.by_app, a, e.key)
+
+    def candidates(self, application: ApplicationParties) -> set[Hashable]:
+        out = set(self.by_call.get(application.call, ())) | self.by_app.get(application.key,
+                                                                             set())
+        for p in application.parties:
+            out |= self.by_org.get(p.key, set())
+        for person in application.people:
+            out |= self.by_person.get(person, set())
+        return out
+
+
+def conflicts_in_pool(experts: dict[Hashable, ExpertProfile], application: ApplicationParties,
+                      index: ConflictIndex, *, as_of: dt.date,
+                      years: int = DEFAULT_YEARS) -> dict[Hashable, list[Conflict]]:
+    """Every expert of the pool with a conflict → the conflicts, explained; the index picks
+    who to explain, so the cost follows the conflicted few, not the pool."""
+    out = {}
+    for key in index.candidates(application):
+        if key in experts:
+            found = find_conflicts(experts[key], application, as_of=as_of, years=years)
+            if found:
+                out[key] = found
+    return out

@@ -27,7 +27,7 @@ from kechuang.accounts.roles import Role
 from kechuang.audit.context import audit_context
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
-from kechuang.core.services import create_object
+from kechuang.core.services import create_object, update_object
 from kechuang.orgs.models import Organisation
 from kechuang.plans.demo import demo_plan
 from kechuang.policy.credit_code import make_code
@@ -164,15 +164,108 @@ def _carry_overs(rng: random.Random, year: int, progs: dict[str, Programme], lea
             else:
                 lead = rng.choice(leads)
                 partners = [rng.choice(universities)] + ([luan] if i % 5 == 0 else [])
-            services.create_project(actor=actor, partners=partners, data=dict(
+            project = services.create_project(actor=actor, partners=partners, data=dict(
                 programme=progs[level], code=f"{prev}{tag}{i + 1:03d}", title=_title(rng, used),
                 year=prev, level=level, stage=stage, lead=lead, pi_name=_person(rng),
                 approved_on=approved, ends_on=ends, carried_over=True,
                 approved_city_yuan=money.get("city", 0),
                 approved_province_yuan=money.get("province", 0),
-                approved_enterprise_yuan=money.get("enterprise", 0)))
+                approved_enterprise_yuan=money.get("enterprise", 0),
+                targets=TARGETS[i % len(TARGETS)]))
+            _fund(project, actor, midterm=False)
             made += 1
     return made
+
+
+TARGETS = ("申请发明专利 2 项\n建成中试线 1 条\n新增销售收入 1000 万元",
+           "发表核心期刊论文 3 篇\n形成企业标准 1 项",
+           "研制样机 1 台\n关键指标达到国内先进水平\n培养技术骨干 5 名")
+
+
+def _pdf(name: str) -> Any:
+    from django.core.files.base import ContentFile
+
+    return ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name=name)
+
+
+def _lifecycle(rng: random.Random, year: int, actor: User, staff: User) -> int:
+    """The carry-overs after approval: progress reports, mid-term checks with evidence (the
+    later instalments paid once passed), acceptance with a drawn group — half of those due
+    accepted — and a few change requests. Returns the number of accepted projects."""
+    from kechuang.projects.models import Instalment
+
+    prev = year - 1
+    accepted = 0
+    projects = list(Project.objects.filter(year=prev, carried_over=True).order_by("code"))
+    for n, project in enumerate(projects):
+        if project.stage == Project.Stage.RUNNING:
+            if n % 3:
+                services.file_report(
+                    project=project, actor=actor, kind="progress", period=f"{prev}年下半年",
+                    summary="按计划推进，完成设备选型与采购",
+                    spent_yuan=(project.approved_total_yuan / 4).quantize(Decimal("1")))
+            continue
+        signed = project.contract_signed_on or project.approved_on
+        services.file_report(project=project, actor=actor, kind="midterm", period=f"{year}年中期",
+                             summary="完成中期目标：关键技术路线验证，样品试制",
+                             spent_yuan=(project.approved_total_yuan / 2).quantize(Decimal("1")),
+                             evidence=_pdf("中期检查报告.pdf"))
+        report = project.reports.get(kind="midterm")
+        if project.stage == Project.Stage.MIDTERM and n % 3 == 0:
+            continue  # waiting for the city's check
+        checked = signed + dt.timedelta(days=330)
+        services.check_midterm(report=report, actor=staff, passed=True,
+                               note="中期目标基本完成，同意继续实施", on=checked)
+        for inst in Instalment.objects.filter(funding__project=project, condition="midterm"):
+            services.disburse(instalment=inst, actor=staff, amount_yuan=inst.amount_yuan,
+                              paid_on=checked + dt.timedelta(days=20),
+                              voucher_no=f"BF{project.code}-{inst.pk}")
+        project.refresh_from_db()
+        if project.ends_on and project.ends_on.year > prev + 1:
+            continue  # not due yet
+        acc = services.apply_for_acceptance(project=project, actor=actor, evaluation=[
+            {"target": t, "achieved": "已完成" if k else "部分完成", "met": bool(k) or n % 2 == 0}
+            for k, t in enumerate(project.target_list())], audit_report=_pdf("财务审计报告.pdf"))
+        if n % 2:
+            continue  # waiting for the group
+        services.draw_acceptance_group(acceptance=acc, actor=staff, seed=rng.getrandbits(40),
+                                       as_of=dt.date(year, 3, 1))
+        services.conclude_acceptance(
+            acceptance=acc, actor=staff,
+            conclusion="passed" if n % 4 == 0 else "closed",
+            opinion="项目完成任务书规定的考核指标，经费使用规范，专家组同意通过验收。",
+            on=dt.date(year, 3, 20))
+        accepted += 1
+    running = [p for p in projects if p.stage == Project.Stage.RUNNING][:2]
+    for p in running:
+        change = services.request_change(project=p, actor=actor, kind="pi",
+                                         reason="原负责人工作调动", new_pi_name=_person(rng))
+        services.decide_change(change=change, actor=staff, approve=True,
+                               reason="新负责人具备相应资质，同意变更")
+    return accepted
+
+
+def _fund(project: Project, actor: User, *, midterm: bool) -> None:
+    """The ledger of a demo project: the default plan, the contract signed a month after
+    approval and the first instalments paid; past the mid-term check, half of the rest."""
+    from kechuang.projects.models import Instalment
+
+    services.plan_funding(project=project, actor=actor)
+    signed = project.approved_on + dt.timedelta(days=30)
+    project = services.sign_contract(project=project, actor=actor, on=signed)
+    if midterm:
+        project = update_object(obj=project, actor=actor, data={
+            "midterm_passed_on": signed + dt.timedelta(days=300)}, reason="中期检查通过")
+    for inst in Instalment.objects.filter(funding__project=project).order_by("pk"):
+        if inst.condition == "signing":
+            services.disburse(instalment=inst, actor=actor, amount_yuan=inst.amount_yuan,
+                              paid_on=signed + dt.timedelta(days=15),
+                              voucher_no=f"BF{project.code}-{inst.pk}")
+        elif midterm and inst.condition == "midterm":
+            services.disburse(instalment=inst, actor=actor,
+                              amount_yuan=(inst.amount_yuan / 2).quantize(Decimal("0.01")),
+                              paid_on=project.midterm_passed_on + dt.timedelta(days=20),
+                              voucher_no=f"BF{project.code}-{inst.pk}")
 
 
 def _experts(rng: random.Random, universities: list, leads: list) -> list[Expert]:
@@ -216,6 +309,7 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
              (Level.BASIC, 2, "draft")])
     made = 0
     n = 0
+    to_approve: dict[str, list[Application]] = {}
     # the demo enterprise login sees its own: one approved key R&D project and one draft
     showcase = User.objects.filter(username="enterprise", role=Role.ENTERPRISE,
                                    organisation__isnull=False).select_related(
@@ -269,13 +363,21 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
                     c["name"]: str(rng.randint(65, 95)) for c in CRITERIA},
                     opinion="技术路线清晰，目标明确，建议支持。")
             if final == "approved":
-                services.approve_application(application=app, actor=city_staff,
-                                             reason="经会审和公示，同意立项",
-                                             on=dt.date(year, rng.randint(6, 9),
-                                                        rng.randint(1, 28)))
+                to_approve.setdefault(level, []).append(app)
             elif final == "rejected":
                 services.take_step(application=app, actor=city_staff, action="reject",
                                    reason="创新性不足，未进入立项建议名单")
+    # 会审 per call (who decided, why), 公示, then 立项 and the first instalments
+    for level, apps in to_approve.items():
+        services.deliberate(call=calls[level], actor=city_admin, proposed=[a.pk for a in apps],
+                            reason="按专家评审去极值平均分排序，结合财力择优，经局务会会审同意",
+                            publicity_from=dt.date(year, 6, 1))
+        for k, app in enumerate(apps):
+            project = services.approve_application(
+                application=app, actor=city_staff, reason="经会审和公示，同意立项",
+                on=dt.date(year, rng.randint(6, 9), rng.randint(10, 28)))
+            if k % 2:
+                _fund(project, city_staff, midterm=False)
     return made
 
 
@@ -303,6 +405,8 @@ def seed_projects(*, seed: int = 2025) -> tuple[int, int]:
         experts = _experts(rng, universities, leads)
         apps = _this_year(rng, year, progs, leads, universities, luan, city_admin, city_staff,
                           experts)
+        if carried:
+            _lifecycle(rng, year, city_admin, city_staff)
     return carried, apps
 
 

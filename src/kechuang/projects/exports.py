@@ -17,5 +17,10 @@ EXPERT_EXPORT = list_export("projects.expert_export", _l("导出评审专家"), 
 PROJECT_EXPORT = list_export("projects.project_export", _l("导出科技项目"), _l("科技项目"),
                              tables.PROJECTS.excel_columns, selectors.project_list)
 
-for _spec in (CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT):
+DISBURSEMENT_EXPORT = list_export("projects.disbursement_export", _l("导出拨付记录"),
+                                  _l("拨付记录"), tables.DISBURSEMENTS.excel_columns,
+                                  selectors.disbursement_list)
+
+for _spec in (CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT,
+              DISBURSEMENT_EXPORT):
     register(_spec)

@@ -10,7 +10,15 @@ from kechuang.core.filters import IntChoiceFilter, ListFilter, SelectFilter, Tri
 from kechuang.core.forms import FilterForm
 from kechuang.orgs.selectors import counties_in_scope
 from kechuang.projects import selectors
-from kechuang.projects.models import Application, Call, Expert, Level, Project
+from kechuang.projects.models import (
+    Application,
+    Call,
+    Disbursement,
+    Expert,
+    Level,
+    Project,
+    Source,
+)
 
 
 def _search(hint: str) -> django_filters.CharFilter:
@@ -85,3 +93,15 @@ class ProjectFilter(ListFilter):
     def setup_form(self, form: FilterForm) -> None:
         form.fields["year"].choices = YEARS
         form.fields["county"].queryset = counties_in_scope(user=self.user)
+
+
+class DisbursementFilter(ListFilter):
+    q = _search(str(_("项目名称、编号或凭证号")))
+    year = _year()
+    source = SelectFilter(label=_("资金来源"), choices=[("", _("全部来源")), *Source.choices])
+
+    class Meta(ListFilter.Meta):
+        model = Disbursement
+
+    def setup_form(self, form: FilterForm) -> None:
+        form.fields["year"].choices = YEARS

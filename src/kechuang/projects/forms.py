@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.forms import VersionedFormMixin, style_widgets
 from kechuang.projects import selectors
-from kechuang.projects.models import Application, Category, Expert, Source
+from kechuang.projects.models import (
+    Acceptance,
+    Application,
+    Category,
+    ChangeRequest,
+    Expert,
+    ProgressReport,
+    Source,
+)
 
 
 def budget_field(category: str, source: str) -> str:
@@ -136,3 +144,95 @@ class ScoreForm(forms.Form):
     def scores(self) -> dict[str, str]:
         return {name: str(self.cleaned_data[f"score_{i}"])
                 for i, (name, _w) in enumerate(self.criteria)}
+
+
+class PaymentForm(forms.Form):
+    """Pay from one instalment of the ledger."""
+
+    instalment = forms.IntegerField(widget=forms.HiddenInput)
+    amount_yuan = forms.DecimalField(label=_("拨付金额（元）"), max_digits=14, decimal_places=2,
+                                     min_value=Decimal("0.01"))
+    paid_on = forms.DateField(label=_("拨付日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    voucher_no = forms.CharField(label=_("凭证号"), max_length=50, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ReportForm(forms.Form):
+    """A progress or mid-term report with its evidence."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=ProgressReport.Kind.choices)
+    period = forms.CharField(label=_("报告期"), max_length=50)
+    summary = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    spent_yuan = forms.DecimalField(label=_("累计支出（元）"), max_digits=14, decimal_places=2,
+                                    min_value=0, required=False)
+    evidence = forms.FileField(label=_("佐证材料"), required=False,
+                               help_text=_("中期检查必传；PDF、Word、Excel 或图片"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ChangeForm(forms.Form):
+    """A change request: a new PI, an extension, or one budget move (预算调剂)."""
+
+    kind = forms.ChoiceField(label=_("变更类型"), choices=ChangeRequest.Kind.choices)
+    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_pi_name = forms.CharField(label=_("新项目负责人"), max_length=50, required=False)
+    new_ends_on = forms.DateField(label=_("延期至"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    move_source = forms.ChoiceField(label=_("调剂资金来源"), required=False,
+                                    choices=[("", "—"), *Source.choices])
+    move_from = forms.ChoiceField(label=_("调出科目"), required=False,
+                                  choices=[("", "—"), *Category.choices])
+    move_to = forms.ChoiceField(label=_("调入科目"), required=False,
+                                choices=[("", "—"), *Category.choices])
+    move_yuan = forms.DecimalField(label=_("调剂金额（元）"), max_digits=14, decimal_places=2,
+                                   min_value=0, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def moves(self) -> list[dict[str, str]]:
+        d = self.cleaned_data
+        if d.get("kind") != ChangeRequest.Kind.BUDGET or not d.get("move_yuan"):
+            return []
+        return [{"source": d["move_source"], "from": d["move_from"], "to": d["move_to"],
+                 "yuan": str(d["move_yuan"])}]
+
+
+class AcceptanceForm(forms.Form):
+    """The application for acceptance: each 考核指标's result, and the audit report."""
+
+    audit_report = forms.FileField(label=_("财务审计报告（PDF）"))
+
+    def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.target_rows = []
+        for i, target in enumerate(targets):
+            self.fields[f"achieved_{i}"] = forms.CharField(label=target, max_length=500,
+                                                           required=False)
+            self.fields[f"met_{i}"] = forms.BooleanField(label=_("已完成"), required=False)
+            self.target_rows.append((target, f"achieved_{i}", f"met_{i}"))
+        style_widgets(self)
+
+    def evaluation(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [{"target": t, "achieved": d.get(f"achieved_{i}", ""),
+                 "met": d.get(f"met_{i}", False)} for i, t in enumerate(self.targets)]
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("验收结论"), choices=Acceptance.Conclusion.choices)
+    opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -8,6 +8,7 @@ from kechuang.projects.demo import demo_step
 MANIFEST = Manifest(
     app="projects",
     url_prefix="projects/",
+    api="kechuang.projects.api",
     demo=(DemoStep(demo_step, order=55),),
     metrics=("kechuang.projects.metrics",),
     jobs=("kechuang.projects.exports",),
@@ -23,5 +24,7 @@ MANIFEST = Manifest(
                   model="projects.Expert", action="export", order=40),
         MenuEntry("action2", _("科技项目"), "projects:project_list", "kanban",
                   model="projects.Project", order=50),
+        MenuEntry("action2", _("拨付记录"), "projects:disbursement_list", "cash-coin",
+                  model="projects.Disbursement", order=60),
     ),
 )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, Assignment, RestrictManager, Scope, register, rights
+from kechuang.core.uploads import UploadTo, private_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2,
@@ -506,6 +507,9 @@ class Project(models.Model):
     approved_enterprise_yuan = models.DecimalField(_("企业自筹（元）"), default=Decimal(0),
                                                    validators=[MinValueValidator(0)], **MONEY)
     carried_over = models.BooleanField(_("上年度结转"), default=False, db_index=True)
+    contract_signed_on = models.DateField(_("任务书签订日期"), null=True, blank=True)
+    midterm_passed_on = models.DateField(_("中期检查通过日期"), null=True, blank=True)
+    targets = models.TextField(_("考核指标"), blank=True, help_text=_("每行一项"))
 
     objects = RestrictManager()
 
@@ -521,10 +525,304 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.pk])
 
+    def target_list(self) -> list[str]:
+        return [t.strip() for t in self.targets.splitlines() if t.strip()]
+
     @property
     def approved_total_yuan(self) -> Decimal:
         return self.approved_city_yuan + self.approved_province_yuan + \
             self.approved_enterprise_yuan
+
+
+
+class FundingSource(models.Model):
+    """The approved amount of one source of a project and what has been paid from it.
+
+    Amounts are integer fen. ``paid_fen`` moves only by the conditional update of
+    ``services.disburse`` and a check constraint holds it within ``0 … approved_fen``: the
+    ledger can never pay more than was approved, whatever runs at the same time.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="funding")
+    source = models.CharField(_("资金来源"), max_length=12, choices=Source.choices)
+    approved_fen = models.BigIntegerField(_("批准金额（分）"), validators=[MinValueValidator(0)])
+    paid_fen = models.BigIntegerField(_("已拨付（分）"), default=0, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["project_id", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="uniq_funding_source"),
+            models.CheckConstraint(condition=Q(paid_fen__gte=0), name="funding_paid_gte_0"),
+            models.CheckConstraint(condition=Q(paid_fen__lte=models.F("approved_fen")),
+                                   name="funding_paid_lte_approved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_source_display()}"
+
+    @property
+    def approved_yuan(self) -> Decimal:
+        return Decimal(self.approved_fen) / 100
+
+    @property
+    def paid_yuan(self) -> Decimal:
+        return Decimal(self.paid_fen) / 100
+
+    @property
+    def remaining_yuan(self) -> Decimal:
+        return Decimal(self.approved_fen - self.paid_fen) / 100
+
+
+class Instalment(models.Model):
+    """One instalment of a source's funding plan (e.g. first at signing, rest after the
+    mid-term check); like its source it can never be paid beyond its amount."""
+
+    class Condition(models.TextChoices):
+        SIGNING = "signing", _("任务书签订后")
+        MIDTERM = "midterm", _("中期检查通过后")
+        ACCEPTANCE = "acceptance", _("验收通过后")
+
+    funding = models.ForeignKey(FundingSource, verbose_name=_("资金来源"),
+                                on_delete=models.CASCADE, related_name="instalments")
+    seq = models.PositiveSmallIntegerField(_("批次"))
+    condition = models.CharField(_("拨付条件"), max_length=12, choices=Condition.choices)
+    amount_fen = models.BigIntegerField(_("计划金额（分）"), validators=[MinValueValidator(1)])
+    paid_fen = models.BigIntegerField(_("已拨付（分）"), default=0, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("拨付批次")
+        verbose_name_plural = _("拨付批次")
+        ordering = ["funding_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["funding", "seq"], name="uniq_instalment"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="instalment_amount_gt_0"),
+            models.CheckConstraint(condition=Q(paid_fen__gte=0),
+                                   name="instalment_paid_gte_0"),
+            models.CheckConstraint(condition=Q(paid_fen__lte=models.F("amount_fen")),
+                                   name="instalment_paid_lte_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(n)s批") % {"n": self.seq}
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100
+
+    @property
+    def paid_yuan(self) -> Decimal:
+        return Decimal(self.paid_fen) / 100
+
+    @property
+    def remaining_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen - self.paid_fen) / 100
+
+
+class Disbursement(models.Model):
+    """A payment of the ledger (拨付记录): append-only; a correction is a new row."""
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.PROTECT,
+                                related_name="disbursements")
+    instalment = models.ForeignKey(Instalment, verbose_name=_("拨付批次"),
+                                   on_delete=models.PROTECT, related_name="disbursements")
+    source = models.CharField(_("资金来源"), max_length=12, choices=Source.choices)
+    amount_fen = models.BigIntegerField(_("拨付金额（分）"), validators=[MinValueValidator(1)])
+    paid_on = models.DateField(_("拨付日期"))
+    voucher_no = models.CharField(_("凭证号"), max_length=50, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"),
+                                on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("拨付记录")
+        verbose_name_plural = _("拨付记录")
+        ordering = ["-paid_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0),
+                                              name="disbursement_amount_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_source_display()} · {self.amount_yuan}"
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100
+
+
+class ProgressReport(models.Model):
+    """A periodic progress report (进展报告) or the mid-term report (中期检查) with its
+    evidence; the city checks a mid-term report, and passing it releases the later
+    instalments."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("进展报告")
+        MIDTERM = "midterm", _("中期检查")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        PASSED = "passed", _("检查通过")
+        FAILED = "failed", _("检查未通过")
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="reports")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("报告期"), max_length=50, help_text=_("如 2025年上半年"))
+    summary = models.TextField(_("进展情况"))
+    spent_yuan = models.DecimalField(_("累计支出（元）"), default=Decimal(0),
+                                     validators=[MinValueValidator(0)], **MONEY)
+    evidence = models.FileField(_("佐证材料"), storage=private_storage, blank=True,
+                                upload_to=UploadTo("projects"), max_length=200)
+    evidence_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    check_note = models.CharField(_("检查意见"), max_length=500, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目进展报告")
+        verbose_name_plural = _("项目进展报告")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
+
+
+class ChangeRequest(models.Model):
+    """A change to a running project (项目变更): a new PI, a budget reallocation within the
+    limits of policy.rd_funding, or an extension — decided through projects.workflows."""
+
+    class Kind(models.TextChoices):
+        PI = "pi", _("变更项目负责人")
+        BUDGET = "budget", _("预算调剂")
+        EXTENSION = "extension", _("延期")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("不同意")
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="changes")
+    kind = models.CharField(_("变更类型"), max_length=10, choices=Kind.choices)
+    new_pi_name = models.CharField(_("新项目负责人"), max_length=50, blank=True)
+    new_ends_on = models.DateField(_("延期至"), null=True, blank=True)
+    moves = models.JSONField(_("调剂明细"), default=list, blank=True,
+                             help_text=_('如 [{"source": "city", "from": "equipment", '
+                                         '"to": "materials", "yuan": "50000"}]'))
+    reason = models.TextField(_("变更理由"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目变更")
+        verbose_name_plural = _("项目变更")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id])
+
+
+class Acceptance(models.Model):
+    """The acceptance (验收) of a project: the self-evaluation of each 考核指标, the financial
+    audit report, the acceptance group drawn like a review group, and the conclusion."""
+
+    class Conclusion(models.TextChoices):
+        PASSED = "passed", _("通过")
+        CLOSED = "closed", _("结题")
+        FAILED = "failed", _("不通过")
+
+    project = models.OneToOneField(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                   related_name="acceptance")
+    self_evaluation = models.JSONField(_("考核指标完成情况"), default=list,
+                                       help_text=_('[{"target": …, "achieved": …, "met": true}]'))
+    audit_report = models.FileField(_("财务审计报告"), storage=private_storage,
+                                    upload_to=UploadTo("projects"), max_length=200)
+    audit_report_name = models.CharField(_("文件名"), max_length=200)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    seed = models.BigIntegerField(_("随机种子"), null=True, blank=True)
+    group = models.JSONField(_("验收专家组"), default=list, blank=True)
+    reserves = models.JSONField(_("替补专家"), default=list, blank=True)
+    exclusions = models.JSONField(_("未入选原因"), default=list, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    conclusion = models.CharField(_("验收结论"), max_length=10, choices=Conclusion.choices,
+                                  blank=True)
+    opinion = models.TextField(_("验收意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(_("验收日期"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("项目验收")
+        verbose_name_plural = _("项目验收")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {_('验收')}"
+
+
+class Deliberation(models.Model):
+    """The 会审 of a call: who decided which applications to propose for funding and why,
+    and the 公示 (publicity) period. ``listing`` is the published list as it was decided
+    (title, lead, county), so the 公示 page reads no application."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报指南"), on_delete=models.PROTECT,
+                             related_name="deliberations")
+    proposed = models.JSONField(_("拟立项申报"), default=list)
+    listing = models.JSONField(_("公示名单"), default=list)
+    reason = models.TextField(_("会审意见"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("会审时间"), default=timezone.now)
+    publicity_from = models.DateField(_("公示开始"))
+    publicity_until = models.DateField(_("公示截止"))
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("会审")
+        verbose_name_plural = _("会审")
+        ordering = ["-decided_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(publicity_until__gte=models.F("publicity_from")),
+            name="deliberation_publicity_order")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {_('会审')}"
 
 
 # ---- scopes ------------------------------------------------------------------------------
@@ -569,8 +867,20 @@ register(ReviewAssignment, Scope(
 register(Review, Scope(
     rights=rights(city_admin=READ | {"approve"}, city_staff=READ | {"approve"},
                   expert={"view", "add"}),
-    assigned=Assignment(to="assignment__expert_profile__user")))
+    assigned=Assignment(to="assignment__expert_profile__user",
+                        excluded="assignment__application__recusals__expert_profile__user")))
 register(Project, Scope(
     rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
                   enterprise=READ),
     county="county", organisation="lead"))
+
+_LEDGER = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ, enterprise=READ)
+register(FundingSource, Scope(rights=_LEDGER, parents=("project",)))
+register(Instalment, Scope(rights=_LEDGER, parents=("funding",)))
+register(Disbursement, Scope(rights=_LEDGER, parents=("project",)))
+_OWNER_FILES = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                      enterprise={"view", "add"})
+for _m in (ProgressReport, ChangeRequest, Acceptance):
+    register(_m, Scope(rights=_OWNER_FILES, county="project__county",
+                       organisation="project__lead"))
+register(Deliberation, Scope(rights=CITY_ONLY, public_read=True))

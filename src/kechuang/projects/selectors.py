@@ -12,13 +12,20 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from kechuang.accounts.scoping import can
 from kechuang.orgs.models import Organisation
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     BudgetLine,
     Call,
+    ChangeRequest,
+    Deliberation,
+    Disbursement,
     Draw,
     DrawExclusion,
     Expert,
+    FundingSource,
+    Instalment,
     Programme,
+    ProgressReport,
     Project,
     Review,
     ReviewAssignment,
@@ -142,14 +149,7 @@ def reviews_of(*, user: Any, application: Application) -> list[Review]:
 
 def score_summary(reviews: list[Review], *, trim_from: int = 5) -> dict[str, Any]:
     """Mean, trimmed mean (highest and lowest dropped from ``trim_from`` scores) and spread."""
-    totals = sorted(r.total for r in reviews)
-    if not totals:
-        return {"count": 0}
-    trimmed = totals[1:-1] if len(totals) >= trim_from else totals
-    spread = totals[-1] - totals[0]
-    return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),
-            "trimmed": Decimal(mean(trimmed)).quantize(Decimal("0.01")),
-            "spread": spread, "disagree": spread >= 20}
+    return score_summary_of([r.total for r in reviews], trim_from=trim_from)
 
 
 def project_list(*, user: Any, action: str = "view",
@@ -172,3 +172,108 @@ def project_list(*, user: Any, action: str = "view",
 def project_detail(*, user: Any, pk: int) -> Project:
     return Project.objects.restrict(user, "view").select_related(
         "programme", "lead", "county", "application").prefetch_related("partners").get(pk=pk)
+
+
+def funding_of(*, user: Any, project: Project) -> list[FundingSource]:
+    """The project's funding plan: each source with its instalments (two queries)."""
+    return list(FundingSource.objects.restrict(user, "view").filter(project=project)
+                .prefetch_related("instalments").order_by("source"))
+
+
+def disbursement_list(*, user: Any, action: str = "view",
+                      filters: dict[str, Any] | None = None) -> QuerySet[Disbursement]:
+    """The ledger (拨付记录) across projects, newest first."""
+    f = filters or {}
+    qs = Disbursement.objects.restrict(user, action).select_related(
+        "project", "project__lead", "project__county", "instalment", "paid_by")
+    if f.get("project"):
+        qs = qs.filter(project_id=f["project"])
+    if f.get("source"):
+        qs = qs.filter(source=f["source"])
+    if f.get("year"):
+        qs = qs.filter(paid_on__year=f["year"])
+    if f.get("q"):
+        qs = qs.filter(Q(project__title__icontains=f["q"]) | Q(project__code__icontains=f["q"])
+                       | Q(voucher_no__icontains=f["q"]))
+    return qs.order_by("-paid_on", "-id")
+
+
+def reports_of(*, user: Any, project: Project) -> list[ProgressReport]:
+    return list(ProgressReport.objects.restrict(user, "view").filter(project=project)
+                .select_related("submitted_by", "checked_by").order_by("-submitted_at", "-id"))
+
+
+def changes_of(*, user: Any, project: Project) -> list[ChangeRequest]:
+    return list(ChangeRequest.objects.restrict(user, "view").filter(project=project)
+                .select_related("submitted_by", "decided_by").order_by("-submitted_at", "-id"))
+
+
+def acceptance_of(*, user: Any, project: Project) -> Acceptance | None:
+    return Acceptance.objects.restrict(user, "view").filter(project=project).select_related(
+        "decided_by", "drawn_by").first()
+
+
+def acceptance_group(acceptance: Acceptance) -> dict[str, list[Any]]:
+    """The drawn group's experts and the conflicted ones left out, with reasons (staff)."""
+    ids = [*acceptance.group, *acceptance.reserves,
+           *[x["expert_id"] for x in acceptance.exclusions]]
+    by_pk = Expert.objects.select_related("organisation").in_bulk(ids)
+    return {"members": [by_pk[i] for i in acceptance.group if i in by_pk],
+            "reserves": [by_pk[i] for i in acceptance.reserves if i in by_pk],
+            "excluded": [(by_pk[x["expert_id"]], x["reasons"]) for x in acceptance.exclusions
+                         if x["expert_id"] in by_pk]}
+
+
+def report_detail(*, user: Any, pk: int, action: str = "view") -> ProgressReport:
+    return ProgressReport.objects.restrict(user, action).select_related("project").get(pk=pk)
+
+
+def change_detail(*, user: Any, pk: int, action: str = "view") -> ChangeRequest:
+    return ChangeRequest.objects.restrict(user, action).select_related("project").get(pk=pk)
+
+
+def instalments_of(*, user: Any, project: Project) -> list[Instalment]:
+    return list(Instalment.objects.restrict(user, "view").filter(funding__project=project)
+                .select_related("funding").order_by("funding__source", "seq"))
+
+
+RANKED = ("reviewing", "approved", "rejected")
+
+
+def call_ranking(*, user: Any, call: Call, trim_from: int = 5) -> list[dict[str, Any]]:
+    """The call's applications under review or decided, ranked by trimmed mean (mean when
+    fewer than ``trim_from`` scores), with count, spread and the disagreement flag — two
+    queries whatever the number of applications and reviews."""
+    apps = list(Application.objects.restrict(user, "approve").filter(
+        call=call, status__in=RANKED).select_related("lead", "county").order_by("pk"))
+    totals: dict[int, list[Decimal]] = {a.pk: [] for a in apps}
+    for app_id, total in Review.objects.restrict(user, "view").filter(
+            assignment__application__call=call,
+            assignment__application__status__in=RANKED).values_list(
+            "assignment__application_id", "total"):
+        if app_id in totals:
+            totals[app_id].append(total)
+    rows = []
+    for a in apps:
+        summary = score_summary_of(totals[a.pk], trim_from=trim_from)
+        rows.append({"app": a, **summary})
+    rows.sort(key=lambda r: (r.get("trimmed") is None, -(r.get("trimmed") or 0), r["app"].pk))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return rows
+
+
+def score_summary_of(totals: list[Decimal], *, trim_from: int = 5) -> dict[str, Any]:
+    totals = sorted(totals)
+    if not totals:
+        return {"count": 0}
+    trimmed = totals[1:-1] if len(totals) >= trim_from else totals
+    spread = totals[-1] - totals[0]
+    return {"count": len(totals), "mean": Decimal(mean(totals)).quantize(Decimal("0.01")),
+            "trimmed": Decimal(mean(trimmed)).quantize(Decimal("0.01")),
+            "spread": spread, "disagree": spread >= 20}
+
+
+def deliberations_of(*, user: Any, call: Call) -> list[Deliberation]:
+    return list(Deliberation.objects.restrict(user, "view").filter(call=call)
+                .select_related("decided_by").order_by("-decided_at", "-id"))

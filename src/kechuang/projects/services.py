@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,21 +23,35 @@ from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.services import create_object, update_object
-from kechuang.policy import expert_draw, review_conflicts
+from kechuang.core.uploads import delete_on_error, validate_upload
+from kechuang.policy import expert_draw, rd_funding, review_conflicts
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     BudgetLine,
     Call,
+    Category,
+    ChangeRequest,
+    Deliberation,
+    Disbursement,
     Draw,
     DrawExclusion,
     Expert,
+    FundingSource,
+    Instalment,
+    ProgressReport,
     Project,
     Recusal,
     Review,
     ReviewAssignment,
     Source,
 )
-from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.projects.workflows import (
+    APPLICATION_FLOW,
+    ASSIGNMENT_FLOW,
+    CHANGE_FLOW,
+    MIDTERM_FLOW,
+)
 from kechuang.workflow.services import transition
 
 EDITABLE = ("draft", "returned")
@@ -213,9 +227,10 @@ def approve_application(*, application: Application, actor: Any, reason: str,
             approved_on=on or timezone.localdate(),
             approved_city_yuan=amounts[Source.CITY],
             approved_province_yuan=amounts[Source.PROVINCE],
-            approved_enterprise_yuan=amounts[Source.ENTERPRISE]),
+            approved_enterprise_yuan=amounts[Source.ENTERPRISE], targets=app.targets),
             reason=_("立项"))
         project.partners.set(app.partners.all())
+        plan_funding(project=project, actor=actor)
     return project
 
 
@@ -288,6 +303,16 @@ def conflicts_of(expert: Expert, app: Application, *,
                                            years=CONFLICT_YEARS)
 
 
+def _pool_conflicts(profiles: dict[int, review_conflicts.ExpertProfile],
+                    parties: review_conflicts.ApplicationParties, *,
+                    as_of: dt.date) -> dict[int, list[review_conflicts.Conflict]]:
+    """The pool's conflicts with the parties: the index finds who, find_conflicts says why."""
+    index = review_conflicts.ConflictIndex(list(profiles.values()), as_of=as_of,
+                                           years=CONFLICT_YEARS)
+    return review_conflicts.conflicts_in_pool(profiles, parties, index, as_of=as_of,
+                                              years=CONFLICT_YEARS)
+
+
 def run_draw(*, application: Application, actor: Any, size: int, reserves: int = 2,
              titles: Sequence[str] = (), max_load: int | None = None, seed: int | None = None,
              as_of: dt.date | None = None, overrides: dict[int, str] | None = None) -> Draw:
@@ -325,10 +350,10 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                 application__call=call, status__in=("invited", "accepted")).values_list(
                 "expert_profile_id", flat=True):
             load[eid] += 1
+        found = _pool_conflicts(profiles, parties, as_of=as_of)
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, load[e.pk],
-            tuple(review_conflicts.find_conflicts(profiles[e.pk], parties, as_of=as_of,
-                                                  years=CONFLICT_YEARS))) for e in pool]
+            tuple(found.get(e.pk, ()))) for e in pool]
         rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=call.field_set(),
                                       titles=frozenset(titles), max_load=max_load,
                                       overrides=frozenset(overrides))
@@ -478,3 +503,524 @@ def submit_review(*, assignment: ReviewAssignment, actor: Any, scores: dict[str,
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=review,
                       after=snapshot(review))
     return review
+
+
+# ---- funding plan and the disbursement ledger ----------------------------------------------
+
+FEN = Decimal(100)
+
+
+def _fen(yuan: Decimal) -> int:
+    return int((yuan * FEN).to_integral_value())
+
+
+def approved_by_source(project: Project) -> dict[str, Decimal]:
+    return {Source.CITY: project.approved_city_yuan,
+            Source.PROVINCE: project.approved_province_yuan,
+            Source.ENTERPRISE: project.approved_enterprise_yuan}
+
+
+def plan_funding(*, project: Project, actor: Any,
+                 plan: Sequence[rd_funding.PlannedInstalment] | None = None,
+                 first_pct: int = 60) -> list[Instalment]:
+    """Set a project's funding plan: one ``FundingSource`` per source with money approved, and
+    its instalments (default: ``first_pct`` % at signing, the rest after the mid-term check).
+
+    Every source's instalments must add up to its approved amount. A plan can be replaced only
+    while nothing has been paid from it.
+    """
+    if not can(actor, "add", FundingSource):
+        raise PermissionDenied
+    approved = {s: _fen(v) for s, v in approved_by_source(project).items()}
+    plan = list(plan) if plan is not None else rd_funding.default_plan(approved,
+                                                                       first_pct=first_pct)
+    labels = dict(Source.choices)
+    problems = []
+    for kind, source, expected, actual in rd_funding.plan_problems(approved, plan):
+        label = labels.get(source, source)
+        if kind == "sum":
+            problems.append(_("%(src)s各批次合计 %(act)s 元，与批准金额 %(exp)s 元不一致") % {
+                "src": label, "act": _yuan(Decimal(actual) / FEN),
+                "exp": _yuan(Decimal(expected) / FEN)})
+        elif kind == "amount":
+            problems.append(_("%(src)s的批次金额须大于零") % {"src": label})
+        elif kind == "condition":
+            problems.append(_("%(src)s第%(n)s批的拨付条件无效") % {"src": label, "n": actual})
+        else:
+            problems.append(_("%(src)s没有批准金额，不能安排拨付") % {"src": label})
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        locked = Project.objects.restrict(actor, "change").select_for_update().filter(
+            pk=project.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if Disbursement.objects.filter(project=locked).exists():
+            raise DomainError(_("已有拨付记录，拨付计划不能再修改"))
+        before = {"plan": _plan_snapshot(locked)}
+        Instalment.objects.filter(funding__project=locked).delete()
+        FundingSource.objects.filter(project=locked).delete()
+        sources = {}
+        for source, fen in approved.items():
+            if fen > 0:
+                sources[source] = FundingSource.objects.create(
+                    project=locked, source=source, approved_fen=fen)
+        out = [Instalment.objects.create(funding=sources[i.source], seq=i.seq,
+                                         condition=i.condition, amount_fen=i.amount_fen)
+               for i in sorted(plan, key=lambda i: (i.source, i.seq))]
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before=before, after={"plan": _plan_snapshot(locked)},
+                      reason=_("拨付计划"))
+    return out
+
+
+def _plan_snapshot(project: Project) -> list[str]:
+    return [f"{i.funding.source}#{i.seq}:{i.condition}={i.amount_fen}"
+            for i in Instalment.objects.filter(funding__project=project).select_related(
+                "funding").order_by("funding__source", "seq")]
+
+
+def sign_contract(*, project: Project, actor: Any, on: dt.date | None = None) -> Project:
+    """The task contract (任务书) is signed: the first instalments are released."""
+    if project.contract_signed_on:
+        raise DomainError(_("任务书已于 %(d)s 签订") % {"d": project.contract_signed_on})
+    return update_object(obj=project, actor=actor,
+                         data={"contract_signed_on": on or timezone.localdate()},
+                         reason=_("任务书签订"))
+
+
+def disburse(*, instalment: Instalment, actor: Any, amount_yuan: Decimal,
+             paid_on: dt.date | None = None, voucher_no: str = "",
+             note: str = "") -> Disbursement:
+    """Pay from an instalment: never more than what is left of it or of its source.
+
+    The ceilings are enforced by conditional updates (``UPDATE … WHERE paid + amount <=
+    approved``) on the source and then the instalment, in that order for every payer, inside
+    one transaction, backed by check constraints — so parallel requests from any number of
+    connections can never pay more than approved; a refused one writes nothing.
+    """
+    if not can(actor, "add", Disbursement):
+        raise PermissionDenied
+    try:
+        amount = Decimal(amount_yuan).quantize(CENT)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise DomainError(_("拨付金额须为数字"), field="amount_yuan") from exc
+    fen = _fen(amount)
+    if fen <= 0:
+        raise DomainError(_("拨付金额须大于零"), field="amount_yuan")
+    with transaction.atomic():
+        inst = (Instalment.objects.restrict(actor, "change").select_related("funding__project")
+                .filter(pk=instalment.pk).first())
+        if inst is None:
+            raise ScopeError()
+        funding, project = inst.funding, inst.funding.project
+        if not rd_funding.released(inst.condition, signed=bool(project.contract_signed_on),
+                                   midterm_passed=bool(project.midterm_passed_on),
+                                   accepted=project.stage == Project.Stage.ACCEPTED):
+            raise DomainError(_("%(inst)s的拨付条件（%(cond)s）尚未满足") % {
+                "inst": inst, "cond": inst.get_condition_display()})
+        if project.stage == Project.Stage.TERMINATED:
+            raise DomainError(_("项目已终止，不能拨付"))
+        n = FundingSource.objects.filter(
+            pk=funding.pk, paid_fen__lte=F("approved_fen") - fen).update(
+            paid_fen=F("paid_fen") + fen)
+        if n == 0:
+            funding.refresh_from_db()
+            raise DomainError(_("%(src)s剩余可拨付 %(left)s 元，不足 %(amt)s 元，未拨付") % {
+                "src": funding.get_source_display(), "left": _yuan(funding.remaining_yuan),
+                "amt": _yuan(amount)}, field="amount_yuan")
+        n = Instalment.objects.filter(
+            pk=inst.pk, paid_fen__lte=F("amount_fen") - fen).update(
+            paid_fen=F("paid_fen") + fen)
+        if n == 0:
+            inst.refresh_from_db()
+            # raising undoes the source's increment above with the transaction
+            raise DomainError(_("%(inst)s剩余可拨付 %(left)s 元，不足 %(amt)s 元，未拨付") % {
+                "inst": inst, "left": _yuan(inst.remaining_yuan), "amt": _yuan(amount)},
+                field="amount_yuan")
+        row = Disbursement(project=project, instalment=inst, source=funding.source,
+                           amount_fen=fen, paid_on=paid_on or timezone.localdate(),
+                           voucher_no=voucher_no.strip(), note=note.strip(), paid_by=actor)
+        row.full_clean()
+        row.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=row,
+                      after=snapshot(row), reason=_("拨付"))
+    return row
+
+
+
+# ---- progress reports and the mid-term check ----------------------------------------------
+
+REPORT_FILES = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+
+
+def _owned_project(project: Project, actor: Any) -> Project:
+    """The project re-read in the actor's scope: its own organisation, or the city."""
+    locked = Project.objects.restrict(actor, "view").select_for_update().filter(
+        pk=project.pk).first()
+    if locked is None:
+        raise ScopeError()
+    return locked
+
+
+def file_report(*, project: Project, actor: Any, kind: str, period: str, summary: str,
+                spent_yuan: Decimal | None = None, evidence: Any = None) -> ProgressReport:
+    """A progress or mid-term report with its evidence file (required for the mid-term)."""
+    if not can(actor, "add", ProgressReport):
+        raise PermissionDenied
+    errors = []
+    if not period.strip():
+        errors.append(_("请填写报告期"))
+    if not summary.strip():
+        errors.append(_("请填写进展情况"))
+    if kind == ProgressReport.Kind.MIDTERM and evidence is None:
+        errors.append(_("中期检查须上传佐证材料"))
+    if evidence is not None:
+        try:
+            validate_upload(evidence, allowed=REPORT_FILES)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), delete_on_error() as saved:
+        locked = _owned_project(project, actor)
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            raise DomainError(_("项目已结束，不再提交进展报告"))
+        if kind == ProgressReport.Kind.MIDTERM and locked.midterm_passed_on:
+            raise DomainError(_("中期检查已通过"))
+        report = ProgressReport(project=locked, kind=kind, period=period.strip(),
+                                summary=summary.strip(), spent_yuan=spent_yuan or Decimal(0),
+                                submitted_by=actor)
+        if evidence is not None:
+            report.evidence_name = evidence.name[:200]
+            report.evidence.save(evidence.name, evidence, save=False)
+            saved.append(report.evidence.name)
+        report.full_clean()
+        report.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=report,
+                      after=snapshot(report) | {"evidence": report.evidence.name})
+        if kind == ProgressReport.Kind.MIDTERM and locked.stage == Project.Stage.RUNNING:
+            before = snapshot(locked)
+            Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.MIDTERM)
+            locked.refresh_from_db()
+            record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                          before=before, after=snapshot(locked), reason=_("提交中期检查材料"))
+    return report
+
+
+def check_midterm(*, report: ProgressReport, actor: Any, passed: bool, note: str,
+                  on: dt.date | None = None) -> ProgressReport:
+    """The city's mid-term check; passing releases the instalments after the mid-term."""
+    if not can(actor, "approve", ProgressReport):
+        raise PermissionDenied
+    if not note.strip():
+        raise DomainError(_("请填写检查意见"), field="note")
+    if report.kind != ProgressReport.Kind.MIDTERM:
+        raise DomainError(_("只有中期报告需要检查"))
+    with transaction.atomic():
+        locked = transition(report, workflow=MIDTERM_FLOW, action="pass" if passed else "fail",
+                            actor=actor, reason=note)
+        data: dict[str, Any] = {"stage": Project.Stage.RUNNING}
+        if passed:
+            data["midterm_passed_on"] = on or timezone.localdate()
+        update_object(obj=locked.project, actor=actor, data=data,
+                      reason=_("中期检查通过") if passed else _("中期检查未通过"))
+    return locked
+
+
+# ---- change requests -----------------------------------------------------------------------
+
+def project_budget(project: Project) -> dict[tuple[str, str], int]:
+    """The approved budget (source, category) → fen: the application's cells with every
+    approved reallocation applied. A carry-over entered without an application has none."""
+    budget: dict[tuple[str, str], int] = defaultdict(int)
+    if project.application_id:
+        for b in BudgetLine.objects.filter(application_id=project.application_id):
+            budget[(b.source, b.category)] += _fen(b.amount_yuan)
+    moves = [m for c in ChangeRequest.objects.filter(
+        project=project, kind=ChangeRequest.Kind.BUDGET, status=ChangeRequest.Status.APPROVED)
+        .order_by("pk") for m in _moves(c.moves)]
+    return rd_funding.apply_moves(budget, moves)
+
+
+def _moves(raw: Iterable[dict[str, Any]]) -> list[rd_funding.Move]:
+    out = []
+    for m in raw:
+        try:
+            out.append(rd_funding.Move(str(m["source"]), str(m["from"]), str(m["to"]),
+                                       _fen(Decimal(str(m["yuan"])))))
+        except (KeyError, ArithmeticError, ValueError) as exc:
+            raise DomainError(_("调剂明细格式有误")) from exc
+    return out
+
+
+def _moved_so_far(project: Project) -> dict[str, int]:
+    moved: dict[str, int] = defaultdict(int)
+    for c in ChangeRequest.objects.filter(project=project, kind=ChangeRequest.Kind.BUDGET,
+                                          status=ChangeRequest.Status.APPROVED):
+        for m in _moves(c.moves):
+            moved[m.source] += m.amount_fen
+    return moved
+
+
+def reallocation_messages(project: Project, moves: list[rd_funding.Move]) -> list[str]:
+    labels, cats = dict(Source.choices), dict(Category.choices)
+    out = []
+    for kind, source, category, fen in rd_funding.reallocation_problems(
+            project_budget(project), moves, already_moved=_moved_so_far(project)):
+        args = {"src": labels.get(source, source), "cat": cats.get(category, category),
+                "yuan": _yuan(Decimal(fen) / FEN),
+                "pct": rd_funding.MAX_REALLOCATION_PCT}
+        out.append({
+            "empty": _("请填写调剂明细"),
+            "amount": _("调剂金额须大于零，且调出与调入科目不能相同"),
+            "fixed": _("%(cat)s不得通过调剂调增") % args,
+            "negative": _("%(src)s的%(cat)s调剂后将少于零（差 %(yuan)s 元）") % args,
+            "limit": _("%(src)s累计调剂超过该来源预算的 %(pct)s%%（上限 %(yuan)s 元）") % args,
+        }[kind])
+    return out
+
+
+def request_change(*, project: Project, actor: Any, kind: str, reason: str,
+                   new_pi_name: str = "", new_ends_on: dt.date | None = None,
+                   moves: Sequence[dict[str, Any]] = ()) -> ChangeRequest:
+    """File a change request; every problem is listed at once and nothing is written."""
+    if not can(actor, "add", ChangeRequest):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _owned_project(project, actor)
+        errors = []
+        if not reason.strip():
+            errors.append(_("请填写变更理由"))
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            errors.append(_("项目已结束，不能申请变更"))
+        if ChangeRequest.objects.filter(project=locked, kind=kind,
+                                        status=ChangeRequest.Status.SUBMITTED).exists():
+            errors.append(_("已有同类变更申请待审核"))
+        if kind == ChangeRequest.Kind.PI:
+            if not new_pi_name.strip() or new_pi_name.strip() == locked.pi_name:
+                errors.append(_("请填写新的项目负责人"))
+        elif kind == ChangeRequest.Kind.EXTENSION:
+            if new_ends_on is None or (locked.ends_on and new_ends_on <= locked.ends_on):
+                errors.append(_("延期日期须晚于计划完成日期"))
+            elif locked.ends_on and new_ends_on > locked.ends_on.replace(
+                    year=locked.ends_on.year + 1):
+                errors.append(_("一次延期不超过一年"))
+        elif kind == ChangeRequest.Kind.BUDGET:
+            if not locked.application_id:
+                errors.append(_("该项目没有立项预算明细，不能调剂"))
+            else:
+                errors.extend(reallocation_messages(locked, _moves(moves)))
+        else:
+            errors.append(_("变更类型无效"))
+        if errors:
+            raise ValidationError(errors)
+        change = create_object(model=ChangeRequest, actor=actor, data=dict(
+            project=locked, kind=kind, reason=reason.strip(), new_pi_name=new_pi_name.strip(),
+            new_ends_on=new_ends_on, moves=list(moves), submitted_by=actor))
+    return change
+
+
+def decide_change(*, change: ChangeRequest, actor: Any, approve: bool,
+                  reason: str) -> ChangeRequest:
+    """The city decides; an approval writes the change onto the project (audited), with the
+    budget rules checked again against what was approved in the meantime."""
+    with transaction.atomic():
+        done = transition(change, workflow=CHANGE_FLOW, action="approve" if approve else "reject",
+                          actor=actor, reason=reason)
+        if not approve:
+            return done
+        project = Project.objects.select_for_update().get(pk=done.project_id)
+        if done.kind == ChangeRequest.Kind.PI:
+            update_object(obj=project, actor=actor, data={"pi_name": done.new_pi_name},
+                          reason=_("变更项目负责人"))
+        elif done.kind == ChangeRequest.Kind.EXTENSION:
+            update_object(obj=project, actor=actor, data={"ends_on": done.new_ends_on},
+                          reason=_("项目延期"))
+        else:
+            # this request is already counted as approved: judge it against the others
+            others = ChangeRequest.objects.filter(
+                project=project, kind=ChangeRequest.Kind.BUDGET,
+                status=ChangeRequest.Status.APPROVED).exclude(pk=done.pk)
+            budget: dict[tuple[str, str], int] = defaultdict(int)
+            if project.application_id:
+                for b in BudgetLine.objects.filter(application_id=project.application_id):
+                    budget[(b.source, b.category)] += _fen(b.amount_yuan)
+            earlier = [m for c in others.order_by("pk") for m in _moves(c.moves)]
+            moved: dict[str, int] = defaultdict(int)
+            for m in earlier:
+                moved[m.source] += m.amount_fen
+            problems = rd_funding.reallocation_problems(
+                rd_funding.apply_moves(budget, earlier), _moves(done.moves),
+                already_moved=moved)
+            if problems:
+                raise DomainError(_("其他调剂已获批，本次调剂超出限额，请退回重新申请"))
+    return done
+
+
+# ---- acceptance (验收) ----------------------------------------------------------------------
+
+def apply_for_acceptance(*, project: Project, actor: Any, evaluation: Sequence[dict[str, Any]],
+                         audit_report: Any) -> Acceptance:
+    """The project's organisation applies: each 考核指标 with what was achieved and whether it
+    was met, and the financial audit report."""
+    if not can(actor, "add", Acceptance):
+        raise PermissionDenied
+    with transaction.atomic(), delete_on_error() as saved:
+        locked = _owned_project(project, actor)
+        errors = []
+        if locked.stage in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED):
+            errors.append(_("项目已结束"))
+        if Acceptance.objects.filter(project=locked).exists():
+            errors.append(_("已申请验收"))
+        rows = {str(e.get("target", "")).strip(): e for e in evaluation}
+        clean = []
+        for target in locked.target_list():
+            e = rows.get(target)
+            if e is None or not str(e.get("achieved", "")).strip():
+                errors.append(_("请填写考核指标“%(t)s”的完成情况") % {"t": target})
+                continue
+            clean.append({"target": target, "achieved": str(e["achieved"]).strip()[:500],
+                          "met": bool(e.get("met"))})
+        if not locked.target_list():
+            errors.append(_("项目没有考核指标，请先由市科技局补录"))
+        if audit_report is None:
+            errors.append(_("请上传财务审计报告"))
+        else:
+            try:
+                validate_upload(audit_report, allowed=("pdf",))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        acc = Acceptance(project=locked, self_evaluation=clean, submitted_by=actor,
+                         audit_report_name=audit_report.name[:200])
+        acc.audit_report.save(audit_report.name, audit_report, save=False)
+        saved.append(acc.audit_report.name)
+        acc.full_clean()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=acc,
+                      after=snapshot(acc) | {"audit_report": acc.audit_report.name})
+        before = snapshot(locked)
+        Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.ACCEPTANCE)
+        locked.refresh_from_db()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before=before, after=snapshot(locked), reason=_("申请验收"))
+    return acc
+
+
+def project_parties(project: Project) -> review_conflicts.ApplicationParties:
+    """A project's parties for 回避, like an application's (no call: no own application)."""
+    parties = [review_conflicts.Party(project.lead_id, project.lead.name, lead=True)]
+    parties += [review_conflicts.Party(p.pk, p.name) for p in project.partners.all()]
+    people = frozenset([project.pi_name, *[n.strip() for n in project.team.splitlines()
+                                           if n.strip()]])
+    return review_conflicts.ApplicationParties(key=-project.pk, call=None,
+                                               parties=tuple(parties), people=people)
+
+
+def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
+                          reserves: int = 2, seed: int | None = None,
+                          as_of: dt.date | None = None) -> Acceptance:
+    """Draw the acceptance group with the review draw's rules (policy.expert_draw): the same
+    回避, a stored seed and every exclusion with its reasons, so it can be re-run."""
+    if not can(actor, "approve", Acceptance):
+        raise PermissionDenied
+    as_of = as_of or timezone.localdate()
+    seed = secrets.randbits(62) if seed is None else seed
+    with transaction.atomic():
+        acc = Acceptance.objects.restrict(actor, "approve").select_for_update().select_related(
+            "project__lead").filter(pk=acceptance.pk).first()
+        if acc is None:
+            raise ScopeError()
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        project = acc.project
+        fields = project.application.call.field_set() if project.application_id else \
+            frozenset()
+        pool = list(Expert.objects.order_by("pk"))
+        profiles = expert_profiles(pool)
+        parties = project_parties(project)
+        found = _pool_conflicts(profiles, parties, as_of=as_of)
+        candidates = [expert_draw.Candidate(
+            e.pk, e.field_set(), e.title, e.available, 0,
+            tuple(found.get(e.pk, ()))) for e in pool]
+        result = expert_draw.draw(candidates, expert_draw.DrawRules(
+            size=size, reserves=reserves, fields=fields), seed)
+        if len(result.members) < size:
+            raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
+                "n": len(result.members), "size": size})
+        before = snapshot(acc)
+        acc.seed, acc.group, acc.reserves = seed, list(result.members), list(result.reserves)
+        acc.exclusions = [{"expert_id": x.key, "reasons": list(x.reasons),
+                           "conflicted": bool(x.conflicts)} for x in result.exclusions
+                          if x.conflicts]
+        acc.drawn_by, acc.drawn_at = actor, timezone.now()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
+                      after=snapshot(acc), reason=_("抽取验收专家组"))
+    return acc
+
+
+def conclude_acceptance(*, acceptance: Acceptance, actor: Any, conclusion: str, opinion: str,
+                        on: dt.date | None = None) -> Acceptance:
+    """The conclusion (通过 / 结题 / 不通过) after the group's review; 通过 and 结题 close the
+    project (已验收), 不通过 leaves it under acceptance for rectification."""
+    if not can(actor, "approve", Acceptance):
+        raise PermissionDenied
+    if conclusion not in Acceptance.Conclusion.values:
+        raise DomainError(_("请选择验收结论"), field="conclusion")
+    if not opinion.strip():
+        raise DomainError(_("请填写验收意见"), field="opinion")
+    with transaction.atomic():
+        acc = Acceptance.objects.restrict(actor, "approve").select_for_update().filter(
+            pk=acceptance.pk).first()
+        if acc is None:
+            raise ScopeError()
+        if not acc.group:
+            raise DomainError(_("请先抽取验收专家组"))
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        before = snapshot(acc)
+        acc.conclusion, acc.opinion = conclusion, opinion.strip()
+        acc.decided_by, acc.decided_on = actor, on or timezone.localdate()
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
+                      after=snapshot(acc), reason=_("验收结论"))
+        if conclusion != Acceptance.Conclusion.FAILED:
+            update_object(obj=acc.project, actor=actor,
+                          data={"stage": Project.Stage.ACCEPTED}, reason=_("验收"))
+    return acc
+
+
+# ---- 会审 and 公示 ------------------------------------------------------------------------
+
+def deliberate(*, call: Call, actor: Any, proposed: Sequence[int], reason: str,
+               publicity_from: dt.date, publicity_days: int = 7) -> Deliberation:
+    """Record the 会审: which applications are proposed for funding, by whom and why, and
+    the 公示 period; the list published is a snapshot of title, lead and county."""
+    if not can(actor, "add", Deliberation):
+        raise PermissionDenied
+    errors = []
+    if not reason.strip():
+        errors.append(_("请填写会审意见"))
+    if not proposed:
+        errors.append(_("请选择拟立项的申报"))
+    if not 5 <= publicity_days <= 30:
+        errors.append(_("公示期应为 5 至 30 天"))
+    apps = list(Application.objects.restrict(actor, "approve").filter(
+        call=call, pk__in=list(proposed)).select_related("lead", "county").order_by("pk"))
+    if len(apps) != len(set(proposed)):
+        errors.append(_("所选申报不属于该指南或不在您的管辖范围内"))
+    not_ready = [a.title for a in apps if a.status != "reviewing"]
+    if not_ready:
+        errors.append(_("以下申报不在专家评审阶段：%(t)s") % {"t": "、".join(not_ready)})
+    if errors:
+        raise ValidationError(errors)
+    return create_object(model=Deliberation, actor=actor, data=dict(
+        call=call, proposed=[a.pk for a in apps], reason=reason.strip(), decided_by=actor,
+        listing=[{"title": a.title, "lead": a.lead.name, "county": a.county.name}
+                 for a in apps],
+        publicity_from=publicity_from,
+        publicity_until=publicity_from + dt.timedelta(days=publicity_days - 1)),
+        reason=_("会审"))

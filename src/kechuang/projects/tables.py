@@ -104,3 +104,20 @@ PROJECTS = Table([
            width=12, page=False),
     Column(_l("上年度结转"), lambda p: yes_no(p.carried_over), width=10),
 ], row_attrs='data-testid="project-row"')
+
+DISBURSEMENTS = Table([
+    Column(_l("拨付日期"), lambda d: d.paid_on, excel="date", width=12,
+           cell=lambda d, ctx: date_text(d.paid_on), td_class="text-nowrap"),
+    Column(_l("项目编号"), lambda d: d.project.code, width=16, td_class="text-nowrap"),
+    Column(_l("项目名称"), lambda d: d.project.title,
+           cell=lambda d, ctx: (f'<a class="text-decoration-none" href="'
+                                f'{ctx.url("projects:project_detail", d.project_id)}">'
+                                f'{esc(d.project.title)}</a>'), width=32),
+    Column(_l("承担单位"), lambda d: d.project.lead.name, width=28),
+    Column(_l("资金来源"), lambda d: d.get_source_display(), width=12),
+    Column(_l("批次"), lambda d: str(d.instalment), width=8),
+    Column(_l("拨付金额（万元）"), lambda d: d.amount_yuan / 10000, excel="money", width=14,
+           cell=lambda d, ctx: wan(d.amount_yuan), th_class="text-end", td_class="text-end"),
+    Column(_l("凭证号"), lambda d: d.voucher_no, width=14),
+    Column(_l("经办人"), lambda d: d.paid_by.get_full_name() or d.paid_by.username, width=10),
+], row_attrs='data-testid="disbursement-row"')

@@ -4,11 +4,15 @@ from, gets 404)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,25 +25,44 @@ from kechuang.core.shortcuts import (
     list_page,
     require,
 )
-from kechuang.projects import exports, selectors, services, tables
+from kechuang.core.uploads import serve_private
+from kechuang.projects import documents, exports, selectors, services, tables
 from kechuang.projects.filters import (
     ApplicationFilter,
     AssignmentFilter,
     CallFilter,
+    DisbursementFilter,
     ExpertFilter,
     ProjectFilter,
 )
-from kechuang.projects.forms import ApplicationForm, DrawForm, ReasonForm, ScoreForm
+from kechuang.projects.forms import (
+    AcceptanceForm,
+    ApplicationForm,
+    ChangeForm,
+    ConcludeForm,
+    DrawForm,
+    PaymentForm,
+    ReasonForm,
+    ReportForm,
+    ScoreForm,
+)
 from kechuang.projects.models import (
+    Acceptance,
     Application,
     Call,
+    ChangeRequest,
+    Deliberation,
+    Disbursement,
     Draw,
     Expert,
+    FundingSource,
+    Instalment,
+    ProgressReport,
     Project,
     Review,
     ReviewAssignment,
 )
-from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW
+from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW, CHANGE_FLOW
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
 
@@ -63,7 +86,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_or_404(selectors.call_detail, user=user, pk=pk)
     return render(request, "projects/call_detail.html", {
         "call": call, "directions": [d for d in call.directions.splitlines() if d.strip()],
-        "can_apply": call.published and can(user, "add", Application)})
+        "can_apply": call.published and can(user, "add", Application),
+        "can_rank": can(user, "add", Deliberation)})
 
 
 call_export = export_view(exports.CALL_EXPORT, model=Call, form=CallFilter.page_form)
@@ -311,7 +335,399 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "view", Project)
     project = get_or_404(selectors.project_detail, user=user, pk=pk)
-    return render(request, "projects/project_detail.html", {"project": project})
+    funding = selectors.funding_of(user=user, project=project)
+    acceptance = selectors.acceptance_of(user=user, project=project)
+    staff = can(user, "approve", Acceptance)
+    changes = selectors.changes_of(user=user, project=project)
+    open_project = project.stage not in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED)
+    return render(request, "projects/project_detail.html", {
+        "project": project, "funding": funding, "staff": staff,
+        "reports": selectors.reports_of(user=user, project=project),
+        "changes": [(c, available_actions(c, workflow=CHANGE_FLOW, actor=user))
+                    for c in changes],
+        "acceptance": acceptance,
+        "group": selectors.acceptance_group(acceptance) if acceptance and staff else None,
+        "can_report": can(user, "add", ProgressReport) and open_project,
+        "can_check": can(user, "approve", ProgressReport),
+        "can_change": can(user, "add", ChangeRequest) and open_project,
+        "can_apply": can(user, "add", Acceptance) and open_project and acceptance is None,
+        "report_form": ReportForm(), "change_form": ChangeForm(),
+        "acceptance_form": AcceptanceForm(targets=project.target_list()),
+        "conclude_form": ConcludeForm(), "reason_form": ReasonForm(),
+        "disbursements": selectors.disbursement_list(user=user).filter(project=project)[:50],
+        "can_pay": can(user, "add", Disbursement) and bool(project.contract_signed_on),
+        "can_plan": can(user, "add", FundingSource),
+        "can_sign": can(user, "change", Project) and not project.contract_signed_on,
+        "pay_form": PaymentForm()})
+
+
+@login_required
+@require_POST
+def project_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task contract is signed: the first instalments are released."""
+    user = request.user
+    require(user, "change", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    try:
+        services.sign_contract(project=project, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记任务书签订，首期资金可以拨付。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """(Re)build the default funding plan while nothing has been paid."""
+    user = request.user
+    require(user, "add", FundingSource)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    try:
+        services.plan_funding(project=project, actor=user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已生成拨付计划：首期在任务书签订后拨付，"
+                                    "其余在中期检查通过后拨付。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pay from one instalment; every refusal says why and nothing is written."""
+    user = request.user
+    require(user, "add", Disbursement)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for m in errors:
+                messages.error(request, m)
+        return redirect(project)
+    d = form.cleaned_data
+    inst = Instalment.objects.restrict(user, "change").filter(
+        pk=d["instalment"], funding__project=project).first()
+    if inst is None:
+        raise Http404
+    try:
+        row = services.disburse(instalment=inst, actor=user, amount_yuan=d["amount_yuan"],
+                                paid_on=d["paid_on"], voucher_no=d["voucher_no"],
+                                note=d["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已拨付 %(amt)s 元。") % {"amt": row.amount_yuan})
+    return redirect(project)
+
+
+@login_required
+@require_safe
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, model=Disbursement, filter_cls=DisbursementFilter,
+                     selector=selectors.disbursement_list, table=tables.DISBURSEMENTS,
+                     template="projects/disbursement_list.html")
+
+
+disbursement_export = export_view(exports.DISBURSEMENT_EXPORT, model=Disbursement,
+                                  form=DisbursementFilter.page_form)
 
 
 project_export = export_view(exports.PROJECT_EXPORT, model=Project, form=ProjectFilter.page_form)
+
+
+# ---- progress, changes, acceptance ---------------------------------------------------------
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    for m in (exc.messages if isinstance(exc, ValidationError) else [exc.message]):
+        messages.error(request, m)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for m in errors:
+            messages.error(request, f"{label}：{m}" if label else m)
+
+
+@login_required
+@require_POST
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", ProgressReport)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    d = form.cleaned_data
+    try:
+        services.file_report(project=project, actor=user, kind=d["kind"], period=d["period"],
+                             summary=d["summary"], spent_yuan=d["spent_yuan"],
+                             evidence=d["evidence"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("进展报告已提交。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def report_check(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "approve", ProgressReport)
+    report = get_or_404(selectors.report_detail, user=user, pk=pk, action="approve")
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.check_midterm(report=report, actor=user,
+                               passed=request.POST.get("passed") == "1", note=note)
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已登记中期检查结果。"))
+    return redirect(report.project)
+
+
+@login_required
+@require_safe
+def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", ProgressReport)
+    report = get_or_404(selectors.report_detail, user=user, pk=pk)
+    return serve_private(report.evidence, report.evidence_name)
+
+
+@login_required
+@require_POST
+def change_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", ChangeRequest)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = ChangeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    d = form.cleaned_data
+    try:
+        services.request_change(project=project, actor=user, kind=d["kind"],
+                                reason=d["reason"], new_pi_name=d["new_pi_name"],
+                                new_ends_on=d["new_ends_on"], moves=form.moves())
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("变更申请已提交，等待市科技局审核。"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def change_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    if action not in ("approve", "reject"):
+        raise Http404
+    require(user, "approve", ChangeRequest)
+    change = get_or_404(selectors.change_detail, user=user, pk=pk, action="approve")
+    form = ReasonForm(request.POST)
+    try:
+        services.decide_change(change=change, actor=user, approve=action == "approve",
+                               reason=form.cleaned_data["reason"] if form.is_valid() else "")
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect(change.project)
+
+
+@login_required
+@require_POST
+def acceptance_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    form = AcceptanceForm(request.POST, request.FILES, targets=project.target_list())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(project)
+    try:
+        services.apply_for_acceptance(project=project, actor=user,
+                                      evaluation=form.evaluation(),
+                                      audit_report=form.cleaned_data["audit_report"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已申请验收。"))
+    return redirect(project)
+
+
+def _acceptance(request: HttpRequest, pk: int) -> Acceptance:
+    user = request.user
+    require(user, "approve", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    return acc
+
+
+@login_required
+@require_POST
+def acceptance_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _acceptance(request, pk)
+    try:
+        services.draw_acceptance_group(acceptance=acc, actor=request.user)
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已抽取验收专家组。"))
+    return redirect(acc.project)
+
+
+@login_required
+@require_POST
+def acceptance_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _acceptance(request, pk)
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(acc.project)
+    try:
+        services.conclude_acceptance(acceptance=acc, actor=request.user,
+                                     conclusion=form.cleaned_data["conclusion"],
+                                     opinion=form.cleaned_data["opinion"])
+    except DomainError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已登记验收结论。"))
+    return redirect(acc.project)
+
+
+@login_required
+@require_safe
+def acceptance_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "view", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    return serve_private(acc.audit_report, acc.audit_report_name)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def project_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task contract (任务书) as .docx, from the application and the approved budget."""
+    user = request.user
+    require(user, "view", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    content = documents.task_contract(
+        project, budget=services.project_budget(project),
+        instalments=selectors.instalments_of(user=user, project=project))
+    return _docx(content, f"任务书-{project.code}.docx")
+
+
+@login_required
+@require_safe
+def acceptance_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The acceptance opinion (验收意见) as .docx."""
+    user = request.user
+    require(user, "view", Acceptance)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    if acc is None:
+        raise Http404
+    content = documents.acceptance_opinion(
+        acc, experts=selectors.acceptance_group(acc)["members"])
+    return _docx(content, f"验收意见-{project.code}.docx")
+
+
+@login_required
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: the call's ranking by score, the 会审 decision (who, why) and its 公示."""
+    user = request.user
+    require(user, "add", Deliberation)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    if request.method == "POST":
+        try:
+            start = dt.date.fromisoformat(request.POST.get("publicity_from", ""))
+        except ValueError:
+            start = timezone.localdate()
+        try:
+            services.deliberate(call=call, actor=user, reason=request.POST.get("reason", ""),
+                                proposed=[int(x) for x in request.POST.getlist("proposed")
+                                          if x.isdigit()],
+                                publicity_from=start,
+                                publicity_days=int(request.POST.get("days") or 7))
+        except (DomainError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("会审结果已记录并进入公示。"))
+            return redirect("projects:call_ranking", pk=call.pk)
+    return render(request, "projects/call_ranking.html", {
+        "call": call, "rows": selectors.call_ranking(user=user, call=call),
+        "deliberations": selectors.deliberations_of(user=user, call=call),
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_safe
+def call_publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 公示 of a call's proposed projects: titles, leads and counties, no scores."""
+    user = request.user
+    require(user, "view", Call)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    return render(request, "projects/call_publicity.html", {
+        "call": call, "deliberations": selectors.deliberations_of(user=user, call=call)})
+
+
+@login_required
+@require_safe
+def project_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archive zip of a project (the bureau's: it holds the experts' names and scores)."""
+    user = request.user
+    require(user, "change", Project)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    acc = selectors.acceptance_of(user=user, project=project)
+    trail = []
+    if project.application_id:
+        trail += list(history(project.application))
+    for change in selectors.changes_of(user=user, project=project):
+        trail += list(history(change))
+    for report in selectors.reports_of(user=user, project=project):
+        trail += list(history(report))
+    trail.sort(key=lambda t: (t.at, t.pk))
+    content = documents.dossier(
+        project, budget=services.project_budget(project),
+        instalments=selectors.instalments_of(user=user, project=project),
+        reviews=selectors.reviews_of(user=user, application=project.application)
+        if project.application_id else [],
+        trail=trail,
+        disbursements=list(selectors.disbursement_list(user=user).filter(project=project)),
+        reports=selectors.reports_of(user=user, project=project), acceptance=acc,
+        group=selectors.acceptance_group(acc)["members"] if acc else [])
+    response = HttpResponse(content, content_type="application/zip")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'项目档案-{project.code}.zip')}")
+    response["Cache-Control"] = "private, no-store"
+    return response

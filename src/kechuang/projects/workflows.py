@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import roles_with
-from kechuang.projects.models import Application, Draw, ReviewAssignment
+from kechuang.projects.models import (
+    Application,
+    ChangeRequest,
+    Draw,
+    ProgressReport,
+    ReviewAssignment,
+)
 from kechuang.workflow.services import Step, Workflow, register_review_source
 
 APPLICANTS = roles_with("add", Application)
@@ -101,6 +107,42 @@ ASSIGNMENT_FLOW = Workflow(
 )
 
 
+CHANGE_DECIDERS = roles_with("approve", ChangeRequest)
+
+# A change request (PI, budget reallocation, extension) filed by the project's organisation
+# or the city; the city decides, never on its own request. What an approval changes on the
+# project is written by projects.services.decide_change in the same transaction.
+CHANGE_FLOW = Workflow(
+    name="rd_project_change",
+    steps=(
+        Step("submitted", "approve", "approved", roles=CHANGE_DECIDERS, label=_("同意变更"),
+             effect=_decided, reason_required=True),
+        Step("submitted", "reject", "rejected", roles=CHANGE_DECIDERS, label=_("不同意变更"),
+             effect=_decided, reason_required=True),
+    ),
+    forbid_self=frozenset({"approve", "reject"}),
+)
+
+
+def _checked(obj: Any, actor: Any, reason: str) -> None:
+    obj.checked_by = actor
+    obj.check_note = reason[:500]
+
+
+# The city's mid-term check of a mid-term report; passing it is written onto the project
+# (midterm_passed_on, which releases the later instalments) by projects.services.check_midterm.
+MIDTERM_FLOW = Workflow(
+    name="rd_midterm_check",
+    steps=(
+        Step("submitted", "pass", "passed", roles=roles_with("approve", ProgressReport),
+             label=_("中期检查通过"), effect=_checked, reason_required=True),
+        Step("submitted", "fail", "failed", roles=roles_with("approve", ProgressReport),
+             label=_("中期检查不通过"), effect=_checked, reason_required=True),
+    ),
+    forbid_self=frozenset({"pass", "fail"}),
+)
+
+
 # The to-do lists and review notices read the decision steps only: a draft waiting for its
 # applicant's submission is nobody's decision (and not the city's to-do).
 DECISIONS = Workflow(name=APPLICATION_FLOW.name,
@@ -112,6 +154,8 @@ DECISIONS = Workflow(name=APPLICATION_FLOW.name,
 def _register() -> None:
     register_review_source("rd_application", Application, DECISIONS, _("项目申报"),
                            related=("call", "lead"))
+    register_review_source("rd_project_change", ChangeRequest, CHANGE_FLOW, _("项目变更"),
+                           related=("project",))
 
 
 _register()

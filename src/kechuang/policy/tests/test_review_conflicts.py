@@ -202,3 +202,46 @@ def test_a_decline_brings_the_next_reserve(data, seed, choose):
         assert after.reserves == res.reserves[1:]
         assert len(after.members) == len(res.members)
     assert after.substitutions[-1] == (who, res.reserves[0] if res.reserves else None)
+
+
+# ---- the pool index: exactly the experts find_conflicts names ------------------------------
+
+from kechuang.policy.review_conflicts import ConflictIndex, conflicts_in_pool  # noqa: E402
+
+_orgs = st.integers(min_value=1, max_value=6)
+_people = st.sampled_from(["甲", "乙", "丙", "丁"])
+_dates = st.one_of(st.none(), st.dates(min_value=dt.date(2018, 1, 1),
+                                       max_value=dt.date(2025, 6, 1)))
+_experts = st.builds(
+    lambda k, org, jobs, projects, rels, calls, declared: ExpertProfile(
+        key=k, name=f"专家{k}", organisation=org,
+        former_employers=tuple(Employment(o, f"单位{o}", d) for o, d in jobs),
+        projects=tuple(PastProject("项目", frozenset(os), frozenset(ps), d)
+                       for os, ps, d in projects),
+        relations=tuple(Relation(o, p) for o, p in rels),
+        own_calls=frozenset(calls), declared=frozenset(declared)),
+    st.integers(min_value=1, max_value=10**6), st.one_of(st.none(), _orgs),
+    st.lists(st.tuples(_orgs, _dates), max_size=2),
+    st.lists(st.tuples(st.sets(_orgs, max_size=2), st.sets(_people, max_size=2), _dates),
+             max_size=2),
+    st.lists(st.tuples(st.one_of(st.none(), _orgs), st.one_of(st.just(""), _people)),
+             max_size=2),
+    st.sets(st.integers(min_value=1, max_value=3), max_size=1),
+    st.sets(st.integers(min_value=100, max_value=102), max_size=1))
+_apps = st.builds(
+    lambda k, call, lead, partners, people: ApplicationParties(
+        key=k, call=call, parties=(Party(lead, "牵头", lead=True),
+                                   *(Party(p, "合作") for p in partners - {lead})),
+        people=frozenset(people)),
+    st.integers(min_value=100, max_value=102), st.integers(min_value=1, max_value=3), _orgs,
+    st.sets(_orgs, max_size=2), st.sets(_people, max_size=2))
+
+
+@settings(max_examples=200)
+@given(st.lists(_experts, max_size=8, unique_by=lambda e: e.key), _apps)
+def test_the_index_names_exactly_the_conflicted_experts(experts, app):
+    index = ConflictIndex(experts, as_of=AS_OF, years=3)
+    by_key = {e.key: e for e in experts}
+    pairwise = {e.key: c for e in experts
+                if (c := find_conflicts(e, app, as_of=AS_OF, years=3))}
+    assert conflicts_in_pool(by_key, app, index, as_of=AS_OF, years=3) == pairwise

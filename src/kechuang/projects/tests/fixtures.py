@@ -50,3 +50,17 @@ def expert(name: str, *, user=None, org=None, fields="人工智能", title="seni
 
     return Expert.objects.create(name=name, user=user, organisation=org, fields=fields,
                                  title=title)
+
+
+def project(lead, *, code="XM-2025-001", city="1000000", province="0", enterprise="500000",
+            **extra):
+    """A funded project (no application), amounts in yuan."""
+    from kechuang.projects.models import Project
+
+    defaults = dict(programme=programme(), code=code, title="测试项目", year=2025,
+                    level="key_rd_project", lead=lead, county=lead.county, pi_name="王工",
+                    approved_on=dt.date(2025, 6, 1), approved_city_yuan=Decimal(city),
+                    approved_province_yuan=Decimal(province),
+                    approved_enterprise_yuan=Decimal(enterprise))
+    defaults.update(extra)
+    return Project.objects.create(**defaults)

@@ -50,11 +50,30 @@ def rd(ctx, place=None):
                                             status="accepted")
         if p == "b":
             Recusal.objects.create(application=app, expert_profile=profile)
+        from kechuang.projects.models import Review
+
+        review = Review.objects.create(assignment=a, scores={}, total=80,
+                                       opinion=f"评审意见-{p}")
         project = Project.objects.create(
             programme=call.programme, code=f"XM-{p}", title=project_marker(ctx, p), year=2025,
             level="key_rd_project", lead=ent, county=ent.county, pi_name="负责人",
             approved_on="2025-06-01")
-        out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk}
+        from django.core.files.base import ContentFile
+
+        from kechuang.projects.models import Acceptance, ChangeRequest, ProgressReport
+
+        owner = users[f"enterprise_{p}_user"]
+        report = ProgressReport(project=project, kind="midterm", period="2025年", summary="x",
+                                submitted_by=owner, evidence_name="e.pdf")
+        report.evidence.save("e.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        report.save()
+        change = ChangeRequest.objects.create(project=project, kind="pi", new_pi_name="新",
+                                              reason="r", submitted_by=owner)
+        acc = Acceptance(project=project, submitted_by=owner, audit_report_name="a.pdf")
+        acc.audit_report.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        acc.save()
+        out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
+                f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
     return {}
 
@@ -69,6 +88,10 @@ def _pk(key):
 def _call(ctx, place):
     rd(ctx)
     return {"pk": ctx["rd"]["call"]}
+
+
+def _decide(ctx, place):
+    return _pk("change")(ctx, place) | {"action": "approve"}
 
 
 def _step(ctx, place):
@@ -87,9 +110,28 @@ ROUTES: dict[str, Route] = {
     "projects:project_export": _r(READERS, rd, scoped=False, export_marker=project_marker,
                                   **POST),
     "projects:project_detail": _r(READERS, _pk("project")),
+    "projects:project_sign": _r(CITY, _pk("project"), **POST),
+    "projects:project_plan": _r(CITY, _pk("project"), **POST),
+    "projects:project_pay": _r(CITY, _pk("project"), **POST),
+    "projects:disbursement_list": _r(READERS, rd, scoped=False),
+    "projects:report_add": _r(APPLICANTS, _pk("project"), **POST),
+    "projects:report_check": _r(CITY, _pk("report"), **POST),
+    "projects:report_evidence": _r(READERS, _pk("report")),
+    "projects:change_add": _r(APPLICANTS, _pk("project"), **POST),
+    "projects:change_decide": _r(CITY, _decide, **POST),
+    "projects:acceptance_apply": _r(APPLICANTS, _pk("project"), **POST),
+    "projects:acceptance_draw": _r(CITY, _pk("project"), **POST),
+    "projects:acceptance_conclude": _r(CITY, _pk("project"), **POST),
+    "projects:acceptance_report": _r(READERS, _pk("project")),
+    "projects:project_contract": _r(READERS, _pk("project")),
+    "projects:project_dossier": _r(CITY, _pk("project")),
+    "projects:acceptance_opinion": _r(READERS, _pk("project")),
+    "projects:disbursement_export": _r(READERS, rd, scoped=False, **POST),
     "projects:call_list": _r(READERS | EXPERT, rd, scoped=False),
     "projects:call_export": _r(READERS, rd, scoped=False, **POST),
     "projects:call_detail": _r(READERS | EXPERT, _call, scoped=False),
+    "projects:call_ranking": _r(CITY, _call, scoped=False),
+    "projects:call_publicity": _r(READERS | EXPERT, _call, scoped=False),
     "projects:application_list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker),
     "projects:application_add": _r(APPLICANTS, rd, scoped=False, also_post=True),
     "projects:application_export": _r(READERS, rd, scoped=False, export_marker=marker, **POST),
@@ -106,3 +148,19 @@ ROUTES: dict[str, Route] = {
     "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
     "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),
 }
+
+API = {"api": True}
+ROUTES.update({
+    "api-rd-call-list": _r(READERS | EXPERT, rd, scoped=False, **API),
+    "api-rd-call-detail": _r(READERS | EXPERT, _call, scoped=False, **API),
+    "api-rd-application-list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker,
+                                  **API),
+    "api-rd-application-detail": _r(READERS | EXPERT, _pk("app"), **API),
+    "api-rd-assignment-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-assignment-detail": _r(CITY | EXPERT, _pk("assignment"), **API),
+    # an applicant never reads a score sheet (403); the expert only their own, not recused
+    "api-rd-review-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-review-detail": _r(CITY | EXPERT, _pk("review"), **API),
+    "api-rd-project-list": _r(READERS, rd, scoped=False, list_marker=project_marker, **API),
+    "api-rd-project-detail": _r(READERS, _pk("project"), **API),
+})

@@ -46,6 +46,17 @@ def test_demo_fills_every_action_2_indicator_and_is_idempotent(demo_world):
     # some carry-overs are past their planned end while still running (overdue)
     assert Project.objects.filter(carried_over=True, ends_on__lt=dt.date(2025, 12, 31),
                                   stage__in=("running", "midterm")).exists()
+    # the screens after approval: the ledger, reports, mid-term checks, an accepted carry-over
+    from kechuang.projects.models import Acceptance, ChangeRequest, Disbursement, ProgressReport
+
+    assert Disbursement.objects.filter(project__carried_over=True).exists()
+    assert Disbursement.objects.filter(instalment__condition="midterm").exists()
+    assert ProgressReport.objects.filter(kind="progress").exists()
+    assert ProgressReport.objects.filter(kind="midterm", status="passed").exists()
+    assert ProgressReport.objects.filter(kind="midterm", status="submitted").exists()
+    assert Project.objects.filter(carried_over=True, stage="accepted").exists()
+    assert Acceptance.objects.filter(conclusion="").exists()
+    assert ChangeRequest.objects.filter(status="approved").exists()
     assert seed_projects(seed=2025) == (0, 0)
 
 
