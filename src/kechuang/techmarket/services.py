@@ -31,6 +31,7 @@ from kechuang.policy.tech_contracts import (
     TechContractInput,
     TechContractResult,
     evaluate_tech_contract,
+    rd_super_deduction_evidence,
 )
 from kechuang.techmarket.calendar import work_calendar
 from kechuang.techmarket.models import ContractEvent, NonTechnicalCost, TechContract
@@ -75,6 +76,46 @@ def evaluate(contract: TechContract, costs: Iterable[NonTechnicalCost] | None = 
         field = str(exc.field).split(".")[0].split("[")[0]
         raise DomainError(exc.message, field="costs" if field == "non_technical_costs"
                           else field) from exc
+
+
+def tax_links(contract: TechContract, *, transfer_income_yuan: Decimal | None = None,
+              tax_rate: Decimal | None = None, related: bool | None = None,
+              same_invoice: bool | None = None) -> dict[str, Any]:
+    """The tax eligibility §e gives the contract — VAT exemption by type, the 500万 CIT rule
+    on the enterprise's own year's 技术转让所得 (typed in by the reader, never taken from the
+    成交额), evidence for the buyer's R&D super-deduction — shown, never applied."""
+    registered = contract.status in (TechContract.Status.REGISTERED,
+                                     TechContract.Status.CHANGED)
+    items = list(contract.costs.all())
+    try:
+        inp = TechContractInput(
+            contract_type=contract.contract_type, sub_type=contract.sub_type,
+            import_contract=contract.import_contract, seller=contract.seller.name,
+            buyer=contract.buyer.name, subject=contract.subject,
+            turnover_yuan=contract.turnover_yuan,
+            non_technical_costs=tuple(
+                CostItem(c.description, Decimal(c.amount_yuan), c.kind, c.reasonable_quantity,
+                         c.quantity) for c in items),
+            applied_on=contract.applied_on, related_to_transfer_or_development=related,
+            same_invoice=same_invoice, annual_transfer_income_yuan=transfer_income_yuan,
+            tax_rate=tax_rate if tax_rate is not None else Decimal("0.25"),
+            calendar=work_calendar())
+        result = evaluate_tech_contract(inp)
+    except PolicyInputError as exc:
+        raise DomainError(exc.message, field="income") from exc
+    refused = contract.status in (TechContract.Status.REFUSED, TechContract.Status.CANCELLED)
+    rd = rd_super_deduction_evidence(
+        contract_type=contract.contract_type, sub_type=contract.sub_type,
+        registered=registered, import_contract=contract.import_contract,
+        paid_yuan=contract.turnover_yuan)
+    return {"registered": registered, "refused": refused,
+            "vat_exempt": result.vat_exempt if registered else False,
+            "vat_message": result.vat_message if registered else _(
+                "合同尚未认定登记（或已不予登记、注销），不能享受增值税免税"),
+            "cit": result.cit if registered else None,
+            "cit_message": result.cit_message if registered else _(
+                "未经认定登记的技术合同不得享受技术转让所得减免企业所得税"),
+            "rd": rd, "disclaimer": result.disclaimer}
 
 
 def _apply_result(contract: TechContract, result: TechContractResult) -> None:
