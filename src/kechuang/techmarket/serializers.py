@@ -40,9 +40,10 @@ class PartyCodeField(serializers.CharField):
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         text = super().run_validation(data)
-        found = selectors.find_organisation(text)
+        request = self.context.get("request") if hasattr(self, "context") else None
+        found = selectors.find_organisation(text, user=getattr(request, "user", None))
         if found is None:
-            raise serializers.ValidationError(_("找不到该统一社会信用代码的单位，请先登记该单位"))
+            raise serializers.ValidationError(_("找不到该单位：请填写完整的统一社会信用代码"))
         return found
 
 

@@ -430,3 +430,67 @@ def send_deadline_reminders(*, today: dt.date) -> int:
 @daily("techmarket.deadline_check")
 def _scheduled_check(today: dt.date) -> str:
     return f"技术合同认定期限提醒 {send_deadline_reminders(today=today)} 条"
+
+
+# -- attachments, GDP, the industry list, conversions --------------------------------------
+
+def add_attachments(*, contract: TechContract, actor: Any, files: Iterable[Any]) -> list[Any]:
+    """Store files on a contract the actor may change (checked like every upload), audited."""
+    from kechuang.core.services import save_uploads
+    from kechuang.core.uploads import check_files, delete_on_error
+    from kechuang.techmarket.models import ContractAttachment
+
+    if not can(actor, "change", TechContract):
+        raise PermissionDenied
+    if not TechContract.objects.restrict(actor, "change").filter(pk=contract.pk).exists():
+        raise ScopeError(_("只能为本单位的合同上传附件"))
+    checked = check_files(files)
+    if not checked:
+        raise ValidationError({"files": _("请选择要上传的文件")})
+    with delete_on_error() as saved, transaction.atomic():
+        return save_uploads(checked, model=ContractAttachment, owner={"contract": contract},
+                            actor=actor, saved=saved)
+
+
+def save_gdp(*, actor: Any, data: Mapping[str, Any]) -> Any:
+    """Enter (or correct) a county's or the city's GDP for a year, with its source; a second
+    entry for the same county and year updates the figure (before/after in the audit)."""
+    from kechuang.core.services import create_object
+    from kechuang.techmarket.models import CountyGdp
+
+    existing = CountyGdp.objects.filter(year=data["year"], county=data.get("county")).first()
+    fields = {"county": data.get("county"), "year": data["year"], "gdp_yi": data["gdp_yi"],
+              "source": data["source"], "entered_by": actor, "entered_at": timezone.now()}
+    if existing is not None:
+        return update_object(obj=existing, actor=actor, data=fields)
+    return create_object(model=CountyGdp, actor=actor, data=fields)
+
+
+def set_industry(*, actor: Any, code: str, included: bool, note: str = "") -> Any:
+    """Add a GB/T 4754 division to the 科技服务业 list, or drop one (the file's defaults
+    included): one row per code, audited; the coverage indicator follows at once."""
+    from kechuang.core.services import create_object
+    from kechuang.orgs.industry import DIVISIONS
+    from kechuang.techmarket.models import TechServiceIndustry
+
+    code = (code or "").strip().upper()
+    if code not in DIVISIONS:
+        raise DomainError(_("未知的行业代码“%(c)s”（应为 GB/T 4754 大类，如 M74）") % {"c": code},
+                          field="code")
+    existing = TechServiceIndustry.objects.filter(code=code).first()
+    fields = {"code": code, "included": included, "note": note, "updated_by": actor,
+              "updated_at": timezone.now()}
+    if existing is not None:
+        return update_object(obj=existing, actor=actor, data=fields)
+    return create_object(model=TechServiceIndustry, actor=actor, data=fields)
+
+
+def record_conversion(*, actor: Any, data: Mapping[str, Any]) -> Any:
+    """推动平台培育为法人企业: record that a platform became the given enterprise."""
+    from kechuang.core.services import create_object
+    from kechuang.techmarket.models import EntityConversion
+
+    return create_object(model=EntityConversion, actor=actor, data={
+        "platform_name": data["platform_name"], "enterprise": data["enterprise"],
+        "converted_on": data["converted_on"], "note": data.get("note") or "",
+        "recorded_by": actor})
