@@ -8,8 +8,9 @@
    their registration events: every contract registered in 2024 or 2025 (5% in 2024, which
    must not count), one in 14 changed (+20% from a later date), one in 25 cancelled (its
    whole amount out from the cancellation date, some after the as-of date). Amounts are
-   whole 5万元 (a change to 1.2× stays whole 万元), so 亿元 to four places add up exactly. Reused when it already holds that many
-   contracts (``--reload`` rebuilds). VACUUM ANALYZE.
+   whole 5万元 (a change to 1.2× stays whole 万元), so 亿元 to four places add up exactly.
+   Reused when it already holds that many contracts (``--reload`` rebuilds). VACUUM
+   ANALYZE.
 2. In one process, alternating, ``--repeat`` times each after a warm-up:
    (a) ``TURNOVER.figures(year=2025, as_of=2025-10-31)`` — every county unit at the as-of
        date, the city, the month curve and each county's month curve (one GROUP BY);
