@@ -123,3 +123,10 @@ ROUTES.update({
                                          export_marker=candidate_marker),
     "techmarket:conversion_add": Route(allowed=CITY, also_post=True),
 })
+
+ROUTES.update({
+    "api-county-gdp-list": Route(allowed=BUREAU, api=True),
+    "api-tech-service-candidate-list": Route(allowed=BUREAU, api=True, kwargs=candidates,
+                                             scoped=False, list_marker=candidate_marker),
+    "api-tech-market-statistics-list": Route(allowed=BUREAU, api=True),
+})
