@@ -29,10 +29,10 @@ def default_codes() -> list[str]:
 
 def tech_service_codes() -> list[str]:
     """The divisions counted as 科技服务业 now: the file's, with the bureau's rows applied."""
-    from kechuang.techmarket.models import TechServiceIndustry
+    from kechuang.techmarket.selectors import industry_overrides
 
     codes = set(default_codes())
-    for code, included in TechServiceIndustry.objects.values_list("code", "included"):
+    for code, included in industry_overrides():
         if included:
             codes.add(code)
         else:

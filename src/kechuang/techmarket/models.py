@@ -327,10 +327,10 @@ register(ContractAttachment, Scope(rights=_RIGHTS, parents=("contract",)))
 _CITY_DATA = rights(city_admin={"view", "add", "change", "export"},
                     city_staff={"view", "add", "change", "export"},
                     county_staff=set(READ))
-register(CountyGdp, Scope(rights=_CITY_DATA, county="county_id", role_terms={
-    "county_staff": (frozenset(READ), Q(county__isnull=True))}))
-register(TechServiceIndustry, Scope(rights=_CITY_DATA, role_terms={
-    "county_staff": (frozenset(READ), Q())}))
+register(CountyGdp, Scope(rights=_CITY_DATA, county="county_id", role_terms=dict(
+    county_staff=(frozenset(READ), Q(county__isnull=True)))))
+register(TechServiceIndustry, Scope(rights=_CITY_DATA, role_terms=dict(
+    county_staff=(frozenset(READ), Q()))))
 register(EntityConversion, Scope(rights=_CITY_DATA, county="enterprise__county_id"))
 
 FIGURE_KINDS = (ContractEvent.Kind.REGISTERED, ContractEvent.Kind.CHANGED,

@@ -217,11 +217,6 @@ def gdp_years(*, user: Any) -> list[int]:
                   reverse=True)
 
 
-def gdp_row(*, year: int, county_id: int | None) -> CountyGdp | None:
-    """The existing figure for (county, year), any scope: a new entry replaces it."""
-    return CountyGdp.objects.filter(year=year, county_id=county_id).first()
-
-
 # -- tech-service enterprises -------------------------------------------------------------
 
 def service_coverage(*, year: int) -> list[dict[str, Any]]:
@@ -247,8 +242,10 @@ def industry_rows(*, user: Any) -> QuerySet[TechServiceIndustry]:
     return TechServiceIndustry.objects.restrict(user, "view").select_related("updated_by")
 
 
-def industry_row(*, code: str) -> TechServiceIndustry | None:
-    return TechServiceIndustry.objects.filter(code=code).first()
+def industry_overrides() -> list[tuple[str, bool]]:
+    """(code, included) of the bureau's rows over the default 科技服务业 list (plan data:
+    every figure uses the same list, whoever reads it)."""
+    return list(TechServiceIndustry.objects.values_list("code", "included"))
 
 
 def candidate_list(*, user: Any, action: str = "view",

@@ -22,9 +22,11 @@ from kechuang.reported.tests.conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 6, 30)
-# counted indicators the bureau replaces by the official statistic: one with records, and the
-# tax super-deduction, which shows nothing until a batch evaluation has run
-OFFICIAL = {"tech_sme_registered", "rd_super_deduction_amount"}
+# counted indicators the bureau replaces by the official statistic: one with records, the
+# tax super-deduction, which shows nothing until a batch evaluation has run, and the
+# contract turnover's share of GDP, which shows nothing until the GDP is entered
+OFFICIAL = {"tech_sme_registered", "rd_super_deduction_amount",
+            "tech_contract_turnover_gdp_share"}
 
 
 def _figures(html: str) -> dict[str, tuple[str, str]]:
@@ -49,6 +51,7 @@ def test_every_indicator_of_the_2025_plan_shows_a_figure(users, county_a, client
     client = client_for(users["city_staff"])
     before = _figures(client.get(reverse("kpi:dashboard"), {"as_of": AS_OF}).content.decode())
     assert before["rd_super_deduction_amount"] == ("—", "metric")  # no batch run yet
+    assert before["tech_contract_turnover_gdp_share"] == ("—", "metric")  # no GDP yet
 
     for ind in indicators:
         if ind.key in OFFICIAL:
