@@ -148,12 +148,15 @@ class StatisticsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         return self.restricted()
 
     @extend_schema(parameters=[
-        OpenApiParameter("year", int, description=_("年度（默认今年）")),
+        OpenApiParameter("year", int,
+                         description=_("年度（默认今年；今年尚无登记时为最近有登记的年度）")),
         OpenApiParameter("as_of", OpenApiTypes.DATE, description=_("截至日期（默认今天或年末）"))],
         responses=TechMarketStatisticsSerializer)
     def list(self, request):
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
+            raw_year = request.query_params.get("year")
+            year = (int(raw_year) if raw_year
+                    else selectors.default_year(timezone.localdate()))
             raw = request.query_params.get("as_of")
             as_of = (dt.date.fromisoformat(raw) if raw
                      else min(timezone.localdate(), dt.date(year, 12, 31)))

@@ -133,6 +133,18 @@ def _figure_events(year: int, as_of: dt.date) -> QuerySet[ContractEvent]:
                                         effective_on__lte=as_of).order_by()
 
 
+def default_year(today: dt.date) -> int:
+    """The statistics' year when none is asked for: this year once it has registrations, else
+    the latest year that has (early in January, or a demo of last year's data)."""
+    from django.db.models import Max
+
+    from kechuang.techmarket.models import FIGURE_EVENTS
+
+    latest = ContractEvent.objects.filter(FIGURE_EVENTS, year__lte=today.year).aggregate(
+        y=Max("year"))["y"]
+    return latest or today.year
+
+
 def _yi(value: Any) -> Decimal:
     return (Decimal(value or 0) * Decimal("1e-8")).quantize(Decimal("0.0001"))
 

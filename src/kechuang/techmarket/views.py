@@ -245,7 +245,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _year_and_date(request: HttpRequest) -> tuple[int, dt.date]:
     today = timezone.localdate()
-    year = parse_year(request.GET.get("year") or "") or today.year
+    year = parse_year(request.GET.get("year") or "") or selectors.default_year(today)
     try:
         as_of = dt.date.fromisoformat(request.GET.get("as_of") or "")
     except ValueError:

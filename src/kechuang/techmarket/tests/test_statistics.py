@@ -130,3 +130,12 @@ def test_party_lookup_does_not_reveal_hidden_organisations(users, enterprise_a, 
     assert selectors.find_organisation(enterprise_a.name, user=user) == enterprise_a
     # the full credit code (from the contract itself) names any party
     assert selectors.find_organisation(enterprise_b.credit_code, user=user) == enterprise_b
+
+
+def test_statistics_default_to_the_latest_year_with_registrations(office, enterprise_a,
+                                                                  enterprise_b):
+    assert selectors.default_year(D(2026, 12, 5)) == 2026  # nothing registered: this year
+    register(apply(office, enterprise_a, enterprise_b, applied_on=D(2025, 3, 1)), office,
+             D(2025, 3, 10))
+    assert selectors.default_year(D(2026, 12, 5)) == 2025
+    assert selectors.default_year(D(2024, 6, 1)) == 2024  # never a later year
