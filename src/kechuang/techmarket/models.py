@@ -248,7 +248,7 @@ class CountyGdp(models.Model):
     class Meta:
         verbose_name = _("地区生产总值")
         verbose_name_plural = _("地区生产总值")
-        ordering = ["-year", "county__sort_order", "county__code"]
+        ordering = ["-year", "county_id"]  # no join: rows are locked for update
         constraints = [
             models.UniqueConstraint(fields=["county", "year"], name="uniq_gdp_county_year"),
             models.UniqueConstraint(fields=["year"], condition=Q(county__isnull=True),

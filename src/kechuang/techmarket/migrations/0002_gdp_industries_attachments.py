@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '地区生产总值',
                 'verbose_name_plural': '地区生产总值',
-                'ordering': ['-year', 'county__sort_order', 'county__code'],
+                'ordering': ['-year', 'county_id'],
                 'constraints': [models.UniqueConstraint(fields=('county', 'year'), name='uniq_gdp_county_year'), models.UniqueConstraint(condition=models.Q(('county__isnull', True)), fields=('year',), name='uniq_gdp_city_year')],
             },
         ),
