@@ -14,15 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.metrics import Column, RecordMetric, enterprise_columns, register
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 
-# 科学研究和技术服务业 (GB/T 4754-2017 section M: divisions 73, 74, 75)
-TECH_SERVICE_CODES = ("M73", "M74", "M75")
 # 工业 in official statistics: mining, manufacturing, utilities
 INDUSTRIAL_SECTIONS = ("B", "C", "D")
-
-
-def _above_scale_tech_service(year: int):
-    return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE, above_scale=True,
-                                       industry_code__in=TECH_SERVICE_CODES)
 
 
 def _above_scale_industrial_reports(year: int):
@@ -33,22 +26,6 @@ def _above_scale_industrial_reports(year: int):
         industrial, year=year, enterprise__kind=Organisation.Kind.ENTERPRISE,
         enterprise__above_scale=True)
 
-
-ABOVE_SCALE_SERVICE_COVERAGE = register(RecordMetric(
-    key="above_scale_service_county_coverage",
-    name="规上科技服务业企业县域覆盖",
-    unit="个",
-    model=Organisation,
-    rows=_above_scale_tech_service,
-    county_field="county",
-    aggregate="counties",
-    places=0,
-    description="有规模以上科学研究和技术服务业企业（国民经济行业 M73–M75）的县区个数；"
-                "按企业库当前的规上标识计算；长治高新区企业按本年度工作要点的设置计入潞州区"
-                "或单列。",
-    columns=(*enterprise_columns(prefix=""),
-             Column(_("所属行业"), "get_industry_code_display")),
-))
 
 ABOVE_SCALE_INDUSTRIAL_RD_SHARE = register(RecordMetric(
     key="above_scale_industrial_with_rd_share",
@@ -133,4 +110,6 @@ ENTERPRISES_REPORTED_LAST_YEAR = register(RecordMetric(
 OVERVIEW = (ENTERPRISES_TOTAL, ENTERPRISES_ABOVE_SCALE, TIER_TECH_SME, TIER_HIGH_TECH,
             TIER_LEADER, ENTERPRISES_IN_CHAIN, ENTERPRISES_REPORTED_LAST_YEAR)
 
-__all__ = ["ABOVE_SCALE_INDUSTRIAL_RD_SHARE", "ABOVE_SCALE_SERVICE_COVERAGE", "OVERVIEW"]
+__all__ = ["ABOVE_SCALE_INDUSTRIAL_RD_SHARE", "OVERVIEW"]
+# above_scale_service_county_coverage lives in techmarket/metrics.py (the bureau's
+# configurable 科技服务业 list is there)

@@ -613,3 +613,56 @@ def _cit(inp: TechContractInput, rules: TechContractRules,
     return CitRelief(income_yuan=income, exempt_yuan=exempt, halved_yuan=halved, tax_rate=rate,
                      tax_yuan=tax, tax_exact=tax_exact, tax_saved_yuan=saved,
                      message=msg), msg
+
+
+# -- tax links shown on a registered contract (never applied automatically) ------------------
+
+RD_GUIDE = "《研发费用加计扣除政策执行指引》（2.0）、财税〔2018〕64号"
+ENTRUSTED_SHARE = Fraction(4, 5)  # 委托研发：按实际发生额的 80% 计入委托方研发费用
+
+
+@dataclass(frozen=True)
+class RdEvidence:
+    """Whether a contract is evidence for the buyer's R&D super-deduction (委托/合作研发).
+
+    ``usable``: True — the registered contract is the evidence the guide asks for; False — it
+    is not (type, or not registered); ``base_yuan``: the 80% of the amount paid that the
+    委托方 may count (domestic entrusted R&D), None when not applicable or overseas (capped by
+    2/3 of the domestic base, which only the enterprise's own R&D figures decide).
+    """
+
+    usable: bool
+    who: str
+    base_yuan: Decimal | None
+    message: str
+
+
+def rd_super_deduction_evidence(*, contract_type: str, sub_type: str = "",
+                                registered: bool, import_contract: bool = False,
+                                paid_yuan: Decimal | None = None) -> RdEvidence:
+    """Use of a technology contract for the R&D super-deduction (policy-rules.md §c 委托研发,
+    §e tax links): only 技术开发 contracts; 委托开发 — the 委托方 (buyer) counts 80% of what it
+    pays, the 受托方 never claims; 合作开发 — each party its own share of the expenses; a
+    contract with an overseas developer (技术进口) is registered by the domestic 委托方 and
+    capped at 2/3 of the domestic base. Registration is required in every case."""
+    kind = _TYPE_ALIASES.get(contract_type, contract_type)
+    if kind != "development":
+        return RdEvidence(False, "", None, f"{TYPE_LABELS.get(kind, kind)}不是研究开发合同，"
+                          "不能作为研发费用加计扣除的委托/合作研发凭证")
+    if not registered:
+        return RdEvidence(False, "", None, "委托、合作研发合同须经科技行政主管部门认定登记后，"
+                          f"方可作为研发费用加计扣除的凭证（{RD_GUIDE}）")
+    if sub_type == "cooperative":
+        return RdEvidence(True, "合作各方", None, "合作开发：合作各方就自身实际承担的研发费用"
+                          f"分别加计扣除，本合同的登记证明为留存备查资料（{RD_GUIDE}）")
+    if import_contract:
+        return RdEvidence(True, "委托方（境内买方）", None,
+                          "委托境外机构研发：按实际发生额的 80% 计入委托境外研发费用，不超过"
+                          "境内符合条件的研发费用 2/3 的部分可加计扣除；委托境外个人不得加计"
+                          f"（{RD_GUIDE}）")
+    base = (None if paid_yuan is None
+            else round_fen_exact(Fraction(max(paid_yuan, ZERO)) * ENTRUSTED_SHARE))
+    amount = f"，本合同 {yuan(paid_yuan)} × 80% = {yuan(base)}" if base is not None else ""
+    return RdEvidence(True, "委托方（买方）", base,
+                      "委托开发：委托方按实际支付给受托方费用的 80% 计入研发费用加计扣除"
+                      f"{amount}；受托方（卖方）不得加计扣除（{RD_GUIDE}）")

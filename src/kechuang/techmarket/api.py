@@ -3,23 +3,34 @@ refuse, change and cancel. Thin: reads through the selectors, writes through the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from kechuang.accounts.access import is_bureau_user
 from kechuang.accounts.scoping import can
 from kechuang.core.api import ScopedViewSetMixin
+from kechuang.orgs.models import Organisation
 from kechuang.techmarket import selectors, services
-from kechuang.techmarket.filters import ContractFilter
-from kechuang.techmarket.models import TechContract
+from kechuang.techmarket.filters import CandidateFilter, ContractFilter, GdpFilter
+from kechuang.techmarket.models import CountyGdp, TechContract
 from kechuang.techmarket.serializers import (
+    CandidateSerializer,
     ChangeSerializer,
+    GdpSerializer,
     ReasonSerializer,
     RegisterSerializer,
     TechContractSerializer,
+    TechMarketStatisticsSerializer,
 )
 
 
@@ -90,5 +101,78 @@ class TechContractViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
                                      cancelled_on=d.get("on"))))
 
 
+@extend_schema_view(list=extend_schema(parameters=GdpFilter.openapi_parameters()))
+class CountyGdpViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """地区生产总值（统计部门公布数，注明来源）：技术合同成交额占GDP比重的分母。市局录入，县区只读。"""
+
+    scoped_model = CountyGdp
+    serializer_class = GdpSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        user = self.request.user
+        return selectors.gdp_list(user=user, action="view", filters=GdpFilter.api_filters(
+            self.request.query_params.dict(), user=user))
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_gdp(actor=self.request.user,
+                                                data=dict(serializer.validated_data))
+
+
+@extend_schema_view(list=extend_schema(parameters=CandidateFilter.openapi_parameters()))
+class CandidateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """升规入统培育企业：尚未规上的科技服务业企业（行业范围可配置），按最近年报营业收入排序。市局、县区。"""
+
+    scoped_model = Organisation
+    serializer_class = CandidateSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        user = self.request.user
+        if not is_bureau_user(user):
+            raise PermissionDenied
+        return selectors.candidate_list(user=user, action="view", filters=CandidateFilter
+                                        .api_filters(self.request.query_params.dict(),
+                                                     user=user))
+
+
+class StatisticsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """技术市场统计：成交额、技术交易额按县区（含分解目标、占GDP比重、买方吸纳）、类型、月份，截至日期。"""
+
+    scoped_model = CountyGdp  # the bureau's users (the same as read the GDP figures)
+    serializer_class = TechMarketStatisticsSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.restricted()
+
+    @extend_schema(parameters=[
+        OpenApiParameter("year", int,
+                         description=_("年度（默认今年；今年尚无登记时为最近有登记的年度）")),
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description=_("截至日期（默认今天或年末）"))],
+        responses=TechMarketStatisticsSerializer)
+    def list(self, request):
+        try:
+            raw_year = request.query_params.get("year")
+            year = (int(raw_year) if raw_year
+                    else selectors.default_year(timezone.localdate()))
+            raw = request.query_params.get("as_of")
+            as_of = (dt.date.fromisoformat(raw) if raw
+                     else min(timezone.localdate(), dt.date(year, 12, 31)))
+        except ValueError as exc:
+            raise ValidationError({"as_of": _("日期格式应为 YYYY-MM-DD，年度应为整数")}) from exc
+        if not 2000 <= year <= 2100 or as_of.year != year:
+            raise ValidationError({"as_of": _("截至日期须在所选年度内")})
+        stats = selectors.statistics(user=request.user, year=year, as_of=as_of, top=0)
+        data = {**stats, "year": year, "as_of": as_of}
+        return Response(TechMarketStatisticsSerializer(data).data)
+
+
 def register(router: DefaultRouter) -> None:
     router.register("tech-contracts", TechContractViewSet, basename="api-tech-contract")
+    router.register("county-gdp", CountyGdpViewSet, basename="api-county-gdp")
+    router.register("tech-service-candidates", CandidateViewSet,
+                    basename="api-tech-service-candidate")
+    router.register("tech-market-statistics", StatisticsViewSet,
+                    basename="api-tech-market-statistics")

@@ -146,10 +146,85 @@ def seed_demo_contracts(*, seed: int = 2025, count: int = CONTRACTS) -> dict[str
     return stats
 
 
+# 升规入统 candidates the plan names (plan-2025.yaml, 行动六), with a 2024 revenue short of
+# the 1000万 threshold of 科学研究和技术服务业, in three counties (demo figures)
+CANDIDATES = (("长治市致奕环保科技有限公司", "140404", "M74", 8_600_000, 1),
+              ("山西万鼎煜电力工程有限公司", "140423", "M74", 9_200_000, 2),
+              ("长治市诚尔信工程检测有限公司", "140427", "M74", 7_400_000, 3))
+# GDP 2024 (亿元), demo figures in the right order of magnitude — replace with the bulletin's
+GDP_2024 = {"140403": 720, "140404": 260, "140405": 250, "140406": 280, "140423": 150,
+            "140425": 120, "140426": 90, "140427": 180, "140428": 230, "140429": 110,
+            "140430": 130, "140431": 120}
+
+
+def seed_demo_service_data() -> dict[str, int]:
+    """The 升规入统 candidates, the year's GDP, a platform conversion and the 9亿 target's
+    county allocation — every screen of action 6 shows data. Idempotent."""
+    from kechuang.orgs import services as org_services
+    from kechuang.plans.models import Indicator
+    from kechuang.plans.services import propose_allocation, set_allocations
+    from kechuang.policy.credit_code import make_code
+    from kechuang.regions.models import Region
+    from kechuang.techmarket.models import CountyGdp, EntityConversion
+
+    office = _user("city_staff", Role.CITY_STAFF, "李晓燕")
+    regions = {r.code: r for r in Region.objects.filter(code__in=set(GDP_2024) | {
+        c[1] for c in CANDIDATES})}
+    out = {"candidates": 0, "gdp": 0, "allocated": 0, "conversions": 0}
+    with audit_context(source="cli:demo"):
+        for name, county, industry, revenue, serial in CANDIDATES:
+            if county not in regions or Organisation.objects.filter(name=name).exists():
+                continue
+            ent = org_services.create_enterprise(actor=office, data={
+                "name": name, "credit_code": make_code(f"91{county}MA0KT{serial:04d}"[:17]),
+                "county": regions[county], "industry_code": industry, "above_scale": False,
+                "established_on": dt.date(2016 + serial, 4, 1)})
+            rev = Decimal(revenue)
+            org_services.create_annual_report(actor=office, data={
+                "enterprise": ent, "year": YEAR - 1, "employees": 40 + serial * 5,
+                "st_staff": 12, "revenue_yuan": rev, "total_income_yuan": rev,
+                "high_tech_revenue_yuan": rev * Decimal("0.6"),
+                "total_costs_yuan": rev * Decimal("0.85"),
+                "total_assets_yuan": rev * Decimal("1.2"),
+                "net_assets_yuan": rev * Decimal("0.5"), "rd_expense_yuan": rev / 20,
+                "rd_domestic_yuan": rev / 20, "has_rd_activity": True})
+            out["candidates"] += 1
+        if not CountyGdp.objects.exists() and regions:
+            for code, gdp in GDP_2024.items():
+                if code in regions:
+                    services.save_gdp(actor=office, data={
+                        "county": regions[code], "year": YEAR - 1, "gdp_yi": Decimal(gdp),
+                        "source": "演示数据：2024年统计公报（请按公布数替换）"})
+                    out["gdp"] += 1
+            services.save_gdp(actor=office, data={
+                "county": None, "year": YEAR - 1, "gdp_yi": Decimal(sum(GDP_2024.values())),
+                "source": "演示数据：2024年长治市国民经济和社会发展统计公报（请按公布数替换）"})
+        target = Indicator.objects.filter(key="tech_contract_turnover", action__plan__year=YEAR,
+                                          target__isnull=False).first()
+        if target is not None and not target.allocations.exists():
+            proposal = propose_allocation(indicator=target)
+            set_allocations(indicator=target, shares=proposal.shares, actor=office)
+            out["allocated"] = len(proposal.shares)
+        converted = Organisation.objects.filter(
+            kind=Organisation.Kind.ENTERPRISE, industry_code="M73").order_by("pk").first()
+        if converted is not None and not EntityConversion.objects.exists():
+            services.record_conversion(actor=office, data={
+                "platform_name": "长治市煤基新材料工程技术研究中心", "enterprise": converted,
+                "converted_on": dt.date(YEAR, 6, 18), "note": "研发中心注册为独立法人（演示）"})
+            out["conversions"] = 1
+    return out
+
+
 def demo_step(*, seed: int = 2025, **options: object) -> str:
     """``manage.py demo``'s technology-contract step (techmarket/manifest.py)."""
     s = seed_demo_contracts(seed=seed)
-    if not s:
-        return ""
-    return (f"技术合同演示数据：{s['contracts']} 份（登记 {s['registered']}，不予登记 "
-            f"{s['refused']}，变更 {s['changed']}，注销 {s['cancelled']}，待认定 {s['pending']}）")
+    extra = seed_demo_service_data()
+    text = ""
+    if s:
+        text = (f"技术合同演示数据：{s['contracts']} 份（登记 {s['registered']}，不予登记 "
+                f"{s['refused']}，变更 {s['changed']}，注销 {s['cancelled']}，待认定 "
+                f"{s['pending']}）")
+    if any(extra.values()):
+        text += (f"；升规入统候选 {extra['candidates']} 家，GDP {extra['gdp']} 个县区，"
+                 f"9亿目标分解到 {extra['allocated']} 个县区")
+    return text.lstrip("；")

@@ -11,3 +11,12 @@ CONTRACT_EXPORT = list_export("techmarket.contract_export", _l("导出技术合�
                               tables.CONTRACTS.excel_columns, selectors.contract_list)
 
 export_contracts = register(CONTRACT_EXPORT)
+
+GDP_EXPORT = list_export("techmarket.gdp_export", _l("导出地区生产总值"), _l("地区生产总值"),
+                         tables.GDP.excel_columns, selectors.gdp_list)
+export_gdp = register(GDP_EXPORT)
+
+CANDIDATE_EXPORT = list_export("techmarket.candidate_export", _l("导出升规入统培育企业"),
+                               _l("升规入统培育企业"), tables.CANDIDATES.excel_columns,
+                               selectors.candidate_list)
+export_candidates = register(CANDIDATE_EXPORT)

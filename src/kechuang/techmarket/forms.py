@@ -3,6 +3,7 @@ the §e rules, validate again and audit."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -27,12 +28,15 @@ class PartyField(forms.CharField):
         kwargs.setdefault("help_text", _("填写统一社会信用代码或单位全称（须已在系统中登记）"))
         super().__init__(*args, **kwargs)
 
+    user: Any = None  # set by the form: names and ids are looked up among what it may see
+
     def clean(self, value: Any) -> Organisation:
         text = super().clean(value)
-        found = selectors.find_organisation(text)
+        found = selectors.find_organisation(text, user=self.user)
         if found is None:
-            raise forms.ValidationError(_("找不到单位“%(t)s”，请先登记该单位"), params={"t": text},
-                                        code="organisation")
+            raise forms.ValidationError(
+                _("找不到单位“%(t)s”：请填写完整的统一社会信用代码（对方单位须已在系统中登记）"),
+                params={"t": text}, code="organisation")
         return found
 
 
@@ -54,7 +58,8 @@ class ContractForm(VersionedFormMixin):
                                  initial=lambda: timezone.localdate())
     registration_office = forms.CharField(label=_("登记机构"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, instance: TechContract | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, instance: TechContract | None = None, user: Any = None,
+                 **kwargs: Any) -> None:
         if instance is not None:
             initial = kwargs.setdefault("initial", {})
             for name in self.base_fields:
@@ -64,6 +69,8 @@ class ContractForm(VersionedFormMixin):
                     initial[name] = getattr(instance, name)
             initial["version"] = instance.version
         super().__init__(*args, **kwargs)
+        for name in ("seller", "buyer"):
+            self.fields[name].user = user
         if instance is not None:
             self.fields["corrected_on"] = forms.DateField(
                 label=_("补正日期"), widget=DATE, required=False,
@@ -129,3 +136,71 @@ class ReasonForm(forms.Form):
 
 class ChangeForm(ReasonForm):
     turnover_yuan = forms.DecimalField(label=_("变更后成交额（元）"), **MONEY)
+
+
+class GdpForm(forms.Form):
+    """A GDP figure as the statistics bureau published it (县区 empty: the whole city)."""
+
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False,
+                                    empty_label=_("全市"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    gdp_yi = forms.DecimalField(label=_("地区生产总值（亿元）"), max_digits=12,
+                                decimal_places=2, min_value=Decimal("0.01"))
+    source = forms.CharField(label=_("数据来源"), max_length=300,
+                             help_text=_("如：2024年长治市国民经济和社会发展统计公报"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from kechuang.regions.selectors import counties
+
+        self.fields["county"].queryset = counties()
+        style_widgets(self)
+
+
+class IndustryForm(forms.Form):
+    code = forms.CharField(label=_("行业代码"), max_length=3,
+                           help_text=_("GB/T 4754 大类，如 I65"))
+    included = forms.TypedChoiceField(label=_("操作"), coerce=lambda v: v == "1",
+                                      choices=[("1", _("计入科技服务业")),
+                                               ("0", _("不计入"))])
+    note = forms.CharField(label=_("依据"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ConversionForm(forms.Form):
+    platform_name = forms.CharField(label=_("平台名称"), max_length=200)
+    enterprise = PartyField(label=_("新设法人企业"))
+    converted_on = forms.DateField(label=_("注册日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].user = user
+        style_widgets(self)
+
+
+class TaxForm(forms.Form):
+    """The reader's own figures for the tax links (nothing is stored)."""
+
+    income = forms.DecimalField(label=_("本纳税年度技术转让所得（元）"), required=False,
+                                max_digits=16, decimal_places=2,
+                                help_text=_("收入减成本、税费后的所得，不是合同成交额"))
+    rate = forms.DecimalField(label=_("企业所得税税率"), required=False, max_digits=4,
+                              decimal_places=2, min_value=0, max_value=1,
+                              help_text=_("如 0.25；0.15 等优惠税率与减免的叠加未核实，不自动组合"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class AttachmentForm(forms.Form):
+    files = forms.FileField(label=_("合同附件"), required=False,
+                            help_text=_("合同文本、附件或登记证明（PDF、图片、Word、Excel）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

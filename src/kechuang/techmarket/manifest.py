@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.accounts.access import is_bureau_user
 from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
 from kechuang.techmarket.demo import demo_step
 
@@ -24,5 +25,9 @@ MANIFEST = Manifest(
             model="techmarket.TechContract",
             order=60,
         ),
+        MenuEntry("action6", _("技术市场统计"), "techmarket:statistics", "bar-chart",
+                  visible=is_bureau_user, order=61),
+        MenuEntry("action6", _("科技服务业企业"), "techmarket:service_enterprises",
+                  "building-check", visible=is_bureau_user, order=62),
     ),
 )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
+from kechuang.core.uploads import UploadTo, private_storage
 from kechuang.policy.tech_contracts import COST_KINDS, SUB_TYPES
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -195,6 +196,120 @@ class ContractEvent(models.Model):
         return f"{self.get_kind_display()} {self.effective_on:%Y-%m-%d}"
 
 
+class ContractAttachment(models.Model):
+    """A file of the contract (the signed text, annexes, the 登记证明), validated like every
+    upload (core.uploads) and kept private; it follows the contract's scope."""
+
+    contract = models.ForeignKey(TechContract, verbose_name=_("技术合同"),
+                                 on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), storage=private_storage,
+                            upload_to=UploadTo("techmarket"), max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("合同附件")
+        verbose_name_plural = _("合同附件")
+        ordering = ["contract_id", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:attachment_download", args=[self.pk])
+
+
+class CountyGdp(models.Model):
+    """GDP of a county (or the city, county empty) for one year, as the statistics bureau
+    published it: the denominator of 技术合同成交额占GDP比重. Entered by the bureau with its
+    source (统计公报、统计年鉴 …); a correction is a new figure for the same year, audited."""
+
+    county = models.ForeignKey("regions.Region", verbose_name=_("县区"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+",
+                               help_text=_("留空为全市"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    gdp_yi = models.DecimalField(_("地区生产总值（亿元）"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    source = models.CharField(_("数据来源"), max_length=300,
+                              help_text=_("如：2024年长治市国民经济和社会发展统计公报"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("地区生产总值")
+        verbose_name_plural = _("地区生产总值")
+        ordering = ["-year", "county_id"]  # no join: rows are locked for update
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="uniq_gdp_county_year"),
+            models.UniqueConstraint(fields=["year"], condition=Q(county__isnull=True),
+                                    name="uniq_gdp_city_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county or _('全市')} {self.year}"
+
+
+class TechServiceIndustry(models.Model):
+    """The bureau's override of the 科技服务业 industry list (GB/T 4754 divisions).
+
+    The defaults are in ``techmarket/data/tech_service_industries.yaml`` (M73–M75); a row
+    here adds a division (included) or drops a default one (not included). Edited by city
+    staff, audited like every write."""
+
+    code = models.CharField(_("行业代码"), max_length=3, unique=True,
+                            help_text=_("GB/T 4754 大类，如 M74、I65"))
+    included = models.BooleanField(_("计入科技服务业"), default=True)
+    note = models.CharField(_("依据"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("科技服务业行业")
+        verbose_name_plural = _("科技服务业行业")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class EntityConversion(models.Model):
+    """推动平台培育为法人企业: a lab, centre or platform registered as a legal entity — an
+    event the bureau records (the platform's name, the new enterprise, the date)."""
+
+    platform_name = models.CharField(_("平台名称"), max_length=200)
+    enterprise = models.ForeignKey("orgs.Organisation", verbose_name=_("新设法人企业"),
+                                   on_delete=models.PROTECT, related_name="+")
+    converted_on = models.DateField(_("注册日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("平台转制法人")
+        verbose_name_plural = _("平台转制法人")
+        ordering = ["-converted_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.platform_name
+
+
 # The registration office (the city bureau) does everything; a county reads the contracts
 # counted in it; an enterprise applies for, corrects and reads the contracts it is a party to.
 _RIGHTS = rights(city_admin={"view", "add", "change", "export", "approve"},
@@ -205,6 +320,18 @@ register(TechContract, Scope(rights=_RIGHTS, county="registrant__county_id",
                              organisation="parties"))
 register(NonTechnicalCost, Scope(rights=_RIGHTS, parents=("contract",)))
 register(ContractEvent, Scope(rights=_RIGHTS, parents=("contract",)))
+register(ContractAttachment, Scope(rights=_RIGHTS, parents=("contract",)))
+# GDP and the industry list: the bureau enters them; county staff read them (a county's
+# share of GDP is on their statistics page). Conversions: the bureau records, counties read
+# their own (the new enterprise's county).
+_CITY_DATA = rights(city_admin={"view", "add", "change", "export"},
+                    city_staff={"view", "add", "change", "export"},
+                    county_staff=set(READ))
+register(CountyGdp, Scope(rights=_CITY_DATA, county="county_id", role_terms=dict(
+    county_staff=(frozenset(READ), Q(county__isnull=True)))))
+register(TechServiceIndustry, Scope(rights=_CITY_DATA, role_terms=dict(
+    county_staff=(frozenset(READ), Q()))))
+register(EntityConversion, Scope(rights=_CITY_DATA, county="enterprise__county_id"))
 
 FIGURE_KINDS = (ContractEvent.Kind.REGISTERED, ContractEvent.Kind.CHANGED,
                 ContractEvent.Kind.CANCELLED)

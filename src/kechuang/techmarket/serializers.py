@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from kechuang.orgs.models import Organisation
 from kechuang.policy.tech_contracts import COST_KINDS
 from kechuang.techmarket import selectors
-from kechuang.techmarket.models import ContractEvent, NonTechnicalCost, TechContract
+from kechuang.techmarket.industries import above_scale_threshold
+from kechuang.techmarket.models import ContractEvent, CountyGdp, NonTechnicalCost, TechContract
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
@@ -40,9 +43,10 @@ class PartyCodeField(serializers.CharField):
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         text = super().run_validation(data)
-        found = selectors.find_organisation(text)
+        request = self.context.get("request") if hasattr(self, "context") else None
+        found = selectors.find_organisation(text, user=getattr(request, "user", None))
         if found is None:
-            raise serializers.ValidationError(_("找不到该统一社会信用代码的单位，请先登记该单位"))
+            raise serializers.ValidationError(_("找不到该单位：请填写完整的统一社会信用代码"))
         return found
 
 
@@ -95,3 +99,91 @@ class ReasonSerializer(serializers.Serializer):
 
 class ChangeSerializer(ReasonSerializer):
     turnover_yuan = serializers.DecimalField(label=_("变更后成交额（元）"), **MONEY)
+
+
+class GdpSerializer(serializers.ModelSerializer):
+    """地区生产总值（统计部门公布数）。县区留空为全市；同一地区同一年度再次提交即更正。"""
+
+    county_name = serializers.SerializerMethodField(label=_("地区"))
+    gdp_yi = serializers.DecimalField(label=_("地区生产总值（亿元）"), max_digits=12,
+                                      decimal_places=2, min_value=Decimal("0.01"))
+    year = serializers.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = CountyGdp
+        fields = ["id", "county", "county_name", "year", "gdp_yi", "source", "entered_at"]
+        read_only_fields = ["id", "county_name", "entered_at"]
+
+    def get_county_name(self, obj: CountyGdp) -> str:
+        return obj.county.name if obj.county_id else str(_("全市"))
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    """升规入统培育企业：尚未规上的科技服务业企业及其距规上标准的差额。"""
+
+    county_name = serializers.CharField(source="county.name", read_only=True,
+                                        label=_("县区"))
+    revenue_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True,
+                                            allow_null=True, label=_("最近年报营业收入（元）"))
+    revenue_year = serializers.IntegerField(read_only=True, allow_null=True,
+                                            label=_("年报年度"))
+    threshold_yuan = serializers.SerializerMethodField(label=_("规上标准（元）"))
+    gap_yuan = serializers.SerializerMethodField(label=_("距规上差额（元）"))
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "credit_code", "county", "county_name", "industry_code",
+                  "revenue_yuan", "revenue_year", "threshold_yuan", "gap_yuan"]
+        read_only_fields = fields
+
+    def get_threshold_yuan(self, obj: Organisation) -> Decimal:
+        return above_scale_threshold(obj.industry_code)
+
+    def get_gap_yuan(self, obj: Organisation) -> Decimal | None:
+        if obj.revenue_yuan is None:
+            return None
+        return max(above_scale_threshold(obj.industry_code) - obj.revenue_yuan, Decimal(0))
+
+
+class TechCountyFigureSerializer(serializers.Serializer):
+    county_id = serializers.IntegerField()
+    name = serializers.CharField()
+    turnover = serializers.DecimalField(max_digits=16, decimal_places=4,
+                                        label=_("成交额（亿元，卖方县区）"))
+    tech = serializers.DecimalField(max_digits=16, decimal_places=4, label=_("技术交易额（亿元）"))
+    bought = serializers.DecimalField(max_digits=16, decimal_places=4,
+                                      label=_("吸纳（买方县区，亿元）"))
+    target = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True,
+                                      label=_("分解目标（亿元）"))
+    gdp = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    gdp_year = serializers.IntegerField(allow_null=True)
+    share = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True,
+                                     label=_("占GDP比重（%）"))
+
+
+class TechTypeFigureSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    contracts = serializers.IntegerField()
+    turnover = serializers.DecimalField(max_digits=16, decimal_places=4)
+    tech = serializers.DecimalField(max_digits=16, decimal_places=4)
+
+
+class TechMonthFigureSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    added = serializers.DecimalField(max_digits=16, decimal_places=4)
+    cumulative = serializers.DecimalField(max_digits=16, decimal_places=4)
+
+
+class TechMarketStatisticsSerializer(serializers.Serializer):
+    """技术市场统计（亿元），截至日期：按县区、类型、月份，及全市合计。"""
+
+    year = serializers.IntegerField()
+    as_of = serializers.DateField()
+    city = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    city_tech = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    city_share = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    target = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    counties = TechCountyFigureSerializer(many=True)
+    by_type = TechTypeFigureSerializer(many=True)
+    monthly = TechMonthFigureSerializer(many=True)

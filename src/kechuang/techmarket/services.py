@@ -31,6 +31,7 @@ from kechuang.policy.tech_contracts import (
     TechContractInput,
     TechContractResult,
     evaluate_tech_contract,
+    rd_super_deduction_evidence,
 )
 from kechuang.techmarket.calendar import work_calendar
 from kechuang.techmarket.models import ContractEvent, NonTechnicalCost, TechContract
@@ -75,6 +76,46 @@ def evaluate(contract: TechContract, costs: Iterable[NonTechnicalCost] | None = 
         field = str(exc.field).split(".")[0].split("[")[0]
         raise DomainError(exc.message, field="costs" if field == "non_technical_costs"
                           else field) from exc
+
+
+def tax_links(contract: TechContract, *, transfer_income_yuan: Decimal | None = None,
+              tax_rate: Decimal | None = None, related: bool | None = None,
+              same_invoice: bool | None = None) -> dict[str, Any]:
+    """The tax eligibility §e gives the contract — VAT exemption by type, the 500万 CIT rule
+    on the enterprise's own year's 技术转让所得 (typed in by the reader, never taken from the
+    成交额), evidence for the buyer's R&D super-deduction — shown, never applied."""
+    registered = contract.status in (TechContract.Status.REGISTERED,
+                                     TechContract.Status.CHANGED)
+    items = list(contract.costs.all())
+    try:
+        inp = TechContractInput(
+            contract_type=contract.contract_type, sub_type=contract.sub_type,
+            import_contract=contract.import_contract, seller=contract.seller.name,
+            buyer=contract.buyer.name, subject=contract.subject,
+            turnover_yuan=contract.turnover_yuan,
+            non_technical_costs=tuple(
+                CostItem(c.description, Decimal(c.amount_yuan), c.kind, c.reasonable_quantity,
+                         c.quantity) for c in items),
+            applied_on=contract.applied_on, related_to_transfer_or_development=related,
+            same_invoice=same_invoice, annual_transfer_income_yuan=transfer_income_yuan,
+            tax_rate=tax_rate if tax_rate is not None else Decimal("0.25"),
+            calendar=work_calendar())
+        result = evaluate_tech_contract(inp)
+    except PolicyInputError as exc:
+        raise DomainError(exc.message, field="income") from exc
+    refused = contract.status in (TechContract.Status.REFUSED, TechContract.Status.CANCELLED)
+    rd = rd_super_deduction_evidence(
+        contract_type=contract.contract_type, sub_type=contract.sub_type,
+        registered=registered, import_contract=contract.import_contract,
+        paid_yuan=contract.turnover_yuan)
+    return {"registered": registered, "refused": refused,
+            "vat_exempt": result.vat_exempt if registered else False,
+            "vat_message": result.vat_message if registered else _(
+                "合同尚未认定登记（或已不予登记、注销），不能享受增值税免税"),
+            "cit": result.cit if registered else None,
+            "cit_message": result.cit_message if registered else _(
+                "未经认定登记的技术合同不得享受技术转让所得减免企业所得税"),
+            "rd": rd, "disclaimer": result.disclaimer}
 
 
 def _apply_result(contract: TechContract, result: TechContractResult) -> None:
@@ -389,3 +430,67 @@ def send_deadline_reminders(*, today: dt.date) -> int:
 @daily("techmarket.deadline_check")
 def _scheduled_check(today: dt.date) -> str:
     return f"技术合同认定期限提醒 {send_deadline_reminders(today=today)} 条"
+
+
+# -- attachments, GDP, the industry list, conversions --------------------------------------
+
+def add_attachments(*, contract: TechContract, actor: Any, files: Iterable[Any]) -> list[Any]:
+    """Store files on a contract the actor may change (checked like every upload), audited."""
+    from kechuang.core.services import save_uploads
+    from kechuang.core.uploads import check_files, delete_on_error
+    from kechuang.techmarket.models import ContractAttachment
+
+    if not can(actor, "change", TechContract):
+        raise PermissionDenied
+    if not TechContract.objects.restrict(actor, "change").filter(pk=contract.pk).exists():
+        raise ScopeError(_("只能为本单位的合同上传附件"))
+    checked = check_files(files)
+    if not checked:
+        raise ValidationError({"files": _("请选择要上传的文件")})
+    with delete_on_error() as saved, transaction.atomic():
+        return save_uploads(checked, model=ContractAttachment, owner={"contract": contract},
+                            actor=actor, saved=saved)
+
+
+def save_gdp(*, actor: Any, data: Mapping[str, Any]) -> Any:
+    """Enter (or correct) a county's or the city's GDP for a year, with its source; a second
+    entry for the same county and year updates the figure (before/after in the audit)."""
+    from kechuang.core.services import create_object
+    from kechuang.techmarket.models import CountyGdp
+
+    existing = CountyGdp.objects.filter(year=data["year"], county=data.get("county")).first()
+    fields = {"county": data.get("county"), "year": data["year"], "gdp_yi": data["gdp_yi"],
+              "source": data["source"], "entered_by": actor, "entered_at": timezone.now()}
+    if existing is not None:
+        return update_object(obj=existing, actor=actor, data=fields)
+    return create_object(model=CountyGdp, actor=actor, data=fields)
+
+
+def set_industry(*, actor: Any, code: str, included: bool, note: str = "") -> Any:
+    """Add a GB/T 4754 division to the 科技服务业 list, or drop one (the file's defaults
+    included): one row per code, audited; the coverage indicator follows at once."""
+    from kechuang.core.services import create_object
+    from kechuang.orgs.industry import DIVISIONS
+    from kechuang.techmarket.models import TechServiceIndustry
+
+    code = (code or "").strip().upper()
+    if code not in DIVISIONS:
+        raise DomainError(_("未知的行业代码“%(c)s”（应为 GB/T 4754 大类，如 M74）") % {"c": code},
+                          field="code")
+    existing = TechServiceIndustry.objects.filter(code=code).first()
+    fields = {"code": code, "included": included, "note": note, "updated_by": actor,
+              "updated_at": timezone.now()}
+    if existing is not None:
+        return update_object(obj=existing, actor=actor, data=fields)
+    return create_object(model=TechServiceIndustry, actor=actor, data=fields)
+
+
+def record_conversion(*, actor: Any, data: Mapping[str, Any]) -> Any:
+    """推动平台培育为法人企业: record that a platform became the given enterprise."""
+    from kechuang.core.services import create_object
+    from kechuang.techmarket.models import EntityConversion
+
+    return create_object(model=EntityConversion, actor=actor, data={
+        "platform_name": data["platform_name"], "enterprise": data["enterprise"],
+        "converted_on": data["converted_on"], "note": data.get("note") or "",
+        "recorded_by": actor})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from kechuang.core.tables import Column, RenderContext, Table, date_text, esc
+from kechuang.techmarket.industries import above_scale_threshold
 from kechuang.techmarket.selectors import is_overdue
 
 STATUS_BADGE = {"registered": "text-bg-success", "changed": "text-bg-info",
@@ -66,3 +68,60 @@ CONTRACTS = Table([
            width=10, td_class="text-nowrap"),
     Column(_l("认定意见"), lambda c: c.decision_note, excel="wrap", page=False, width=30),
 ], row_attrs='data-testid="contract-row"')
+
+
+# -- GDP figures and 升规入统 candidates -----------------------------------------------------
+
+GDP = Table([
+    Column(_l("年度"), lambda g: g.year, width=8, td_class="text-nowrap"),
+    Column(_l("地区"), lambda g: g.county.name if g.county_id else _("全市"), width=14,
+           td_class="text-nowrap"),
+    Column(_l("地区生产总值（亿元）"), lambda g: g.gdp_yi, excel="money", width=18,
+           th_class="text-end", td_class="text-end text-nowrap",
+           cell=lambda g, ctx: esc(_money(g.gdp_yi))),
+    Column(_l("数据来源"), lambda g: g.source, width=40, td_class="kc-col-text"),
+    Column(_l("录入人"), lambda g: g.entered_by.get_full_name() or g.entered_by.username,
+           width=12),
+    Column(_l("录入时间"), lambda g: g.entered_at.date(), excel="date", width=12,
+           cell=lambda g, ctx: date_text(g.entered_at.date()), td_class="text-nowrap"),
+], row_attrs='data-testid="gdp-row"')
+
+
+def _gap(o: Any) -> Decimal | None:
+    if o.revenue_yuan is None:
+        return None
+    return max(above_scale_threshold(o.industry_code) - o.revenue_yuan, Decimal(0))
+
+
+def _gap_cell(o: Any, ctx: RenderContext) -> str:
+    gap = _gap(o)
+    if gap is None:
+        return f'<span class="text-body-secondary">{esc(_("无年报收入"))}</span>'
+    if gap == 0:
+        return f'<span class="badge text-bg-success">{esc(_("已达标，待纳统"))}</span>'
+    return esc(_money(gap))
+
+
+def _candidate_name(o: Any, ctx: RenderContext) -> str:
+    return (f'<a class="text-decoration-none fw-semibold" '
+            f'href="{ctx.url("orgs:enterprise_detail", o.pk)}">{esc(o.name)}</a>')
+
+
+CANDIDATES = Table([
+    Column(_l("企业名称"), lambda o: o.name, cell=_candidate_name, width=30,
+           td_class="kc-col-name"),
+    Column(_l("统一社会信用代码"), lambda o: o.credit_code, width=22, page=False),
+    Column(_l("县区"), lambda o: o.county.name if o.county_id else "", width=10,
+           td_class="text-nowrap"),
+    Column(_l("所属行业"), lambda o: o.get_industry_code_display(), width=24),
+    Column(_l("最近年报营业收入（元）"), lambda o: o.revenue_yuan, excel="money", width=18,
+           th_class="text-end", td_class="text-end text-nowrap",
+           cell=lambda o, ctx: esc(_money(o.revenue_yuan)) if o.revenue_yuan is not None
+           else "—"),
+    Column(_l("年报年度"), lambda o: o.revenue_year, width=8),
+    Column(_l("规上标准（元）"), lambda o: above_scale_threshold(o.industry_code),
+           excel="money", width=16, th_class="text-end", td_class="text-end text-nowrap",
+           cell=lambda o, ctx: esc(_money(above_scale_threshold(o.industry_code)))),
+    Column(_l("距规上差额（元）"), _gap, excel="money", width=16, th_class="text-end",
+           td_class="text-end text-nowrap", cell=_gap_cell),
+], row_attrs='data-testid="candidate-row"')

@@ -248,7 +248,9 @@ def test_demo_command(regions):
     out = StringIO()
     call_command("demo", enterprises=25, seed=9, stdout=out)
     assert "新增企业 25 家" in out.getvalue()
-    assert Organisation.objects.filter(kind="enterprise").count() == 25
+    # later demo steps may add the few enterprises their screens need by name (techmarket:
+    # the plan's three 升规入统 candidates)
+    assert 25 <= Organisation.objects.filter(kind="enterprise").count() <= 30
 
 
 @pytest.mark.django_db

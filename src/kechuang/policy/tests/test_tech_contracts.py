@@ -364,3 +364,64 @@ def test_later_start_never_gives_an_earlier_deadline(start: dt.date, shift: int)
     later = start + dt.timedelta(days=shift)
     assert cal.add_working_days(later, 15) >= cal.add_working_days(start, 15)
     assert isinstance(cal, WorkCalendar)
+
+
+# -- R&D super-deduction evidence ----------------------------------------------------------
+
+from kechuang.policy.tech_contracts import rd_super_deduction_evidence  # noqa: E402
+
+TYPES = st.sampled_from(["development", "transfer", "licensing", "consulting", "service"])
+MONEY = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False,
+                    allow_infinity=False)
+
+
+@SETTINGS
+@given(kind=TYPES, sub=st.sampled_from(["", "commissioned", "cooperative"]),
+       registered=st.booleans(), imported=st.booleans(), paid=st.none() | MONEY)
+def test_rd_evidence_needs_a_registered_development_contract(kind, sub, registered, imported,
+                                                             paid) -> None:
+    ev = rd_super_deduction_evidence(contract_type=kind, sub_type=sub, registered=registered,
+                                     import_contract=imported, paid_yuan=paid)
+    assert ev.usable == (kind == "development" and registered)
+    assert ev.message
+    if ev.base_yuan is not None:  # only domestic 委托开发 with a paid amount
+        assert ev.usable and sub != "cooperative" and not imported and paid is not None
+        assert ev.base_yuan <= paid
+        assert abs(ev.base_yuan - paid * D("0.8")) <= D("0.005")
+
+
+def test_rd_evidence_commissioned_counts_80_percent_for_the_buyer() -> None:
+    ev = rd_super_deduction_evidence(contract_type="development", sub_type="commissioned",
+                                     registered=True, paid_yuan=D("1000000"))
+    assert ev.usable and ev.base_yuan == D("800000.00") and "委托方" in ev.who
+    assert "受托方" in ev.message
+
+
+def test_rd_evidence_overseas_is_capped_not_computed() -> None:
+    ev = rd_super_deduction_evidence(contract_type="development", sub_type="commissioned",
+                                     registered=True, import_contract=True,
+                                     paid_yuan=D("1000000"))
+    assert ev.usable and ev.base_yuan is None and "2/3" in ev.message
+
+
+@SETTINGS
+@given(income=st.decimals(min_value=-10**8, max_value=10**9, places=2, allow_nan=False,
+                          allow_infinity=False))
+def test_cit_relief_splits_income_at_500wan(income: Decimal) -> None:
+    r = run(annual_transfer_income_yuan=income)
+    assert r.cit is not None
+    assert r.cit.exempt_yuan + r.cit.halved_yuan == max(income, D(0))
+    assert r.cit.exempt_yuan <= D(5_000_000)
+    assert r.cit.tax_yuan >= 0 and r.cit.tax_saved_yuan >= 0
+
+
+@SETTINGS
+@given(kind=TYPES, related=st.none() | st.booleans(), same=st.none() | st.booleans())
+def test_vat_exemption_depends_on_type(kind, related, same) -> None:
+    r = run(contract_type=kind, related_to_transfer_or_development=related, same_invoice=same)
+    if kind in ("transfer", "development", "licensing"):
+        assert r.vat_exempt is True
+    elif related is False:
+        assert r.vat_exempt is False
+    elif related and same:
+        assert r.vat_exempt is True

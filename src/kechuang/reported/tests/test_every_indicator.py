@@ -22,11 +22,12 @@ from kechuang.reported.tests.conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 6, 30)
-# counted indicators the bureau replaces by the official statistic: one with records, and the
-# tax super-deduction, which shows nothing until a batch evaluation has run, and the R&D input
-# figures counted by rdinput, which show nothing until a report or a figure is recorded
+# counted indicators the bureau replaces by the official statistic: one with records, the
+# tax super-deduction, which shows nothing until a batch evaluation has run, the R&D input
+# figures counted by rdinput, which show nothing until a report or a figure is recorded, and
+# the contract turnover's share of GDP, which shows nothing until the GDP is entered
 OFFICIAL = {"tech_sme_registered", "rd_super_deduction_amount", "county_fiscal_st_spending",
-            "rd_intensity", "rd_intensity_vs_province"}
+            "rd_intensity", "rd_intensity_vs_province", "tech_contract_turnover_gdp_share"}
 
 
 def _figures(html: str) -> dict[str, tuple[str, str]]:
@@ -51,6 +52,7 @@ def test_every_indicator_of_the_2025_plan_shows_a_figure(users, county_a, client
     client = client_for(users["city_staff"])
     before = _figures(client.get(reverse("kpi:dashboard"), {"as_of": AS_OF}).content.decode())
     assert before["rd_super_deduction_amount"] == ("—", "metric")  # no batch run yet
+    assert before["tech_contract_turnover_gdp_share"] == ("—", "metric")  # no GDP yet
 
     for ind in indicators:
         if ind.key in OFFICIAL:

@@ -70,3 +70,63 @@ ROUTES: dict[str, Route] = {
     "api-tech-contract-cancel": Route(allowed=REVIEWERS, api=True, kwargs=contract,
                                       method="POST", ok=(400,)),
 }
+
+
+def attachment(ctx, place):
+    """An attachment on place's contract (a one-page PDF, through the service)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kechuang.techmarket import services
+    from kechuang.techmarket.models import ContractAttachment, TechContract
+
+    contracts(ctx, place)
+    c = TechContract.objects.get(subject=subject(ctx, place))
+    att = ContractAttachment.objects.filter(contract=c).first()
+    if att is None:
+        pdf = SimpleUploadedFile("合同.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n",
+                                 content_type="application/pdf")
+        att = services.add_attachments(contract=c, actor=ctx["users"]["city_staff"],
+                                       files=[pdf])[0]
+    return {"pk": att.pk}
+
+
+def candidates(ctx, place):
+    """A non-规上 tech-service enterprise in each county (both places alike)."""
+    from conftest import make_enterprise
+    from kechuang.orgs.models import Organisation
+
+    for p, serial in (("a", 81), ("b", 82)):
+        name = f"科技服务候选-{p}"
+        if not Organisation.objects.filter(name=name).exists():
+            make_enterprise(ctx[f"enterprise_{p}"].county, name, serial, industry_code="M74",
+                            above_scale=False)
+    return {}
+
+
+def candidate_marker(ctx, place):
+    return f"科技服务候选-{place}"
+
+
+ROUTES.update({
+    "techmarket:contract_attach": Route(allowed=WRITERS, kwargs=contract, method="POST",
+                                        ok=(302,)),
+    "techmarket:attachment_download": Route(allowed=READERS, kwargs=attachment),
+    "techmarket:statistics": Route(allowed=BUREAU),
+    "techmarket:gdp_list": Route(allowed=BUREAU),
+    "techmarket:gdp_add": Route(allowed=CITY, also_post=True),
+    "techmarket:gdp_export": Route(allowed=BUREAU, method="POST", ok=(302,)),
+    "techmarket:service_enterprises": Route(allowed=BUREAU),
+    "techmarket:candidate_list": Route(allowed=BUREAU, kwargs=candidates, scoped=False,
+                                       list_marker=candidate_marker),
+    "techmarket:candidate_export": Route(allowed=BUREAU, kwargs=candidates, method="POST",
+                                         ok=(302,), scoped=False,
+                                         export_marker=candidate_marker),
+    "techmarket:conversion_add": Route(allowed=CITY, also_post=True),
+})
+
+ROUTES.update({
+    "api-county-gdp-list": Route(allowed=BUREAU, api=True),
+    "api-tech-service-candidate-list": Route(allowed=BUREAU, api=True, kwargs=candidates,
+                                             scoped=False, list_marker=candidate_marker),
+    "api-tech-market-statistics-list": Route(allowed=BUREAU, api=True),
+})

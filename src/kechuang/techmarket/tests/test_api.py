@@ -61,3 +61,38 @@ def test_unknown_party_is_a_field_error(users, enterprise_a):
         "applied_on": "2026-09-01"}, format="json")
     assert resp.status_code == 400
     assert "找不到" in str(resp.json())
+
+
+def test_gdp_statistics_and_candidates_api(client_for, users, office, enterprise_a,
+                                           enterprise_b, county_a, regions):
+    import datetime as dt
+    from decimal import Decimal
+
+    from conftest import make_enterprise, make_report
+    from kechuang.techmarket.tests.conftest import apply, register
+
+    register(apply(office, enterprise_a, enterprise_b, turnover="20000000",
+                   applied_on=dt.date(2025, 3, 1)), office, dt.date(2025, 3, 10))
+    city = client_for(users["city_staff"])
+    resp = city.post("/api/v1/county-gdp/", {"county": county_a.pk, "year": 2024,
+                                             "gdp_yi": "40.00", "source": "统计公报"},
+                     content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    county = client_for(users["county_a_staff"])
+    assert county.post("/api/v1/county-gdp/", {"county": county_a.pk, "year": 2024,
+                                               "gdp_yi": "41.00", "source": "x"},
+                       content_type="application/json").status_code == 403
+    assert county.get("/api/v1/county-gdp/").json()["count"] == 1
+    stats = county.get("/api/v1/tech-market-statistics/",
+                       {"year": 2025, "as_of": "2025-12-31"}).json()
+    row = next(r for r in stats["counties"] if r["county_id"] == enterprise_a.county_id)
+    assert Decimal(row["turnover"]) == Decimal("0.2") and Decimal(row["share"]) == Decimal("0.5")
+    assert county.get("/api/v1/tech-market-statistics/",
+                      {"year": 2025, "as_of": "2024-01-01"}).status_code == 400
+    ent = make_enterprise(regions["140403"], "诚尔信工程检测", 94, industry_code="M74")
+    make_report(ent, 2024, revenue_yuan=Decimal("7400000"))
+    got = city.get("/api/v1/tech-service-candidates/").json()["results"]
+    assert [(r["name"], Decimal(r["gap_yuan"])) for r in got] == [
+        ("诚尔信工程检测", Decimal("2600000"))]
+    assert client_for(users["enterprise_a_user"]).get(
+        "/api/v1/tech-service-candidates/").status_code == 403

@@ -80,8 +80,15 @@ def test_county_totals_add_up_to_the_city_total(book, county_a, county_b):
     assert curve[1] == 1_000_000 and curve[6] == 4_700_000 and curve[11] == 2_700_000
 
 
-def test_drill_down_lists_the_events_of_a_county(book, county_b):
+def test_drill_down_lists_each_contract_once_with_what_it_counts(book, county_b):
+    """A cancelled contract is one row (counting 0 after its cancellation), not two events."""
     m = metrics.get("tech_contract_turnover")
     rows = m.records(year=2025, as_of=D(2025, 12, 31), county_id=county_b.pk)
-    kinds = sorted(rows.values_list("kind", flat=True))
-    assert kinds == ["cancelled", "registered", "registered"]
+    got = sorted((r.status, r.counted_yuan) for r in rows)
+    assert got == [("cancelled", Decimal("0")), ("registered", Decimal("500000"))]
+    before = m.records(year=2025, as_of=D(2025, 7, 31), county_id=county_b.pk)
+    assert sorted(r.counted_yuan for r in before) == [Decimal("500000"), Decimal("2000000")]
+    # the rows add up to the figure
+    city = m.records(year=2025, as_of=D(2025, 12, 31))
+    total = sum((r.counted_yuan for r in city), Decimal(0))
+    assert total * Decimal("1e-8") == m.value(year=2025, as_of=D(2025, 12, 31))

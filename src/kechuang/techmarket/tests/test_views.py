@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _form(seller, buyer, **extra):
     data = {"contract_type": "development", "sub_type": "commissioned",
             "subject": "焦化废水深度处理技术开发", "seller": seller.credit_code,
-            "buyer": buyer.name, "turnover_yuan": "3000000", "signed_on": "2026-09-01",
+            "buyer": buyer.credit_code, "turnover_yuan": "3000000", "signed_on": "2026-09-01",
             "applied_on": "2026-09-21", "costs-TOTAL_FORMS": "3", "costs-INITIAL_FORMS": "0",
             "costs-MIN_NUM_FORMS": "0", "costs-MAX_NUM_FORMS": "20",
             "costs-0-description": "中试设备", "costs-0-kind": "equipment",
@@ -70,6 +70,21 @@ def test_unknown_party_is_a_form_error(client_for, users, enterprise_a):
     resp = client.post(reverse("techmarket:contract_add"),
                        _form(enterprise_a, enterprise_a) | {"buyer": "不存在的公司"})
     assert "找不到单位" in resp.content.decode()
+
+
+def test_a_hidden_organisation_by_name_answers_like_an_unknown_one(client_for, users,
+                                                                  enterprise_a, enterprise_b):
+    """An enterprise naming a counterparty it may not see by name gets the message an unknown
+    name gets — the form does not reveal that the organisation is on record."""
+    client = client_for(users["enterprise_a_user"])
+    hidden = client.post(reverse("techmarket:contract_add"),
+                         _form(enterprise_a, enterprise_b) | {"buyer": enterprise_b.name})
+    unknown = client.post(reverse("techmarket:contract_add"),
+                          _form(enterprise_a, enterprise_b) | {"buyer": "不存在的公司"})
+    assert not TechContract.objects.exists()
+    msg = "找不到单位“%s”：请填写完整的统一社会信用代码"
+    assert msg % enterprise_b.name in hidden.content.decode()
+    assert msg % "不存在的公司" in unknown.content.decode()
 
 
 def test_correction_from_the_edit_page_restarts_the_deadline(client_for, users, office,
