@@ -110,4 +110,18 @@ ROUTES: dict[str, Route] = {
     "supervision:notice_detail": Route(allowed=BUREAU, kwargs=_get("notice")),
     "supervision:notice_answer": Route(allowed=BUREAU, kwargs=_get("notice"), method="POST",
                                        ok=(302,)),
+    "api-supervision-unit-list": Route(allowed=BUREAU, api=True, kwargs=scene, scoped=False,
+                                       list_marker=_unit_name),
+    "api-supervision-unit-detail": Route(allowed=BUREAU, api=True, kwargs=_get("unit")),
+    "api-supervision-item-list": Route(allowed=BUREAU, api=True, kwargs=scene, scoped=False,
+                                       list_marker=_task_text),
+    "api-supervision-item-detail": Route(allowed=BUREAU, api=True, kwargs=_get("item")),
+    # an empty request body: the role may, but the body is refused (400)
+    "api-supervision-item-updates": Route(allowed=BUREAU, api=True, kwargs=_get("item"),
+                                          method="POST", ok=(400,)),
+    "api-supervision-notice-list": Route(allowed=BUREAU, api=True, kwargs=scene, scoped=False,
+                                         list_marker=_notice_text),
+    "api-supervision-notice-detail": Route(allowed=BUREAU, api=True, kwargs=_get("notice")),
+    "api-supervision-notice-answer": Route(allowed=BUREAU, api=True, kwargs=_get("notice"),
+                                           method="POST", ok=(400,)),
 }
