@@ -80,7 +80,7 @@ class _UnitsMixin(forms.Form):
     cooperating_units = forms.ModelMultipleChoiceField(
         label=_("配合单位"), required=False, queryset=ResponsibleUnit.objects.none())
     due_date = forms.DateField(label=_("完成时限"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     milestones = forms.CharField(label=_("新增进度节点"), required=False, help_text=MILESTONE_HELP,
                                  widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -122,9 +122,10 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "milestone_%s")
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
@@ -132,7 +133,7 @@ class MilestoneForm(forms.ModelForm):
 class UpdateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("填报单位"), queryset=ResponsibleUnit.objects.none())
     reported_on = forms.DateField(label=_("进展日期"), widget=forms.DateInput(
-        attrs={"type": "date"}))
+        attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label=_("进展情况"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     milestone = forms.ModelChoiceField(label=_("达成节点"), required=False,
@@ -144,6 +145,7 @@ class UpdateForm(forms.Form):
                               help_text=_("PDF、图片、Word 或 Excel，单个不超过 20 MB"))
 
     def __init__(self, *args: Any, units: Any, milestones: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "update_%s")  # beside the notice form on one page
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         if units.count() == 1:
@@ -158,9 +160,10 @@ class NoticeForm(forms.Form):
     text = forms.CharField(label=_("督办事项"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     answer_due = forms.DateField(label=_("答复期限"), widget=forms.DateInput(
-        attrs={"type": "date"}))
+        attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "notice_%s")
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["answer_due"].initial = timezone.localdate() + dt.timedelta(days=7)

@@ -109,7 +109,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": selectors.notices_of(user=user, item=item),
         "update_form": UpdateForm(units=acting, milestones=Milestone.objects.filter(item=item))
         if may_file else None,
-        "notice_form": NoticeForm(units=item.units.order_by("sort_order"))
+        "notice_form": NoticeForm(units=item.units.order_by("sort_order"),
+                                  initial={"unit": item.lead_unit_id})
         if may_supervise else None,
         "milestone_form": MilestoneForm() if can(user, "add", Milestone) else None,
         "can_edit": can(user, "change", SupervisedItem),
