@@ -707,8 +707,10 @@ def render_xlsx(dashboard: Any, report: Report | None = None) -> bytes:
 def _section_sheet(section: Any) -> Sheet:
     from kechuang.core.excel import Column
 
-    columns = [Column(h, (lambda i: lambda row: row[i])(i), width=14 if i else 40)
-               for i, h in enumerate(section.headers)]
+    def cell(i: int) -> Callable[[Any], Any]:
+        return lambda row: row[i]
+
+    columns = [Column(h, cell(i), width=14 if i else 40) for i, h in enumerate(section.headers)]
     return Sheet(section.title[:31], columns, list(section.rows))
 
 

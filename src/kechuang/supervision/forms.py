@@ -66,7 +66,8 @@ class UnitForm(VersionedFormMixin, forms.ModelForm):
         self.fields["county"].queryset = counties()
         self.fields["supervisor"].queryset = bureau_users().order_by("username")
         self.fields["members"].queryset = bureau_users().order_by("username")
-        self.fields["members"].help_text = _("县区科技局选该县区的工作人员；科室、市直部门选市局账号")
+        self.fields["members"].help_text = _(
+            "县区科技局选该县区的工作人员；科室、市直部门选市局账号")
         style_widgets(self)
 
     def service_data(self) -> dict[str, Any]:

@@ -125,6 +125,11 @@ def milestones_of(*, item: SupervisedItem, today: dt.date | None = None) -> list
     return out
 
 
+def milestone_choices(*, item: SupervisedItem) -> QuerySet[Milestone]:
+    """The milestones an update of this (already scope-checked) item may reach."""
+    return Milestone.objects.filter(item=item).order_by("due_date", "id")
+
+
 def updates_of(*, user: Any, item: SupervisedItem) -> QuerySet[ProgressUpdate]:
     return ProgressUpdate.objects.restrict(user, "view").filter(item=item).select_related(
         "unit", "author", "milestone").prefetch_related(
@@ -305,7 +310,8 @@ def late_reasons(*, today: dt.date) -> Iterator[tuple[SupervisedItem, dt.date, s
         for m in item.milestones.all():
             reached = [u.reported_on for u in m.updates.all() if u.reported_on <= today]
             if m.due_date < today and not reached:
-                missed.append((m.due_date, _("节点“%(t)s”（%(d)s）已过，尚无达成该节点的进展更新") % {
+                missed.append((m.due_date, _(
+                    "节点“%(t)s”（%(d)s）已过，尚无达成该节点的进展更新") % {
                     "t": m.title, "d": m.due_date}))
         if missed:
             day, reason = max(missed)  # a newly missed date warns again

@@ -80,8 +80,10 @@ class UpdateSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = ResponsibleUnit.objects.all()
-        self.fields["milestone"].queryset = Milestone.objects.all()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        self.fields["unit"].queryset = ResponsibleUnit.objects.restrict(user, "view")
+        self.fields["milestone"].queryset = Milestone.objects.restrict(user, "view")
 
 
 class NoticeSerializer(serializers.ModelSerializer):

@@ -107,7 +107,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "milestones": selectors.milestones_of(item=item),
         "updates": selectors.updates_of(user=user, item=item),
         "notices": selectors.notices_of(user=user, item=item),
-        "update_form": UpdateForm(units=acting, milestones=Milestone.objects.filter(item=item))
+        "update_form": UpdateForm(units=acting, milestones=selectors.milestone_choices(item=item))
         if may_file else None,
         "notice_form": NoticeForm(units=item.units.order_by("sort_order"),
                                   initial={"unit": item.lead_unit_id})
@@ -137,7 +137,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _post_on_item(request, pk, ProgressUpdate, "add")
     form = UpdateForm(request.POST, request.FILES,
                       units=selectors.units_acting_for(user=user, item=item),
-                      milestones=Milestone.objects.filter(item=item))
+                      milestones=selectors.milestone_choices(item=item))
     if not form.is_valid():
         _refused(request, form)
         return redirect(item)

@@ -53,6 +53,7 @@ def item(users, units, task):
     from kechuang.supervision import services
 
     return services.assign_task(actor=users["city_staff"], task=task, lead_unit=units["a"],
-                                cooperating_units=[units["division"]], due_date=dt.date(2025, 12, 31),
+                                cooperating_units=[units["division"]],
+                                due_date=dt.date(2025, 12, 31),
                                 milestones=[("制定方案", dt.date(2025, 3, 31)),
                                             ("印发实施", dt.date(2025, 6, 30))])

@@ -34,13 +34,13 @@ class _Clock:
         return getattr(self.real, name)
 
 
-def _as(page, live_server, username):
-    page.context.clear_cookies()
-    login(page, live_server, username)
+def _as(pg, live_server, username):
+    pg.context.clear_cookies()
+    login(pg, live_server, username)
 
 
-def _status(page) -> str:
-    return page.get_by_test_id("item-title").get_by_test_id("status").get_attribute(
+def _status(pg) -> str:
+    return pg.get_by_test_id("item-title").get_by_test_id("status").get_attribute(
         "data-status")
 
 

@@ -98,7 +98,7 @@ def test_lists_are_flat(client_for, users, units, plan):
 
     client = client_for(users["city_staff"])
     assert_flat(client, reverse("supervision:item_list"), "item-row", add, few=2, many=12)
-    assert_flat(client, reverse("supervision:notice_list") + "?unit=%d" % units["a"].pk,
+    assert_flat(client, reverse("supervision:notice_list") + f"?unit={units['a'].pk}",
                 "notice-row", lambda s, n: add(0, n) if s else None, few=12, many=24)
     assert_flat(client, reverse("supervision:unit_board", args=[units["a"].pk]), "item-row",
                 lambda s, n: add(0, n) if s else None, few=24, many=26)
