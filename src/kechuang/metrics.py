@@ -517,3 +517,32 @@ def shown(key: str, *, year: int, as_of: dt.date, county_id: int | None = None) 
     metric = _REGISTRY[key]
     return Shown(key, str(metric.name), metric.value(year=year, as_of=as_of, county_id=county_id),
                  metric.unit, str(metric.description), as_of, year)
+
+
+# ---- report sections -------------------------------------------------------------------------
+# A domain app adds a section to the monthly report (kpi.monthly_report) without kpi importing
+# it: a function of (plan, as_of) giving a small table, or None to add nothing.
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    title: str  # "督查督办：重点任务和改革措施"
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    text: str = ""  # a paragraph above the table
+    order: int = 100
+
+
+_SECTIONS: dict[str, Callable[[Any, dt.date], ReportSection | None]] = {}
+
+
+def register_report_section(key: str,
+                            build: Callable[[Any, dt.date], ReportSection | None]) -> None:
+    """Register (or replace) a monthly-report section builder under ``key``."""
+    _SECTIONS[key] = build
+
+
+def report_sections(plan: Any, as_of: dt.date) -> list[ReportSection]:
+    """Every registered section for this plan and day, in ``order``."""
+    out = [s for s in (build(plan, as_of) for build in _SECTIONS.values()) if s is not None]
+    return sorted(out, key=lambda s: (s.order, s.title))

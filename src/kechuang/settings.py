@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "kechuang.techmarket",
     "kechuang.cooperation",
     "kechuang.rdinput",
+    "kechuang.supervision",
     "kechuang.web",
 ]
 

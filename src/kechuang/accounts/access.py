@@ -98,3 +98,10 @@ def role_permission(perm: str) -> Callable[[Any], bool]:
     """A menu entry's test for the in-app administration pages: the role's admin permission
     (what those pages ask), see :func:`has_role_permission`."""
     return lambda user: has_role_permission(user, perm)
+
+
+def bureau_users() -> QuerySet[User]:
+    """Active accounts of the bureau, city and county (members of responsible units)."""
+    from kechuang.accounts.models import User
+
+    return User.objects.filter(role__in=sorted(BUREAU_ROLES), is_active=True)

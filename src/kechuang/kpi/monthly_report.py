@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kechuang import metrics as registry
 from kechuang.kpi import charts
 from kechuang.kpi.progress import Status, fmt
 from kechuang.kpi.sources import source_of
@@ -126,6 +127,8 @@ class Report:
     notes: list[str]
     charts: list[Chart] = field(default_factory=list)
     source: str = ""  # live, or which snapshot and whether it is stale (source_text)
+    # sections other apps register (kechuang.metrics.register_report_section), after 四
+    sections: list[Any] = field(default_factory=list)
 
     @property
     def lines(self) -> list[KpiLine]:
@@ -277,7 +280,8 @@ def prepare(dashboard: Any, *, with_charts: bool = True) -> Report:
     report = Report(title=report_title(dashboard), region=dashboard.plan.region.name,
                     plan_title=dashboard.plan.title, as_of=dashboard.as_of, summary=summary,
                     status_counts=items, actions=blocks, ranking=_ranking(dashboard),
-                    notes=_notes(dashboard), source=source_text(dashboard))
+                    notes=_notes(dashboard), source=source_text(dashboard),
+                    sections=registry.report_sections(dashboard.plan, dashboard.as_of))
     if with_charts:
         report.charts = build_charts(dashboard, report)
     return report
@@ -369,6 +373,7 @@ def render_html(dashboard: Any, report: Report | None = None) -> str:
     return render_to_string("kpi/report/monthly.html", {
         "report": report, "headers": KPI_HEADERS, "rank_headers": RANK_HEADERS,
         "font": FONT, "generated": date_text(timezone.localdate()),
+        "sections": [(f"{_cn_number(n)}、", s) for n, s in enumerate(report.sections, start=5)],
     })
 
 
@@ -574,6 +579,15 @@ def render_docx(dashboard: Any, report: Report | None = None) -> bytes:
     if not report.ranking:
         document.add_paragraph("暂无县区数据。")
 
+    for n, section in enumerate(report.sections, start=5):
+        document.add_heading(f"{_cn_number(n)}、{section.title}", level=1)
+        if section.text:
+            document.add_paragraph(section.text)
+        widths = [16.5 / max(len(section.headers), 1)] * len(section.headers)
+        table = _table(document, section.headers, widths)
+        for row in section.rows:
+            _add_row(table, row, widths, numeric_from=1)
+
     document.add_heading("说明", level=2)
     for note in report.notes:
         document.add_paragraph(note, style="List Number")
@@ -685,8 +699,19 @@ def render_xlsx(dashboard: Any, report: Report | None = None) -> bytes:
     return write_sheets([
         Sheet("指标进展", kpi_columns(), report.lines),
         Sheet("县区排名", rank_columns(), report.ranking),
+        *(_section_sheet(s) for s in report.sections),
         Sheet("说明", _note_columns(), report.notes),
     ])
+
+
+def _section_sheet(section: Any) -> Sheet:
+    from kechuang.core.excel import Column
+
+    def cell(i: int) -> Callable[[Any], Any]:
+        return lambda row: row[i]
+
+    columns = [Column(h, cell(i), width=14 if i else 40) for i, h in enumerate(section.headers)]
+    return Sheet(section.title[:31], columns, list(section.rows))
 
 
 def _note_columns() -> list[Any]:

@@ -67,8 +67,10 @@ def seed_demo_reported_values(plan: Plan | None) -> int:
     """Create the demo values for ``plan`` (skip quietly without one); return rows created."""
     if plan is None:
         return 0
+    # an indicator a module now counts from records takes no reported value (unless the
+    # bureau chose the official statistic for it)
     indicators = {i.key: i for i in Indicator.objects.filter(
-        action__plan=plan, source=Indicator.Source.REPORTED)}
+        action__plan=plan, source=Indicator.Source.REPORTED) if takes_reported_values(i)}
     if not indicators:
         return 0
     reviewer = _user("city_staff", Role.CITY_STAFF, "李晓燕")

@@ -28,7 +28,7 @@ TSME = "tech_sme_registered"  # the dated test metric: enterprises by founding d
 
 
 @pytest.fixture
-def scene(plan, dated_metric, regions, users):
+def scene(plan, dated_metric, regions, users, reform_reported):
     """Founded in 2025: 潞州区 4 (one on the as-of date), 长治高新区 3, 襄垣县 1, 屯留区 6;
     the tech-SME target (300) split 潞州区 120 / 襄垣县 60 / 屯留区 120; the city reports
     改革措施落实 (a city-only figure)."""

@@ -92,7 +92,8 @@ def _stale(users, key: str, value: str, period_end: dt.date, county=None) -> Rep
         reviewed_by=users["city_admin"], reviewed_at=timezone.now())
 
 
-def test_an_approved_value_of_an_earlier_year_is_not_this_years(plan, users, county_a):
+def test_an_approved_value_of_an_earlier_year_is_not_this_years(plan, users, county_a,
+                                                              reform_reported):
     keep_reported()  # county fiscal spending as a reported value (rdinput counts it)
     _stale(users, "reform_measures_done", "12", dt.date(2024, 12, 31))
     _stale(users, "county_fiscal_st_spending", "500", dt.date(2024, 12, 31), county=county_a)
@@ -110,7 +111,7 @@ def test_an_approved_value_of_an_earlier_year_is_not_this_years(plan, users, cou
     assert row.progress.value == 9 and row.reported.period_end == dt.date(2025, 9, 30)
 
 
-def test_last_years_comparison_reads_only_last_year(plan, users):
+def test_last_years_comparison_reads_only_last_year(plan, users, reform_reported):
     """The same-day-last-year figure is last year's, not one from two years back."""
     _stale(users, "reform_measures_done", "7", dt.date(2023, 12, 31))
     row = build_dashboard(plan=plan, as_of=dt.date(2025, 10, 31),

@@ -66,7 +66,8 @@ def test_every_computed_figure_equals_a_direct_count(plan, regions, dated_metric
         above_scale=True, industry_code__startswith="M").values("county").distinct().count()
 
 
-def test_indicators_without_a_module_take_reported_values_and_show_no_number_yet(plan):
+def test_indicators_without_a_module_take_reported_values_and_show_no_number_yet(
+        plan, reform_reported):
     board = build_dashboard(plan=plan, as_of=AS_OF)
     row = board.row("provincial_platforms")
     assert row.source_kind == "reported" and row.progress.status == Status.NO_DATA

@@ -113,7 +113,8 @@ def test_dashboard_without_a_plan_says_what_to_do(client_for, users, regions):
     assert "manage.py" not in html
 
 
-def test_reported_indicator_shows_the_approved_value_and_its_trail(client_for, users, plan):
+def test_reported_indicator_shows_the_approved_value_and_its_trail(client_for, users, plan,
+                                                                  reform_reported):
     from kechuang.kpi.progress import Status
     from kechuang.kpi.selectors import build_dashboard
     from kechuang.reported.services import approve_value, submit_value

@@ -13,7 +13,7 @@ from kechuang.reported.selectors import approved_values
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_values(plan, indicators):
+def test_seed_demo_values(plan, indicators, reform_reported):
     assert seed_demo_reported_values(None) == 0
     assert demo_plan() == plan
     n = seed_demo_reported_values(plan)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from kechuang.reported import services
 from kechuang.reported.models import ReportedValue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reform_reported")]
 CITY_ONLY = "reform_measures_done"
 
 
