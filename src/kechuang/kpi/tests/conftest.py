@@ -7,6 +7,7 @@ import pytest
 
 from kechuang import metrics
 from kechuang.metrics import RecordMetric, enterprise_columns
+from kechuang.reported.tests.conftest import reform_reported  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -30,19 +31,5 @@ def dated_metric():
     metrics.register(metric)
     yield metric
     metrics.unregister(metric.key)
-    if previous is not None:
-        metrics.register(previous)
-
-
-@pytest.fixture
-def reform_reported():
-    """改革措施落实 is counted from the supervision module's records (supervision.metrics);
-    these tests use it as the city-level indicator without a module, taking reported values,
-    so its metric is set aside for the test and put back after."""
-    from kechuang import metrics
-
-    previous = metrics.get("reform_measures_done")
-    metrics.unregister("reform_measures_done")
-    yield
     if previous is not None:
         metrics.register(previous)
