@@ -28,7 +28,7 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class SupervisionMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "title", "due_date"]
@@ -45,7 +45,7 @@ class ItemSerializer(serializers.ModelSerializer):
                                            label=_("牵头单位"))
     cooperating_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True,
                                                            label=_("配合单位"))
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = SupervisionMilestoneSerializer(many=True, read_only=True)
     action_number = serializers.SerializerMethodField(label=_("行动序号"))
     is_example = serializers.SerializerMethodField(label=_("示例数据"))
 
