@@ -393,6 +393,9 @@ class Posting(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(amount_fen=0),
                                               name="vouchers_posting_nonzero")]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount_fen:+d}"
+
 
 # The city bureau runs the policy, the whitelist, approval and payout; a county reviews the
 # applications of its enterprises and reads its rows; an enterprise applies and files claims;

@@ -23,7 +23,10 @@ def make_policy(actor, **kw):
     return services.create_policy(actor=actor, data=data, kinds=KINDS)
 
 
-def list_provider(org, applicant, city, on=D(2025, 1, 10), **kw):
+JAN_10 = D(2025, 1, 10)
+
+
+def list_provider(org, applicant, city, on=JAN_10, **kw):
     from kechuang.vouchers import services
 
     p = services.apply_listing(actor=applicant, organisation=org, data={

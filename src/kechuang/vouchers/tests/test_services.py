@@ -16,7 +16,10 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def file(c, user, invoice="FP-1", fee=2_000_000, on=D(2025, 5, 1)):
+MAY_1 = D(2025, 5, 1)
+
+
+def file(c, user, invoice="FP-1", fee=2_000_000, on=MAY_1):
     return services.file_claim(actor=user, contract=c, data={
         "invoice_no": invoice, "fee_fen": fee, "service_completed_on": on})
 
@@ -70,7 +73,8 @@ def test_rejected_claim_releases_its_reservation(service_contract, users, vouche
     services.decide_claim(actor=city, claim=claim, action="reject", reason="发票不符")
     assert bal("voucher_available", voucher) == 5_000_000
     assert bal("voucher_reserved", voucher) == 0
-    assert bal("cap_available", enterprise=voucher.enterprise_id, policy=voucher.policy) == 10_000_000
+    assert bal("cap_available", enterprise=voucher.enterprise_id,
+               policy=voucher.policy) == 10_000_000
     assert ledger.verify() == []
 
 
