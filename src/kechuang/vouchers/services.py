@@ -223,7 +223,8 @@ def _side(actor: Any, contract: ServiceContract) -> str:
 
 def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
                     data: Mapping[str, Any]) -> ServiceContract:
-    """Either party records the contract; its own side is confirmed by doing so."""
+    """Either party records the contract; its own side is confirmed by doing so (the bureau
+    may record one both parties signed on paper: both sides confirmed)."""
     if not can(actor, "add", ServiceContract):
         raise PermissionDenied
     if voucher.status != Voucher.Status.ISSUED:
@@ -239,10 +240,14 @@ def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
         **{k: data[k] for k in ("contract_no", "service_kind", "subject", "fee_fen",
                                 "signed_on", "related_declared") if k in data})
     side = _side(actor, contract)
-    if not side:
-        raise PermissionDenied
     now = timezone.now()
-    setattr(contract, f"{side}_confirmed_at", now)
+    if side:
+        setattr(contract, f"{side}_confirmed_at", now)
+    elif can(actor, "approve", ServiceContract):
+        # the bureau records a contract both parties signed on paper (代为录入)
+        contract.enterprise_confirmed_at = contract.provider_confirmed_at = now
+    else:
+        raise PermissionDenied
     if ServiceContract.objects.filter(provider=provider,
                                       contract_no=contract.contract_no).exists():
         raise DomainError(_("该服务机构已登记过合同编号“%(no)s”") % {"no": contract.contract_no},
