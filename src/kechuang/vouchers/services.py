@@ -212,7 +212,7 @@ def decide_voucher(*, actor: Any, voucher: Voucher, action: str, reason: str = "
 # ---- service contracts -------------------------------------------------------------------
 
 
-def _side(actor: Any, contract: ServiceContract) -> str:
+def side_of(actor: Any, contract: ServiceContract) -> str:
     org = getattr(actor, "organisation_id", None)
     if org is not None and org == contract.voucher.enterprise_id:
         return "enterprise"
@@ -239,7 +239,7 @@ def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
         voucher=voucher, provider=provider, submitted_by=actor,
         **{k: data[k] for k in ("contract_no", "service_kind", "subject", "fee_fen",
                                 "signed_on", "related_declared") if k in data})
-    side = _side(actor, contract)
+    side = side_of(actor, contract)
     now = timezone.now()
     if side:
         setattr(contract, f"{side}_confirmed_at", now)
@@ -264,7 +264,7 @@ def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
 def confirm_contract(*, actor: Any, contract: ServiceContract,
                      related_declared: bool = False) -> ServiceContract:
     """The other party confirms (and may declare a relation, which bars the voucher)."""
-    side = _side(actor, contract)
+    side = side_of(actor, contract)
     if not side or not can(actor, "change", ServiceContract):
         raise PermissionDenied
     data: dict[str, Any] = {f"{side}_confirmed_at": timezone.now()}
@@ -352,7 +352,7 @@ def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
         raise PermissionDenied
     contract = (ServiceContract.objects.select_related(
         "voucher__policy", "voucher__enterprise", "provider").get(pk=contract.pk))
-    if not can(actor, "approve", Claim) and not _side(actor, contract):
+    if not can(actor, "approve", Claim) and not side_of(actor, contract):
         raise PermissionDenied
     invoice_no = str(data.get("invoice_no") or "").strip()
     if not invoice_no:

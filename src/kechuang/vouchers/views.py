@@ -157,7 +157,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "view", ServiceContract)
     c = get_or_404(selectors.contract_detail, user=user, pk=pk)
-    side = services._side(user, c)
+    side = services.side_of(user, c)
     return render(request, "vouchers/contract_detail.html", {
         "contract": c, "claims": selectors.claims_of(user=user, contract=c),
         "can_confirm": bool(side) and not getattr(c, f"{side}_confirmed_at", None)
@@ -171,13 +171,14 @@ def contract_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "change", ServiceContract)
     c = get_or_404(selectors.contract_detail, user=user, pk=pk, action="change")
+    if not services.side_of(user, c):
+        messages.error(request, _("只有合同当事方（企业或服务机构）可以确认合同。"))
+        return redirect(c)
     try:
         services.confirm_contract(actor=user, contract=c,
                                   related_declared=bool(request.POST.get("related")))
     except (DomainError, ValidationError) as exc:
         _refusal(request, exc)
-    except PermissionError:
-        raise Http404 from None
     else:
         messages.success(request, _("已确认服务合同。"))
     return redirect(c)
