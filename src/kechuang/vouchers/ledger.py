@@ -88,7 +88,9 @@ def post(kind: str, policy: VoucherPolicy, moves: Sequence[Move], *, voucher: An
                 raise Insufficient(m.account, -m.amount_fen)
         entry = Entry.objects.create(
             kind=kind, policy=policy, voucher=voucher, claim=claim, memo=memo[:300],
-            amount_fen=sum(m.amount_fen for m in moves if m.amount_fen > 0))
+            # the money moved (a claim's entries move the same amount on the voucher's
+            # accounts and on the enterprise's cap accounts: counted once)
+            amount_fen=max(m.amount_fen for m in moves))
         Posting.objects.bulk_create(
             [Posting(entry=entry, account=m.account, amount_fen=m.amount_fen) for m in moves])
     return entry
