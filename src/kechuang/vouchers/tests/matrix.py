@@ -130,4 +130,13 @@ ROUTES: dict[str, Route] = {
                                ok=(302,)),
     "vouchers:reconciliation": Route(allowed=LEDGER, kwargs=rows, scoped=False),
     "vouchers:reconciliation_export": Route(allowed=LEDGER, kwargs=rows, scoped=False),
+    "api-voucher-list": Route(allowed=VOUCHER_READERS, api=True, kwargs=rows, scoped=False,
+                              list_marker=ent_name),
+    "api-voucher-detail": Route(allowed=VOUCHER_READERS, api=True, kwargs=voucher),
+    "api-voucher-claim-list": Route(allowed=PARTIES, api=True, kwargs=rows, scoped=False,
+                                    list_marker=invoice),
+    "api-voucher-claim-detail": Route(allowed=PARTIES, api=True, kwargs=claim),
+    "api-voucher-provider-list": Route(allowed=PARTIES, api=True, kwargs=rows, scoped=False),
+    "api-voucher-provider-detail": Route(allowed=PARTIES, api=True, kwargs=provider,
+                                         visible=PROVIDER_VISIBLE),
 }
