@@ -33,6 +33,11 @@ def policy_detail(*, user: Any, pk: int, action: str = "view") -> VoucherPolicy:
     return VoucherPolicy.objects.restrict(user, action).get(pk=pk)
 
 
+def policy_of_year(year: int) -> VoucherPolicy:
+    """The year's policy (reference data every signed-in user reads)."""
+    return VoucherPolicy.objects.get(year=year)
+
+
 def kinds_of(*, policy: VoucherPolicy) -> QuerySet[ServiceKind]:
     return ServiceKind.objects.filter(policy=policy).order_by("id")
 

@@ -136,7 +136,7 @@ def contract_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "add", ServiceContract)
     v = get_or_404(selectors.voucher_detail, user=user, pk=pk)
     form = ContractForm(request.POST or None, providers=selectors.listed_providers(user=user),
-                        kinds=ServiceKind.objects.filter(policy=v.policy_id, active=True))
+                        kinds=selectors.kinds_of(policy=v.policy).filter(active=True))
     if request.method == "POST" and form.is_valid():
         try:
             c = services.create_contract(actor=user, voucher=v,
@@ -397,7 +397,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
     return render(request, "vouchers/reconciliation.html", {
         "year": year, "years": selectors.years(), "sections": sections,
-        "problems": ledger.verify(VoucherPolicy.objects.get(year=year)) if year else []})
+        "problems": ledger.verify(selectors.policy_of_year(year)) if year else []})
 
 
 @login_required
