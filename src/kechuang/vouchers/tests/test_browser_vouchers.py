@@ -17,8 +17,20 @@ pytestmark = [
 ]
 
 
+CONTEXTS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(browser):  # noqa: F811 (after the browser starts, before it stops)
+    """Close the extra users' browsers before the live server stops (no request in flight)."""
+    yield
+    while CONTEXTS:
+        CONTEXTS.pop().close()
+
+
 def as_user(browser, live_server, username):  # noqa: F811
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    CONTEXTS.append(context)
     pg = context.new_page()
     pg.set_default_timeout(15000)
     login(pg, live_server, username)
