@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "kechuang.cooperation",
     "kechuang.rdinput",
     "kechuang.supervision",
+    "kechuang.vouchers",
     "kechuang.web",
 ]
 

@@ -139,6 +139,7 @@ class Voucher:
     face_value_fen: int
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    lapsed_fen: int = 0  # the balance that lapsed at the end of its window (no longer payable)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ class VoucherClaimInput:
     invoice_no: str = ""
     related_party: bool = False  # declared relation between user and provider
     related_parties: frozenset[str] = frozenset()  # the enterprise's related organisations
+    # facts found in the data that make them related (e.g. "同一法定代表人：张三")
+    related_basis: tuple[str, ...] = ()
     qualifications: frozenset[str] = frozenset()  # e.g. {"tech_sme", "high_tech"}
     history: tuple[ClaimRecord, ...] = ()
 
@@ -222,7 +225,8 @@ class VoucherClaimInput:
         voucher = Voucher(voucher_id=str(v.get("voucher_id") or ""),
                           face_value_fen=_req(v, "face_value_fen", to_int, "voucher"),
                           valid_from=pick(v, "valid_from", to_date),
-                          valid_to=pick(v, "valid_to", to_date))
+                          valid_to=pick(v, "valid_to", to_date),
+                          lapsed_fen=pick(v, "lapsed_fen", to_int, 0))
         history = tuple(
             ClaimRecord(claim_id=str(h.get("claim_id") or f"#{i + 1}"),
                         amount_fen=_req(h, "amount_fen", to_int, f"history[{i}]"),
@@ -350,7 +354,7 @@ def evaluate_voucher_claim(inp: VoucherClaimInput, *,
                      f"{fen_text(policy.annual_cap_fen)}，请核对历史兑付记录")
     v_reserved = sum(h.amount_fen for h in inp.history
                      if h.voucher_id == voucher.voucher_id and h.status in rules.reserving_states)
-    v_remaining = max(0, voucher.face_value_fen - v_reserved)
+    v_remaining = max(0, voucher.face_value_fen - v_reserved - voucher.lapsed_fen)
 
     common = dict(rule=RULE, rule_version=rules.version, document=rules.document,
                   policy_name=policy.name, policy_year=policy.policy_year,
@@ -433,17 +437,28 @@ def _conditions(inp: VoucherClaimInput, policy: VoucherPolicy, voucher: Voucher,
         "名录内",
         f"服务机构 {inp.provider_id} 在 {day.isoformat()} "
         + ("在名录内" if listed else "不在名录内（以服务完成日为准）")))
-    related = (inp.related_party or inp.provider_id in inp.related_parties
-               or (bool(inp.enterprise_id) and inp.provider_id == inp.enterprise_id))
+    basis = list(inp.related_basis)
+    if inp.related_party:
+        basis.insert(0, "申请人声明存在关联关系")
+    if inp.provider_id in inp.related_parties:
+        basis.append("服务机构在企业声明的关联单位中")
+    if inp.enterprise_id and inp.provider_id == inp.enterprise_id:
+        basis.append("服务机构即用券企业本身")
+    related = bool(basis)
     out.append(Condition(
         "c_not_related", "用券企业与服务机构不存在关联关系", not related,
         "存在关联关系" if related else "无关联关系", "无关联关系",
-        "用券企业与服务机构存在关联关系，不得兑付" if related else "未发现关联关系（企业声明）"))
+        f"用券企业与服务机构存在关联关系（{'；'.join(basis)}），不得兑付" if related
+        else "未发现关联关系（企业声明及登记数据）"))
     out.append(Condition(
         "c_annual_cap", "本政策年度额度尚有余额", remaining > 0, remaining,
         policy.annual_cap_fen,
         f"年度额度 {fen_text(policy.annual_cap_fen)}，剩余 {fen_text(remaining)}"
         + ("" if remaining > 0 else "，已用完（审核中和已通过的申请占用额度）")))
+    if voucher.lapsed_fen > 0:
+        out.append(Condition(
+            "c_not_lapsed", "创新券余额未失效", v_remaining > 0, voucher.lapsed_fen, 0,
+            f"余额 {fen_text(voucher.lapsed_fen)} 已于有效期结束后失效，不能再兑付"))
     out.append(Condition(
         "c_voucher_balance", "创新券尚有余额", v_remaining > 0, v_remaining,
         voucher.face_value_fen,

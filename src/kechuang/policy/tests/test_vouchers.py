@@ -298,3 +298,19 @@ def test_concurrent_claims_never_exceed_the_cap(inp: VoucherClaimInput, fees: li
         history.append(ClaimRecord(f"r{i}", 9_999_999, "rejected", voucher_id="V1"))
     assert granted <= max(0, inp.policy.annual_cap_fen - base_reserved)
     assert granted <= max(0, inp.voucher.face_value_fen - base_voucher)
+
+
+def test_lapsed_balance_cannot_be_claimed() -> None:
+    """A voucher whose balance lapsed at year end pays nothing more, and says why."""
+    r = evaluate_voucher_claim(claim(voucher=Voucher("V1", 1_000_000, lapsed_fen=1_000_000)))
+    assert r.outcome == "refused" and r.payable_fen == 0
+    assert r.condition("c_not_lapsed").passed is False
+    assert any("失效" in reason for reason in r.reasons)
+    partly = evaluate_voucher_claim(claim(voucher=Voucher("V1", 1_000_000, lapsed_fen=400_000)))
+    assert partly.voucher_remaining_fen == 600_000
+
+
+def test_related_basis_is_named_in_the_reason() -> None:
+    r = evaluate_voucher_claim(claim(related_basis=("同一法定代表人：张三",)))
+    assert r.outcome == "refused"
+    assert "同一法定代表人：张三" in r.condition("c_not_related").message

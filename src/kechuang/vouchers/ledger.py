@@ -1,0 +1,250 @@
+"""The voucher ledger: balanced entries on accounts, moved by conditional updates.
+
+An entry's postings sum to zero. A posting that takes money out of an account other than a
+source account is a conditional ``UPDATE … SET balance = balance - x WHERE balance >= x``
+(shared/docs/dependencies.md §3): when it touches no row the whole entry is refused
+(:class:`Insufficient`, naming the account) and the caller's transaction rolls back, so two
+clerks or two hundred concurrent claims can never overdraw a voucher, an enterprise's annual
+cap or the year's budget. The check constraint on ``Account.balance_fen`` is the last guard.
+Accounts are updated in primary-key order so concurrent entries never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from kechuang.vouchers.models import Account, Entry, Posting, VoucherPolicy
+
+K = Account.Kind
+
+REFUSAL = {
+    K.BUDGET: "年度预算余额不足",
+    K.VOUCHER_AVAILABLE: "创新券余额不足（已被其他兑付申请占用或已失效）",
+    K.VOUCHER_RESERVED: "创新券占用金额不足",
+    K.CAP_AVAILABLE: "企业本年度额度不足（已被其他兑付申请占用）",
+    K.CAP_RESERVED: "企业年度额度占用金额不足",
+}
+
+
+class Insufficient(Exception):  # noqa: N818 - a refusal, not a programming error
+    """A conditional update found too little on ``account``; nothing was written."""
+
+    def __init__(self, account: Account, amount: int) -> None:
+        self.account = account
+        self.amount = amount
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _(REFUSAL.get(self.account.kind, "账户余额不足"))
+
+
+def account_key(policy: VoucherPolicy | int, kind: str, *, voucher: Any = None,
+                enterprise: Any = None) -> str:
+    year = policy if isinstance(policy, int) else policy.year
+    key = f"{year}:{kind}"
+    if voucher is not None:
+        key += f":v{getattr(voucher, 'pk', voucher)}"
+    if enterprise is not None:
+        key += f":e{getattr(enterprise, 'pk', enterprise)}"
+    return key
+
+
+def account(policy: VoucherPolicy, kind: str, *, voucher: Any = None,
+            enterprise: Any = None) -> Account:
+    """The account, created on first use (concurrent creators meet on the unique key)."""
+    key = account_key(policy, kind, voucher=voucher, enterprise=enterprise)
+    acc, _created = Account.objects.get_or_create(
+        key=key, defaults={"kind": kind, "policy": policy,
+                           "voucher_id": getattr(voucher, "pk", voucher),
+                           "enterprise_id": getattr(enterprise, "pk", enterprise)})
+    return acc
+
+
+@dataclass(frozen=True)
+class Move:
+    account: Account
+    amount_fen: int  # signed: negative takes out of the account
+
+
+def post(kind: str, policy: VoucherPolicy, moves: Sequence[Move], *, voucher: Any = None,
+         claim: Any = None, memo: str = "") -> Entry:
+    """Write one balanced entry, or raise :class:`Insufficient` having written nothing."""
+    moves = [m for m in moves if m.amount_fen]
+    if not moves or sum(m.amount_fen for m in moves) != 0:
+        raise ValueError("an entry's postings must be non-empty and sum to zero")
+    with transaction.atomic():
+        for m in sorted(moves, key=lambda m: m.account.pk):
+            qs = Account.objects.filter(pk=m.account.pk)  # lint: allow
+            if m.amount_fen < 0 and m.account.kind not in Account.SOURCES:
+                qs = qs.filter(balance_fen__gte=-m.amount_fen)
+            if qs.update(balance_fen=F("balance_fen") + m.amount_fen) != 1:
+                raise Insufficient(m.account, -m.amount_fen)
+        entry = Entry.objects.create(
+            kind=kind, policy=policy, voucher=voucher, claim=claim, memo=memo[:300],
+            # the money moved (a claim's entries move the same amount on the voucher's
+            # accounts and on the enterprise's cap accounts: counted once)
+            amount_fen=max(m.amount_fen for m in moves))
+        Posting.objects.bulk_create(
+            [Posting(entry=entry, account=m.account, amount_fen=m.amount_fen) for m in moves])
+    return entry
+
+
+def balance(acc: Account) -> int:
+    """The derived balance: the sum of the account's postings."""
+    postings = Posting.objects.filter(account=acc)  # lint: allow
+    return postings.aggregate(s=Sum("amount_fen"))["s"] or 0
+
+
+# -- the five movements (plus funding) ----------------------------------------------------
+
+
+def fund(policy: VoucherPolicy, amount_fen: int, memo: str = "") -> Entry | None:
+    """The year's budget is put at the policy's disposal (or reduced: negative amount)."""
+    if not amount_fen:
+        return None
+    src, budget = account(policy, K.FUNDING), account(policy, K.BUDGET)
+    return post(Entry.Kind.FUNDING, policy, [Move(src, -amount_fen), Move(budget, amount_fen)],
+                memo=memo or _("年度预算"))
+
+
+def issue(voucher: Any) -> Entry:
+    """Budget → the voucher's available balance; the enterprise's annual cap is granted the
+    first time it receives a voucher of the year."""
+    policy = voucher.policy
+    cap = account(policy, K.CAP_AVAILABLE, enterprise=voucher.enterprise_id)
+    if not Posting.objects.filter(account=cap).exists():  # lint: allow
+        post(Entry.Kind.CAP_GRANT, policy,
+             [Move(account(policy, K.CAP_GRANTS), -policy.annual_cap_fen),
+              Move(cap, policy.annual_cap_fen)], voucher=voucher,
+             memo=_("企业年度额度"))
+    return post(Entry.Kind.ISSUANCE, policy,
+                [Move(account(policy, K.BUDGET), -voucher.face_value_fen),
+                 Move(account(policy, K.VOUCHER_AVAILABLE, voucher=voucher),
+                      voucher.face_value_fen)],
+                voucher=voucher, memo=_("发放创新券"))
+
+
+def _claim_accounts(claim: Any) -> dict[str, Account]:
+    v, policy = claim.voucher, claim.voucher.policy
+    return {
+        "va": account(policy, K.VOUCHER_AVAILABLE, voucher=v),
+        "vr": account(policy, K.VOUCHER_RESERVED, voucher=v),
+        "ca": account(policy, K.CAP_AVAILABLE, enterprise=v.enterprise_id),
+        "cr": account(policy, K.CAP_RESERVED, enterprise=v.enterprise_id),
+        "cu": account(policy, K.CAP_USED, enterprise=v.enterprise_id),
+        "paid": account(policy, K.PAID),
+    }
+
+
+def reserve(claim: Any) -> Entry:
+    a, x = _claim_accounts(claim), claim.amount_fen
+    return post(Entry.Kind.RESERVATION, claim.voucher.policy,
+                [Move(a["va"], -x), Move(a["vr"], x), Move(a["ca"], -x), Move(a["cr"], x)],
+                voucher=claim.voucher, claim=claim, memo=_("兑付申请占用"))
+
+
+def pay(claim: Any) -> Entry:
+    a, x = _claim_accounts(claim), claim.amount_fen
+    return post(Entry.Kind.PAYOUT, claim.voucher.policy,
+                [Move(a["vr"], -x), Move(a["paid"], x), Move(a["cr"], -x), Move(a["cu"], x)],
+                voucher=claim.voucher, claim=claim, memo=_("兑付"))
+
+
+def release(claim: Any) -> Entry:
+    a, x = _claim_accounts(claim), claim.amount_fen
+    return post(Entry.Kind.RELEASE, claim.voucher.policy,
+                [Move(a["vr"], -x), Move(a["va"], x), Move(a["cr"], -x), Move(a["ca"], x)],
+                voucher=claim.voucher, claim=claim, memo=_("驳回释放"))
+
+
+def lapse(voucher: Any, *, claim: Any = None) -> Entry | None:
+    """The voucher's whole available balance lapses (year-end expiry)."""
+    policy = voucher.policy
+    va = account(policy, K.VOUCHER_AVAILABLE, voucher=voucher)
+    row = Account.objects.filter(pk=va.pk)  # lint: allow
+    amount = row.values_list("balance_fen", flat=True).get()
+    if amount <= 0:
+        return None
+    return post(Entry.Kind.LAPSE, policy,
+                [Move(va, -amount), Move(account(policy, K.LAPSED), amount)],
+                voucher=voucher, claim=claim, memo=_("有效期届满，余额失效"))
+
+
+def available(voucher: Any) -> int:
+    """The voucher's available balance (the guard copy; ``check_vouchers`` verifies it)."""
+    key = account_key(voucher.policy, K.VOUCHER_AVAILABLE, voucher=voucher)
+    row = Account.objects.filter(key=key)  # lint: allow
+    return row.values_list("balance_fen", flat=True).first() or 0
+
+
+def lapsed(voucher: Any) -> int:
+    return Entry.objects.filter(voucher=voucher, kind=Entry.Kind.LAPSE).aggregate(  # lint: allow
+        s=Sum("amount_fen"))["s"] or 0
+
+
+# -- verification -------------------------------------------------------------------------
+
+
+def verify(policy: VoucherPolicy | None = None) -> list[str]:
+    """Every violation of the ledger's invariants, in Chinese (empty: the ledger is sound)."""
+    from django.db.models import Count, Q
+
+    problems: list[str] = []
+    entries = Entry.objects.all()  # lint: allow
+    entries = entries if policy is None else entries.filter(policy=policy)
+    bad = (entries.annotate(s=Sum("postings__amount_fen"), n=Count("postings"))
+           .exclude(s=0).values_list("pk", "kind", "s"))
+    problems += [_("凭证 %(pk)s（%(kind)s）借贷不平：合计 %(s)s 分") % {"pk": pk, "kind": k, "s": s}
+                 for pk, k, s in bad]
+    accounts = Account.objects.all()  # lint: allow
+    accounts = accounts if policy is None else accounts.filter(policy=policy)
+    derived = dict(Posting.objects.filter(account__in=accounts).values("account")  # lint: allow
+                   .annotate(s=Sum("amount_fen")).values_list("account", "s"))
+    total = 0
+    caps: dict[int, int] = {}
+    for acc in accounts.select_related("policy"):
+        d = derived.get(acc.pk, 0)
+        total += d
+        if d != acc.balance_fen:
+            problems.append(_("账户 %(key)s 余额 %(b)s 分与分录合计 %(d)s 分不一致") % {
+                "key": acc.key, "b": acc.balance_fen, "d": d})
+        if d < 0 and acc.kind not in Account.SOURCES:
+            problems.append(_("账户 %(key)s 余额为负：%(d)s 分") % {"key": acc.key, "d": d})
+        if acc.kind in (K.CAP_RESERVED, K.CAP_USED) and acc.enterprise_id:
+            k = (acc.policy_id, acc.enterprise_id)
+            caps[k] = caps.get(k, 0) + d
+            if caps[k] > acc.policy.annual_cap_fen:
+                problems.append(_("企业 %(e)s 在 %(y)s 年度的兑付占用 %(d)s 分超过年度额度 "
+                                  "%(c)s 分") % {"e": acc.enterprise_id, "y": acc.policy.year,
+                                               "d": caps[k], "c": acc.policy.annual_cap_fen})
+    if total != 0:
+        problems.append(_("全部账户合计 %(t)s 分，不为零") % {"t": total})
+    from kechuang.vouchers.models import Claim, Voucher
+    vouchers = Voucher.objects.all()  # lint: allow
+    vouchers = vouchers if policy is None else vouchers.filter(policy=policy)
+    over = vouchers.annotate(used=Sum("claims__amount_fen", filter=Q(
+        claims__status__in=["pending", "approved", "paid"]))).filter(used__gt=F("face_value_fen"))
+    problems += [_("创新券 %(v)s 的兑付占用 %(u)s 分超过面额 %(f)s 分") % {
+        "v": v.pk, "u": v.used, "f": v.face_value_fen} for v in over]
+    claims = Claim.objects.all() if policy is None else Claim.objects.filter(  # lint: allow
+        voucher__policy=policy)
+    expected = {"pending": {"reservation"}, "approved": {"reservation"},
+                "paid": {"reservation", "payout"}, "rejected": {"reservation", "release"},
+                "refused": set()}
+    kinds: dict[int, set[str]] = {}
+    for cid, kind in Entry.objects.filter(claim__in=claims).exclude(  # lint: allow
+            kind=Entry.Kind.LAPSE).values_list("claim", "kind"):
+        kinds.setdefault(cid, set()).add(kind)
+    for cid, status, amount in claims.values_list("pk", "status", "amount_fen"):
+        want = expected[status] if amount else set()
+        if kinds.get(cid, set()) != want:
+            problems.append(_("兑付申请 %(c)s（%(s)s）的记账 %(k)s 与状态不符") % {
+                "c": cid, "s": status, "k": sorted(kinds.get(cid, set()))})
+    return problems

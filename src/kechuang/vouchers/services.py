@@ -1,0 +1,459 @@
+"""Writes of the voucher module: policy and catalogue, listings, vouchers, contracts, claims.
+
+Every write is audited; states move only through ``workflow.services.transition``; money
+moves only through ``ledger`` (balanced entries, conditional updates). The payable amount
+of a claim and its explanation come from the pure rule ``kechuang.policy.vouchers`` and are
+frozen on the claim when it is filed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scoping import can
+from kechuang.audit.models import ChangeRecord
+from kechuang.audit.services import record_change, snapshot
+from kechuang.core.errors import DomainError
+from kechuang.core.scheduler import daily
+from kechuang.core.services import create_object, update_object
+from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
+from kechuang.policy import vouchers as rule
+from kechuang.vouchers import ledger
+from kechuang.vouchers.models import (
+    Claim,
+    Provider,
+    ServiceContract,
+    ServiceKind,
+    Voucher,
+    VoucherPolicy,
+)
+from kechuang.vouchers.workflows import CLAIM_FLOW, PROVIDER_FLOW, VOUCHER_FLOW
+from kechuang.workflow.services import transition
+
+POLICY_FIELDS = ("year", "name", "document", "ratio", "annual_cap_fen", "face_value_fen",
+                 "budget_fen", "valid_from", "valid_to", "required_tiers", "in_city_only",
+                 "revenue_cap_yuan")
+KIND_FIELDS = ("code", "name", "ratio", "active")
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+# ---- policy and catalogue ----------------------------------------------------------------
+
+
+def create_policy(*, actor: Any, data: Mapping[str, Any],
+                  kinds: list[Mapping[str, Any]] = ()) -> VoucherPolicy:
+    """A year's policy with its catalogue; its budget is funded in the ledger."""
+    with transaction.atomic():
+        policy = create_object(model=VoucherPolicy, actor=actor,
+                               data={k: data[k] for k in POLICY_FIELDS if k in data},
+                               reason=_("新建创新券政策"))
+        for k in kinds:
+            save_kind(actor=actor, policy=policy, data=k)
+        ledger.fund(policy, policy.budget_fen)
+    return policy
+
+
+def update_policy(*, actor: Any, policy: VoucherPolicy, data: Mapping[str, Any]
+                  ) -> VoucherPolicy:
+    """Edit the policy; decided claims keep their frozen amounts. A budget change is a
+    funding entry (a cut only as far as the unissued budget allows)."""
+    fields = {k: data[k] for k in (*POLICY_FIELDS, "version") if k in data and k != "year"}
+    with transaction.atomic():
+        old_budget = VoucherPolicy.objects.get(pk=policy.pk).budget_fen
+        saved = update_object(obj=policy, actor=actor, data=fields, reason=_("修改创新券政策"))
+        try:
+            ledger.fund(saved, saved.budget_fen - old_budget, memo=_("调整年度预算"))
+        except ledger.Insufficient as exc:
+            raise DomainError(_("预算不能低于已发放的金额：%(why)s") % {"why": exc.message},
+                              field="budget_fen") from exc
+    return saved
+
+
+def save_kind(*, actor: Any, policy: VoucherPolicy, data: Mapping[str, Any],
+              kind: ServiceKind | None = None) -> ServiceKind:
+    """Add or edit a catalogue entry ("扩大兑付支持范围" is such an edit), audited."""
+    values = {k: data[k] for k in (*KIND_FIELDS, "version") if k in data}
+    if kind is None:
+        if ServiceKind.objects.filter(policy=policy, code=values.get("code")).exists():
+            raise DomainError(_("服务目录中已有代码“%(c)s”") % {"c": values.get("code")},
+                              field="code")
+        return create_object(model=ServiceKind, actor=actor, data={**values, "policy": policy},
+                             reason=_("新增服务目录"))
+    return update_object(obj=kind, actor=actor, data=values, reason=_("修改服务目录"))
+
+
+# ---- providers ---------------------------------------------------------------------------
+
+
+def apply_listing(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]
+                  ) -> Provider:
+    """A service organisation applies to be listed (入库) with its services."""
+    if not can(actor, "add", Provider):
+        raise PermissionDenied
+    if not can(actor, "approve", Provider) and actor.organisation_id != organisation.pk:
+        raise PermissionDenied
+    if Provider.objects.filter(organisation=organisation).exists():
+        raise DomainError(_("该机构已提交过入库申请"))
+    fields = ("services", "qualifications", "legal_representative", "shareholders")
+    return create_object(model=Provider, actor=actor, data={
+        **{k: data[k] for k in fields if k in data}, "organisation": organisation,
+        "submitted_by": actor}, reason=_("申请入库"))
+
+
+def decide_listing(*, actor: Any, provider: Provider, action: str, reason: str = "",
+                   on: dt.date | None = None) -> Provider:
+    """list / refuse / delist. The whitelist dates are what a claim is judged by."""
+    day = _today(on)
+    with transaction.atomic():
+        saved = transition(provider, workflow=PROVIDER_FLOW, action=action, actor=actor,
+                           reason=reason)
+        data: dict[str, Any] = {"decision_note": reason.strip()[:500]}
+        if action == "list":
+            data["listed_from"] = day
+        elif action == "delist":
+            if saved.listed_from and day < saved.listed_from:
+                raise DomainError(_("出库日期不能早于入库日期"), field="on")
+            data["delisted_on"] = day
+        saved = update_object(obj=saved, actor=actor, data=data, reason=str(action))
+    return saved
+
+
+def update_catalogue(*, actor: Any, provider: Provider, data: Mapping[str, Any]) -> Provider:
+    """The provider keeps its catalogue entry (services, qualifications)."""
+    fields = ("services", "qualifications", "legal_representative", "shareholders", "version")
+    return update_object(obj=provider, actor=actor,
+                         data={k: data[k] for k in fields if k in data},
+                         reason=_("维护服务目录"))
+
+
+# ---- vouchers ----------------------------------------------------------------------------
+
+
+def eligibility(policy: VoucherPolicy, enterprise: Organisation) -> list[str]:
+    """Why the enterprise may not apply under the policy (empty: it may)."""
+    problems = []
+    if enterprise.kind != Organisation.Kind.ENTERPRISE:
+        problems.append(_("只有企业可以申请创新券"))
+    tiers = policy.tiers
+    if tiers and enterprise.tier not in tiers:
+        labels = dict(Organisation.Tier.choices)
+        problems.append(_("须为以下之一：%(t)s") % {
+            "t": "、".join(str(labels.get(t, t)) for t in sorted(tiers))})
+    if policy.in_city_only and not enterprise.county_id:
+        problems.append(_("须为本市注册企业"))
+    if policy.revenue_cap_yuan is not None:
+        rev = (EnterpriseAnnualReport.objects.filter(enterprise=enterprise)
+               .order_by("-year").values_list("revenue_yuan", flat=True).first())
+        if rev is not None and rev > policy.revenue_cap_yuan:
+            problems.append(_("上年销售收入 %(r)s 元超过上限 %(c)s 元") % {
+                "r": rev, "c": policy.revenue_cap_yuan})
+    return problems
+
+
+def apply_voucher(*, actor: Any, policy: VoucherPolicy, enterprise: Organisation,
+                  data: Mapping[str, Any]) -> Voucher:
+    """An eligible enterprise applies for a voucher (county review, then city approval)."""
+    if not can(actor, "add", Voucher):
+        raise PermissionDenied
+    if not can(actor, "approve", Voucher) and actor.organisation_id != enterprise.pk:
+        raise PermissionDenied
+    problems = eligibility(policy, enterprise)
+    if problems:
+        raise DomainError(_("不符合申请条件：%(why)s") % {"why": "；".join(problems)})
+    face = int(data.get("face_value_fen") or policy.face_value_fen)
+    if not 0 < face <= policy.face_value_fen:
+        raise DomainError(_("面额应大于 0 且不超过 %(m)s") % {
+            "m": rule.fen_text(policy.face_value_fen)}, field="face_value_fen")
+    with transaction.atomic():
+        voucher = create_object(model=Voucher, actor=actor, data={
+            "policy": policy, "enterprise": enterprise, "face_value_fen": face,
+            "valid_from": data.get("valid_from") or policy.valid_from,
+            "valid_to": data.get("valid_to") or policy.valid_to,
+            "purpose": data.get("purpose", ""),
+            "legal_representative": data.get("legal_representative", ""),
+            "shareholders": data.get("shareholders", ""), "submitted_by": actor},
+            reason=_("申请创新券"))
+        if data.get("related_parties"):
+            voucher.related_parties.set(data["related_parties"])
+    return voucher
+
+
+def decide_voucher(*, actor: Any, voucher: Voucher, action: str, reason: str = "",
+                   on: dt.date | None = None) -> Voucher:
+    """review (county) / approve (city: issued, from the budget) / refuse."""
+    with transaction.atomic():
+        saved = transition(voucher, workflow=VOUCHER_FLOW, action=action, actor=actor,
+                           reason=reason)
+        if action == "approve":
+            saved.number = f"CXQ{saved.policy.year}-{saved.pk:06d}"
+            saved.issued_on = _today(on)
+            saved.decision_note = reason.strip()[:500]
+            saved.save(update_fields=["number", "issued_on", "decision_note"])
+            try:
+                ledger.issue(saved)
+            except ledger.Insufficient as exc:
+                raise DomainError(_("不能发放：%(why)s") % {"why": exc.message}) from exc
+        elif reason:
+            saved.decision_note = reason.strip()[:500]
+            saved.save(update_fields=["decision_note"])
+    return saved
+
+
+# ---- service contracts -------------------------------------------------------------------
+
+
+def side_of(actor: Any, contract: ServiceContract) -> str:
+    org = getattr(actor, "organisation_id", None)
+    if org is not None and org == contract.voucher.enterprise_id:
+        return "enterprise"
+    if org is not None and org == contract.provider.organisation_id:
+        return "provider"
+    return ""
+
+
+def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
+                    data: Mapping[str, Any]) -> ServiceContract:
+    """Either party records the contract; its own side is confirmed by doing so (the bureau
+    may record one both parties signed on paper: both sides confirmed)."""
+    if not can(actor, "add", ServiceContract):
+        raise PermissionDenied
+    if voucher.status != Voucher.Status.ISSUED:
+        raise DomainError(_("只有已发放的创新券可以签订服务合同"))
+    if provider.status != Provider.Status.LISTED:
+        raise DomainError(_("服务机构不在名录内"), field="provider")
+    kinds = set(ServiceKind.objects.filter(policy=voucher.policy_id, active=True)
+                .values_list("code", flat=True))
+    if data.get("service_kind") not in kinds:
+        raise DomainError(_("服务类别不在本年度服务目录内"), field="service_kind")
+    contract = ServiceContract(
+        voucher=voucher, provider=provider, submitted_by=actor,
+        **{k: data[k] for k in ("contract_no", "service_kind", "subject", "fee_fen",
+                                "signed_on", "related_declared") if k in data})
+    side = side_of(actor, contract)
+    now = timezone.now()
+    if side:
+        setattr(contract, f"{side}_confirmed_at", now)
+    elif can(actor, "approve", ServiceContract):
+        # the bureau records a contract both parties signed on paper (代为录入)
+        contract.enterprise_confirmed_at = contract.provider_confirmed_at = now
+    else:
+        raise PermissionDenied
+    if ServiceContract.objects.filter(provider=provider,
+                                      contract_no=contract.contract_no).exists():
+        raise DomainError(_("该服务机构已登记过合同编号“%(no)s”") % {"no": contract.contract_no},
+                          field="contract_no")
+    with transaction.atomic():
+        contract.full_clean()
+        contract.save()
+        contract.parties.set({voucher.enterprise_id, provider.organisation_id})
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=contract,
+                      after=snapshot(contract), reason=_("登记服务合同"))
+    return contract
+
+
+def confirm_contract(*, actor: Any, contract: ServiceContract,
+                     related_declared: bool = False) -> ServiceContract:
+    """The other party confirms (and may declare a relation, which bars the voucher)."""
+    side = side_of(actor, contract)
+    if not side or not can(actor, "change", ServiceContract):
+        raise PermissionDenied
+    data: dict[str, Any] = {f"{side}_confirmed_at": timezone.now()}
+    if related_declared:
+        data["related_declared"] = True
+    with transaction.atomic():
+        locked = ServiceContract.objects.restrict(actor, "change").select_for_update().get(
+            pk=contract.pk)
+        before = snapshot(locked)
+        for k, v in data.items():
+            setattr(locked, k, v)
+        locked.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before=before, after=snapshot(locked), reason=_("确认服务合同"))
+    return locked
+
+
+# ---- claims ------------------------------------------------------------------------------
+
+
+def _names(text: str) -> set[str]:
+    return {n.strip() for n in text.replace("，", ",").replace("、", ",").split(",") if n.strip()}
+
+
+def related_basis(voucher: Voucher, provider: Provider) -> tuple[str, ...]:
+    """Relations the data shows: the same legal representative, shared shareholders."""
+    basis = []
+    rep = voucher.legal_representative.strip()
+    if rep and rep == provider.legal_representative.strip():
+        basis.append(_("同一法定代表人：%(n)s") % {"n": rep})
+    shared = _names(voucher.shareholders) & _names(provider.shareholders)
+    if shared:
+        basis.append(_("共同股东：%(n)s") % {"n": "、".join(sorted(shared))})
+    return tuple(basis)
+
+
+def claim_input(contract: ServiceContract, *, fee_fen: int, completed_on: dt.date,
+                invoice_no: str) -> rule.VoucherClaimInput:
+    """The pure rule's input from the database as it stands (committed claims, ledger)."""
+    voucher, provider, policy = contract.voucher, contract.provider, contract.voucher.policy
+    kinds = list(policy.kinds.all())
+    listing = ()
+    if provider.listed_from:
+        listing = (rule.ProviderListing(str(provider.organisation_id), provider.listed_from,
+                                        provider.delisted_on),)
+    history = tuple(
+        rule.ClaimRecord(claim_id=str(c.pk), amount_fen=c.amount_fen, status=c.status,
+                         voucher_id=str(c.voucher_id), contract_no=str(c.contract_id),
+                         invoice_no=c.invoice_no, policy_year=c.policy_year)
+        for c in Claim.objects.filter(voucher__enterprise=voucher.enterprise_id,
+                                      policy_year=policy.year)
+        .exclude(status=Claim.Status.REFUSED).only(
+            "pk", "amount_fen", "status", "voucher_id", "contract_id", "invoice_no",
+            "policy_year"))
+    return rule.VoucherClaimInput(
+        policy=rule.VoucherPolicy(
+            name=policy.name, policy_year=policy.year, ratio=policy.ratio,
+            annual_cap_fen=policy.annual_cap_fen, valid_from=policy.valid_from,
+            valid_to=policy.valid_to, providers=listing,
+            eligible_services=frozenset(k.code for k in kinds if k.active),
+            category_ratios={k.code: k.ratio for k in kinds if k.ratio is not None},
+            required_qualifications=policy.tiers, document=policy.document),
+        voucher=rule.Voucher(str(voucher.pk), voucher.face_value_fen, voucher.valid_from,
+                             voucher.valid_to, lapsed_fen=ledger.lapsed(voucher)),
+        enterprise_id=str(voucher.enterprise_id), provider_id=str(provider.organisation_id),
+        service_fee_fen=fee_fen, service_completed_on=completed_on,
+        service_category=contract.service_kind, contract_no=str(contract.pk),
+        invoice_no=invoice_no, related_party=contract.related_declared,
+        related_parties=frozenset(str(o.pk) for o in voucher.related_parties.all()),
+        related_basis=related_basis(voucher, provider),
+        qualifications=frozenset({voucher.enterprise.tier} - {""}), history=history)
+
+
+RETRIES = 50
+
+
+def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
+               ) -> tuple[Claim, bool]:
+    """File a claim: (claim, created). Resubmitting the same (voucher, contract, invoice)
+    returns the first claim unchanged. The payable amount is reserved in the ledger; a claim
+    the rule refuses is kept as ``refused`` with its reasons and reserves nothing. When a
+    concurrent claim took the balance between reading and reserving, the claim is evaluated
+    again on the new balances."""
+    if not can(actor, "add", Claim):
+        raise PermissionDenied
+    contract = (ServiceContract.objects.select_related(
+        "voucher__policy", "voucher__enterprise", "provider").get(pk=contract.pk))
+    if not can(actor, "approve", Claim) and not side_of(actor, contract):
+        raise PermissionDenied
+    invoice_no = str(data.get("invoice_no") or "").strip()
+    if not invoice_no:
+        raise DomainError(_("请填写发票号码"), field="invoice_no")
+    first = Claim.objects.filter(voucher=contract.voucher_id, contract=contract,
+                                 invoice_no=invoice_no).first()
+    if first is not None:
+        return first, False
+    if not contract.confirmed:
+        raise DomainError(_("服务合同须经企业和服务机构双方确认后才能申请兑付"))
+    if contract.voucher.status not in (Voucher.Status.ISSUED, Voucher.Status.LAPSED):
+        raise DomainError(_("创新券尚未发放"))
+    fee = int(data["fee_fen"])
+    completed = data["service_completed_on"]
+    for _attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                result = rule.evaluate_voucher_claim(claim_input(
+                    contract, fee_fen=fee, completed_on=completed, invoice_no=invoice_no))
+                payable = result.payable_fen if result.outcome == "payable" else 0
+                claim = Claim(
+                    voucher=contract.voucher, contract=contract, invoice_no=invoice_no,
+                    fee_fen=fee, service_completed_on=completed,
+                    payment_proof=data.get("payment_proof", ""),
+                    completion_evidence=data.get("completion_evidence", ""),
+                    amount_fen=payable, policy_year=contract.voucher.policy.year,
+                    status=Claim.Status.PENDING if payable else Claim.Status.REFUSED,
+                    explanation=result.message, reasons=result.reasons,
+                    result=_result_json(result), submitted_by=actor)
+                claim.save()
+                claim.parties.set({contract.voucher.enterprise_id,
+                                   contract.provider.organisation_id})
+                if payable:
+                    ledger.reserve(claim)
+                record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=claim,
+                              after=snapshot(claim), reason=_("申请兑付"))
+            return claim, True
+        except IntegrityError:
+            first = Claim.objects.filter(voucher=contract.voucher_id, contract=contract,
+                                         invoice_no=invoice_no).first()
+            if first is None:
+                raise
+            return first, False
+        except ledger.Insufficient:
+            continue  # the balance moved under us: evaluate again
+    raise DomainError(_("额度正被其他兑付申请同时占用，请稍后重新提交"))
+
+
+def _result_json(result: rule.VoucherClaimResult) -> dict[str, Any]:
+    return {"outcome": result.outcome, "payable_fen": result.payable_fen,
+            "subsidy_fen": result.subsidy_fen, "ratio": str(result.ratio),
+            "limited_by": result.limited_by, "rule_version": result.rule_version,
+            "annual_remaining_fen": result.annual_remaining_fen,
+            "voucher_remaining_fen": result.voucher_remaining_fen,
+            "conditions": [{"code": c.code, "label": c.label, "passed": c.passed,
+                            "message": c.message} for c in result.conditions],
+            "notes": result.notes}
+
+
+def decide_claim(*, actor: Any, claim: Claim, action: str, reason: str = "",
+                 on: dt.date | None = None) -> Claim:
+    """approve / reject (releases the reservation) / pay (records the payout)."""
+    with transaction.atomic():
+        saved = transition(claim, workflow=CLAIM_FLOW, action=action, actor=actor,
+                           reason=reason)
+        saved = Claim.objects.select_related("voucher__policy").get(pk=saved.pk)
+        if action == "reject":
+            ledger.release(saved)
+            if saved.voucher.status == Voucher.Status.LAPSED:
+                ledger.lapse(saved.voucher, claim=saved)
+        elif action == "pay":
+            ledger.pay(saved)
+            saved.paid_on = _today(on)
+        if reason:
+            saved.decision_note = reason.strip()[:500]
+        saved.save(update_fields=["paid_on", "decision_note"])
+    return saved
+
+
+# ---- year-end lapse (scheduled) ----------------------------------------------------------
+
+
+def lapse_expired(*, today: dt.date) -> int:
+    """Vouchers whose window ended before ``today`` lapse: their available balance moves to
+    the lapsed account (pending claims keep their reservation). Idempotent."""
+    done = 0
+    for pk in Voucher.objects.filter(status=Voucher.Status.ISSUED,
+                                     valid_to__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            if not Voucher.objects.filter(pk=pk, status=Voucher.Status.ISSUED).update(
+                    status=Voucher.Status.LAPSED, lapsed_on=today):
+                continue
+            voucher = Voucher.objects.select_related("policy").get(pk=pk)
+            ledger.lapse(voucher)
+            record_change(actor=None, action=ChangeRecord.Action.UPDATE, obj=voucher,
+                          before={"status": "issued"}, after={"status": "lapsed"},
+                          reason=_("有效期届满，余额失效"))
+            done += 1
+    return done
+
+
+@daily("vouchers.lapse")
+def _scheduled_lapse(today: dt.date) -> str:
+    return f"创新券到期失效 {lapse_expired(today=today)} 张"
