@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kechuang.audit",
     "kechuang.jobs",
     "kechuang.techmarket",
+    "kechuang.carriers",
     "kechuang.web",
 ]
 
