@@ -56,10 +56,8 @@ def platform_list(*, user: Any, action: str = "view",
         qs = qs.filter(status=f["status"])
     if f.get("carrier") == "yes":
         qs = qs.filter(Q(kind__carrier=True) | Q(jinchuanggu=True))
-    if f.get("jinchuanggu") is True:
-        qs = qs.filter(jinchuanggu=True)
-    elif f.get("jinchuanggu") is False:
-        qs = qs.filter(jinchuanggu=False)
+    if f.get("jinchuanggu") in ("1", "0"):
+        qs = qs.filter(jinchuanggu=f["jinchuanggu"] == "1")
     return qs.order_by("kind__sort_order", "name", "id")
 
 
@@ -258,3 +256,46 @@ def platforms_by_key(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Platfo
     names = {k[0] for k in keys}
     return {(p.name, p.lead_host_id): p for p in Platform.objects.filter(name__in=names)
             if (p.name, p.lead_host_id) in keys}
+
+
+# ---- the overview: the registry by kind, level and county on a date ---------------------------
+
+def overview(*, user: Any, as_of: dt.date) -> dict[str, Any]:
+    """The user's platforms on ``as_of`` by kind × level and by county, with the occupants
+    present — counted from the dated recognitions, as the metrics count (two queries)."""
+    from kechuang.carriers.models import standing_q
+
+    platforms = list(Platform.objects.restrict(user, "view").filter(
+        standing_q(as_of), established_on__lte=as_of).select_related("kind", "county")
+        .order_by())
+    recs: dict[int, list[tuple[str, dt.date]]] = {}
+    for pid, level, on in Recognition.objects.filter(
+            platform_id__in=[p.pk for p in platforms]).values_list(
+            "platform_id", "level", "recognised_on"):
+        recs.setdefault(pid, []).append((level, on))
+    levels = ["national", "provincial", "city", ""]
+    by_kind: dict[Any, dict[str, int]] = {}
+    by_county: dict[Any, dict[str, int]] = {}
+    for p in platforms:
+        level = level_on(recs.get(p.pk, []), p.ended_on, as_of)
+        for table, key in ((by_kind, p.kind), (by_county, p.county)):
+            row = table.setdefault(key, dict.fromkeys(levels, 0))
+            row[level] += 1
+    present = dict(Occupant.objects.restrict(user, "view").filter(settled_q(as_of))
+                   .order_by().values_list("carrier__county").annotate(n=Count("pk")))
+
+    def rows(table: dict[Any, dict[str, int]], county: bool = False) -> list[dict[str, Any]]:
+        out = []
+        for key in sorted(table, key=lambda k: (getattr(k, "sort_order", 0), k.pk)):
+            r = table[key]
+            out.append({"label": str(key), "counts": [r[x] for x in levels],
+                        "provincial_up": r["national"] + r["provincial"],
+                        "total": sum(r.values()),
+                        "present": present.get(key.pk, 0) if county else None})
+        return out
+
+    kinds_rows, county_rows = rows(by_kind), rows(by_county, county=True)
+    return {"by_kind": kinds_rows, "by_county": county_rows,
+            "total_provincial_up": sum(r["provincial_up"] for r in kinds_rows),
+            "total": sum(r["total"] for r in kinds_rows),
+            "total_present": sum(present.values())}
