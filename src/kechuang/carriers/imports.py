@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.carriers import selectors
 from kechuang.carriers.models import Campaign, Evaluation, Level, Platform
-from kechuang.carriers.services import PLATFORM_IMPORTS
+from kechuang.carriers.services import PLATFORM_IMPORTS, highest_level
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.policy.credit_code import make_code
 
@@ -70,6 +70,7 @@ def resolve_platforms(ctx: ImportContext, rows: list[ImportRow]) -> None:
     existing = selectors.platforms_by_key(keys)
     mine = set(Platform.objects.restrict(ctx.user, "change").filter(
         pk__in=[p.pk for p in existing.values()]).values_list("pk", flat=True))
+    held = selectors.recognised_levels([p.pk for p in existing.values()])
     for row in rows:
         d = row.data
         host = orgs.get(d.get("host_code"))
@@ -105,6 +106,10 @@ def resolve_platforms(ctx: ImportContext, rows: list[ImportRow]) -> None:
                 "document_no": d.get("document_no") or "", "issuer": d.get("issuer") or ""}
         row.instance = platform
         row.values.update({"kind": kind, "county": county or host.county})
+        level = d.get("recognition_level")
+        if level and level not in held.get(platform.pk, ()):
+            # a level not held yet: the row changes the platform (a promotion), so it is written
+            row.values["level"] = highest_level([platform.level or level, level])
 
 
 PLATFORM_SPEC = register(ImportSpec(

@@ -15,6 +15,7 @@ MANIFEST = Manifest(
     import_specs=("kechuang.carriers.imports",),
     jobs=("kechuang.carriers.exports",),
     workflows=("kechuang.carriers.workflows",),
+    scheduled=("kechuang.carriers.services",),  # evaluation reminders
     menu=(
         MenuEntry("action5", _("创新平台"), "carriers:platform_list", "building",
                   model="carriers.Platform", order=10),

@@ -242,6 +242,15 @@ def organisations_by_code(codes: set[str]) -> dict[str, Organisation]:
             .only("pk", "credit_code", "name", "county_id")}
 
 
+def recognised_levels(platform_ids: list[int]) -> dict[int, set[str]]:
+    """The levels each platform holds a recognition of (one query)."""
+    out: dict[int, set[str]] = {}
+    for pk, level in Recognition.objects.filter(platform_id__in=platform_ids).values_list(
+            "platform_id", "level"):
+        out.setdefault(pk, set()).add(level)
+    return out
+
+
 def kinds_by_name(names: set[str]) -> dict[str, PlatformKind]:
     return {k.name: k for k in PlatformKind.objects.filter(name__in=names)}
 

@@ -7,8 +7,11 @@ from rest_framework import serializers
 
 from kechuang.carriers.models import Evaluation, Occupant, Platform, Recognition
 
+LEVEL_HELP = _("national 国家级、provincial 省级、city 市级；空为未认定")
+
 
 class RecognitionSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(read_only=True, label=_("级别"), help_text=LEVEL_HELP)
     class Meta:
         model = Recognition
         fields = ["level", "recognised_on", "issuer", "document_no", "document_title"]
@@ -27,6 +30,7 @@ class PlatformSerializer(serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True,
                                         label=_("所在县区名称"))
     recognitions = RecognitionSerializer(many=True, read_only=True, label=_("认定记录"))
+    level = serializers.CharField(read_only=True, label=_("当前级别"), help_text=LEVEL_HELP)
 
     class Meta:
         model = Platform

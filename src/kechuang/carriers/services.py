@@ -38,6 +38,7 @@ from kechuang.carriers.models import (
 )
 from kechuang.carriers.workflows import CAMPAIGN_FLOW, EVALUATION_FLOW, PLATFORM_FLOW
 from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.scheduler import daily
 from kechuang.core.services import (
     BulkHook,
     BulkItem,
@@ -405,3 +406,19 @@ def _import_save(*, model: Any, actor: Any, items: Any, audit: Any = None) -> No
 
 
 PLATFORM_IMPORTS = BulkHook(model=Platform, prepare=_import_rules, save=_import_save)
+
+
+# ---- scheduled reminders ----------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = (7, 1, 0)
+
+
+@daily("carriers.evaluation_reminders")
+def _scheduled_reminders(today: dt.date) -> str:
+    """A week before, the day before and on the due date of an open evaluation, the hosts
+    that have not submitted are reminded (each reminder once a day at most)."""
+    sent = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.OPEN):
+        if (campaign.due_on - today).days in REMIND_DAYS_BEFORE:
+            sent += remind_hosts(campaign=campaign)
+    return f"平台绩效评价填报提醒 {sent} 条"
