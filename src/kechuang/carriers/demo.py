@@ -102,6 +102,7 @@ def seed_demo_platforms(*, seed: int = 2025) -> dict[str, int]:
         return {}
     rng = random.Random(f"carriers:{seed}")
     bureau = _user("city_staff", Role.CITY_STAFF, "李晓燕")
+    services.ensure_kinds()
     kinds = {k.code: k for k in PlatformKind.objects.all()}
     counties = {r.code: r for r in Region.objects.filter(level="county")}
     by_industry: dict[str, list[Organisation]] = {}

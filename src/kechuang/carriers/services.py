@@ -74,6 +74,20 @@ def highest_level(levels: Iterable[str]) -> str:
 
 # ---- kinds -----------------------------------------------------------------------------------
 
+def ensure_kinds() -> int:
+    """The seeded kinds (migration 0002), recreated where missing — a database flushed by a
+    test or restored without them. Reference data, not a bureau's change: not audited."""
+    from kechuang.carriers.migrations import SEEDED_KINDS
+
+    made = 0
+    for n, (code, name, carrier, counted) in enumerate(SEEDED_KINDS, start=1):
+        _obj, created = PlatformKind.objects.get_or_create(code=code, defaults={
+            "name": name, "carrier": carrier, "incubator_or_pilot": counted,
+            "sort_order": n * 10})
+        made += created
+    return made
+
+
 def create_kind(*, actor: Any, data: Mapping[str, Any]) -> PlatformKind:
     """The bureau adds a kind of platform (the seeded list is not closed)."""
     return create_object(model=PlatformKind, actor=actor, data=dict(data),

@@ -9,7 +9,9 @@ import pytest
 
 def kind(code):
     from kechuang.carriers.models import PlatformKind
+    from kechuang.carriers.services import ensure_kinds
 
+    ensure_kinds()  # a transactional test's flush removes the migration's rows
     return PlatformKind.objects.get(code=code)
 
 
