@@ -168,6 +168,7 @@ def seed_demo_platforms(*, seed: int = 2025) -> dict[str, int]:
                                                                    "140423") else 1
                    for c in county_codes]
         n = 0
+        provincial_seen = iter(range(1, 10**6))
         for kind, count in GENERATED_KINDS:
             for _i in range(count):
                 n += 1
@@ -194,7 +195,7 @@ def seed_demo_platforms(*, seed: int = 2025) -> dict[str, int]:
                         "recognised_on": _day(rng, dt.date(YEAR, 1, 15), dt.date(YEAR, 11, 20)),
                         "document_no": f"晋科发〔{YEAR}〕{rng.randrange(10, 240)}号"})
                     stats["promoted"] += 1
-                elif level == "provincial" and n in (9, 41):
+                elif level == "provincial" and next(provincial_seen) in (5, 30):
                     services.end_platform(platform=p, actor=bureau, action="delist",
                                           reason="年度绩效评价不合格，予以摘牌",
                                           on=_day(rng, dt.date(YEAR, 3, 1), dt.date(YEAR, 9, 30)))
