@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.carriers import selectors
 from kechuang.carriers.models import Campaign, Evaluation, Level, Platform
-from kechuang.carriers.services import PLATFORM_IMPORTS, highest_level
+from kechuang.carriers.services import PLATFORM_IMPORTS
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.policy.credit_code import make_code
+from kechuang.policy.platform_levels import highest_level
 
 FIRST_DAY = dt.date(1950, 1, 1)
 

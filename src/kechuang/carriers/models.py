@@ -41,7 +41,7 @@ class Level(models.TextChoices):
     CITY = "city", _("市级")
 
 
-RANK = {Level.CITY: 1, Level.PROVINCIAL: 2, Level.NATIONAL: 3}
+# the level-on-a-date rule itself is pure: kechuang.policy.platform_levels
 PROVINCIAL_OR_ABOVE = (Level.NATIONAL, Level.PROVINCIAL)
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from kechuang.carriers.models import (
     PROVINCIAL_OR_ABOVE,
-    RANK,
     Campaign,
     Conversion,
     Evaluation,
@@ -24,6 +23,7 @@ from kechuang.carriers.models import (
 )
 from kechuang.orgs.models import Organisation
 from kechuang.policy import credit_code as cc
+from kechuang.policy.platform_levels import level_on
 from kechuang.regions.models import Region
 from kechuang.regions.selectors import counties
 
@@ -92,19 +92,6 @@ def occupants_of(*, platform: Platform) -> QuerySet[Occupant]:
 def evaluations_of(*, platform: Platform) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(platform=platform).select_related("campaign").order_by(
         "-campaign__year", "-id")
-
-
-def level_on(recognitions: list[tuple[str, dt.date]], ended_on: dt.date | None,
-             day: dt.date) -> str:
-    """The level on ``day``: the highest recognition on or before it; "" when none, or when
-    the platform was revoked or delisted on or before it."""
-    if ended_on is not None and ended_on <= day:
-        return ""
-    best = ""
-    for level, on in recognitions:
-        if on <= day and (not best or RANK[level] > RANK[best]):
-            best = level
-    return best
 
 
 def filter_counties(*, user: Any) -> QuerySet[Region]:

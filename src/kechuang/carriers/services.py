@@ -26,7 +26,6 @@ from kechuang.audit.services import (
     write_change_records,
 )
 from kechuang.carriers.models import (
-    RANK,
     Campaign,
     Conversion,
     Evaluation,
@@ -50,6 +49,7 @@ from kechuang.core.services import (
     update_object,
 )
 from kechuang.core.uploads import check_files, delete_on_error
+from kechuang.policy.platform_levels import highest_level
 from kechuang.workflow.services import transition
 
 PLATFORM_FIELDS = ("name", "kind", "lead_host", "county", "field", "established_on",
@@ -61,15 +61,6 @@ OCCUPANT_FIELDS = ("name", "kind", "organisation", "field", "origin", "settled_o
 
 def _today(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
-
-
-def highest_level(levels: Iterable[str]) -> str:
-    """The highest of some levels ("" for none)."""
-    best = ""
-    for level in levels:
-        if not best or RANK[level] > RANK[best]:
-            best = level
-    return best
 
 
 # ---- kinds -----------------------------------------------------------------------------------

@@ -110,3 +110,23 @@ def test_records_are_the_counted_rows(bureau, enterprise_a, plan):
                   on=dt.date(2025, 3, 1))
     rows = metrics.get("provincial_platforms").records(year=YEAR, as_of=dt.date(2025, 4, 1))
     assert [p.name for p in rows] == ["省级实验室"]
+
+
+def test_drill_down_lists_the_counted_platforms(bureau, enterprise_a, enterprise_b, plan,
+                                                client_for, users):
+    from django.urls import reverse
+
+    from kechuang.plans.models import Indicator
+
+    make_platform(bureau, enterprise_a, name="甲省级实验室", level="provincial",
+                  on=dt.date(2024, 3, 1))
+    make_platform(bureau, enterprise_b, name="乙省级实验室", level="provincial",
+                  on=dt.date(2024, 3, 1))
+    ind = Indicator.objects.get(action__plan=plan, key="provincial_platforms")
+    url = reverse("kpi:indicator_detail", args=[ind.pk])
+    page = client_for(users["city_staff"]).get(url, {"as_of": "2025-06-30"}).content.decode()
+    assert "甲省级实验室" in page and "乙省级实验室" in page
+    page = client_for(users["county_a_staff"]).get(url, {"as_of": "2025-06-30"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "甲省级实验室" in text and "乙省级实验室" not in text
