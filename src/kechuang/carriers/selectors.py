@@ -270,13 +270,18 @@ def overview(*, user: Any, as_of: dt.date) -> dict[str, Any]:
             "platform_id", "level", "recognised_on"):
         recs.setdefault(pid, []).append((level, on))
     levels = ["national", "provincial", "city", ""]
+    year_start = dt.date(as_of.year - 1, 12, 31)
     by_kind: dict[Any, dict[str, int]] = {}
     by_county: dict[Any, dict[str, int]] = {}
     for p in platforms:
         level = level_on(recs.get(p.pk, []), p.ended_on, as_of)
+        # 本年新增省级以上: provincial or above now, not at the end of last year
+        new = (level in PROVINCIAL_OR_ABOVE and level_on(recs.get(p.pk, []), None, year_start)
+               not in PROVINCIAL_OR_ABOVE)
         for table, key in ((by_kind, p.kind), (by_county, p.county)):
-            row = table.setdefault(key, dict.fromkeys(levels, 0))
+            row = table.setdefault(key, dict.fromkeys([*levels, "new"], 0))
             row[level] += 1
+            row["new"] += new
     present = dict(Occupant.objects.restrict(user, "view").filter(settled_q(as_of))
                    .order_by().values_list("carrier__county").annotate(n=Count("pk")))
 
@@ -285,13 +290,14 @@ def overview(*, user: Any, as_of: dt.date) -> dict[str, Any]:
         for key in sorted(table, key=lambda k: (getattr(k, "sort_order", 0), k.pk)):
             r = table[key]
             out.append({"label": str(key), "counts": [r[x] for x in levels],
-                        "provincial_up": r["national"] + r["provincial"],
-                        "total": sum(r.values()),
+                        "provincial_up": r["national"] + r["provincial"], "new": r["new"],
+                        "total": sum(r[x] for x in levels),
                         "present": present.get(key.pk, 0) if county else None})
         return out
 
     kinds_rows, county_rows = rows(by_kind), rows(by_county, county=True)
     return {"by_kind": kinds_rows, "by_county": county_rows,
             "total_provincial_up": sum(r["provincial_up"] for r in kinds_rows),
+            "total_new": sum(r["new"] for r in kinds_rows),
             "total": sum(r["total"] for r in kinds_rows),
             "total_present": sum(present.values())}

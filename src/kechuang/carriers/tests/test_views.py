@@ -88,6 +88,7 @@ def test_stats_page_counts_by_level_as_of_a_date(client_for, users, enterprise_a
     after = client.get(url, {"as_of": "2025-07-15"}).content.decode()
     assert 'data-testid="provincial-up">0<' in before
     assert 'data-testid="provincial-up">1<' in after
+    assert "其中2025年新增 1" in after
 
 
 def test_lists_are_flat(client_for, users, enterprise_a, enterprise_b):
