@@ -130,3 +130,27 @@ def test_bureau_adds_a_kind(client_for, users):
     assert resp.status_code == 302
     page = client_for(users["county_a_staff"]).get(reverse("carriers:kind_list"))
     assert "野外科学观测研究站" in page.content.decode()
+
+
+def test_planning_platform_goes_into_operation_and_converts(client_for, users, enterprise_a,
+                                                            enterprise_b):
+    from kechuang.carriers import services
+    from kechuang.carriers.models import Conversion
+
+    bureau = users["city_staff"]
+    p = services.create_platform(actor=bureau, planning=True, data={
+        "name": "煤基合成化学品山西省实验室（筹）", "kind": kind("key_lab"),
+        "lead_host": enterprise_a, "established_on": dt.date(2024, 6, 1)},
+        recognition={"level": "provincial", "recognised_on": dt.date(2024, 12, 18)})
+    assert p.status == "planning"
+    client = client_for(bureau)
+    page = client.get(p.get_absolute_url()).content.decode()
+    assert 'data-testid="operate"' in page
+    client.post(reverse("carriers:platform_operate", args=[p.pk]))
+    p.refresh_from_db()
+    assert p.status == "operating"
+    client.post(reverse("carriers:platform_convert", args=[p.pk]), {
+        "enterprise": enterprise_b.credit_code, "converted_on": "2025-09-01",
+        "note": "组建法人实体"})
+    assert Conversion.objects.get(platform=p).enterprise == enterprise_b
+    assert 'data-testid="conversion"' in client.get(p.get_absolute_url()).content.decode()
