@@ -106,3 +106,11 @@ def test_pages_host_fills_and_bureau_grades(campaign, users, client_for):
     assert ev.grade == "excellent"
     page = bureau.get(campaign.get_absolute_url()).content.decode()
     assert "已评定 1" in page
+
+
+def test_scheduled_reminders_a_week_before_the_due_date(campaign, users):
+    from kechuang.carriers.services import _scheduled_reminders
+
+    assert "0 条" in _scheduled_reminders(campaign.due_on - dt.timedelta(days=3))
+    assert "2 条" in _scheduled_reminders(campaign.due_on - dt.timedelta(days=7))
+    assert Notice.objects.filter(recipient=users["enterprise_a_user"]).count() == 1
