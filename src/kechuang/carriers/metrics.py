@@ -33,7 +33,7 @@ from kechuang.carriers.models import (
     settled_q,
     standing_q,
 )
-from kechuang.metrics import Attribution, Column, Metric, get_attribution, register
+from kechuang.metrics import Attribution, Column, Figures, Metric, get_attribution, register
 
 
 def provincial_platforms(as_of: dt.date) -> QuerySet[Platform]:
@@ -90,6 +90,14 @@ class StockMetric(Metric):
         rows = (self._rows(as_of, None, year).order_by().annotate(_u=unit).values("_u")
                 .annotate(n=Count("pk")))
         return {r["_u"]: Decimal(r["n"]) for r in rows}
+
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
+                attribution: Attribution | None = None) -> Figures:
+        """The dashboard's figures in one GROUP BY: every row has a county, so the city's
+        count is the sum of the counties' (no curve: a stock has no monthly increments)."""
+        counties = self.by_county(year=year, as_of=as_of, attribution=attribution)
+        return Figures(counties=counties, city=sum(counties.values(), Decimal(0)),
+                       curve=None, has_rows=bool(counties))
 
     def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
                 base: QuerySet | None = None,
