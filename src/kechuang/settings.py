@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "kechuang.rdinput",
     "kechuang.supervision",
     "kechuang.vouchers",
+    "kechuang.carriers",
     "kechuang.web",
 ]
 

@@ -20,8 +20,8 @@ def test_dashboard_api_gives_the_live_figures(client_for, users, plan, regions, 
     sme = rows["tech_sme_registered"]
     assert sme["progress"]["value"] == "1.0000" and sme["source_kind"] == "metric"
     assert {c["county_name"]: c["value"] for c in sme["counties"]}["襄垣县"] == "1.0000"
-    assert rows["provincial_platforms"]["progress"]["status"] == "no_data"
-    assert rows["provincial_platforms"]["progress"]["value"] is None
+    assert rows["vouchers_redeemed"]["progress"]["status"] == "no_data"
+    assert rows["vouchers_redeemed"]["progress"]["value"] is None
     assert len(data["ranking"]) == 12
 
 

@@ -69,7 +69,7 @@ def test_every_computed_figure_equals_a_direct_count(plan, regions, dated_metric
 def test_indicators_without_a_module_take_reported_values_and_show_no_number_yet(
         plan, reform_reported):
     board = build_dashboard(plan=plan, as_of=AS_OF)
-    row = board.row("provincial_platforms")
+    row = board.row("vouchers_redeemed")
     assert row.source_kind == "reported" and row.progress.status == Status.NO_DATA
     assert row.progress.value is None and "尚未上报" in row.progress.explanation
     reported = board.row("reform_measures_done")

@@ -37,8 +37,8 @@ def test_a_counted_indicator_takes_no_values_until_the_bureau_chooses_the_offici
 
 
 def test_an_indicator_no_module_counts_takes_values(indicators, users):
-    """Projects, platforms… have no module yet: their figures are reported until one exists."""
-    build(indicators["provincial_platforms"], users["city_staff"]).full_clean()
+    """Vouchers… have no module yet: their figures are reported until one exists."""
+    build(indicators["vouchers_redeemed"], users["city_staff"]).full_clean()
 
 
 def test_county_scope_indicator_needs_a_county(indicators, users, county_a):

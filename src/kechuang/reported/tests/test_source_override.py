@@ -52,7 +52,7 @@ def test_the_setting_needs_a_reason_and_a_counted_indicator(client_for, users, i
     assert resp.status_code == 200
     assert not SourceOverride.objects.filter(indicator=indicators[KEY]).exists()
     # an indicator no module counts takes reported values anyway: nothing to choose
-    other = indicators["provincial_platforms"]
+    other = indicators["vouchers_redeemed"]
     assert client.get(reverse("reported:indicator_source", args=[other.pk])).status_code == 404
 
 
