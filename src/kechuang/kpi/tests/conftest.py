@@ -7,7 +7,11 @@ import pytest
 
 from kechuang import metrics
 from kechuang.metrics import RecordMetric, enterprise_columns
-from kechuang.reported.tests.conftest import reform_reported  # noqa: F401 - a fixture
+from kechuang.reported.tests.conftest import (  # noqa: F401 - fixtures
+    reform_reported,
+    uncounted,
+    vouchers_reported,
+)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/kpi/dashboard/"
 
 
-def test_dashboard_api_gives_the_live_figures(client_for, users, plan, regions, dated_metric):
+def test_dashboard_api_gives_the_live_figures(client_for, users, plan, regions, dated_metric,
+                                              vouchers_reported):
     make_enterprise(regions["140423"], "襄垣新企业", 801, established_on=dt.date(2025, 3, 1))
     data = client_for(users["county_a_staff"]).get(URL, {"as_of": "2025-10-31"}).json()
     assert data["year"] == 2025 and data["as_of"] == "2025-10-31" and len(data["actions"]) == 8

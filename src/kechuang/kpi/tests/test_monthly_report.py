@@ -26,11 +26,11 @@ AS_OF = dt.date(2025, 10, 31)
 TITLE = "长治市科技工作进展月报（截至 2025年10月31日）"
 TSME = "科技型中小企业入库"  # the dated test metric's indicator (target 300)
 COVERAGE = "规上科技服务业企业县域覆盖"  # computed from enterprises (target 12)
-NO_SOURCE_INDICATOR = "科技创新券兑付"  # no module counts it yet, and nothing reported
+NO_SOURCE_INDICATOR = "科技创新券兑付"  # set aside as uncounted (vouchers_reported), none reported
 
 
 @pytest.fixture
-def dashboard(plan, dated_metric, regions):
+def dashboard(plan, dated_metric, regions, vouchers_reported):
     """The 2025 plan at 31 October: enterprises founded month by month in 2024 and 2025
     (the dated metric counts them), targets of the tech-SME indicator allocated to the
     counties, and above-scale technology-service enterprises in three counties."""

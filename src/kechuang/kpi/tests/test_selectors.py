@@ -67,7 +67,7 @@ def test_every_computed_figure_equals_a_direct_count(plan, regions, dated_metric
 
 
 def test_indicators_without_a_module_take_reported_values_and_show_no_number_yet(
-        plan, reform_reported):
+        plan, reform_reported, vouchers_reported):
     board = build_dashboard(plan=plan, as_of=AS_OF)
     row = board.row("vouchers_redeemed")
     assert row.source_kind == "reported" and row.progress.status == Status.NO_DATA

@@ -83,14 +83,34 @@ def pdf_file(name="统计公报.pdf", content=PDF):
 
 
 @pytest.fixture
-def reform_reported():
-    """改革措施落实 is counted from the supervision module's records (supervision.metrics);
-    these tests use it as the city-level indicator without a module, taking reported values,
-    so its metric is set aside for the test and put back after."""
+def uncounted():
+    """Every indicator of the 2025 plan now has a module counting it; tests of an indicator
+    no module counts (it takes reported values) set that indicator's metric aside with
+    ``uncounted("vouchers_redeemed", …)`` — put back after the test."""
     from kechuang import metrics
 
-    previous = metrics.get("reform_measures_done")
-    metrics.unregister("reform_measures_done")
-    yield
-    if previous is not None:
-        metrics.register(previous)
+    taken = []
+
+    def set_aside(*keys: str) -> None:
+        for key in keys:
+            metric = metrics.get(key)
+            if metric is not None:
+                metrics.unregister(key)
+                taken.append(metric)
+
+    yield set_aside
+    for metric in taken:
+        metrics.register(metric)
+
+
+@pytest.fixture
+def reform_reported(uncounted):
+    """改革措施落实 (counted by supervision.metrics) as the city-level indicator without a
+    module, taking reported values."""
+    uncounted("reform_measures_done")
+
+
+@pytest.fixture
+def vouchers_reported(uncounted):
+    """科技创新券兑付 (counted by vouchers.metrics) as an indicator without a module."""
+    uncounted("vouchers_redeemed")

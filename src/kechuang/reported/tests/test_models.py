@@ -36,8 +36,8 @@ def test_a_counted_indicator_takes_no_values_until_the_bureau_chooses_the_offici
     assert "不接受上报" in errors_of(build(counted, users["city_staff"]))["indicator"][0]
 
 
-def test_an_indicator_no_module_counts_takes_values(indicators, users):
-    """Vouchers… have no module yet: their figures are reported until one exists."""
+def test_an_indicator_no_module_counts_takes_values(indicators, users, vouchers_reported):
+    """An indicator without a module: its figures are reported until one exists."""
     build(indicators["vouchers_redeemed"], users["city_staff"]).full_clean()
 
 

@@ -45,7 +45,8 @@ def test_the_city_admin_switches_a_counted_indicator_to_the_official_figure_and_
         "以市统计局公布数为准", "统计局数据撤回，恢复按记录计数"}
 
 
-def test_the_setting_needs_a_reason_and_a_counted_indicator(client_for, users, indicators):
+def test_the_setting_needs_a_reason_and_a_counted_indicator(client_for, users, indicators,
+                                                            vouchers_reported):
     client = client_for(users["city_admin"])
     url = reverse("reported:indicator_source", args=[indicators[KEY].pk])
     resp = client.post(url, {"use_reported": "on", "reason": ""})
