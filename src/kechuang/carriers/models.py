@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -356,19 +356,12 @@ class Evaluation(models.Model):
     FIGURES = ("rd_staff", "rd_spend_yuan", "projects", "patents", "achievements", "services")
 
 
-class EvaluationEvidence(models.Model):
+class EvaluationEvidence(StoredFile):
     """A file backing an evaluation's figures (audit report, certificates …)."""
 
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("绩效评价"),
                                    on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), storage=private_storage, upload_to=UploadTo("carriers"),
-                            max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("carriers")
 
     objects = RestrictManager()
 
@@ -376,9 +369,6 @@ class EvaluationEvidence(models.Model):
         verbose_name = _("评价佐证材料")
         verbose_name_plural = _("评价佐证材料")
         ordering = ["evaluation_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("carriers:evidence_download", args=[self.pk])

@@ -18,7 +18,6 @@ milestones and outcomes, the teams and talents landed, and the achievements tran
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -115,19 +114,12 @@ class Milestone(models.Model):
         return reverse("cooperation:project_detail", args=[self.project_id])
 
 
-class MilestoneEvidence(models.Model):
+class MilestoneEvidence(StoredFile):
     """A file showing a milestone reached (协议、挂牌照片、验收报告 …)."""
 
     milestone = models.ForeignKey(Milestone, verbose_name=_("建设节点"),
                                   on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), storage=private_storage,
-                            upload_to=UploadTo("cooperation"), max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("cooperation")
 
     objects = RestrictManager()
 
@@ -135,9 +127,6 @@ class MilestoneEvidence(models.Model):
         verbose_name = _("节点佐证材料")
         verbose_name_plural = _("节点佐证材料")
         ordering = ["milestone_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:evidence_download", args=[self.pk])

@@ -40,7 +40,7 @@ from kechuang.accounts.scoping import (
     register,
     rights,
 )
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 
 CERTIFICATE_YEARS = 3  # 国科发火〔2016〕32号 第九条: 自颁发证书之日起有效期为三年
 REGISTRATION_NO_RE = re.compile(r"^[0-9A-Z]{1,32}$")
@@ -317,7 +317,7 @@ RECORD_MODELS: dict[str, type[EnterpriseRecord]] = {
 }
 
 
-class RecordFile(models.Model):
+class RecordFile(StoredFile):
     """An evidence file of one record (certificate scan, registration notice, document)."""
 
     registration = models.ForeignKey(TechSmeRegistration, null=True, blank=True,
@@ -329,14 +329,7 @@ class RecordFile(models.Model):
     leader = models.ForeignKey(LeaderDesignation, null=True, blank=True,
                                on_delete=models.CASCADE, related_name="files",
                                verbose_name=_("领军企业认定"))
-    file = models.FileField(_("文件"), storage=private_storage,
-                            upload_to=UploadTo("cultivation"), max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("cultivation")
 
     objects = RestrictManager()
 
@@ -352,9 +345,6 @@ class RecordFile(models.Model):
                        | Q(registration__isnull=True, certificate__isnull=True,
                            leader__isnull=False)),
             name="record_file_one_owner")]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("cultivation:file_download", args=[self.pk])

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 
 WAN = {"max_digits": 14, "decimal_places": 2}
 YUAN = {"max_digits": 16, "decimal_places": 2}
@@ -85,19 +85,12 @@ class FiscalReport(models.Model):
             raise ValidationError({"county": _("请选择县区")})
 
 
-class FiscalEvidence(models.Model):
+class FiscalEvidence(StoredFile):
     """The finance bureau's document (budget or final accounts) backing a fiscal report."""
 
     report = models.ForeignKey(FiscalReport, verbose_name=_("财政科技投入"),
                                on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), storage=private_storage, upload_to=UploadTo("rdinput"),
-                            max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("rdinput")
 
     objects = RestrictManager()
 
@@ -105,9 +98,6 @@ class FiscalEvidence(models.Model):
         verbose_name = _("财政部门文件")
         verbose_name_plural = _("财政部门文件")
         ordering = ["report_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("rdinput:fiscal_evidence", args=[self.pk])

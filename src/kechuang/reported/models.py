@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang import metrics
 from kechuang.accounts.scoping import RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 
 COUNTY_WIDE_ACTIONS = frozenset({"view", "export"})
 
@@ -166,19 +166,12 @@ def takes_reported_values(indicator: Any) -> bool:
     return SourceOverride.objects.filter(indicator_id=indicator.pk, use_reported=True).exists()
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file backing a reported value (statistics bulletin, department letter…)."""
 
     reported_value = models.ForeignKey(ReportedValue, verbose_name=_("上报数值"),
                                        on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), storage=private_storage, upload_to=UploadTo("reported"),
-                            max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("reported")
 
     objects = RestrictManager()
 
@@ -186,9 +179,6 @@ class Evidence(models.Model):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
         ordering = ["reported_value_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("reported:evidence_download", args=[self.pk])

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import ALL, READ, RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 from kechuang.policy import supervision as rule
 
 STATUS_LABELS = {rule.NOT_STARTED: _("未启动"), rule.IN_PROGRESS: _("推进中"),
@@ -227,17 +227,10 @@ class ProgressUpdate(models.Model):
             raise ValidationError({"milestone": _("该节点不属于本事项")})
 
 
-class UpdateEvidence(models.Model):
+class UpdateEvidence(StoredFile):
     update = models.ForeignKey(ProgressUpdate, verbose_name=_("进展更新"),
                                on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), storage=private_storage,
-                            upload_to=UploadTo("supervision"), max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("supervision")
 
     objects = RestrictManager()
 
@@ -245,9 +238,6 @@ class UpdateEvidence(models.Model):
         verbose_name = _("进展佐证材料")
         verbose_name_plural = _("进展佐证材料")
         ordering = ["update_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:evidence_download", args=[self.pk])

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
-from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.core.files import StoredFile, stored_file_field
 from kechuang.policy.tech_contracts import COST_KINDS, SUB_TYPES
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -196,20 +196,13 @@ class ContractEvent(models.Model):
         return f"{self.get_kind_display()} {self.effective_on:%Y-%m-%d}"
 
 
-class ContractAttachment(models.Model):
+class ContractAttachment(StoredFile):
     """A file of the contract (the signed text, annexes, the 登记证明), validated like every
     upload (core.uploads) and kept private; it follows the contract's scope."""
 
     contract = models.ForeignKey(TechContract, verbose_name=_("技术合同"),
                                  on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), storage=private_storage,
-                            upload_to=UploadTo("techmarket"), max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    file = stored_file_field("techmarket")
 
     objects = RestrictManager()
 
@@ -217,9 +210,6 @@ class ContractAttachment(models.Model):
         verbose_name = _("合同附件")
         verbose_name_plural = _("合同附件")
         ordering = ["contract_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("techmarket:attachment_download", args=[self.pk])
