@@ -52,6 +52,7 @@ from kechuang.core.shortcuts import (
     get_or_404,
     list_page,
     require,
+    row_action,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.workflow.services import available_actions
@@ -318,16 +319,10 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    require(user, "approve", Campaign)
-    campaign = get_or_404(selectors.campaign_detail, user=user, pk=pk)
-    try:
-        services.close_campaign(campaign=campaign, actor=user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("评价已结束。"))
-    return redirect(campaign)
+    return row_action(request, model=Campaign, action="approve",
+                      read=selectors.campaign_detail, pk=pk,
+                      do=lambda c, user: services.close_campaign(campaign=c, actor=user),
+                      done=_("评价已结束。"))
 
 
 # ---- evaluations ----------------------------------------------------------------------------

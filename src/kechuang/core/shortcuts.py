@@ -1,4 +1,5 @@
-"""View plumbing every app shares: the 403 check, pagination, exports, saving a form."""
+"""View plumbing every app shares: the 403 check, pagination, exports, saving a form, a row's
+POST button."""
 
 from __future__ import annotations
 
@@ -144,3 +145,25 @@ def form_page(request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]
     if obj is not None:
         return redirect(done(obj))
     return render(request, template, {"form": form, **(context or {})})
+
+
+def row_action(request: HttpRequest, *, model: type[Model], action: str,
+               read: Callable[..., Any], pk: int, do: Callable[[Any, Any], Any], done: str,
+               to: Callable[[Any], Any] | None = None) -> HttpResponse:
+    """A POST button on a row's page: 403 without the right, 404 outside the scope, the
+    service's DomainError shown as a message (nothing written), then back to the row.
+
+    ``read`` is the app's selector for the row (called with ``user`` and ``pk``); ``do(obj,
+    user)`` calls the service; ``done`` is the success message; ``to(obj)`` gives where to go
+    afterwards (a URL or a model; default: the row itself).
+    """
+    user = request.user
+    require(user, action, model)
+    obj = get_or_404(read, user=user, pk=pk)
+    try:
+        do(obj, user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(to(obj) if to else obj)

@@ -24,6 +24,7 @@ from kechuang.core.shortcuts import (
     get_or_404,
     list_page,
     require,
+    row_action,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.projects import documents, exports, selectors, services, tables
@@ -365,16 +366,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """The task contract is signed: the first instalments are released."""
-    user = request.user
-    require(user, "change", Project)
-    project = get_or_404(selectors.project_detail, user=user, pk=pk)
-    try:
-        services.sign_contract(project=project, actor=user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已登记任务书签订，首期资金可以拨付。"))
-    return redirect(project)
+    return row_action(request, model=Project, action="change",
+                      read=selectors.project_detail, pk=pk,
+                      do=lambda p, user: services.sign_contract(project=p, actor=user),
+                      done=_("已登记任务书签订，首期资金可以拨付。"))
 
 
 @login_required

@@ -22,6 +22,7 @@ from kechuang.core.shortcuts import (
     get_or_404,
     list_page,
     require,
+    row_action,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.rdinput import jobs, selectors, services, tables
@@ -341,16 +342,10 @@ points_export = export_view(jobs.RESULT_EXPORT, model=PointsResult, form=ResultF
 @login_required
 @require_POST
 def points_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    require(user, "approve", PointsRun)
-    run = get_or_404(selectors.points_run, user=user, pk=pk)
-    try:
-        services.publish_run(run=run, actor=user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已公布，企业可查看本企业的积分。"))
-    return redirect(run)
+    return row_action(request, model=PointsRun, action="approve",
+                      read=selectors.points_run, pk=pk,
+                      do=lambda run, user: services.publish_run(run=run, actor=user),
+                      done=_("已公布，企业可查看本企业的积分。"))
 
 
 @login_required
