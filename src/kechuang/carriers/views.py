@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,6 +52,7 @@ from kechuang.core.shortcuts import (
     form_page,
     get_or_404,
     list_page,
+    paginate,
     require,
     row_action,
 )
@@ -294,12 +296,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_or_404(selectors.campaign_detail, user=user, pk=pk)
     rows = selectors.evaluation_list(user=user, filters={"campaign": campaign.pk})
     counts = {s: 0 for s in Evaluation.Status.values}
-    for status in rows.values_list("status", flat=True):
-        counts[status] += 1
+    for row in rows.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] += row["n"]
+    page = paginate(request, rows)
     return render(request, "carriers/campaign_detail.html", {
         "campaign": campaign, "counts": counts, "total": sum(counts.values()),
+        "page_obj": page,
         "table_head": tables.EVALUATIONS.head(request.GET, ""),
-        "table_body": tables.EVALUATIONS.body(rows[:500]),
+        "table_body": tables.EVALUATIONS.body(page),
         "can_manage": can(user, "approve", Campaign) and campaign.status == Campaign.Status.OPEN,
         "can_export": can(user, "export", Evaluation),
         "export_filters": {"campaign": campaign.pk}})

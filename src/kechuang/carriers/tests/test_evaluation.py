@@ -114,3 +114,17 @@ def test_scheduled_reminders_a_week_before_the_due_date(campaign, users):
     assert "0 条" in _scheduled_reminders(campaign.due_on - dt.timedelta(days=3))
     assert "2 条" in _scheduled_reminders(campaign.due_on - dt.timedelta(days=7))
     assert Notice.objects.filter(recipient=users["enterprise_a_user"]).count() == 1
+
+
+def test_campaign_page_pages_its_evaluations_and_counts_all(campaign, users, client_for,
+                                                            monkeypatch):
+    """The campaign's evaluations are paged like every list; the status counts cover all of
+    them, not only the page shown."""
+    from kechuang.carriers import views
+    from kechuang.core.shortcuts import paginate
+
+    monkeypatch.setattr(views, "paginate", lambda request, qs: paginate(request, qs, 1))
+    resp = client_for(users["city_staff"]).get(campaign.get_absolute_url(), {"page": 2})
+    page = resp.context["page_obj"]
+    assert page.number == 2 and page.paginator.count == 2 and len(page.object_list) == 1
+    assert resp.context["total"] == 2 and resp.context["counts"]["pending"] == 2
