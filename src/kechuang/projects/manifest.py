@@ -11,6 +11,7 @@ MANIFEST = Manifest(
     api="kechuang.projects.api",
     demo=(DemoStep(demo_step, order=55),),
     metrics=("kechuang.projects.metrics",),
+    import_specs=("kechuang.projects.imports",),
     jobs=("kechuang.projects.exports",),
     workflows=("kechuang.projects.workflows",),
     menu=(

@@ -277,3 +277,14 @@ def score_summary_of(totals: list[Decimal], *, trim_from: int = 5) -> dict[str, 
 def deliberations_of(*, user: Any, call: Call) -> list[Deliberation]:
     return list(Deliberation.objects.restrict(user, "view").filter(call=call)
                 .select_related("decided_by").order_by("-decided_at", "-id"))
+
+
+def programmes_by_name(names: set[str]) -> dict[str, Programme]:
+    """The programmes (reference data, not scoped) of an import chunk, in one query."""
+    return {p.name: p for p in Programme.objects.filter(name__in=names)}
+
+
+def projects_by_code(codes: set[str]) -> dict[str, Project]:
+    """The projects an import chunk's codes name, whoever may see them (the code is unique:
+    the importer must tell a project outside the user's scope from a new one)."""
+    return {p.code: p for p in Project.objects.filter(code__in=codes)}

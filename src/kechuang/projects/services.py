@@ -22,7 +22,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
-from kechuang.core.services import create_object, update_object
+from kechuang.core.services import BulkHook, BulkItem, create_object, update_object
 from kechuang.core.uploads import delete_on_error, validate_upload
 from kechuang.policy import expert_draw, rd_funding, review_conflicts
 from kechuang.projects.models import (
@@ -1024,3 +1024,21 @@ def deliberate(*, call: Call, actor: Any, proposed: Sequence[int], reason: str,
         publicity_from=publicity_from,
         publicity_until=publicity_from + dt.timedelta(days=publicity_days - 1)),
         reason=_("会审"))
+
+
+# ---- Excel import (imports.py) --------------------------------------------------------------
+
+def _project_import_rules(item: BulkItem) -> list[tuple[str, str]]:
+    """An imported project: the level follows its programme, the county its lead
+    organisation; a new row is a historical carry-over (结转)."""
+    project = item.obj
+    project.level = project.programme.level
+    if project.lead_id is not None:
+        project.county_id = project.lead.county_id
+    if item.is_new:
+        project.carried_over = True
+    return []
+
+
+PROJECT_IMPORTS = BulkHook(model=Project, prepare=_project_import_rules)
+EXPERT_IMPORTS = BulkHook(model=Expert)
