@@ -20,3 +20,8 @@ CANDIDATE_EXPORT = list_export("techmarket.candidate_export", _l("导出升规�
                                _l("升规入统培育企业"), tables.CANDIDATES.excel_columns,
                                selectors.candidate_list)
 export_candidates = register(CANDIDATE_EXPORT)
+
+CONVERSION_EXPORT = list_export("techmarket.conversion_export", _l("导出平台转制法人"),
+                                _l("平台转制法人"), tables.CONVERSIONS.excel_columns,
+                                selectors.conversion_list)
+export_conversions = register(CONVERSION_EXPORT)

@@ -10,7 +10,7 @@ from kechuang.core.filters import IntChoiceFilter, ListFilter, SelectFilter
 from kechuang.core.forms import FilterForm
 from kechuang.orgs.models import Organisation
 from kechuang.techmarket import selectors
-from kechuang.techmarket.models import CountyGdp, TechContract
+from kechuang.techmarket.models import CountyGdp, EntityConversion, TechContract
 
 STATUSES = [("", _("全部状态")), *TechContract.Status.choices,
             (selectors.OVERDUE, _("超期未认定"))]
@@ -62,3 +62,15 @@ class CandidateFilter(ListFilter):
 
     def setup_form(self, form: FilterForm) -> None:
         form.fields["county"].queryset = selectors.candidate_counties(user=self.user)
+
+
+class ConversionFilter(ListFilter):
+    year = IntChoiceFilter(label=_("年度"), empty_label=_("全部年度"), min_value=2000,
+                           max_value=2100)
+
+    class Meta(ListFilter.Meta):
+        model = EntityConversion
+
+    def setup_form(self, form: FilterForm) -> None:
+        form.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in selectors.conversion_years(user=self.user)]

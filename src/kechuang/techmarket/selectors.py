@@ -288,8 +288,22 @@ def candidate_counties(*, user: Any) -> QuerySet[Region]:
 
 
 def conversions(*, user: Any) -> QuerySet[EntityConversion]:
-    return EntityConversion.objects.restrict(user, "view").select_related(
-        "enterprise__county").order_by("-converted_on", "-pk")
+    return conversion_list(user=user)
+
+
+def conversion_list(*, user: Any, action: str = "view",
+                    filters: dict[str, Any] | None = None) -> QuerySet[EntityConversion]:
+    f = filters or {}
+    qs = EntityConversion.objects.restrict(user, action).select_related(
+        "enterprise__county", "recorded_by")
+    if f.get("year"):
+        qs = qs.filter(converted_on__year=f["year"])
+    return qs.order_by("-converted_on", "-pk")
+
+
+def conversion_years(*, user: Any) -> list[int]:
+    return sorted({d.year for d in EntityConversion.objects.restrict(user, "view")
+                   .values_list("converted_on", flat=True)}, reverse=True)
 
 
 # -- attachments --------------------------------------------------------------------------

@@ -125,3 +125,18 @@ CANDIDATES = Table([
     Column(_l("距规上差额（元）"), _gap, excel="money", width=16, th_class="text-end",
            td_class="text-end text-nowrap", cell=_gap_cell),
 ], row_attrs='data-testid="candidate-row"')
+
+
+# -- platforms converted into legal-entity enterprises ------------------------------------------
+
+CONVERSIONS = Table([
+    Column(_l("注册日期"), lambda c: c.converted_on, excel="date", width=12,
+           cell=lambda c, ctx: date_text(c.converted_on), td_class="text-nowrap"),
+    Column(_l("平台名称"), lambda c: c.platform_name, width=30, td_class="kc-col-name"),
+    Column(_l("新设法人企业"), lambda c: c.enterprise.name, width=30, td_class="kc-col-name"),
+    Column(_l("县区"), lambda c: c.enterprise.county.name if c.enterprise.county_id else "",
+           width=10, td_class="text-nowrap"),
+    Column(_l("说明"), lambda c: c.note, excel="wrap", width=30, td_class="kc-col-text"),
+    Column(_l("记录人"), lambda c: c.recorded_by.get_full_name() or c.recorded_by.username,
+           width=12, page=False),
+], row_attrs='data-testid="conversion-row"')

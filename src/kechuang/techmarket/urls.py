@@ -23,6 +23,9 @@ urlpatterns = [
     path("service-enterprises/candidates/", views.candidate_list, name="candidate_list"),
     path("service-enterprises/candidates/export/", views.candidate_export,
          name="candidate_export"),
+    path("service-enterprises/conversions/", views.conversion_list, name="conversion_list"),
+    path("service-enterprises/conversions/export/", views.conversion_export,
+         name="conversion_export"),
     path("service-enterprises/conversions/add/", views.conversion_add,
          name="conversion_add"),
 ]

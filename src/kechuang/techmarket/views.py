@@ -32,7 +32,12 @@ from kechuang.core.shortcuts import (
 from kechuang.core.uploads import serve_private
 from kechuang.orgs.models import Organisation
 from kechuang.techmarket import exports, selectors, services, tables
-from kechuang.techmarket.filters import CandidateFilter, ContractFilter, GdpFilter
+from kechuang.techmarket.filters import (
+    CandidateFilter,
+    ContractFilter,
+    ConversionFilter,
+    GdpFilter,
+)
 from kechuang.techmarket.forms import (
     AttachmentForm,
     ChangeForm,
@@ -352,6 +357,18 @@ _candidate_export = export_view(exports.CANDIDATE_EXPORT, model=Organisation,
 def candidate_export(request: HttpRequest) -> HttpResponse:
     _bureau(request)
     return _candidate_export(request)
+
+
+@login_required
+@require_safe
+def conversion_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, model=EntityConversion, filter_cls=ConversionFilter,
+                     selector=selectors.conversion_list, table=tables.CONVERSIONS,
+                     template="techmarket/conversion_list.html")
+
+
+conversion_export = export_view(exports.CONVERSION_EXPORT, model=EntityConversion,
+                                form=ConversionFilter.page_form)
 
 
 @login_required

@@ -122,6 +122,8 @@ ROUTES.update({
                                          ok=(302,), scoped=False,
                                          export_marker=candidate_marker),
     "techmarket:conversion_add": Route(allowed=CITY, also_post=True),
+    "techmarket:conversion_list": Route(allowed=BUREAU),
+    "techmarket:conversion_export": Route(allowed=BUREAU, method="POST", ok=(302,)),
 })
 
 ROUTES.update({

@@ -128,3 +128,28 @@ def test_list_sorts_and_filters_by_county(client_for, users, office, enterprise_
     page = client.get(reverse("techmarket:contract_list") + "?sort=-turnover_yuan"
                       ).content.decode()
     assert page.index("乙县卖出") < page.index("甲县卖出")
+
+
+def test_conversion_list_is_scoped_paged_and_flat(client_for, users, enterprise_a, enterprise_b):
+    """Every platform-to-enterprise conversion, not only the coverage page's latest 20: county
+    staff see their county's, the page does one query however many rows it shows."""
+    from kechuang.core.tests.listqueries import assert_flat
+    from kechuang.techmarket import services
+
+    city = users["city_staff"]
+
+    def add(start, n):
+        for i in range(start, start + n):
+            services.record_conversion(actor=city, data={
+                "platform_name": f"转制平台{i}", "enterprise": enterprise_a if i % 2 else
+                enterprise_b, "converted_on": dt.date(2025, 1 + i % 12, 1)})
+
+    assert_flat(client_for(city), reverse("techmarket:conversion_list"), "conversion-row", add)
+    page = client_for(users["county_b_staff"]).get(
+        reverse("techmarket:conversion_list")).content.decode()
+    assert enterprise_b.name in page and enterprise_a.name not in page
+    services.record_conversion(actor=city, data={
+        "platform_name": "去年转制平台", "enterprise": enterprise_a,
+        "converted_on": dt.date(2024, 6, 1)})
+    page = client_for(city).get(reverse("techmarket:conversion_list"), {"year": "2024"})
+    assert page.content.decode().count('data-testid="conversion-row"') == 1
