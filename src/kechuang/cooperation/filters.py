@@ -27,7 +27,8 @@ class ProjectFilter(ListFilter):
     schedule = SelectFilter(label=_("建设进度"), choices=[
         ("", _("全部进度")), (selectors.ON_SCHEDULE, _("按计划推进")),
         (selectors.BEHIND, _("滞后"))])
-    provincial = TriStateFilter(label=_("省校合作"))
+    provincial = TriStateFilter(label=_("省校合作"), choices=[
+        ("", _("全部")), ("1", _("省校合作")), ("0", _("其他"))])
 
     api_help = {"q": _("项目名称、合作高校或本地合作单位名称"), "county": _("县区编号"),
                 "schedule": _("on：按计划推进；behind：有逾期节点")}

@@ -56,10 +56,12 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not is_digits(raw) or len(raw) > 18 or int(raw) < 1:
+        digits = raw.lstrip("0") if is_digits(raw) else ""
+        if not digits:  # not a whole number, or 0
             raise exceptions.ValidationError({self.page_size_query_param: [
                 _("每页条数应为大于 0 的整数（最大 %(n)s）") % {"n": self.max_page_size}]})
-        return min(int(raw), self.max_page_size)
+        # any larger whole number is capped, however long (the schema sets no maximum)
+        return self.max_page_size if len(digits) > 18 else min(int(digits), self.max_page_size)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         params = super().get_schema_operation_parameters(view)

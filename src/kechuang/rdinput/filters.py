@@ -54,7 +54,7 @@ class ResultFilter(ListFilter):
         attrs={"type": "search", "placeholder": _("企业名称或统一社会信用代码")}))
     stage = django_filters.CharFilter(label=_("阶段"), max_length=40)
     tier = django_filters.CharFilter(label=_("榜单"), max_length=40)
-    run = django_filters.NumberFilter(label=_("测算编号"))
+    run = IntChoiceFilter(label=_("测算编号"))
     page_only = ()
     api_help = {"run": _("测算编号"), "stage": _("阶段代码"), "tier": _("榜单代码")}
 
@@ -63,6 +63,7 @@ class ResultFilter(ListFilter):
 
     def setup_form(self, form: FilterForm) -> None:
         form.fields["run"].widget = forms.HiddenInput()
+        form.fields["run"].strict_choices = False  # the page's run is the one in its URL
 
 
 class IntensityFilter(ListFilter):

@@ -7,13 +7,14 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from kechuang.accounts.scoping import can
 from kechuang.core.api import ScopedViewSetMixin
+from kechuang.core.parsers import SafeJSONParser
 from kechuang.supervision import selectors, services
 from kechuang.supervision.filters import ItemFilter, NoticeFilter, UnitFilter
 from kechuang.supervision.models import (
@@ -81,11 +82,13 @@ class ItemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return selectors.item_list(user=user, action="view", filters=filters
                                    ).prefetch_related("milestones")
 
-    @extend_schema(request={"multipart/form-data": UpdateSerializer,
-                            "application/json": UpdateSerializer},
-                   responses=UpdateSerializer)
+    # Evidence (佐证材料) is files, so this body is also multipart; a progress note without
+    # files may come as JSON (the project's SafeJSONParser: deep JSON is still a 400).
+    @extend_schema(request={"application/json": UpdateSerializer,
+                            "multipart/form-data": UpdateSerializer},
+                   responses={201: UpdateSerializer})
     @action(detail=True, methods=["post"], permission_classes=[MayFileUpdate],
-            parser_classes=[MultiPartParser, FormParser, JSONParser])
+            parser_classes=[SafeJSONParser, MultiPartParser])
     def updates(self, request, pk=None):
         """填报进展（责任单位）：可上传佐证材料；申报办结须附佐证材料。"""
         item = self.get_object()

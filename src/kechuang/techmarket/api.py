@@ -7,12 +7,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -29,6 +26,7 @@ from kechuang.techmarket.serializers import (
     GdpSerializer,
     ReasonSerializer,
     RegisterSerializer,
+    StatisticsQuerySerializer,
     TechContractSerializer,
     TechMarketStatisticsSerializer,
 )
@@ -143,27 +141,23 @@ class StatisticsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     scoped_model = CountyGdp  # the bureau's users (the same as read the GDP figures)
     serializer_class = TechMarketStatisticsSerializer
     pagination_class = None
+    filter_backends: list = []  # no ordering: one object
 
     def get_queryset(self):
         return self.restricted()
 
-    @extend_schema(parameters=[
-        OpenApiParameter("year", int,
-                         description=_("年度（默认今年；今年尚无登记时为最近有登记的年度）")),
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description=_("截至日期（默认今天或年末）"))],
-        responses=TechMarketStatisticsSerializer)
+    @extend_schema(parameters=[StatisticsQuerySerializer],
+                   responses=TechMarketStatisticsSerializer)
     def list(self, request):
-        try:
-            raw_year = request.query_params.get("year")
-            year = (int(raw_year) if raw_year
-                    else selectors.default_year(timezone.localdate()))
-            raw = request.query_params.get("as_of")
-            as_of = (dt.date.fromisoformat(raw) if raw
-                     else min(timezone.localdate(), dt.date(year, 12, 31)))
-        except ValueError as exc:
-            raise ValidationError({"as_of": _("日期格式应为 YYYY-MM-DD，年度应为整数")}) from exc
-        if not 2000 <= year <= 2100 or as_of.year != year:
-            raise ValidationError({"as_of": _("截至日期须在所选年度内")})
+        # a plain dict, so that a given but empty value is a 400, not "not given" (ListFilter)
+        query = StatisticsQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        as_of = query.validated_data.get("as_of")
+        year = query.validated_data.get("year") or (
+            min(max(as_of.year, 2000), 2100) if as_of else selectors.default_year(today))
+        # an as-of date outside the year is kept inside it, as on the KPI dashboard
+        as_of = max(dt.date(year, 1, 1), min(as_of or today, dt.date(year, 12, 31)))
         stats = selectors.statistics(user=request.user, year=year, as_of=as_of, top=0)
         data = {**stats, "year": year, "as_of": as_of}
         return Response(TechMarketStatisticsSerializer(data).data)

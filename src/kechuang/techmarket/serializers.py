@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from kechuang.orgs.models import Organisation
@@ -175,6 +176,15 @@ class TechMonthFigureSerializer(serializers.Serializer):
     cumulative = serializers.DecimalField(max_digits=16, decimal_places=4)
 
 
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_(
+        "年度（默认截至日期所在年度，否则今年；今年尚无登记时为最近有登记的年度）"))
+    as_of = serializers.DateField(required=False,
+                                  help_text=_("截至日期（默认今天或年末；限制在所选年度内）"))
+
+
+# one object, although served by a viewset's list action (the schema said: an array)
+@extend_schema_serializer(many=False)
 class TechMarketStatisticsSerializer(serializers.Serializer):
     """技术市场统计（亿元），截至日期：按县区、类型、月份，及全市合计。"""
 

@@ -35,3 +35,7 @@ def test_projects_and_talents(client_for, users, county_a, county_b, enterprise_
         "agreement_on": "2025-01-01", "status": "building"}, content_type="application/json")
     assert resp.status_code == 201, resp.content
     assert client.get("/api/v1/cooperation-projects/?schedule=behind").json()["count"] == 0
+    # provincial is a boolean: DRF's spellings are read, anything else is a 400 naming it
+    assert client.get("/api/v1/cooperation-projects/?provincial=true").status_code == 200
+    assert client.get("/api/v1/cooperation-projects/?provincial=false").status_code == 200
+    assert client.get("/api/v1/cooperation-projects/?provincial=maybe").status_code == 400

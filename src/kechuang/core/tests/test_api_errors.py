@@ -81,6 +81,10 @@ def test_page_size_is_capped_at_500():
     request = Request(RequestFactory().get("/", {"page_size": "100000"}))
     assert paginator.get_page_size(request) == 500
     assert paginator.get_page_size(Request(RequestFactory().get("/"))) == 50
+    # the schema declares an integer ≥ 1 with no maximum: any length of digits is capped
+    for huge in ("59639104166112639582208", "9" * 5000, "000000000000000000007"):
+        request = Request(RequestFactory().get("/", {"page_size": huge}))
+        assert paginator.get_page_size(request) == (7 if huge.startswith("0") else 500)
 
 
 # --- end to end -----------------------------------------------------------------------------
@@ -216,7 +220,7 @@ def test_options_on_a_plain_viewset_is_not_a_server_error(staff, enterprise_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page_size", ["null", "0", "1.5", "-1", ""])
+@pytest.mark.parametrize("page_size", ["null", "0", "000", "1.5", "-1", ""])
 def test_a_page_size_that_is_not_a_positive_integer_is_a_400(staff, page_size):
     body = assert_error(staff.get("/api/v1/enterprises/", {"page_size": page_size}), 400,
                         "invalid")

@@ -25,3 +25,13 @@ def test_counties_see_their_own_reports(users, county_a, county_b, client_for):
 def test_enterprises_have_no_fiscal_reports(users, client_for):
     assert client_for(users["enterprise_a_user"]).get(
         "/api/v1/fiscal-st-reports/").status_code == 403
+
+
+def test_the_run_filter_is_a_whole_number(users, client_for):
+    """``run`` is declared an integer ≥ 1: a fraction, a word or a number no id reaches is a
+    400 naming it (it was a decimal: 0.5 was accepted, a huge number reached the database)."""
+    client = client_for(users["city_staff"])
+    assert client.get("/api/v1/innovation-points/", {"run": 1}).status_code == 200
+    for bad in ("0.5", "x", "0", "1e30", "99999999999999999999", ""):
+        resp = client.get("/api/v1/innovation-points/", {"run": bad})
+        assert resp.status_code == 400 and "run" in str(resp.json()["errors"]), bad

@@ -87,8 +87,15 @@ def test_gdp_statistics_and_candidates_api(client_for, users, office, enterprise
                        {"year": 2025, "as_of": "2025-12-31"}).json()
     row = next(r for r in stats["counties"] if r["county_id"] == enterprise_a.county_id)
     assert Decimal(row["turnover"]) == Decimal("0.2") and Decimal(row["share"]) == Decimal("0.5")
+    # an as-of date outside the year is kept inside it (as on the KPI dashboard), not refused:
+    # every query parameter the schema allows is accepted (test_api_live)
+    clamped = county.get("/api/v1/tech-market-statistics/", {"year": 2025, "as_of": "2024-01-01"})
+    assert clamped.status_code == 200 and clamped.json()["as_of"] == "2025-01-01"
     assert county.get("/api/v1/tech-market-statistics/",
-                      {"year": 2025, "as_of": "2024-01-01"}).status_code == 400
+                      {"as_of": "2025-06-30"}).json()["year"] == 2025
+    for bad in ({"as_of": "2025-13-01"}, {"as_of": ""}, {"year": "1999"}, {"year": "x"},
+                {"year": ""}):
+        assert county.get("/api/v1/tech-market-statistics/", bad).status_code == 400, bad
     ent = make_enterprise(regions["140403"], "诚尔信工程检测", 94, industry_code="M74")
     make_report(ent, 2024, revenue_yuan=Decimal("7400000"))
     got = city.get("/api/v1/tech-service-candidates/").json()["results"]
