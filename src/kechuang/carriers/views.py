@@ -134,24 +134,8 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post_action(request: HttpRequest, pk: int, action: str, model: Any, form_class: Any,
                  act: Callable[[Platform, Any, dict[str, Any]], Any], done: str) -> HttpResponse:
-    user = request.user
-    require(user, action, model)
-    platform = get_or_404(selectors.platform_detail, user=user, pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(
-            f"{form.fields[f].label}：{' '.join(e)}" if f in form.fields else " ".join(e)
-            for f, e in form.errors.items()))
-        return redirect(platform)
-    try:
-        act(platform, user, form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect(platform)
+    return row_action(request, model=model, action=action, read=selectors.platform_detail,
+                      pk=pk, do=act, done=done, form=form_class)
 
 
 @login_required

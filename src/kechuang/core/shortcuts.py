@@ -149,21 +149,36 @@ def form_page(request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]
 
 def row_action(request: HttpRequest, *, model: type[Model], action: str,
                read: Callable[..., Any], pk: int, do: Callable[[Any, Any], Any], done: str,
-               to: Callable[[Any], Any] | None = None) -> HttpResponse:
+               to: Callable[[Any], Any] | None = None,
+               form: type[BaseForm] | None = None) -> HttpResponse:
     """A POST button on a row's page: 403 without the right, 404 outside the scope, the
-    service's DomainError shown as a message (nothing written), then back to the row.
+    service's DomainError (or ValidationError) shown as a message (nothing written), then
+    back to the row.
 
     ``read`` is the app's selector for the row (called with ``user`` and ``pk``); ``do(obj,
-    user)`` calls the service; ``done`` is the success message; ``to(obj)`` gives where to go
-    afterwards (a URL or a model; default: the row itself).
+    user)`` calls the service — ``do(obj, user, cleaned_data)`` with a ``form`` class, whose
+    errors are shown as one message, field by field, without calling it; ``done`` is the
+    success message; ``to(obj)`` gives where to go afterwards (default: the row itself).
     """
     user = request.user
     require(user, action, model)
     obj = get_or_404(read, user=user, pk=pk)
+    target = to(obj) if to else obj
+    args: tuple[Any, ...] = ()
+    if form is not None:
+        bound = form(request.POST)
+        if not bound.is_valid():
+            messages.error(request, "；".join(
+                f"{bound.fields[f].label}：{' '.join(e)}" if f in bound.fields else " ".join(e)
+                for f, e in bound.errors.items()))
+            return redirect(target)
+        args = (bound.cleaned_data,)
     try:
-        do(obj, user)
+        do(obj, user, *args)
     except DomainError as exc:
         messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, done)
-    return redirect(to(obj) if to else obj)
+    return redirect(target)

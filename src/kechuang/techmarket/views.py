@@ -28,6 +28,7 @@ from kechuang.core.shortcuts import (
     get_or_404,
     list_page,
     require,
+    row_action,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.orgs.models import Organisation
@@ -165,24 +166,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, pk: int, form_class: type, act: Any,
             done: str) -> HttpResponse:
-    user = request.user
-    require(user, "approve", TechContract)
-    contract = get_or_404(selectors.contract_detail, user=user, pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(
-            f"{form.fields[f].label}：{' '.join(e)}" if f in form.fields else " ".join(e)
-            for f, e in form.errors.items()))
-        return redirect(contract)
-    try:
-        act(contract, user, form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect(contract)
+    return row_action(request, model=TechContract, action="approve",
+                      read=selectors.contract_detail, pk=pk, do=act, done=done, form=form_class)
 
 
 @login_required
