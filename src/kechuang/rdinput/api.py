@@ -15,6 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from kechuang.accounts.scoping import can
 from kechuang.core.api import ScopedViewSetMixin
@@ -107,14 +108,14 @@ class FiscalReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Rea
 
     @extend_schema(request=ReviewSerializer, responses=FiscalReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MayReview],
-            parser_classes=[SafeJSONParser])
+            parser_classes=api_settings.DEFAULT_PARSER_CLASSES)
     def approve(self, request, pk=None):
         """审核通过（市局；须已上传财政部门文件，不能审核本人提交的报告）。"""
         return self._review(request, services.approve_fiscal)
 
     @extend_schema(request=ReviewSerializer, responses=FiscalReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MayReview],
-            parser_classes=[SafeJSONParser])
+            parser_classes=api_settings.DEFAULT_PARSER_CLASSES)
     def reject(self, request, pk=None):
         """退回（市局，须填写原因）；县区修改后重新进入待审核。"""
         return self._review(request, services.reject_fiscal)
