@@ -25,10 +25,10 @@ from kechuang.rdinput.filters import FiscalFilter, IntensityFilter, ReserveFilte
 from kechuang.rdinput.models import FiscalReport, IntensityFigure, PointsResult, RdReserveFund
 from kechuang.rdinput.serializers import (
     FiscalReportSerializer,
+    FiscalReviewSerializer,
     IntensityFigureSerializer,
     PointsResultSerializer,
     RdReserveFundSerializer,
-    ReviewSerializer,
 )
 
 
@@ -99,21 +99,21 @@ class FiscalReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Rea
 
     def _review(self, request, act) -> Response:
         report = self.get_object()
-        params = ReviewSerializer(data=request.data)
+        params = FiscalReviewSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         report = act(report=report, actor=request.user,
                      reason=(params.validated_data.get("reason") or "").strip())
         return Response(FiscalReportSerializer(report, context=self.get_serializer_context()
                                                ).data)
 
-    @extend_schema(request=ReviewSerializer, responses=FiscalReportSerializer)
+    @extend_schema(request=FiscalReviewSerializer, responses=FiscalReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MayReview],
             parser_classes=api_settings.DEFAULT_PARSER_CLASSES)
     def approve(self, request, pk=None):
         """审核通过（市局；须已上传财政部门文件，不能审核本人提交的报告）。"""
         return self._review(request, services.approve_fiscal)
 
-    @extend_schema(request=ReviewSerializer, responses=FiscalReportSerializer)
+    @extend_schema(request=FiscalReviewSerializer, responses=FiscalReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MayReview],
             parser_classes=api_settings.DEFAULT_PARSER_CLASSES)
     def reject(self, request, pk=None):

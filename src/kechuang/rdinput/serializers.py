@@ -90,7 +90,7 @@ class FiscalReportSerializer(_FixedOnChange, serializers.ModelSerializer):
         return cached if isinstance(cached, int) else obj.evidence.count()
 
 
-class ReviewSerializer(serializers.Serializer):
+class FiscalReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True,
                                    label=_("审核意见"), help_text=_("退回时必填"))
 
