@@ -65,6 +65,11 @@ def resolve_fiscal(ctx: ImportContext, rows: list[ImportRow]) -> None:
         row.values["county"] = county
 
 
+def resubmit_after_commit(spec: Any, ctx: ImportContext, rows: list[ImportRow]) -> None:
+    """Rows that corrected a returned (已退回) report: back for review through the workflow."""
+    services.resubmit_imported(actor=ctx.user, reports=[r.instance for r in rows])
+
+
 FISCAL_SPEC = register(ImportSpec(
     kind=FISCAL_KIND,
     title=gettext_lazy("县区财政科技投入"),
@@ -85,6 +90,7 @@ FISCAL_SPEC = register(ImportSpec(
     key=("county_name", "year"),
     resolve=resolve_fiscal,
     service=services.FISCAL_IMPORTS,
+    after_commit=resubmit_after_commit,
     clean_exclude=("county", "submitted_by", "reviewed_by"),
     field_labels={"county": gettext_lazy("县区"), "status": gettext_lazy("状态")},
     example={"county_name": "潞州区", "year": 2025, "budget_wan": Decimal("12000.00"),

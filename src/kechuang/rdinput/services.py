@@ -127,21 +127,23 @@ def reject_fiscal(*, report: FiscalReport, actor: Any, reason: str) -> FiscalRep
 
 
 def _fiscal_import_rules(item: BulkItem) -> Errors:
-    """The rules of ``correct_fiscal`` for an imported row: an approved report is not changed;
-    a rejected one that the workbook corrects goes back for review (as ``resubmit``). A new
-    row is filed as submitted; its document file is uploaded on the page before approval
-    (``workflows._has_evidence``)."""
-    obj = item.obj
-    if item.is_new:
-        obj.status = FiscalReport.Status.SUBMITTED
-        return []
-    if obj.status == FiscalReport.Status.APPROVED:
+    """The rule of ``correct_fiscal`` for an imported row: an approved report is not changed.
+    A new row is filed as submitted (the model's default); its document file is uploaded on
+    the page before approval (``workflows._has_evidence``)."""
+    if not item.is_new and item.obj.status == FiscalReport.Status.APPROVED:
         return [("status", _("已审核通过的报告不能修改；如需更正请联系市局退回"))]
-    if obj.status == FiscalReport.Status.REJECTED:
-        obj.status = FiscalReport.Status.SUBMITTED
-        obj.reviewed_by = None
-        obj.reviewed_at = None
     return []
+
+
+def resubmit_imported(*, actor: Any, reports: Iterable[FiscalReport]) -> int:
+    """After an import corrected returned reports: each goes back for review through the
+    workflow (``resubmit``, as a correction on the page does); returns how many."""
+    n = 0
+    for report in reports:
+        if report.status == FiscalReport.Status.REJECTED:
+            transition(report, workflow=FISCAL_FLOW, action="resubmit", actor=actor)
+            n += 1
+    return n
 
 
 FISCAL_IMPORTS = BulkHook(model=FiscalReport, prepare=_fiscal_import_rules)
