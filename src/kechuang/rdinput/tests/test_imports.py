@@ -136,3 +136,12 @@ def test_templates_download(client_for, users):
     # enterprises do not import (the bureau's import roles)
     assert client_for(users["enterprise_a_user"]).get(
         f"/imports/template/{RESERVE_KIND}/").status_code in (403, 404)
+
+
+def test_the_lists_offer_the_import(client_for, users):
+    city = client_for(users["city_staff"])
+    for url, kind in (("/rdinput/fiscal/", FISCAL_KIND), ("/rdinput/reserves/", RESERVE_KIND)):
+        body = city.get(url).content.decode()
+        assert f"/imports/new/{kind}/" in body, url
+    ent = client_for(users["enterprise_a_user"]).get("/rdinput/reserves/").content.decode()
+    assert "import-button" not in ent
