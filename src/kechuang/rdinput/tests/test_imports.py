@@ -57,6 +57,15 @@ def test_an_imported_report_needs_its_file_before_approval(users, county_a, clie
     report = FiscalReport.objects.get(county=county_a)
     with pytest.raises(TransitionError, match="尚未上传财政部门文件"):
         services.approve_fiscal(report=report, actor=users["city_staff"])
+    page = client_for(users["city_staff"]).get(f"/rdinput/fiscal/{report.pk}/").content.decode()
+    assert 'data-testid="no-evidence"' in page and 'data-testid="approve"' not in page
+    # the county uploads the document on the page's correction form: now it may be approved
+    from kechuang.rdinput.tests.conftest import pdf
+
+    services.correct_fiscal(report=report, actor=users["county_a_staff"], data={},
+                            files=[pdf()])
+    report.refresh_from_db()
+    assert services.approve_fiscal(report=report, actor=users["city_staff"]).status == "approved"
 
 
 def test_fiscal_row_errors_write_nothing(client_for, users, county_a, county_b, do_upload):
