@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     metrics=("kechuang.rdinput.metrics",),
     jobs=("kechuang.rdinput.jobs",),
     workflows=("kechuang.rdinput.workflows",),
+    import_specs=("kechuang.rdinput.imports",),
     menu=(
         MenuEntry("action8", _("县区财政科技投入"), "rdinput:fiscal_list", "bank",
                   model="rdinput.FiscalReport", order=10),

@@ -21,7 +21,14 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
-from kechuang.core.services import create_object, save_uploads, update_object
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    Errors,
+    create_object,
+    save_uploads,
+    update_object,
+)
 from kechuang.core.uploads import check_files, delete_on_error
 from kechuang.jobs.models import Job
 from kechuang.jobs.registry import Progress, job_recovery
@@ -119,6 +126,29 @@ def reject_fiscal(*, report: FiscalReport, actor: Any, reason: str) -> FiscalRep
                       reason=reason)
 
 
+def _fiscal_import_rules(item: BulkItem) -> Errors:
+    """The rule of ``correct_fiscal`` for an imported row: an approved report is not changed.
+    A new row is filed as submitted (the model's default); its document file is uploaded on
+    the page before approval (``workflows._has_evidence``)."""
+    if not item.is_new and item.obj.status == FiscalReport.Status.APPROVED:
+        return [("status", _("已审核通过的报告不能修改；如需更正请联系市局退回"))]
+    return []
+
+
+def resubmit_imported(*, actor: Any, reports: Iterable[FiscalReport]) -> int:
+    """After an import corrected returned reports: each goes back for review through the
+    workflow (``resubmit``, as a correction on the page does); returns how many."""
+    n = 0
+    for report in reports:
+        if report.status == FiscalReport.Status.REJECTED:
+            transition(report, workflow=FISCAL_FLOW, action="resubmit", actor=actor)
+            n += 1
+    return n
+
+
+FISCAL_IMPORTS = BulkHook(model=FiscalReport, prepare=_fiscal_import_rules)
+
+
 # -- reserve funds -----------------------------------------------------------------------------
 
 def save_reserve(*, actor: Any, data: dict[str, Any], fund: RdReserveFund | None = None
@@ -134,6 +164,9 @@ def save_reserve(*, actor: Any, data: dict[str, Any], fund: RdReserveFund | None
                              data={**fields, "recorded_by": actor})
     fields.pop("enterprise", None)
     return update_object(obj=fund, actor=actor, data=fields)
+
+
+RESERVE_IMPORTS = BulkHook(model=RdReserveFund)
 
 
 # -- R&D intensity -----------------------------------------------------------------------------

@@ -26,6 +26,14 @@ def _reviewed(obj: Any, actor: Any, reason: str) -> None:
     obj.review_note = reason[:500]
 
 
+def _has_evidence(obj: Any, actor: Any) -> str | None:
+    """A report filed by Excel import carries the document's name but no file yet: the city
+    approves only a report whose finance-bureau document is uploaded."""
+    if obj.evidence.exists():
+        return None
+    return str(_("尚未上传财政部门文件，不能审核通过；请县区在报告中上传后再审核"))
+
+
 def _reopened(obj: Any, actor: Any, reason: str) -> None:
     obj.reviewed_by = None
     obj.reviewed_at = None
@@ -35,7 +43,7 @@ FISCAL_FLOW = Workflow(
     name="fiscal_st_report",
     steps=(
         Step(S.SUBMITTED, "approve", S.APPROVED, roles=REVIEWERS, label=_("通过"),
-             effect=_reviewed),
+             effect=_reviewed, guard=_has_evidence),
         Step(S.SUBMITTED, "reject", S.REJECTED, roles=REVIEWERS, label=_("退回"),
              effect=_reviewed, reason_required=True),
         Step(S.REJECTED, "resubmit", S.SUBMITTED, roles=FILERS, label=_("重新提交"),

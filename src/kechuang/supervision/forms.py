@@ -131,6 +131,16 @@ class MilestoneForm(forms.ModelForm):
         style_widgets(self)
 
 
+class MilestoneEditForm(VersionedFormMixin, MilestoneForm):
+    """Edit a milestone's content and date (``version``: a concurrent edit is refused)."""
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self) -> None:  # the service validates (and audits) the whole row
+        pass
+
+
 class UpdateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("填报单位"), queryset=ResponsibleUnit.objects.none())
     reported_on = forms.DateField(label=_("进展日期"), widget=forms.DateInput(

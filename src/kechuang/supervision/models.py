@@ -181,6 +181,7 @@ class Milestone(models.Model):
                              on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("节点内容"), max_length=200)
     due_date = models.DateField(_("节点时间"))
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = RestrictManager()
 

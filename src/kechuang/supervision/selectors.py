@@ -125,6 +125,11 @@ def milestones_of(*, item: SupervisedItem, today: dt.date | None = None) -> list
     return out
 
 
+def milestone_detail(*, user: Any, pk: int, action: str = "view") -> Milestone:
+    return Milestone.objects.restrict(user, action).select_related(
+        "item__task", "item__measure").get(pk=pk)
+
+
 def milestone_choices(*, item: SupervisedItem) -> QuerySet[Milestone]:
     """The milestones an update of this (already scope-checked) item may reach."""
     return Milestone.objects.filter(item=item).order_by("due_date", "id")

@@ -23,6 +23,7 @@ from kechuang.core.services import (
     BulkHook,
     audit_snapshot,
     create_object,
+    delete_object,
     save_uploads,
     update_object,
 )
@@ -133,6 +134,7 @@ def assign_task(*, actor: Any, task: Any, lead_unit: ResponsibleUnit,
     _check_units(lead_unit, cooperating)
     with transaction.atomic():
         item = SupervisedItem.objects.filter(task=task).first()
+        _check_dropped(item, lead_unit, cooperating)
         data = {"lead_unit": lead_unit, "due_date": due_date}
         if item is None:
             item = create_object(model=SupervisedItem, actor=actor, data={
@@ -168,6 +170,7 @@ def save_measure(*, actor: Any, data: dict[str, Any], lead_unit: ResponsibleUnit
         else:
             if "version" in data:
                 fields["version"] = data["version"]
+            _check_dropped(getattr(measure, "item", None), lead_unit, cooperating)
             measure = update_object(obj=measure, actor=actor, data=fields)
             item = update_object(obj=measure.item, actor=actor,
                                  data={"lead_unit": lead_unit, "due_date": due_date})
@@ -205,6 +208,77 @@ def add_milestone(*, actor: Any, item: SupervisedItem, title: str,
         raise ScopeError()
     return create_object(model=Milestone, actor=actor,
                          data={"item": item, "title": title, "due_date": due_date})
+
+
+def edit_milestone(*, actor: Any, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+    """Change a milestone's content or date (audited; ``version`` guards a concurrent edit).
+    Statuses are derived when read, so moving the date moves 滞后 with it; a milestone already
+    reached stays reached."""
+    fields = {k: data[k] for k in ("title", "due_date", "version") if k in data}
+    return update_object(obj=milestone, actor=actor, data=fields, reason=_("修改进度节点"))
+
+
+def delete_milestone(*, actor: Any, milestone: Milestone) -> None:
+    """Delete a milestone nobody reported on (audited). One that a progress update reached is
+    part of the item's history: refused — change its content or date instead."""
+    if ProgressUpdate.objects.filter(milestone_id=milestone.pk).exists():
+        raise DomainError(_("该节点已有进展更新达成，不能删除；如有调整请修改节点内容或时间"))
+    delete_object(obj=milestone, actor=actor, reason=_("删除进度节点"))
+
+
+def _open_notices(item: SupervisedItem, units: Iterable[Any]) -> list[str]:
+    """Names of the units among ``units`` with an unanswered 督办 notice on the item."""
+    ids = [getattr(u, "pk", u) for u in units]
+    return list(SupervisionNotice.objects.filter(
+        item=item, unit_id__in=ids, answered_on__isnull=True).order_by("unit__sort_order")
+        .values_list("unit__name", flat=True).distinct())
+
+
+def _check_dropped(item: SupervisedItem | None, lead: ResponsibleUnit,
+                   cooperating: Sequence[ResponsibleUnit]) -> None:
+    """A unit leaves an item only once it has answered the item's 督办 notices to it."""
+    if item is None or item.pk is None:
+        return
+    keep = {lead.pk, *(u.pk for u in cooperating)}
+    dropped = [pk for pk in item.units.values_list("pk", flat=True) if pk not in keep]
+    names = _open_notices(item, dropped) if dropped else []
+    if names:
+        msg = _("%(units)s 尚有未答复的督办通知，答复后才能调整出本事项")
+        raise ValidationError({"cooperating_units": msg % {"units": "、".join(names)}})
+
+
+def remove_unit(*, actor: Any, item: SupervisedItem, unit: ResponsibleUnit,
+                reason: str = "") -> SupervisedItem:
+    """Take a cooperating unit off a task or measure (audited). The lead unit is changed on the
+    assignment page, never removed; a unit with an unanswered 督办 notice on the item stays
+    until it answers. Its progress updates remain in the item's history."""
+    if not can(actor, "change", SupervisedItem):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = SupervisedItem.objects.restrict(actor, "change").select_for_update().filter(
+            pk=item.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if unit.pk == locked.lead_unit_id:
+            raise DomainError(_("牵头单位不能移除；如需更换，请在“调整交办”或“编辑措施”中"
+                                "选择新的牵头单位"))
+        before = sorted(locked.cooperating_units.values_list("pk", flat=True))
+        if unit.pk not in before:
+            raise DomainError(_("“%(u)s”不是本事项的配合单位") % {"u": unit.name})
+        names = _open_notices(locked, [unit])
+        if names:
+            raise DomainError(_("%(u)s 尚有未答复的督办通知，答复后才能移除") % {"u": unit.name})
+        locked.cooperating_units.remove(unit)
+        locked.units.remove(unit)
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=locked,
+                      before={"cooperating_units": before},
+                      after={"cooperating_units": [pk for pk in before if pk != unit.pk]},
+                      reason=reason.strip()[:200] or _("移除配合单位：%(u)s") % {"u": unit.name})
+        if locked.task_id:  # the task's own 责任单位 text, as assign_task writes it
+            units = [locked.lead_unit, *locked.cooperating_units.order_by("sort_order", "id")]
+            update_object(obj=locked.task, actor=actor, data={
+                "responsible_unit": "、".join(u.name for u in units)[:200]})
+    return locked
 
 
 # ---- progress updates ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from kechuang.core.shortcuts import (
     get_or_404,
     list_page,
     require,
+    row_action,
 )
 from kechuang.core.uploads import serve_private
 from kechuang.policy import supervision as rule
@@ -33,6 +34,7 @@ from kechuang.supervision.forms import (
     AnswerForm,
     AssignForm,
     MeasureForm,
+    MilestoneEditForm,
     MilestoneForm,
     NoticeForm,
     UnitForm,
@@ -113,6 +115,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                   initial={"unit": item.lead_unit_id})
         if may_supervise else None,
         "milestone_form": MilestoneForm() if can(user, "add", Milestone) else None,
+        "can_edit_milestones": can(user, "change", Milestone),
+        "can_delete_milestones": can(user, "delete", Milestone),
         "can_edit": can(user, "change", SupervisedItem),
     })
 
@@ -167,6 +171,52 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(request, form, exc)
     else:
         messages.success(request, _("已添加进度节点。"))
+    return redirect(item)
+
+
+@login_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a milestone's content or date; the item's status follows (derived when read)."""
+    user = request.user
+    require(user, "change", Milestone)
+    milestone = get_or_404(selectors.milestone_detail, user=user, pk=pk, action="change")
+    form = MilestoneEditForm(request.POST or None, instance=milestone)
+    return form_page(request, form,
+                     save=lambda d: services.edit_milestone(actor=user, milestone=milestone,
+                                                            data=d),
+                     message=lambda o: _("已修改进度节点。"), done=lambda o: o.item,
+                     template="supervision/milestone_form.html",
+                     context={"milestone": milestone, "item": milestone.item})
+
+
+@login_required
+@require_POST
+def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a milestone no update reached (one that was reached is refused)."""
+    return row_action(request, model=Milestone, action="delete",
+                      read=lambda user, pk: selectors.milestone_detail(
+                          user=user, pk=pk, action="delete"),
+                      pk=pk, do=lambda m, u: services.delete_milestone(actor=u, milestone=m),
+                      done=_("已删除进度节点。"), to=lambda m: m.item)
+
+
+@login_required
+@require_POST
+def unit_remove(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
+    """Take a cooperating unit off the item (the lead unit is changed, not removed)."""
+    user = request.user
+    require(user, "change", SupervisedItem)
+    item = get_or_404(selectors.item_detail, user=user, pk=pk, action="change")
+    target = item.cooperating_units.filter(pk=unit).first() or item.units.filter(pk=unit).first()
+    if target is None:
+        raise Http404
+    try:
+        services.remove_unit(actor=user, item=item, unit=target,
+                             reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已将“%(u)s”移出本事项。") % {"u": target.name})
     return redirect(item)
 
 

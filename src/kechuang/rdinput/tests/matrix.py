@@ -47,6 +47,24 @@ def report(ctx, place):
     return {"pk": FiscalReport.objects.get(document=document(ctx, place)).pk}
 
 
+def filed(ctx, place):
+    """A report each county's own staff filed (the city may review it: not its own)."""
+    from decimal import Decimal
+
+    from kechuang.rdinput import services
+    from kechuang.rdinput.models import FiscalReport
+    from kechuang.rdinput.tests.conftest import pdf
+
+    doc = f"县区自报-{place}"
+    r = FiscalReport.objects.filter(document=doc).first()
+    if r is None:
+        r = services.submit_fiscal(actor=ctx["users"][f"county_{place}_staff"], data={
+            "county": ctx[f"enterprise_{place}"].county, "year": 2024,
+            "budget_wan": Decimal("900"), "actual_wan": Decimal("950"), "document": doc},
+            files=[pdf()])
+    return {"pk": r.pk}
+
+
 def evidence(ctx, place):
     from kechuang.rdinput.models import FiscalEvidence
 
@@ -165,11 +183,17 @@ ROUTES: dict[str, Route] = {
                                    ok=(302,), export_marker=ent_name),
     "rdinput:points_publish": Route(allowed=CITY, kwargs=run, scoped=False, method="POST",
                                     ok=(302,)),
+    # POST on the list files a report (an empty body: 400 for the filers, 403 for the rest)
     "api-fiscal-st-report-list": Route(allowed=BUREAU, api=True, kwargs=fiscal, scoped=False,
-                                       list_marker=document),
+                                       list_marker=document, also_post=True),
+    # an empty body approves (the city; a county's report) / is refused without a reason
+    "api-fiscal-st-report-approve": Route(allowed=REVIEWERS, api=True, kwargs=filed,
+                                          method="POST", ok=(200,)),
+    "api-fiscal-st-report-reject": Route(allowed=REVIEWERS, api=True, kwargs=filed,
+                                         method="POST", ok=(400,)),
     "api-fiscal-st-report-detail": Route(allowed=BUREAU, api=True, kwargs=report),
     "api-rd-reserve-fund-list": Route(allowed=OWNERS, api=True, kwargs=reserves, scoped=False,
-                                      list_marker=system_document),
+                                      list_marker=system_document, also_post=True),
     "api-rd-reserve-fund-detail": Route(allowed=OWNERS, api=True, kwargs=fund),
     "api-innovation-points-list": Route(allowed=OWNERS, api=True, kwargs=runs, scoped=False,
                                         list_marker=ent_name),

@@ -73,6 +73,18 @@ def _get(key):
     return kwargs
 
 
+def _milestone(ctx, place):
+    scene(ctx, place)
+    return {"pk": ctx["supervision"][place]["item"].milestones.get().pk}
+
+
+def _item_lead(ctx, place):
+    """The item and its lead unit: the city's POST is answered (lead units are not removed)."""
+    scene(ctx, place)
+    item = ctx["supervision"][place]["item"]
+    return {"pk": item.pk, "unit": item.lead_unit_id}
+
+
 def _task(ctx, place):
     scene(ctx, place)
     return {"pk": ctx["supervision"][place]["item"].task_id}
@@ -89,6 +101,10 @@ ROUTES: dict[str, Route] = {
                                     ok=(302,)),
     "supervision:milestone_add": Route(allowed=CITY, kwargs=_get("item"), method="POST",
                                        ok=(302,)),
+    "supervision:milestone_edit": Route(allowed=CITY, kwargs=_milestone, also_post=True),
+    "supervision:milestone_delete": Route(allowed=CITY, kwargs=_milestone, method="POST",
+                                          ok=(302,)),
+    "supervision:unit_remove": Route(allowed=CITY, kwargs=_item_lead, method="POST", ok=(302,)),
     "supervision:notice_add": Route(allowed=CITY, kwargs=_get("item"), method="POST",
                                     ok=(302,)),
     "supervision:task_assign": Route(allowed=CITY, kwargs=_task, also_post=True),
