@@ -119,7 +119,10 @@ def fund(policy: VoucherPolicy, amount_fen: int, memo: str = "") -> Entry | None
 
 def lock(acc: Account) -> None:
     """Hold the account's row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
-    transactions are serial anyway): decisions read under it cannot go stale."""
+    transactions are serial anyway): decisions read under it cannot go stale.
+
+    Lock order: the audit trail's lock (taken by the workflow transition or the audited
+    save that comes first), then the budget row, then the accounts an entry updates."""
     Account.objects.select_for_update().filter(pk=acc.pk).values_list("pk").get()  # lint: allow
 
 
@@ -149,8 +152,10 @@ def _issue(voucher: Any) -> Entry:
     county = getattr(voucher.enterprise, "county_id", None)
     source = county_budget(policy, county) or budget
     cap = account(policy, K.CAP_AVAILABLE, enterprise=voucher.enterprise_id)
-    lock(cap)  # two vouchers of one enterprise approved at once: the cap is granted once
-    if not Posting.objects.filter(account=cap).exists():  # lint: allow
+    granted = Posting.objects.filter(account=cap).exists  # lint: allow
+    # two vouchers of one enterprise approved at once: the cap is granted once (checked again
+    # under the cap row's lock; locked only before the first grant, when no claim can hold it)
+    if not granted() and (lock(cap) or not granted()):
         post(Entry.Kind.CAP_GRANT, policy,
              [Move(account(policy, K.CAP_GRANTS), -policy.annual_cap_fen),
               Move(cap, policy.annual_cap_fen)], voucher=voucher,

@@ -153,17 +153,34 @@ def save_allocation(*, actor: Any, policy: VoucherPolicy, county: Any, amount_fe
     if amount < 0:
         raise DomainError(_("分配额度不能为负数"), field="amount_fen")
     with transaction.atomic():
-        # one allocation decision at a time per policy, in step with issuance (ledger.issue)
-        ledger.lock(ledger.account(policy, ledger.K.BUDGET))
-        current = CountyAllocation.objects.filter(policy=policy, county=county).first()
+        # lock order as in issuance (ledger.lock): the allocation row, the audited save
+        # (the audit trail's lock), the budget row, then the moved accounts
+        current = CountyAllocation.objects.select_for_update().filter(
+            policy=policy, county=county).first()
         if current is None:
             opening = ledger.issued_in_county(policy, county.pk)
             if amount < opening:
                 raise DomainError(_("%(c)s在分配前已发放 %(o)s，分配额度不能低于该金额") % {
                     "c": county.name, "o": rule.fen_text(opening)}, field="amount_fen")
+            try:
+                with transaction.atomic():
+                    saved = create_object(model=CountyAllocation, actor=actor, data={
+                        "policy": policy, "county": county, "amount_fen": amount,
+                        "opening_fen": opening}, reason=_("县区预算分配"))
+            except IntegrityError as exc:
+                raise DomainError(_("%(c)s的分配刚被他人保存，请刷新后重试") % {
+                    "c": county.name}) from exc
+            ledger.lock(ledger.account(policy, ledger.K.BUDGET))
+            if ledger.issued_in_county(policy, county.pk) != opening:
+                raise DomainError(_("%(c)s正在发放创新券，请重新提交分配") % {"c": county.name})
             delta, old = amount - opening, opening
         else:
-            delta, old = amount - current.amount_fen, current.amount_fen
+            old = current.amount_fen
+            saved = update_object(obj=current, actor=actor, data={
+                "amount_fen": amount, "updated_at": timezone.now(), "version": version},
+                reason=_("调整县区预算分配"))
+            ledger.lock(ledger.account(policy, ledger.K.BUDGET))
+            delta = amount - old
         try:
             ledger.allocate(policy, county.pk, delta)
         except ledger.Insufficient as exc:
@@ -176,13 +193,7 @@ def save_allocation(*, actor: Any, policy: VoucherPolicy, county: Any, amount_fe
             raise DomainError(_("市级尚未分配的预算只有 %(l)s，不足以增加 %(d)s") % {
                 "l": rule.fen_text(left.balance_fen), "d": rule.fen_text(delta)},
                 field="amount_fen") from exc
-        if current is None:
-            return create_object(model=CountyAllocation, actor=actor, data={
-                "policy": policy, "county": county, "amount_fen": amount,
-                "opening_fen": opening}, reason=_("县区预算分配"))
-        return update_object(obj=current, actor=actor, data={
-            "amount_fen": amount, "updated_at": timezone.now(), "version": version},
-            reason=_("调整县区预算分配"))
+    return saved
 
 
 # ---- providers ---------------------------------------------------------------------------
