@@ -2,11 +2,12 @@
 
 A 2025 policy (50 %, ¥100,000 a year per enterprise, ¥50,000 a voucher, seven service kinds,
 one with its own ratio; the budget allocated to every county but one), every service
-organisation listed (one delisted in the summer, one application waiting), vouchers for tech SMEs and high-tech enterprises in every county
-(most issued, some waiting for the county or the city, a few refused, some with a short
-window that lapsed mid-year) and claims in every state: pending, approved, paid, rejected,
-and refused by the rule (delisted provider, related party). Written through the services,
-so the ledger, the workflow history and the audit trail look like real use.
+organisation listed (one delisted in the summer, one application waiting), vouchers for
+tech SMEs and high-tech enterprises in every county (most issued, some waiting for the
+county or the city, a few refused, some with a short window that lapsed mid-year) and
+claims in every state: pending, approved, paid, rejected, and refused by the rule (delisted
+provider, related party). Written through the services, so the ledger, the workflow history
+and the audit trail look like real use.
 
 Idempotent: when a 2025 policy exists, nothing is added.
 """
