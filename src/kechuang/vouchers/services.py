@@ -176,6 +176,11 @@ def save_allocation(*, actor: Any, policy: VoucherPolicy, county: Any, amount_fe
             delta, old = amount - opening, opening
         else:
             old = current.amount_fen
+            issued = old - ledger.account(policy, ledger.K.COUNTY_BUDGET,
+                                          county=county.pk).balance_fen
+            if amount < issued:  # the message early; the conditional update is the guard
+                raise DomainError(_("%(c)s已发放 %(i)s，分配额度不能调减到该金额以下") % {
+                    "c": county.name, "i": rule.fen_text(issued)}, field="amount_fen")
             saved = update_object(obj=current, actor=actor, data={
                 "amount_fen": amount, "updated_at": timezone.now(), "version": version},
                 reason=_("调整县区预算分配"))
@@ -209,9 +214,31 @@ def apply_listing(*, actor: Any, organisation: Organisation, data: Mapping[str, 
     if Provider.objects.filter(organisation=organisation).exists():
         raise DomainError(_("该机构已提交过入库申请"))
     fields = ("services", "qualifications", "legal_representative", "shareholders")
+    check_offered(data.get("services", ""))
     return create_object(model=Provider, actor=actor, data={
         **{k: data[k] for k in fields if k in data}, "organisation": organisation,
         "submitted_by": actor}, reason=_("申请入库"))
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
+
+
+def check_offered(services: str, *, kept: str = "") -> None:
+    """A provider's catalogue entry may newly offer only active kinds of the latest policy's
+    catalogue (a kind it already offered may stay after being deactivated: no new contract
+    takes it anyway)."""
+    policy = VoucherPolicy.objects.order_by("-year").first()
+    if policy is None:
+        return
+    active = dict(ServiceKind.objects.filter(policy=policy, active=True)
+                  .values_list("code", "name"))
+    bad = [c for c in _codes(services) if c not in active and c not in _codes(kept)]
+    if bad:
+        raise DomainError(_("服务类别代码 %(bad)s 不在 %(y)s 年度服务目录内或已停用；"
+                            "可选：%(ok)s") % {
+            "bad": "、".join(bad), "y": policy.year,
+            "ok": "、".join(f"{c}（{n}）" for c, n in active.items())}, field="services")
 
 
 def decide_listing(*, actor: Any, provider: Provider, action: str, reason: str = "",
@@ -235,6 +262,8 @@ def decide_listing(*, actor: Any, provider: Provider, action: str, reason: str =
 def update_catalogue(*, actor: Any, provider: Provider, data: Mapping[str, Any]) -> Provider:
     """The provider keeps its catalogue entry (services, qualifications)."""
     fields = ("services", "qualifications", "legal_representative", "shareholders", "version")
+    if "services" in data:
+        check_offered(data["services"], kept=provider.services)
     return update_object(obj=provider, actor=actor,
                          data={k: data[k] for k in fields if k in data},
                          reason=_("维护服务目录"))
@@ -345,7 +374,9 @@ def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
     kinds = set(ServiceKind.objects.filter(policy=voucher.policy_id, active=True)
                 .values_list("code", flat=True))
     if data.get("service_kind") not in kinds:
-        raise DomainError(_("服务类别不在本年度服务目录内"), field="service_kind")
+        raise DomainError(_("服务类别不在本年度服务目录内或已停用"), field="service_kind")
+    if data.get("service_kind") not in provider.service_codes:
+        raise DomainError(_("该服务机构的服务目录中没有此服务类别"), field="service_kind")
     contract = ServiceContract(
         voucher=voucher, provider=provider, submitted_by=actor,
         **{k: data[k] for k in ("contract_no", "service_kind", "subject", "fee_fen",

@@ -190,6 +190,33 @@ def test_deactivated_kind_takes_no_new_contract_or_claim(client_for, users, poli
     assert ledger.verify() == []
 
 
+def test_providers_catalogue_entry_offers_only_active_kinds(client_for, users, policy, city,
+                                                            voucher, provider):
+    """The provider's own catalogue entry (its listed services): a deactivated kind cannot be
+    added, one it already offers may stay; a contract needs a kind the provider offers."""
+    services.update_catalogue(actor=users["provider"], provider=provider,
+                              data={"services": "testing,rd"})
+    for code in ("rd", "consulting"):
+        services.set_kind_active(actor=city, kind=ServiceKind.objects.get(
+            policy=policy, code=code), active=False)
+    c = client_for(users["provider"])
+    body = c.post(reverse("vouchers:provider_detail", args=[provider.pk]),
+                  {"services": "testing,rd,consulting"}).content.decode()
+    assert "服务类别代码 consulting 不在 2025 年度服务目录内或已停用" in body
+    provider.refresh_from_db()
+    assert provider.services == "testing,rd"
+    resp = c.post(reverse("vouchers:provider_detail", args=[provider.pk]),
+                  {"services": "testing,rd", "qualifications": "CMA"})
+    assert resp.status_code == 302
+    with pytest.raises(DomainError, match="不在本年度服务目录内或已停用"):
+        contract(voucher, provider, users["enterprise_a_user"], users["provider"], kind="rd")
+    services.set_kind_active(actor=city, kind=ServiceKind.objects.get(
+        policy=policy, code="consulting"), active=True)
+    with pytest.raises(DomainError, match="该服务机构的服务目录中没有此服务类别"):
+        contract(voucher, provider, users["enterprise_a_user"], users["provider"],
+                 kind="consulting")
+
+
 # ---- county allocations ------------------------------------------------------------------
 
 
