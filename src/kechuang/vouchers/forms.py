@@ -145,6 +145,7 @@ class PolicyForm(_Versioned):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = policy_initial(instance)
         super().__init__(*args, instance=instance, **kwargs)
+        self.fields["required_tiers"].widget.attrs["class"] = ""  # plain check boxes
         if instance is not None:
             del self.fields["year"]
 
