@@ -1,12 +1,13 @@
 """Demo vouchers for the 2025 plan (``manage.py demo``, after the enterprises).
 
 A 2025 policy (50 %, ¥100,000 a year per enterprise, ¥50,000 a voucher, seven service kinds,
-one with its own ratio), every service organisation listed (one delisted in the summer, one
-application waiting), vouchers for tech SMEs and high-tech enterprises in every county
-(most issued, some waiting for the county or the city, a few refused, some with a short
-window that lapsed mid-year) and claims in every state: pending, approved, paid, rejected,
-and refused by the rule (delisted provider, related party). Written through the services,
-so the ledger, the workflow history and the audit trail look like real use.
+one with its own ratio; the budget allocated to every county but one), every service
+organisation listed (one delisted in the summer, one application waiting), vouchers for
+tech SMEs and high-tech enterprises in every county (most issued, some waiting for the
+county or the city, a few refused, some with a short window that lapsed mid-year) and
+claims in every state: pending, approved, paid, rejected, and refused by the rule (delisted
+provider, related party). Written through the services, so the ledger, the workflow history
+and the audit trail look like real use.
 
 Idempotent: when a 2025 policy exists, nothing is added.
 """
@@ -87,6 +88,7 @@ def seed_demo_vouchers(*, seed: int = 2025, vouchers: int = 60) -> dict[str, int
         # the showcase enterprise first, so its login has a voucher
         picks = sorted(rng.sample(orgs, min(vouchers, len(orgs))),
                        key=lambda o: (o.name != "长治市科创示范光电科技有限公司", o.pk))
+        _allocate(city, policy, picks)
         issued = []
         for n, org in enumerate(picks):
             short = n % 9 == 8  # a voucher with a half-year window, lapsed on 1 July
@@ -145,6 +147,20 @@ def seed_demo_vouchers(*, seed: int = 2025, vouchers: int = 60) -> dict[str, int
                                           on=done + dt.timedelta(days=30))
         stats["lapsed"] = services.lapse_expired(today=D(YEAR, 7, 1))
     return stats
+
+
+def _allocate(city: User, policy: VoucherPolicy, picks: list[Organisation]) -> None:
+    """Most of the budget allocated to the counties: each gets room for its applicants'
+    largest vouchers plus ¥100,000; the first county of the list gets none (it draws on the
+    city's unallocated budget)."""
+    from kechuang.regions.selectors import counties
+
+    wanted: dict[int, int] = {}
+    for org in picks:
+        wanted[org.county_id] = wanted.get(org.county_id, 0) + policy.face_value_fen
+    for county in list(counties())[1:]:
+        services.save_allocation(actor=city, policy=policy, county=county,
+                                 amount_fen=wanted.get(county.pk, 0) + 10_000_000)
 
 
 def demo_step(*, seed: int = 2025, **options: object) -> str:

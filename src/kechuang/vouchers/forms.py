@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.forms import style_widgets
+from kechuang.core.forms import VersionedFormMixin, style_widgets
+from kechuang.orgs.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -95,3 +96,109 @@ class KindForm(_Styled):
     name = forms.CharField(label=_("服务类别"), max_length=100)
     ratio = forms.DecimalField(label=_("本类补贴比例"), max_digits=5, decimal_places=4,
                                min_value=Decimal("0.0001"), max_value=1, required=False)
+
+
+# ---- policy pages (city staff) -----------------------------------------------------------
+
+
+def yuan_of(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen) / 100
+
+
+def _money(label: Any, **kw: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2,
+                              min_value=Decimal("0.01"), **kw)
+
+
+class _Versioned(VersionedFormMixin, _Styled):
+    """A form of an existing row (``instance``) carries its version (optimistic locking)."""
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+class PolicyForm(_Versioned):
+    """A year's policy in 元; the year is fixed once the policy exists."""
+
+    year = forms.IntegerField(label=_("政策年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("政策名称"), max_length=200)
+    document = forms.CharField(label=_("政策文件"), max_length=300, required=False)
+    ratio = forms.DecimalField(label=_("补贴比例"), max_digits=5, decimal_places=4,
+                               min_value=Decimal("0.0001"), max_value=1,
+                               help_text=_("服务费中由创新券支付的比例，0 至 1，如 0.5"))
+    annual_cap_yuan = _money(_("每家企业年度额度（元）"))
+    face_value_yuan = _money(_("单张券面额上限（元）"))
+    budget_yuan = _money(_("年度预算（元）"),
+                         help_text=_("可在“县区预算分配”中分配给县区，其余由市级使用"))
+    valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
+    valid_to = forms.DateField(label=_("有效期止"), widget=DATE)
+    required_tiers = forms.MultipleChoiceField(
+        label=_("申请资格（任一）"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[c for c in Organisation.Tier.choices if c[0]], help_text=_("不选表示不限"))
+    in_city_only = forms.BooleanField(label=_("限本市注册企业"), required=False)
+    revenue_cap_yuan = forms.DecimalField(label=_("上年销售收入上限（元）"), max_digits=16,
+                                          decimal_places=2, min_value=0, required=False,
+                                          help_text=_("留空表示不限"))
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = policy_initial(instance)
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["required_tiers"].widget.attrs["class"] = ""  # plain check boxes
+        if instance is not None:
+            del self.fields["year"]
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if d.get("valid_from") and d.get("valid_to") and d["valid_to"] < d["valid_from"]:
+            self.add_error("valid_to", _("有效期止不能早于有效期起"))
+        return d
+
+    def service_data(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        out = {k: d[k] for k in ("year", "name", "document", "ratio", "valid_from", "valid_to",
+                                 "in_city_only", "revenue_cap_yuan", "version") if k in d}
+        for k in ("annual_cap", "face_value", "budget"):
+            out[f"{k}_fen"] = fen(d[f"{k}_yuan"])
+        out["required_tiers"] = ",".join(d["required_tiers"])
+        return out
+
+
+def policy_initial(p: Any) -> dict[str, Any]:
+    return {"name": p.name, "document": p.document, "ratio": p.ratio,
+            "annual_cap_yuan": yuan_of(p.annual_cap_fen),
+            "face_value_yuan": yuan_of(p.face_value_fen), "budget_yuan": yuan_of(p.budget_fen),
+            "valid_from": p.valid_from, "valid_to": p.valid_to,
+            "required_tiers": sorted(p.tiers), "in_city_only": p.in_city_only,
+            "revenue_cap_yuan": p.revenue_cap_yuan}
+
+
+class KindEditForm(_Versioned):
+    """A catalogue entry's name and own ratio (the code is fixed: contracts cite it)."""
+
+    name = forms.CharField(label=_("服务类别"), max_length=100)
+    ratio = forms.DecimalField(label=_("本类补贴比例"), max_digits=5, decimal_places=4,
+                               min_value=Decimal("0.0001"), max_value=1, required=False,
+                               help_text=_("留空则按政策的补贴比例"))
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class AllocationForm(_Versioned):
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None)
+    amount_yuan = forms.DecimalField(label=_("分配额度（元）"), max_digits=14,
+                                     decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, counties: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if counties is None:
+            del self.fields["county"]
+        else:
+            self.fields["county"].queryset = counties
+
+    def service_data(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["amount_fen"] = fen(d.pop("amount_yuan"))
+        return d

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from kechuang.vouchers.models import Account, Entry, Posting, VoucherPolicy
+from kechuang.vouchers.models import Account, CountyAllocation, Entry, Posting, VoucherPolicy
 
 K = Account.Kind
 
 REFUSAL = {
     K.BUDGET: "年度预算余额不足",
+    K.COUNTY_BUDGET: "县区分配额度余额不足",
     K.VOUCHER_AVAILABLE: "创新券余额不足（已被其他兑付申请占用或已失效）",
     K.VOUCHER_RESERVED: "创新券占用金额不足",
     K.CAP_AVAILABLE: "企业本年度额度不足（已被其他兑付申请占用）",
@@ -46,20 +47,22 @@ class Insufficient(Exception):  # noqa: N818 - a refusal, not a programming erro
 
 
 def account_key(policy: VoucherPolicy | int, kind: str, *, voucher: Any = None,
-                enterprise: Any = None) -> str:
+                enterprise: Any = None, county: Any = None) -> str:
     year = policy if isinstance(policy, int) else policy.year
     key = f"{year}:{kind}"
     if voucher is not None:
         key += f":v{getattr(voucher, 'pk', voucher)}"
     if enterprise is not None:
         key += f":e{getattr(enterprise, 'pk', enterprise)}"
+    if county is not None:
+        key += f":c{getattr(county, 'pk', county)}"
     return key
 
 
 def account(policy: VoucherPolicy, kind: str, *, voucher: Any = None,
-            enterprise: Any = None) -> Account:
+            enterprise: Any = None, county: Any = None) -> Account:
     """The account, created on first use (concurrent creators meet on the unique key)."""
-    key = account_key(policy, kind, voucher=voucher, enterprise=enterprise)
+    key = account_key(policy, kind, voucher=voucher, enterprise=enterprise, county=county)
     acc, _created = Account.objects.get_or_create(
         key=key, defaults={"kind": kind, "policy": policy,
                            "voucher_id": getattr(voucher, "pk", voucher),
@@ -114,21 +117,76 @@ def fund(policy: VoucherPolicy, amount_fen: int, memo: str = "") -> Entry | None
                 memo=memo or _("年度预算"))
 
 
+def lock(acc: Account) -> None:
+    """Hold the account's row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
+    transactions are serial anyway): decisions read under it cannot go stale.
+
+    Lock order: the audit trail's lock (taken by the workflow transition or the audited
+    save that comes first), then the budget row, then the accounts an entry updates."""
+    Account.objects.select_for_update().filter(pk=acc.pk).values_list("pk").get()  # lint: allow
+
+
+def county_budget(policy: VoucherPolicy, county_id: Any) -> Account | None:
+    """The county's budget account when the county has an allocation, else None (the city's
+    unallocated budget pays). Call with the policy's budget account locked."""
+    if county_id is None or not CountyAllocation.objects.filter(  # lint: allow
+            policy=policy, county_id=county_id).exists():
+        return None
+    return account(policy, K.COUNTY_BUDGET, county=county_id)
+
+
 def issue(voucher: Any) -> Entry:
-    """Budget → the voucher's available balance; the enterprise's annual cap is granted the
-    first time it receives a voucher of the year."""
+    """Budget → the voucher's available balance: the county's allocation when its county has
+    one, else the city's unallocated budget. The enterprise's annual cap is granted the first
+    time it receives a voucher of the year."""
+    with transaction.atomic():
+        return _issue(voucher)
+
+
+def _issue(voucher: Any) -> Entry:
     policy = voucher.policy
+    budget = account(policy, K.BUDGET)
+    # the source is chosen under the budget row's lock, so an allocation being created for
+    # the county at the same moment either sees this issuance or is seen by it
+    lock(budget)
+    county = getattr(voucher.enterprise, "county_id", None)
+    source = county_budget(policy, county) or budget
     cap = account(policy, K.CAP_AVAILABLE, enterprise=voucher.enterprise_id)
-    if not Posting.objects.filter(account=cap).exists():  # lint: allow
+    granted = Posting.objects.filter(account=cap).exists  # lint: allow
+    # two vouchers of one enterprise approved at once: the cap is granted once (checked again
+    # under the cap row's lock; locked only before the first grant, when no claim can hold it)
+    if not granted() and (lock(cap) or not granted()):
         post(Entry.Kind.CAP_GRANT, policy,
              [Move(account(policy, K.CAP_GRANTS), -policy.annual_cap_fen),
               Move(cap, policy.annual_cap_fen)], voucher=voucher,
              memo=_("企业年度额度"))
     return post(Entry.Kind.ISSUANCE, policy,
-                [Move(account(policy, K.BUDGET), -voucher.face_value_fen),
+                [Move(source, -voucher.face_value_fen),
                  Move(account(policy, K.VOUCHER_AVAILABLE, voucher=voucher),
                       voucher.face_value_fen)],
                 voucher=voucher, memo=_("发放创新券"))
+
+
+def allocate(policy: VoucherPolicy, county_id: int, amount_fen: int) -> Entry | None:
+    """Move ``amount_fen`` from the city's unallocated budget to the county's allocation (a
+    negative amount moves it back: only as far as the county has not issued it)."""
+    if not amount_fen:
+        return None
+    budget, county = account(policy, K.BUDGET), account(policy, K.COUNTY_BUDGET,
+                                                         county=county_id)
+    return post(Entry.Kind.ALLOCATION, policy,
+                [Move(budget, -amount_fen), Move(county, amount_fen)],
+                memo=_("县区预算分配") if amount_fen > 0 else _("调减县区预算分配"))
+
+
+def issued_in_county(policy: VoucherPolicy, county_id: int) -> int:
+    """What vouchers of the county's enterprises took from the city's unallocated budget
+    (before the county had an allocation)."""
+    budget = account(policy, K.BUDGET)
+    return -(Posting.objects.filter(  # lint: allow
+        account=budget, entry__kind=Entry.Kind.ISSUANCE,
+        entry__voucher__enterprise__county_id=county_id).aggregate(
+        s=Sum("amount_fen"))["s"] or 0)
 
 
 def _claim_accounts(claim: Any) -> dict[str, Account]:
@@ -226,6 +284,7 @@ def verify(policy: VoucherPolicy | None = None) -> list[str]:
                                                "d": caps[k], "c": acc.policy.annual_cap_fen})
     if total != 0:
         problems.append(_("全部账户合计 %(t)s 分，不为零") % {"t": total})
+    problems += _verify_allocations(policy)
     from kechuang.vouchers.models import Claim, Voucher
     vouchers = Voucher.objects.all()  # lint: allow
     vouchers = vouchers if policy is None else vouchers.filter(policy=policy)
@@ -248,3 +307,19 @@ def verify(policy: VoucherPolicy | None = None) -> list[str]:
             problems.append(_("兑付申请 %(c)s（%(s)s）的记账 %(k)s 与状态不符") % {
                 "c": cid, "s": status, "k": sorted(kinds.get(cid, set()))})
     return problems
+
+
+def _verify_allocations(policy: VoucherPolicy | None) -> list[str]:
+    """Each county allocation = what was issued in the county before it existed + the ledger's
+    allocation postings on the county's budget account."""
+    allocations = CountyAllocation.objects.select_related("policy", "county")  # lint: allow
+    if policy is not None:
+        allocations = allocations.filter(policy=policy)
+    keys = {account_key(a.policy, K.COUNTY_BUDGET, county=a.county_id): a for a in allocations}
+    moved = dict(Posting.objects.filter(  # lint: allow
+        account__key__in=keys, entry__kind=Entry.Kind.ALLOCATION).values(
+        "account__key").annotate(s=Sum("amount_fen")).values_list("account__key", "s"))
+    return [_("%(y)s 年度%(c)s的分配额度 %(a)s 分与台账（分配前已发放 %(o)s 分 + 分配 %(m)s 分）"
+              "不一致") % {"y": a.policy.year, "c": a.county.name, "a": a.amount_fen,
+                         "o": a.opening_fen, "m": moved.get(k, 0)}
+            for k, a in keys.items() if a.amount_fen != a.opening_fen + moved.get(k, 0)]

@@ -96,6 +96,40 @@ class ServiceKind(models.Model):
         return self.name
 
 
+class CountyAllocation(models.Model):
+    """The part of a year's budget allocated to one county. A county with an allocation issues
+    its vouchers from it alone (never more); a county without one draws on the city's
+    unallocated budget. ``amount_fen`` = ``opening_fen`` (issued in the county from the city
+    budget before the allocation existed, counted towards it) + the ledger's allocation
+    entries; what is left is the balance of the county's budget account."""
+
+    policy = models.ForeignKey(VoucherPolicy, verbose_name=_("政策"), on_delete=models.PROTECT,
+                               related_name="allocations")
+    county = models.ForeignKey("regions.Region", verbose_name=_("县区"),
+                               on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.PositiveBigIntegerField(_("分配额度（分）"))
+    opening_fen = models.PositiveBigIntegerField(_("分配前已发放（分）"), default=0,
+                                                 editable=False)
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("县区预算分配")
+        verbose_name_plural = _("县区预算分配")
+        ordering = ["policy_id", "county__sort_order", "county__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "county"],
+                                    name="vouchers_allocation_unique"),
+            models.CheckConstraint(condition=Q(amount_fen__gte=models.F("opening_fen")),
+                                   name="vouchers_allocation_covers_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.year} {self.county}"
+
+
 class Provider(models.Model):
     """A service organisation's listing (入库): on the whitelist from ``listed_from`` up to
     and including ``delisted_on``; a claim is judged by the listing on its service date."""
@@ -310,6 +344,7 @@ class Account(models.Model):
         CAP_AVAILABLE = "cap_available", _("企业年度额度可用")
         CAP_RESERVED = "cap_reserved", _("企业年度额度占用")
         CAP_USED = "cap_used", _("企业年度额度已用")
+        COUNTY_BUDGET = "county_budget", _("县区分配额度余额")
 
     SOURCES = (Kind.FUNDING, Kind.CAP_GRANTS)
 
@@ -342,6 +377,7 @@ class Entry(models.Model):
 
     class Kind(models.TextChoices):
         FUNDING = "funding", _("预算下达")
+        ALLOCATION = "allocation", _("县区分配")
         ISSUANCE = "issuance", _("发放")
         CAP_GRANT = "cap_grant", _("年度额度")
         RESERVATION = "reservation", _("占用")
@@ -421,6 +457,9 @@ register(Claim, Scope(
     rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
                   enterprise={"view", "add", "export"}, provider={"view", "add", "export"}),
     county="voucher__enterprise__county_id", organisation="parties"))
+register(CountyAllocation, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ, auditor=READ),
+    county="county_id"))
 _LEDGER = rights(city_admin=READ, city_staff=READ, auditor=READ)
 register(Account, Scope(rights=_LEDGER))
 register(Entry, Scope(rights=_LEDGER))

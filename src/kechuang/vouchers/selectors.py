@@ -12,6 +12,7 @@ from kechuang.vouchers import ledger
 from kechuang.vouchers.models import (
     Account,
     Claim,
+    CountyAllocation,
     Entry,
     Provider,
     ServiceContract,
@@ -40,6 +41,53 @@ def policy_of_year(year: int) -> VoucherPolicy:
 
 def kinds_of(*, policy: VoucherPolicy) -> QuerySet[ServiceKind]:
     return ServiceKind.objects.filter(policy=policy).order_by("id")
+
+
+def policy_years(*, user: Any) -> list[tuple[int, int]]:
+    """(year, pk) of every policy, newest first (the policy page's year switcher)."""
+    return list(policies(user=user).values_list("year", "pk"))
+
+
+def kind_detail(*, user: Any, pk: int, action: str = "view") -> ServiceKind:
+    return ServiceKind.objects.restrict(user, action).select_related("policy").get(pk=pk)
+
+
+def allocations(*, user: Any, policy: VoucherPolicy, action: str = "view"
+                ) -> QuerySet[CountyAllocation]:
+    return (CountyAllocation.objects.restrict(user, action).filter(policy=policy)
+            .select_related("county", "policy").order_by("county__sort_order", "county__code"))
+
+
+def allocation_detail(*, user: Any, pk: int, action: str = "view") -> CountyAllocation:
+    return CountyAllocation.objects.restrict(user, action).select_related(
+        "county", "policy").get(pk=pk)
+
+
+def with_balances(rows: Any) -> list[CountyAllocation]:
+    """Each allocation with ``remaining_fen`` (its county budget account) and ``issued_fen``
+    (allocation − remaining), one query for the lot."""
+    rows = list(rows)
+    keys = {ledger.account_key(a.policy.year, Account.Kind.COUNTY_BUDGET, county=a.county_id): a
+            for a in rows}
+    found = dict(Account.objects.filter(key__in=keys).values_list("key", "balance_fen"))
+    for key, a in keys.items():
+        # no account yet: the whole allocation was issued before it existed (opening)
+        a.remaining_fen = found.get(key, 0)
+        a.issued_fen = a.amount_fen - a.remaining_fen
+    return rows
+
+
+def unallocated_fen(policy: VoucherPolicy) -> int:
+    """The city's budget neither allocated to a county nor issued."""
+    key = ledger.account_key(policy, Account.Kind.BUDGET)
+    return Account.objects.filter(key=key).values_list(
+        "balance_fen", flat=True).first() or 0
+
+
+def allocation_candidates(*, user: Any, policy: VoucherPolicy) -> QuerySet[Region]:
+    """Counties without an allocation under the policy yet."""
+    return counties(user=user).exclude(pk__in=CountyAllocation.objects.filter(
+        policy=policy).values("county_id"))
 
 
 def voucher_list(*, user: Any, action: str = "view",

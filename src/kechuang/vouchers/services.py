@@ -28,6 +28,7 @@ from kechuang.policy import vouchers as rule
 from kechuang.vouchers import ledger
 from kechuang.vouchers.models import (
     Claim,
+    CountyAllocation,
     Provider,
     ServiceContract,
     ServiceKind,
@@ -74,7 +75,9 @@ def update_policy(*, actor: Any, policy: VoucherPolicy, data: Mapping[str, Any]
         try:
             ledger.fund(saved, saved.budget_fen - old_budget, memo=_("调整年度预算"))
         except ledger.Insufficient as exc:
-            raise DomainError(_("预算不能低于已发放的金额：%(why)s") % {"why": exc.message},
+            raise DomainError(_("年度预算不能低于已发放和已分配给县区的金额合计（尚未分配的预算"
+                                "只有 %(left)s）") % {"left": rule.fen_text(
+                                    ledger.account(saved, ledger.K.BUDGET).balance_fen)},
                               field="budget_fen") from exc
     return saved
 
@@ -83,6 +86,9 @@ def save_kind(*, actor: Any, policy: VoucherPolicy, data: Mapping[str, Any],
               kind: ServiceKind | None = None) -> ServiceKind:
     """Add or edit a catalogue entry ("扩大兑付支持范围" is such an edit), audited."""
     values = {k: data[k] for k in (*KIND_FIELDS, "version") if k in data}
+    if kind is not None and values.get("code", kind.code) != kind.code:
+        # contracts and claims name their kind by its code
+        raise DomainError(_("服务目录的代码不能修改（已有合同按代码引用）"), field="code")
     if kind is None:
         if ServiceKind.objects.filter(policy=policy, code=values.get("code")).exists():
             raise DomainError(_("服务目录中已有代码“%(c)s”") % {"c": values.get("code")},
@@ -90,6 +96,109 @@ def save_kind(*, actor: Any, policy: VoucherPolicy, data: Mapping[str, Any],
         return create_object(model=ServiceKind, actor=actor, data={**values, "policy": policy},
                              reason=_("新增服务目录"))
     return update_object(obj=kind, actor=actor, data=values, reason=_("修改服务目录"))
+
+
+def set_kind_active(*, actor: Any, kind: ServiceKind, active: bool) -> ServiceKind:
+    """Deactivate (or reactivate) a catalogue entry, audited. Never deleted: contracts and
+    claims name it; a deactivated kind takes no new contract or claim (``create_contract``,
+    the rule's eligible services), decided claims keep their frozen amounts."""
+    if kind.active == active:
+        raise DomainError(_("该服务类别已经是“%(s)s”状态") % {
+            "s": _("可兑付") if active else _("已停用")})
+    return update_object(obj=kind, actor=actor, data={"active": active},
+                         reason=_("恢复服务目录") if active else _("停用服务目录"))
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_policy(*, actor: Any, source: VoucherPolicy, year: int | None = None
+                ) -> VoucherPolicy:
+    """Next year's policy as a copy of ``source``: the same numbers, eligibility and
+    catalogue (inactive entries stay inactive), the window moved by the years in between,
+    the same county allocations. The copy is then edited like any policy."""
+    year = year or source.year + 1
+    if VoucherPolicy.objects.filter(year=year).exists():
+        raise DomainError(_("%(y)s 年度的政策已经存在") % {"y": year}, field="year")
+    shift = year - source.year
+    data = {k: getattr(source, k) for k in POLICY_FIELDS}
+    data.update(year=year, name=source.name.replace(str(source.year), str(year)),
+                valid_from=_shift_year(source.valid_from, shift),
+                valid_to=_shift_year(source.valid_to, shift))
+    kinds = [{k: getattr(kind, k) for k in KIND_FIELDS} for kind in source.kinds.order_by("id")]
+    with transaction.atomic():
+        policy = create_policy(actor=actor, data=data, kinds=kinds)
+        for a in source.allocations.order_by("id"):
+            save_allocation(actor=actor, policy=policy, county=a.county, amount_fen=a.amount_fen)
+    return policy
+
+
+# ---- county allocations ------------------------------------------------------------------
+
+
+def save_allocation(*, actor: Any, policy: VoucherPolicy, county: Any, amount_fen: int,
+                    version: Any = None) -> CountyAllocation:
+    """Allocate (or change) the county's part of the year's budget, audited.
+
+    The difference moves in the ledger between the city's unallocated budget and the
+    county's budget account by conditional updates, so an increase never exceeds what the
+    city has left and a cut never goes below what the county has issued — also while
+    vouchers are being approved at the same moment. A county that issued vouchers from the
+    city budget before it had an allocation counts them towards it."""
+    amount = int(amount_fen)
+    if amount < 0:
+        raise DomainError(_("分配额度不能为负数"), field="amount_fen")
+    with transaction.atomic():
+        # lock order as in issuance (ledger.lock): the allocation row, the audited save
+        # (the audit trail's lock), the budget row, then the moved accounts
+        current = CountyAllocation.objects.select_for_update().filter(
+            policy=policy, county=county).first()
+        if current is None:
+            opening = ledger.issued_in_county(policy, county.pk)
+            if amount < opening:
+                raise DomainError(_("%(c)s在分配前已发放 %(o)s，分配额度不能低于该金额") % {
+                    "c": county.name, "o": rule.fen_text(opening)}, field="amount_fen")
+            try:
+                with transaction.atomic():
+                    saved = create_object(model=CountyAllocation, actor=actor, data={
+                        "policy": policy, "county": county, "amount_fen": amount,
+                        "opening_fen": opening}, reason=_("县区预算分配"))
+            except IntegrityError as exc:
+                raise DomainError(_("%(c)s的分配刚被他人保存，请刷新后重试") % {
+                    "c": county.name}) from exc
+            ledger.lock(ledger.account(policy, ledger.K.BUDGET))
+            if ledger.issued_in_county(policy, county.pk) != opening:
+                raise DomainError(_("%(c)s正在发放创新券，请重新提交分配") % {"c": county.name})
+            delta, old = amount - opening, opening
+        else:
+            old = current.amount_fen
+            issued = old - ledger.account(policy, ledger.K.COUNTY_BUDGET,
+                                          county=county.pk).balance_fen
+            if amount < issued:  # the message early; the conditional update is the guard
+                raise DomainError(_("%(c)s已发放 %(i)s，分配额度不能调减到该金额以下") % {
+                    "c": county.name, "i": rule.fen_text(issued)}, field="amount_fen")
+            saved = update_object(obj=current, actor=actor, data={
+                "amount_fen": amount, "updated_at": timezone.now(), "version": version},
+                reason=_("调整县区预算分配"))
+            ledger.lock(ledger.account(policy, ledger.K.BUDGET))
+            delta = amount - old
+        try:
+            ledger.allocate(policy, county.pk, delta)
+        except ledger.Insufficient as exc:
+            if exc.account.kind == ledger.K.COUNTY_BUDGET:
+                left = ledger.account(policy, ledger.K.COUNTY_BUDGET, county=county.pk)
+                raise DomainError(_("%(c)s已发放 %(i)s，分配额度不能调减到该金额以下") % {
+                    "c": county.name, "i": rule.fen_text(old - left.balance_fen)},
+                    field="amount_fen") from exc
+            left = ledger.account(policy, ledger.K.BUDGET)
+            raise DomainError(_("市级尚未分配的预算只有 %(l)s，不足以增加 %(d)s") % {
+                "l": rule.fen_text(left.balance_fen), "d": rule.fen_text(delta)},
+                field="amount_fen") from exc
+    return saved
 
 
 # ---- providers ---------------------------------------------------------------------------
@@ -105,9 +214,31 @@ def apply_listing(*, actor: Any, organisation: Organisation, data: Mapping[str, 
     if Provider.objects.filter(organisation=organisation).exists():
         raise DomainError(_("该机构已提交过入库申请"))
     fields = ("services", "qualifications", "legal_representative", "shareholders")
+    check_offered(data.get("services", ""))
     return create_object(model=Provider, actor=actor, data={
         **{k: data[k] for k in fields if k in data}, "organisation": organisation,
         "submitted_by": actor}, reason=_("申请入库"))
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
+
+
+def check_offered(services: str, *, kept: str = "") -> None:
+    """A provider's catalogue entry may newly offer only active kinds of the latest policy's
+    catalogue (a kind it already offered may stay after being deactivated: no new contract
+    takes it anyway)."""
+    policy = VoucherPolicy.objects.order_by("-year").first()
+    if policy is None:
+        return
+    active = dict(ServiceKind.objects.filter(policy=policy, active=True)
+                  .values_list("code", "name"))
+    bad = [c for c in _codes(services) if c not in active and c not in _codes(kept)]
+    if bad:
+        raise DomainError(_("服务类别代码 %(bad)s 不在 %(y)s 年度服务目录内或已停用；"
+                            "可选：%(ok)s") % {
+            "bad": "、".join(bad), "y": policy.year,
+            "ok": "、".join(f"{c}（{n}）" for c, n in active.items())}, field="services")
 
 
 def decide_listing(*, actor: Any, provider: Provider, action: str, reason: str = "",
@@ -131,6 +262,8 @@ def decide_listing(*, actor: Any, provider: Provider, action: str, reason: str =
 def update_catalogue(*, actor: Any, provider: Provider, data: Mapping[str, Any]) -> Provider:
     """The provider keeps its catalogue entry (services, qualifications)."""
     fields = ("services", "qualifications", "legal_representative", "shareholders", "version")
+    if "services" in data:
+        check_offered(data["services"], kept=provider.services)
     return update_object(obj=provider, actor=actor,
                          data={k: data[k] for k in fields if k in data},
                          reason=_("维护服务目录"))
@@ -202,6 +335,13 @@ def decide_voucher(*, actor: Any, voucher: Voucher, action: str, reason: str = "
             try:
                 ledger.issue(saved)
             except ledger.Insufficient as exc:
+                if exc.account.kind == ledger.K.COUNTY_BUDGET:
+                    raise DomainError(_("不能发放：%(c)s的分配额度余额 %(b)s，不足面额 %(f)s") % {
+                        "c": saved.enterprise.county.name,
+                        "b": rule.fen_text(ledger.account(
+                            saved.policy, ledger.K.COUNTY_BUDGET,
+                            county=saved.enterprise.county_id).balance_fen),
+                        "f": rule.fen_text(saved.face_value_fen)}) from exc
                 raise DomainError(_("不能发放：%(why)s") % {"why": exc.message}) from exc
         elif reason:
             saved.decision_note = reason.strip()[:500]
@@ -234,7 +374,9 @@ def create_contract(*, actor: Any, voucher: Voucher, provider: Provider,
     kinds = set(ServiceKind.objects.filter(policy=voucher.policy_id, active=True)
                 .values_list("code", flat=True))
     if data.get("service_kind") not in kinds:
-        raise DomainError(_("服务类别不在本年度服务目录内"), field="service_kind")
+        raise DomainError(_("服务类别不在本年度服务目录内或已停用"), field="service_kind")
+    if data.get("service_kind") not in provider.service_codes:
+        raise DomainError(_("该服务机构的服务目录中没有此服务类别"), field="service_kind")
     contract = ServiceContract(
         voucher=voucher, provider=provider, submitted_by=actor,
         **{k: data[k] for k in ("contract_no", "service_kind", "subject", "fee_fen",

@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST, require_safe
 
 from kechuang.accounts.scoping import can
@@ -21,23 +23,30 @@ from kechuang.core.errors import DomainError
 from kechuang.core.shortcuts import (
     apply_service_error,
     export_view,
+    form_page,
     get_or_404,
     list_page,
+    paginate,
     require,
+    row_action,
 )
 from kechuang.orgs.models import Organisation
 from kechuang.vouchers import exports, selectors, services, tables
 from kechuang.vouchers.filters import ClaimFilter, ProviderFilter, VoucherFilter
 from kechuang.vouchers.forms import (
+    AllocationForm,
     ClaimForm,
     ContractForm,
     DecisionForm,
+    KindEditForm,
     KindForm,
     ListingForm,
+    PolicyForm,
     VoucherApplyForm,
 )
 from kechuang.vouchers.models import (
     Claim,
+    CountyAllocation,
     Entry,
     Provider,
     ServiceContract,
@@ -346,8 +355,198 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vouchers/policy_detail.html", {
         "policy": policy, "kinds": selectors.kinds_of(policy=policy),
         "cap": tables.yuan(policy.annual_cap_fen), "face": tables.yuan(policy.face_value_fen),
-        "budget": tables.yuan(policy.budget_fen),
+        "budget": tables.yuan(policy.budget_fen), "years": selectors.policy_years(user=user),
+        "can_add": can(user, "add", VoucherPolicy), "can_change": can(user, "change",
+                                                                      VoucherPolicy),
+        "can_change_kind": can(user, "change", ServiceKind),
+        "can_allocations": can(user, "view", CountyAllocation),
         "form": KindForm() if can(user, "add", ServiceKind) else None})
+
+
+@login_required
+def policy_add(request: HttpRequest) -> HttpResponse:
+    """A new year's policy (its catalogue is then filled on the policy page)."""
+    user = request.user
+    require(user, "add", VoucherPolicy)
+    return form_page(
+        request, PolicyForm(request.POST or None, initial={"in_city_only": True}),
+        save=lambda d: services.create_policy(actor=user, data=d),
+        message=lambda p: _("已新建 %(y)s 年度创新券政策（已记入审计日志），请维护服务目录。") % {
+            "y": p.year},
+        done=lambda p: p, template="vouchers/form.html",
+        context={"title": _("新建年度政策"), "back": ""})
+
+
+@login_required
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a policy; claims already filed keep the amounts frozen on them."""
+    user = request.user
+    require(user, "change", VoucherPolicy)
+    policy = get_or_404(selectors.policy_detail, user=user, pk=pk, action="change")
+    return form_page(
+        request, PolicyForm(request.POST or None, instance=policy),
+        save=lambda d: services.update_policy(actor=user, policy=policy, data=d),
+        message=lambda p: _("已保存政策（已记入审计日志）。"
+                            "已提交的兑付申请按提交时的规则结果，不受影响。"),
+        done=lambda p: p, template="vouchers/form.html",
+        context={"title": _("修改政策：%(p)s") % {"p": policy},
+                 "back": policy.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def policy_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Next year's policy as a copy of this one (numbers, eligibility, catalogue, county
+    allocations), to be edited."""
+    user = request.user
+    require(user, "add", VoucherPolicy)
+    source = get_or_404(selectors.policy_detail, user=user, pk=pk)
+    try:
+        copy = services.copy_policy(actor=user, source=source)
+    except (DomainError, ValidationError) as exc:
+        _refusal(request, exc)
+        return redirect(source)
+    messages.success(request, _("已按 %(y)s 年度政策复制出 %(n)s 年度政策，请核对后修改。") % {
+        "y": source.year, "n": copy.year})
+    return redirect("vouchers:policy_edit", copy.pk)
+
+
+@login_required
+def kind_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "change", ServiceKind)
+    kind = get_or_404(selectors.kind_detail, user=user, pk=pk, action="change")
+    form = KindEditForm(request.POST or None, instance=kind,
+                        initial={"name": kind.name, "ratio": kind.ratio})
+    return form_page(
+        request, form, save=lambda d: services.save_kind(actor=user, policy=kind.policy,
+                                                         data=d, kind=kind),
+        message=lambda k: _("已修改服务目录（已记入审计日志）。"),
+        done=lambda k: k.policy, template="vouchers/form.html",
+        context={"title": _("修改服务类别：%(k)s（%(c)s）") % {"k": kind.name, "c": kind.code},
+                 "back": kind.policy.get_absolute_url()})
+
+
+def _kind_active(active: bool, done: str):  # noqa: ANN202 - a view factory
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return row_action(
+            request, model=ServiceKind, action="change", pk=pk,
+            read=lambda user, pk: selectors.kind_detail(user=user, pk=pk, action="change"),
+            do=lambda kind, user: services.set_kind_active(actor=user, kind=kind,
+                                                           active=active),
+            done=done, to=lambda kind: kind.policy)
+    return view
+
+
+kind_deactivate = _kind_active(False, _l("已停用该服务类别：不能再用于新的合同和兑付申请，"
+                                         "已作出的决定不变。"))
+kind_activate = _kind_active(True, _l("已恢复该服务类别。"))
+
+
+# ---- county allocations ------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def allocation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Allocation, issued and remaining per county; a county sees its own row (read-only)."""
+    user = request.user
+    require(user, "view", CountyAllocation)
+    policy = get_or_404(selectors.policy_detail, user=user, pk=pk)
+    page = paginate(request, selectors.allocations(user=user, policy=policy))
+    rows = selectors.with_balances(page.object_list)
+    can_add = can(user, "add", CountyAllocation)
+    candidates = selectors.allocation_candidates(user=user, policy=policy) if can_add else None
+    return render(request, "vouchers/allocation_list.html", {
+        "policy": policy, "page_obj": page, "rows": [
+            {"obj": a, "amount": tables.yuan(a.amount_fen), "issued": tables.yuan(a.issued_fen),
+             "remaining": tables.yuan(a.remaining_fen)} for a in rows],
+        "budget": tables.yuan(policy.budget_fen),
+        "unallocated": tables.yuan(selectors.unallocated_fen(policy)) if can(
+            user, "view", Entry) else None,
+        "can_change": can(user, "change", CountyAllocation),
+        "can_add": can_add and candidates.exists(),
+        "can_export": can(user, "export", CountyAllocation)})
+
+
+@login_required
+def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "add", CountyAllocation)
+    policy = get_or_404(selectors.policy_detail, user=user, pk=pk)
+    form = AllocationForm(request.POST or None,
+                          counties=selectors.allocation_candidates(user=user, policy=policy))
+    return form_page(
+        request, form, save=lambda d: services.save_allocation(
+            actor=user, policy=policy, county=d["county"], amount_fen=d["amount_fen"]),
+        message=lambda a: _("已分配预算给%(c)s（已记入审计日志）。") % {"c": a.county.name},
+        done=lambda a: reverse("vouchers:allocation_list", args=[policy.pk]),
+        template="vouchers/form.html",
+        context={"title": _("县区预算分配：%(p)s") % {"p": policy},
+                 "back": reverse("vouchers:allocation_list", args=[policy.pk])})
+
+
+@login_required
+def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "change", CountyAllocation)
+    alloc = get_or_404(selectors.allocation_detail, user=user, pk=pk, action="change")
+    back = reverse("vouchers:allocation_list", args=[alloc.policy_id])
+    form = AllocationForm(request.POST or None, instance=alloc,
+                          initial={"amount_yuan": Decimal(alloc.amount_fen) / 100})
+    return form_page(
+        request, form, save=lambda d: services.save_allocation(
+            actor=user, policy=alloc.policy, county=alloc.county, amount_fen=d["amount_fen"],
+            version=d.get("version")),
+        message=lambda a: _("已调整%(c)s的预算分配（已记入审计日志）。") % {"c": a.county.name},
+        done=lambda a: back, template="vouchers/form.html",
+        context={"title": _("调整县区预算分配：%(c)s") % {"c": alloc.county.name}, "back": back})
+
+
+@login_required
+@require_safe
+def allocation_export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "export", CountyAllocation)
+    policy = get_or_404(selectors.policy_detail, user=user, pk=pk)
+    rows = selectors.with_balances(selectors.allocations(user=user, policy=policy,
+                                                        action="export"))
+    return _workbook(f"vouchers-allocations-{policy.year}.xlsx",
+                     [(_("县区预算分配"), _allocation_sheet(rows))])
+
+
+def _allocation_sheet(rows: list[CountyAllocation]) -> tuple[list[str], list[list[object]]]:
+    head = [_("县区"), _("分配额度（元）"), _("已发放（元）"), _("剩余（元）")]
+    return head, [[a.county.name, Decimal(a.amount_fen) / 100, Decimal(a.issued_fen) / 100,
+                   Decimal(a.remaining_fen) / 100] for a in rows]
+
+
+def _workbook(name: str, sheets: list[tuple[str, tuple[list[str], list[list[object]]]]]
+              ) -> HttpResponse:
+    """An .xlsx of plain sheets (text and Decimal money cells)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    money = book.add_format({"num_format": "#,##0.00"})
+    for title, (head, body) in sheets:
+        sheet = book.add_worksheet(str(title))
+        sheet.write_row(0, 0, [str(h) for h in head])
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, len(head) - 1, 16)
+        for i, row in enumerate(body, start=1):
+            for j, value in enumerate(row):
+                if isinstance(value, (Decimal, int)):
+                    sheet.write_number(i, j, value, money if isinstance(value, Decimal) else None)
+                else:
+                    sheet.write(i, j, str(value))
+    book.close()
+    resp = HttpResponse(buf.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
 
 
 @login_required
@@ -395,41 +594,33 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
                               for r in data.get(key, [])]) for key, label in VIEWS]
     from kechuang.vouchers import ledger
 
+    policy = selectors.policy_of_year(year) if year else None
+    allocations = selectors.with_balances(selectors.allocations(user=user, policy=policy)
+                                          ) if policy else []
     return render(request, "vouchers/reconciliation.html", {
-        "year": year, "years": selectors.years(), "sections": sections,
+        "year": year, "years": selectors.years(), "sections": sections, "policy": policy,
+        "allocations": [{"county": a.county.name, "amount": tables.yuan(a.amount_fen),
+                         "issued": tables.yuan(a.issued_fen),
+                         "remaining": tables.yuan(a.remaining_fen)} for a in allocations],
+        "unallocated": tables.yuan(selectors.unallocated_fen(policy)) if policy else "",
         "problems": ledger.verify(selectors.policy_of_year(year)) if year else []})
 
 
 @login_required
 @require_safe
 def reconciliation_export(request: HttpRequest) -> HttpResponse:
-    import xlsxwriter
-
     user = request.user
     require(user, "export", Entry)
     year = _year(request)
     if year is None:
         raise Http404
     data = selectors.reconciliation(user=user, year=year)
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    money = book.add_format({"num_format": "#,##0.00"})
     head = [_("名称"), _("发放（元）"), _("占用中（元）"), _("已兑付（元）"), _("释放（元）"),
             _("失效（元）"), _("兑付申请数")]
-    for key, label in VIEWS:
-        sheet = book.add_worksheet(str(label))
-        sheet.write_row(0, 0, head)
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 6, 16)
-        for i, r in enumerate(data[key], start=1):
-            sheet.write(i, 0, r["label"])
-            for j, k in enumerate(("issued", "reserved", "paid", "released", "lapsed"), 1):
-                sheet.write_number(i, j, Decimal(r[k]) / 100, money)
-            sheet.write_number(i, 6, r["claims"])
-    book.close()
-    resp = HttpResponse(buf.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    resp["Content-Disposition"] = f'attachment; filename="vouchers-reconciliation-{year}.xlsx"'
-    return resp
-
-
+    keys = ("issued", "reserved", "paid", "released", "lapsed")
+    sheets = [(label, (head, [[r["label"], *(Decimal(r[k]) / 100 for k in keys), r["claims"]]
+                              for r in data[key]])) for key, label in VIEWS]
+    policy = selectors.policy_of_year(year)
+    sheets.append((_("县区预算分配"), _allocation_sheet(selectors.with_balances(
+        selectors.allocations(user=user, policy=policy, action="export")))))
+    return _workbook(f"vouchers-reconciliation-{year}.xlsx", sheets)

@@ -83,6 +83,43 @@ def policy(ctx, place):
     return {"pk": VoucherPolicy.objects.get(year=2025).pk}
 
 
+ALLOCATED = {"a": 12_340_100, "b": 12_340_200}  # fen: ¥123,401.00 / ¥123,402.00
+
+
+def allocations(ctx, place=None):
+    """Both fixture counties get an allocation of the 2025 budget (their issued voucher
+    counted towards it); returns {"pk": the 2025 policy}."""
+    from kechuang.vouchers import services
+    from kechuang.vouchers.models import CountyAllocation, VoucherPolicy
+
+    kwargs = policy(ctx, place)
+    if not CountyAllocation.objects.exists():
+        for p in ("a", "b"):
+            services.save_allocation(actor=ctx["users"]["city_staff"],
+                                     policy=VoucherPolicy.objects.get(pk=kwargs["pk"]),
+                                     county=ctx[f"enterprise_{p}"].county,
+                                     amount_fen=ALLOCATED[p])
+    return kwargs
+
+
+def allocation(ctx, place):
+    from kechuang.vouchers.models import CountyAllocation
+
+    allocations(ctx)
+    return {"pk": CountyAllocation.objects.get(county=ctx[f"enterprise_{place}"].county).pk}
+
+
+def allocated_text(ctx, place):
+    return f"{ALLOCATED[place] / 100:,.2f}"
+
+
+def kind(ctx, place):
+    from kechuang.vouchers.models import ServiceKind
+
+    rows(ctx)
+    return {"pk": ServiceKind.objects.get(policy__year=2025, code="testing").pk}
+
+
 PROVIDER = {"provider"}
 VOUCHER_READERS = BUREAU | ENTERPRISE_USERS
 PARTIES = BUREAU | ENTERPRISE_USERS | PROVIDER
@@ -128,6 +165,23 @@ ROUTES: dict[str, Route] = {
     "vouchers:policy_detail": Route(allowed=SIGNED_IN, kwargs=policy, scoped=False),
     "vouchers:kind_add": Route(allowed=CITY, kwargs=policy, scoped=False, method="POST",
                                ok=(302,)),
+    "vouchers:policy_add": Route(allowed=CITY, also_post=True),
+    "vouchers:policy_edit": Route(allowed=CITY, kwargs=policy, scoped=False, also_post=True),
+    "vouchers:policy_copy": Route(allowed=CITY, kwargs=policy, scoped=False, method="POST",
+                                  ok=(302,)),
+    "vouchers:kind_edit": Route(allowed=CITY, kwargs=kind, scoped=False, also_post=True),
+    "vouchers:kind_deactivate": Route(allowed=CITY, kwargs=kind, scoped=False, method="POST",
+                                      ok=(302,)),
+    "vouchers:kind_activate": Route(allowed=CITY, kwargs=kind, scoped=False, method="POST",
+                                    ok=(302,)),
+    # city staff manage the allocations; a county reads its own county's row
+    "vouchers:allocation_list": Route(allowed=BUREAU | {"auditor"}, kwargs=allocations,
+                                      scoped=False, list_marker=allocated_text),
+    "vouchers:allocation_export": Route(allowed=BUREAU | {"auditor"}, kwargs=allocations,
+                                        scoped=False),
+    "vouchers:allocation_add": Route(allowed=CITY, kwargs=allocations, scoped=False,
+                                     also_post=True),
+    "vouchers:allocation_edit": Route(allowed=CITY, kwargs=allocation, also_post=True),
     "vouchers:reconciliation": Route(allowed=LEDGER, kwargs=rows, scoped=False),
     "vouchers:reconciliation_export": Route(allowed=LEDGER, kwargs=rows, scoped=False),
     "api-voucher-list": Route(allowed=VOUCHER_READERS, api=True, kwargs=rows, scoped=False,

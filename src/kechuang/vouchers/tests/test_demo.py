@@ -38,6 +38,17 @@ def test_demo_vouchers_cover_every_state_and_feed_the_indicator(demo_orgs, plan)
     assert set(Provider.objects.values_list("status", flat=True)) >= {
         "listed", "delisted", "applied"}
     assert ledger.verify() == []
+    # the budget is allocated to every county but one; some allocations are drawn on
+    from kechuang.regions.selectors import counties
+    from kechuang.vouchers.models import CountyAllocation
+    from kechuang.vouchers.selectors import unallocated_fen, with_balances
+
+    allocations = with_balances(CountyAllocation.objects.select_related("policy"))
+    assert len(allocations) == counties().count() - 1
+    assert any(a.issued_fen > a.opening_fen for a in allocations)
+    assert all(0 <= a.remaining_fen <= a.amount_fen for a in allocations)
+    policy = allocations[0].policy
+    assert 0 < unallocated_fen(policy) < policy.budget_fen - sum(a.amount_fen for a in allocations)
     assert seed_demo_vouchers(seed=2025) == {}  # idempotent
     dash = build_dashboard(plan=plan, as_of=dt.date(2025, 12, 31), keys=["vouchers_redeemed"])
     row = dash.cards[0].rows[0]
