@@ -588,10 +588,12 @@ def lapse_expired(*, today: dt.date) -> int:
                     status=Voucher.Status.LAPSED, lapsed_on=today):
                 continue
             voucher = Voucher.objects.select_related("policy").get(pk=pk)
-            ledger.lapse(voucher)
+            # audit first: the trail's lock before the accounts, the order every decision
+            # takes (ledger.lock), so a claim rejected at the same moment cannot deadlock
             record_change(actor=None, action=ChangeRecord.Action.UPDATE, obj=voucher,
                           before={"status": "issued"}, after={"status": "lapsed"},
                           reason=_("有效期届满，余额失效"))
+            ledger.lapse(voucher)
             done += 1
     return done
 
