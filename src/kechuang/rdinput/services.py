@@ -8,7 +8,9 @@ pure rule), a batch run as a background job, publication.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -236,9 +238,34 @@ def cohort_input(run: PointsRun) -> InnovationPointsInput:
                                  enterprises=tuple(catalogue.enterprise_values(rows, codes)))
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bounded batch.
+
+    The batch allocates some 40 objects an enterprise (its values, six scores with their
+    Fractions, the row and its JSON) and keeps most of them alive until the end; every full
+    collection walks all of them, and how many run grows with the cohort — so the collector's
+    share grew faster than the cohort (measured: 1k → 30k, +20 % → +50 % CPU). Nothing the
+    batch builds is cyclic garbage (reference counting frees it), so pausing loses nothing;
+    the collector is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_points(*, run: PointsRun, progress: Progress) -> dict[str, int]:
     """The job's body: evaluate the cohort with the pure rule and store every enterprise's
-    scores (all or nothing: a failure leaves no partial results)."""
+    scores (all or nothing: a failure leaves no partial results). Linear in the cohort: one
+    read, the pure rule, bulk inserts of INSERT_BATCH rows (see :func:`cyclic_gc_paused`)."""
+    with cyclic_gc_paused():
+        return _run_points(run=run, progress=progress)
+
+
+def _run_points(*, run: PointsRun, progress: Progress) -> dict[str, int]:
     PointsRun.objects.filter(pk=run.pk).update(status=PointsRun.Status.RUNNING)
     progress(0, None, _("正在读取企业年报"))
     try:
