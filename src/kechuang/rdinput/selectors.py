@@ -10,9 +10,16 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kechuang.accounts.scoping import can
+from kechuang.orgs import selectors as org_selectors
 from kechuang.orgs.models import ChainMembership, Organisation
 from kechuang.policy.innovation_points import EnterprisePoints, IndicatorScore, headroom
-from kechuang.policy.rd_intensity import RdIntensityResult, RegionalRdInput, evaluate_rd_intensity
+from kechuang.policy.rd_intensity import (
+    EnterpriseIntensitySeries,
+    RdIntensityResult,
+    RegionalRdInput,
+    enterprise_intensity_series,
+    evaluate_rd_intensity,
+)
 from kechuang.rdinput.models import (
     FiscalEvidence,
     FiscalReport,
@@ -265,3 +272,14 @@ def evaluate_figure(figure: IntensityFigure, region: str = "") -> RdIntensityRes
         region=region, year=figure.year, rd_expenditure_yuan=figure.rd_expenditure_yuan,
         gdp_yuan=figure.gdp_yuan, official_intensity_pct=figure.official_pct,
         official_source=figure.official_source))
+
+
+# -- enterprise intensity (the enterprise page's panel) ---------------------------------------
+
+def enterprise_intensity(*, user: Any, enterprise: Organisation) -> EnterpriseIntensitySeries:
+    """研发费用 ÷ 营业收入 of each year the enterprise's annual reports give, scope named
+    (企业年报，未经审计). The reports are read through ``orgs.selectors.annual_reports`` — the
+    viewer's own scope: the enterprise itself, county staff their county's, the city all."""
+    rows = (org_selectors.annual_reports(user=user, enterprise=enterprise)
+            .order_by("year").values("year", "rd_expense_yuan", "revenue_yuan"))
+    return enterprise_intensity_series(enterprise.name, rows, scope="annual_report")
