@@ -19,8 +19,9 @@ the same process").
    clock moves with the neighbours' load; on SQLite all the work is in-process CPU, on
    PostgreSQL the server's share shows only in the wall clock.
 
-Default size 2,000 (``KC_BENCH_POINTS_ENTERPRISES`` or ``--enterprises``); the issue's figure:
-``python bench/run.py innovation_points -- --enterprises 100000``.
+Default size 2,000 (``KC_BENCH_POINTS_ENTERPRISES`` or ``--enterprises``); the issue's figure
+(docs/rdinput.md, bench/README.md): ``python bench/run.py innovation_points -- --enterprises
+100000 --database-url postgres://postgres@127.0.0.1:5432/kc_bench_points``.
 """
 
 from __future__ import annotations
