@@ -165,11 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
 
     # (i) the batch end to end
+    marks: list[tuple[str, float]] = []  # the job's progress messages, timed: the phases
+
+    def progress(done: int, total: int | None, message: str = "") -> None:
+        if not marks or marks[-1][0] != message:
+            marks.append((message, time.perf_counter()))
+
     wall, cpu = time.perf_counter(), time.process_time()
-    summary = run_points(run=run, progress=lambda *a, **k: None)
+    summary = run_points(run=run, progress=progress)
     t_batch, c_batch = time.perf_counter() - wall, time.process_time() - cpu
     print(f"(i) run_points: {summary['enterprises']:,} enterprises in {t_batch:.2f} s "
           f"(this process's CPU {c_batch:.2f} s)", flush=True)
+    phases = [(m, b - a) for (m, a), (_n, b) in zip(marks, marks[1:], strict=False)]
+    print("    phases (wall): " + "; ".join(f"{m} {t:.2f} s" for m, t in phases), flush=True)
 
     # (ii) the pure rule alone on the same in-memory cohort, under the same collector regime
     # as the batch (run_points pauses the cyclic collector: services.cyclic_gc_paused)
