@@ -10,7 +10,7 @@ Display is half-up to 2 decimals (in %); the exact ratio is exposed for checkers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -45,6 +45,8 @@ SCOPES: dict[str, str] = {
     "deduction": "加计扣除口径（财税〔2015〕119号 六类费用）",
     "high_tech": "高新技术企业认定口径（国科发火〔2016〕195号 八类费用）",
     "accounting": "会计核算口径（利润表“研发费用”）",
+    # what the platform holds: the 研发费用总额 an enterprise filled in its annual report
+    "annual_report": "企业年报（未经审计）",
 }
 
 FIGURE_LABELS = {
@@ -82,6 +84,16 @@ class RegionalRdInput:
     gdp_yuan: Decimal | None = None
     official_intensity_pct: Decimal | None = None
     official_source: str = ""
+    # where rd_expenditure_yuan comes from when it is a sum the platform made: its label and how
+    # many enterprises' reports it covers (None: an amount entered as it is)
+    rd_source: str = ""
+    rd_coverage: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("rd_expenditure_yuan", "gdp_yuan", "official_intensity_pct"):
+            _refuse_negative(name, getattr(self, name))
+        if self.rd_coverage is not None and self.rd_coverage < 0:
+            raise PolicyInputError("rd_coverage", "填报企业数不能为负数")
 
 
 @dataclass(frozen=True)
@@ -95,9 +107,16 @@ class EnterpriseRdInput:
     scope: str = "deduction"
 
     def __post_init__(self) -> None:
+        _refuse_negative("rd_expense_yuan", self.rd_expense_yuan)
+        _refuse_negative("revenue_yuan", self.revenue_yuan)
         if self.scope not in SCOPES:
             raise PolicyInputError("scope", f"研发费用口径应为 {'、'.join(SCOPES)} 之一，"
                                    f"实际为“{self.scope}”")
+
+
+def _refuse_negative(name: str, value: Decimal | None) -> None:
+    if value is not None and value < 0:
+        raise PolicyInputError(name, f"不能为负数（{value}）")
 
 
 _REGIONAL_KEYS = {"level", "region", "year", "rd_expenditure_yuan", "gdp_yuan",
@@ -174,6 +193,9 @@ class RdIntensityResult(ResultBase):
     reasons: list[str]
     notes: list[str] = field(default_factory=list)
     disclaimer: str = DISCLAIMER
+    # regional estimate from a sum the platform made: what it sums and over how many reports
+    rd_source: str = ""
+    rd_coverage: int | None = None
 
     @property
     def display(self) -> str:
@@ -204,22 +226,40 @@ def evaluate_rd_intensity(inp: RegionalRdInput | EnterpriseRdInput, *,
     return _regional(inp, rules)
 
 
+def _rd_words(inp: RegionalRdInput) -> str:
+    """The estimate's numerator named: as entered, or the platform's sum with its coverage."""
+    amount = yuan(inp.rd_expenditure_yuan or ZERO)
+    if not inp.rd_source:
+        return f"R&D 经费 {amount}"
+    if inp.rd_coverage is None:
+        return f"{inp.rd_source} {amount}"
+    return f"{inp.rd_source} {amount}（覆盖 {inp.rd_coverage} 家填报企业）"
+
+
 def _regional(inp: RegionalRdInput, rules: RdIntensityRules) -> RdIntensityResult:
     places = rules.display_places
-    estimate = _ratio(inp.rd_expenditure_yuan, inp.gdp_yuan)
+    # a sum over no report is no data, not 0
+    estimate = (None if inp.rd_coverage == 0
+                else _ratio(inp.rd_expenditure_yuan, inp.gdp_yuan))
     estimate_pct = half_up_pct(estimate, places) if estimate is not None else None
     subject = inp.region or "未填地区"
     formula = "R&D 经费内部支出 ÷ 地区生产总值 × 100%"
     notes = ["地区 R&D 投入强度以统计部门公布数为准；平台估算值仅供参考，不得作为统计数据使用"]
+    if inp.rd_source:
+        notes.append(f"平台估算的分子为{inp.rd_source}"
+                     + (f"（{inp.rd_coverage} 家企业填报）" if inp.rd_coverage is not None else "")
+                     + "，不含未填报企业及高校、科研院所等其他执行部门，低于统计口径的"
+                       "R&D 经费内部支出")
     conditions: list[Condition] = []
     if inp.rd_expenditure_yuan is not None or inp.gdp_yuan is not None:
         ok = estimate is not None
         conditions.append(Condition(
             "c_estimate_computable", "平台估算可计算（R&D 经费与地区生产总值均已填写且 GDP > 0）",
             ok, None if estimate is None else estimate_pct, None,
-            f"{yuan(inp.rd_expenditure_yuan or ZERO)} ÷ {yuan(inp.gdp_yuan or ZERO)} = "
+            f"{_rd_words(inp)} ÷ {yuan(inp.gdp_yuan or ZERO)} = "
             f"{estimate_pct}%" if ok else
-            "缺少 R&D 经费内部支出或地区生产总值，或地区生产总值为 0，无法估算",
+            ("本年度没有企业填报年报，无法估算" if inp.rd_coverage == 0 else
+             "缺少 R&D 经费内部支出或地区生产总值，或地区生产总值为 0，无法估算"),
             exact=estimate))
 
     official = inp.official_intensity_pct
@@ -241,8 +281,7 @@ def _regional(inp: RegionalRdInput, rules: RdIntensityRules) -> RdIntensityResul
         kind = "estimate"
         headline_pct, headline_exact = estimate_pct, estimate
         message = (f"{inp.year} 年{subject} R&D 投入强度约 {estimate_pct}%（{FIGURE_LABELS[kind]}："
-                   f"R&D 经费 {yuan(inp.rd_expenditure_yuan or ZERO)} ÷ 地区生产总值 "
-                   f"{yuan(inp.gdp_yuan or ZERO)}）")
+                   f"{_rd_words(inp)} ÷ 地区生产总值 {yuan(inp.gdp_yuan or ZERO)}）")
     else:
         kind, headline_pct, headline_exact = None, None, None
         message = "未提供官方公布的强度，也无法估算（需 R&D 经费内部支出和地区生产总值）"
@@ -253,9 +292,11 @@ def _regional(inp: RegionalRdInput, rules: RdIntensityRules) -> RdIntensityResul
         figure_label=FIGURE_LABELS.get(kind or "", "无数据"), intensity_pct=headline_pct,
         intensity_exact=headline_exact, numerator_yuan=inp.rd_expenditure_yuan,
         denominator_yuan=inp.gdp_yuan, formula=formula, scope="regional",
-        scope_label="R&D 经费内部支出（统计口径）", estimate_pct=estimate_pct,
+        scope_label=inp.rd_source or "R&D 经费内部支出（统计口径）",
+        estimate_pct=estimate_pct,
         estimate_exact=estimate, official_pct=official, official_source=inp.official_source,
-        conditions=conditions, message=message, reasons=reasons, notes=notes)
+        conditions=conditions, message=message, reasons=reasons, notes=notes,
+        rd_source=inp.rd_source, rd_coverage=inp.rd_coverage)
 
 
 def _enterprise(inp: EnterpriseRdInput, rules: RdIntensityRules) -> RdIntensityResult:
@@ -286,3 +327,54 @@ def _enterprise(inp: EnterpriseRdInput, rules: RdIntensityRules) -> RdIntensityR
         estimate_pct=None, estimate_exact=None, official_pct=None, official_source="",
         conditions=[cond], message=message, reasons=[] if ok else [message], notes=notes)
 
+
+
+# -- an enterprise's years -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseIntensitySeries:
+    """An enterprise's intensity for each year its reports give (oldest first), the scope they
+    share, and the years missing between the first and the last (no report: not 0)."""
+
+    enterprise: str
+    scope: str
+    scope_label: str
+    formula: str
+    years: list[RdIntensityResult]
+    missing_years: list[int]
+
+    @property
+    def heading(self) -> str:
+        return f"企业研发投入强度 = 研发费用 ÷ 营业收入，口径：{self.scope_label}"
+
+
+def enterprise_intensity_series(enterprise: str, reports: Iterable[Mapping[str, Any]], *,
+                                scope: str = "annual_report") -> EnterpriseIntensitySeries:
+    """研发费用 ÷ 营业收入 of each report (``year``, ``rd_expense_yuan``, ``revenue_yuan``) in
+    one named scope (§i: always say which). A zero revenue gives a year without a figure; a
+    negative amount, a missing amount or a year given twice is refused (PolicyInputError)."""
+    if scope not in SCOPES:
+        raise PolicyInputError("scope", f"研发费用口径应为 {'、'.join(SCOPES)} 之一")
+    results: dict[int, RdIntensityResult] = {}
+    for i, r in enumerate(reports):
+        where = f"reports[{i}]"
+        year = pick(r, "year", to_year)
+        if year is None:
+            raise PolicyInputError(f"{where}.year", "缺少年度")
+        if year in results:
+            raise PolicyInputError(f"{where}.year", f"{year} 年度重复")
+        amounts = {}
+        for name in ("rd_expense_yuan", "revenue_yuan"):
+            raw = r.get(name)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                raise PolicyInputError(f"{where}.{name}", "缺少数值")
+            amounts[name] = to_decimal(raw, f"{where}.{name}")  # a negative is refused
+        results[year] = evaluate_rd_intensity(EnterpriseRdInput(
+            enterprise=enterprise, year=year, scope=scope, **amounts))
+    years = sorted(results)
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    return EnterpriseIntensitySeries(
+        enterprise=enterprise, scope=scope, scope_label=SCOPES[scope],
+        formula="研发费用 ÷ 营业收入 × 100%", years=[results[y] for y in years],
+        missing_years=missing)

@@ -120,9 +120,11 @@ def seed_points(clerk: User, reviewer: User) -> str:
 
 def seed_intensity(clerk: User) -> int:
     made = 0
-    for year, official, province, rd, gdp in (
-            (2024, D("2.18"), D("2.05"), D("4.06e9"), D("1.92e11")),
-            (2025, D("2.31"), D("2.10"), D("4.49e9"), D("2.01e11"))):
+    # no R&D amount entered: the estimate beside the official figure sums the demo
+    # enterprises' annual reports (selectors.evaluate_figure), labelled with their number
+    for year, official, province, gdp in (
+            (2024, D("2.18"), D("2.05"), D("1.92e11")),
+            (2025, D("2.31"), D("2.10"), D("2.01e11"))):
         if IntensityFigure.objects.filter(year=year).exists():
             continue
         services.save_intensity(actor=clerk, data={
@@ -130,7 +132,7 @@ def seed_intensity(clerk: User) -> int:
             "official_source": f"演示数据：长治市{year}年科技经费投入统计公报",
             "province_pct": province,
             "province_source": f"演示数据：山西省{year}年科技经费投入统计公报",
-            "rd_expenditure_yuan": rd, "gdp_yuan": gdp, "note": "演示数据"})
+            "rd_expenditure_yuan": None, "gdp_yuan": gdp, "note": "演示数据"})
         made += 1
     return made
 

@@ -84,6 +84,9 @@ class IntensityForm(_ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["year"].disabled = True
+        self.fields["rd_expenditure_yuan"].help_text = _(
+            "留空时，平台估算按本年度企业年报研发费用合计计算（注明填报企业数）；"
+            "填写时以填写的金额为准")
 
 
 class PointsModelForm(_ModelForm):

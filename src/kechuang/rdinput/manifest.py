@@ -3,13 +3,17 @@
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.access import is_enterprise_user
-from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
+from kechuang.core.manifests import DemoStep, Manifest, MenuEntry, Panel
 from kechuang.rdinput.demo import demo_step
+from kechuang.rdinput.panels import enterprise_intensity_context
 
 MANIFEST = Manifest(
     app="rdinput",
     url_prefix="rdinput/",
     api="kechuang.rdinput.api",
+    # the enterprise page: 研发费用 ÷ 营业收入 per annual-report year, scope named
+    panels=(Panel("enterprise_sections", "rdinput/partials/enterprise_intensity.html",
+                  enterprise_intensity_context, order=30),),
     demo=(DemoStep(demo_step, order=57),),  # after the enterprises and reports, before 60
     metrics=("kechuang.rdinput.metrics",),
     jobs=("kechuang.rdinput.jobs",),

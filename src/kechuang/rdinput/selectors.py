@@ -7,12 +7,19 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from kechuang.accounts.scoping import can
-from kechuang.orgs.models import ChainMembership, Organisation
+from kechuang.orgs import selectors as org_selectors
+from kechuang.orgs.models import ChainMembership, EnterpriseAnnualReport, Organisation
 from kechuang.policy.innovation_points import EnterprisePoints, IndicatorScore, headroom
-from kechuang.policy.rd_intensity import RdIntensityResult, RegionalRdInput, evaluate_rd_intensity
+from kechuang.policy.rd_intensity import (
+    EnterpriseIntensitySeries,
+    RdIntensityResult,
+    RegionalRdInput,
+    enterprise_intensity_series,
+    evaluate_rd_intensity,
+)
 from kechuang.rdinput.models import (
     FiscalEvidence,
     FiscalReport,
@@ -246,10 +253,40 @@ def explain(result: PointsResult) -> list[Any]:
 
 # -- R&D intensity -----------------------------------------------------------------------------
 
+REPORTS_RD_SOURCE = "企业年报研发费用合计"
+
+
+def _reports_of(year: Any) -> QuerySet:
+    """The enterprises' annual reports of a year (orgs facts; the city-wide estimate's base)."""
+    return EnterpriseAnnualReport.objects.filter(
+        year=year, enterprise__kind=Organisation.Kind.ENTERPRISE)
+
+
+def with_report_totals(qs: QuerySet[IntensityFigure]) -> QuerySet[IntensityFigure]:
+    """Each figure with Σ 研发费用 and the count of its year's annual reports (two subqueries:
+    no query per row when a list shows the estimate)."""
+    per_year = _reports_of(OuterRef("year")).order_by().values("year")
+    return qs.annotate(
+        reports_rd_total=Subquery(per_year.annotate(t=Sum("rd_expense_yuan")).values("t")),
+        reports_count=Subquery(per_year.annotate(n=Count("pk")).values("n")))
+
+
+def report_rd_total(figure: IntensityFigure) -> tuple[Decimal, int]:
+    """Σ 研发费用 of the year's enterprise annual reports and how many enterprises reported
+    (from :func:`with_report_totals` when annotated, else one aggregate query)."""
+    if hasattr(figure, "reports_count"):
+        total, n = figure.reports_rd_total, figure.reports_count
+    else:
+        agg = _reports_of(figure.year).aggregate(t=Sum("rd_expense_yuan"), n=Count("pk"))
+        total, n = agg["t"], agg["n"]
+    return Decimal(total or 0), int(n or 0)
+
+
 def intensity_list(*, user: Any, action: str = "view",
                    filters: dict[str, Any] | None = None) -> QuerySet[IntensityFigure]:
     f = filters or {}
-    qs = IntensityFigure.objects.restrict(user, action).select_related("recorded_by")
+    qs = with_report_totals(IntensityFigure.objects.restrict(user, action)
+                            .select_related("recorded_by"))
     if f.get("year"):
         qs = qs.filter(year=f["year"])
     return qs.order_by("-year")
@@ -260,8 +297,27 @@ def intensity_detail(*, user: Any, pk: int, action: str = "view") -> IntensityFi
 
 
 def evaluate_figure(figure: IntensityFigure, region: str = "") -> RdIntensityResult:
-    """The pure rule's reading of a figure: official when published, else the estimate."""
+    """The pure rule's reading of a figure: official when published, else the estimate.
+
+    The estimate's R&D spending: an amount the bureau entered (R&D 经费内部支出 from another
+    source) when there is one, else the sum of the year's enterprise annual reports'
+    研发费用, labelled with how many enterprises reported (0 reports: no estimate)."""
+    rd, source, coverage = figure.rd_expenditure_yuan, "", None
+    if rd is None:
+        rd, coverage = report_rd_total(figure)
+        source = REPORTS_RD_SOURCE
     return evaluate_rd_intensity(RegionalRdInput(
-        region=region, year=figure.year, rd_expenditure_yuan=figure.rd_expenditure_yuan,
-        gdp_yuan=figure.gdp_yuan, official_intensity_pct=figure.official_pct,
-        official_source=figure.official_source))
+        region=region, year=figure.year, rd_expenditure_yuan=rd, gdp_yuan=figure.gdp_yuan,
+        official_intensity_pct=figure.official_pct, official_source=figure.official_source,
+        rd_source=source, rd_coverage=coverage))
+
+
+# -- enterprise intensity (the enterprise page's panel) ---------------------------------------
+
+def enterprise_intensity(*, user: Any, enterprise: Organisation) -> EnterpriseIntensitySeries:
+    """研发费用 ÷ 营业收入 of each year the enterprise's annual reports give, scope named
+    (企业年报，未经审计). The reports are read through ``orgs.selectors.annual_reports`` — the
+    viewer's own scope: the enterprise itself, county staff their county's, the city all."""
+    rows = (org_selectors.annual_reports(user=user, enterprise=enterprise)
+            .order_by("year").values("year", "rd_expense_yuan", "revenue_yuan"))
+    return enterprise_intensity_series(enterprise.name, rows, scope="annual_report")

@@ -8,7 +8,9 @@ pure rule), a batch run as a background job, publication.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +28,7 @@ from kechuang.core.services import (
     BulkItem,
     Errors,
     create_object,
+    insert_new,
     save_uploads,
     update_object,
 )
@@ -269,9 +272,37 @@ def cohort_input(run: PointsRun) -> InnovationPointsInput:
                                  enterprises=tuple(catalogue.enterprise_values(rows, codes)))
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bounded batch.
+
+    The batch allocates some 40 objects an enterprise (its values, six scores with their
+    Fractions, the row and its JSON) and keeps most of them alive until the end; every full
+    collection walks all of them, and how many run grows with the cohort — so the collector's
+    share grew faster than the cohort (measured: 1k → 30k, +20 % → +50 % CPU). Nothing the
+    batch builds is cyclic garbage (reference counting frees it), so pausing loses nothing;
+    the collector is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_points(*, run: PointsRun, progress: Progress) -> dict[str, int]:
     """The job's body: evaluate the cohort with the pure rule and store every enterprise's
-    scores (all or nothing: a failure leaves no partial results)."""
+    scores (all or nothing: a failure leaves no partial results). Linear in the cohort: one
+    read, the pure rule, INSERT_BATCH rows at a time through ``core.services.insert_new``
+    (PostgreSQL ``COPY``, SQLite ``executemany``: Django's ``bulk_create`` sent PostgreSQL an
+    ``UNNEST`` of arrays whose every JSON ``scores`` value psycopg escaped character by
+    character — two thirds of the batch); the cyclic collector paused (:func:`cyclic_gc_paused`)."""
+    with cyclic_gc_paused():
+        return _run_points(run=run, progress=progress)
+
+
+def _run_points(*, run: PointsRun, progress: Progress) -> dict[str, int]:
     PointsRun.objects.filter(pk=run.pk).update(status=PointsRun.Status.RUNNING)
     progress(0, None, _("正在读取企业年报"))
     try:
@@ -285,10 +316,10 @@ def run_points(*, run: PointsRun, progress: Progress) -> dict[str, int]:
             for n, p in enumerate(result.enterprises, start=1):
                 batch.append(result_row(run, p))
                 if len(batch) >= INSERT_BATCH:
-                    PointsResult.objects.bulk_create(batch)
+                    insert_new(batch, batch_size=INSERT_BATCH)
                     batch = []
                     progress(n, total, _("正在保存结果"))
-            PointsResult.objects.bulk_create(batch)
+            insert_new(batch, batch_size=INSERT_BATCH)
             PointsRun.objects.filter(pk=run.pk).update(
                 status=PointsRun.Status.DONE, enterprises=total, notes=result.notes, error="")
         progress(total, total, _("完成"))

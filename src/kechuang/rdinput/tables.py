@@ -106,7 +106,12 @@ def _estimate(r: Any) -> str:
     from kechuang.rdinput.selectors import evaluate_figure
 
     result = evaluate_figure(r)
-    return "" if result.estimate_pct is None else f"{result.estimate_pct}%"
+    if result.estimate_pct is None:
+        return ""
+    if result.rd_coverage is None:  # an R&D amount the bureau entered
+        return f"{result.estimate_pct}%"
+    return _("%(pct)s%%（%(source)s，%(n)s 家企业填报）") % {
+        "pct": result.estimate_pct, "source": result.rd_source, "n": result.rd_coverage}
 
 
 INTENSITY = Table([

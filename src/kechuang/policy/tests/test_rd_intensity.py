@@ -139,3 +139,89 @@ def test_display_is_the_exact_ratio_rounded_half_up(rd: int, gdp: int) -> None:
     assert abs(shown - exact_pct) <= Fraction(1, 200)  # within half a unit of the last place
     if abs(shown - exact_pct) == Fraction(1, 200):
         assert shown > exact_pct  # a tie goes up
+
+
+# -- an enterprise's years (enterprise page) and the estimate from annual reports ------------
+
+def test_series_names_its_scope_and_keeps_years_in_order() -> None:
+    from kechuang.policy.rd_intensity import enterprise_intensity_series
+
+    s = enterprise_intensity_series("甲公司", [
+        {"year": 2025, "rd_expense_yuan": D("300"), "revenue_yuan": D("10000")},
+        {"year": 2023, "rd_expense_yuan": "1,000", "revenue_yuan": "40000"}])
+    assert s.heading == "企业研发投入强度 = 研发费用 ÷ 营业收入，口径：企业年报（未经审计）"
+    assert [r.year for r in s.years] == [2023, 2025]
+    assert [r.intensity_pct for r in s.years] == [D("2.50"), D("3.00")]
+    assert s.years[0].intensity_exact == Fraction(1, 40)
+    assert all("企业年报（未经审计）" in r.message for r in s.years)
+    assert s.missing_years == [2024]  # no report that year: named, not shown as 0
+
+
+def test_series_zero_revenue_year_has_no_figure_and_the_others_do() -> None:
+    from kechuang.policy.rd_intensity import enterprise_intensity_series
+
+    s = enterprise_intensity_series("乙", [
+        {"year": 2024, "rd_expense_yuan": 0, "revenue_yuan": 0},
+        {"year": 2025, "rd_expense_yuan": 0, "revenue_yuan": 1}])
+    assert s.years[0].intensity_pct is None and "不可计算" in s.years[0].message
+    assert s.years[1].intensity_pct == D("0.00")  # no R&D, revenue > 0: 0 %, computable
+    assert s.missing_years == []
+    assert enterprise_intensity_series("丙", []).years == []
+
+
+@pytest.mark.parametrize(("rows", "field"), [
+    ([{"year": 2024, "rd_expense_yuan": "-1", "revenue_yuan": 10}], "reports[0].rd_expense_yuan"),
+    ([{"year": 2024, "rd_expense_yuan": 1, "revenue_yuan": D("-0.01")}],
+     "reports[0].revenue_yuan"),
+    ([{"year": 2024, "revenue_yuan": 10}], "reports[0].rd_expense_yuan"),
+    ([{"rd_expense_yuan": 1, "revenue_yuan": 10}], "reports[0].year"),
+    ([{"year": 2024, "rd_expense_yuan": 1, "revenue_yuan": 10},
+      {"year": 2024, "rd_expense_yuan": 2, "revenue_yuan": 10}], "reports[1].year"),
+])
+def test_series_refuses_negative_missing_and_duplicate(rows: list, field: str) -> None:
+    from kechuang.policy.rd_intensity import enterprise_intensity_series
+
+    with pytest.raises(PolicyInputError) as exc:
+        enterprise_intensity_series("甲", rows)
+    assert exc.value.field == field
+
+
+def test_series_refuses_an_unknown_scope() -> None:
+    from kechuang.policy.rd_intensity import enterprise_intensity_series
+
+    with pytest.raises(PolicyInputError) as exc:
+        enterprise_intensity_series("甲", [], scope="tax")
+    assert exc.value.field == "scope"
+
+
+@pytest.mark.parametrize("field", ["rd_expense_yuan", "revenue_yuan"])
+def test_enterprise_input_refuses_negative_amounts(field: str) -> None:
+    values = {"rd_expense_yuan": D(1), "revenue_yuan": D(10), field: D(-1)}
+    with pytest.raises(PolicyInputError) as exc:
+        EnterpriseRdInput("甲", 2024, **values)
+    assert exc.value.field == field
+
+
+@pytest.mark.parametrize("field", ["rd_expenditure_yuan", "gdp_yuan", "official_intensity_pct"])
+def test_regional_input_refuses_negative_amounts(field: str) -> None:
+    with pytest.raises(PolicyInputError) as exc:
+        RegionalRdInput("R", 2024, **{field: D(-1)})
+    assert exc.value.field == field
+
+
+def test_estimate_from_annual_reports_names_its_coverage_and_official_still_wins() -> None:
+    summed = {"rd_expenditure_yuan": D("3000000000"), "gdp_yuan": D("200000000000"),
+              "rd_source": "企业年报研发费用合计", "rd_coverage": 1234}
+    res = evaluate_rd_intensity(RegionalRdInput("长治市", 2024, **summed))
+    assert res.figure_kind == "estimate" and res.intensity_pct == D("1.50")
+    assert "覆盖 1234 家填报企业" in res.message and "企业年报研发费用合计" in res.message
+    assert res.rd_coverage == 1234 and res.scope_label == "企业年报研发费用合计"
+    assert any("1234 家企业填报" in n and "不含未填报企业" in n for n in res.notes)
+    official = evaluate_rd_intensity(RegionalRdInput(
+        "长治市", 2024, **summed, official_intensity_pct=D("2.18"), official_source="公报"))
+    assert official.figure_kind == "official" and official.intensity_pct == D("2.18")
+    assert official.estimate_pct == D("1.50")
+    zero = evaluate_rd_intensity(RegionalRdInput("长治市", 2024, **{**summed, "rd_coverage": 0,
+                                                                     "rd_expenditure_yuan": D(0)}))
+    assert zero.intensity_pct is None and zero.figure_kind is None  # no report: no data, not 0
+    assert "没有企业填报年报" in zero.conditions[0].message

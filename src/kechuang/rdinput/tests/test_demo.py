@@ -47,6 +47,12 @@ def test_demo_feeds_every_figure(demo_orgs, plan, users, client_for):
     assert run.status == "done" and run.published_at is not None
     assert PointsResult.objects.filter(run=run).count() == run.enterprises > 100
     assert IntensityFigure.objects.count() == 2
+    from kechuang.rdinput.selectors import evaluate_figure
+
+    for figure in IntensityFigure.objects.all():  # official first, estimate from the reports
+        r = evaluate_figure(figure)
+        assert r.figure_kind == "official" and r.estimate_pct is not None
+        assert r.rd_coverage and r.rd_coverage > 100 and r.rd_source
 
     board = build_dashboard(plan=plan, as_of=dt.date(2025, 12, 31), keys=KEYS)
     for key in KEYS:

@@ -120,3 +120,28 @@ def test_run_pages(users, cohort, example, client_for, django_capture_on_commit_
     assert "非官方" in html
     assert client.get(reverse("rdinput:points_models")).status_code == 200
     assert PointsModel.objects.filter(example=True).exists()
+
+
+def test_the_batch_pauses_the_cyclic_collector_and_restores_it(users, cohort, example,
+                                                               monkeypatch):
+    import gc
+
+    seen = []
+    real = services.evaluate_innovation_points
+    monkeypatch.setattr(services, "evaluate_innovation_points",
+                        lambda inp: (seen.append(gc.isenabled()), real(inp))[1])
+    run = PointsRun.objects.create(model=example, year=2024, spec=example.spec,
+                                   started_by=users["city_staff"])
+    assert gc.isenabled()
+    services.run_points(run=run, progress=lambda *a, **k: None)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with services.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), services.cyclic_gc_paused():  # restored on error too
+        raise RuntimeError
+    assert gc.isenabled()

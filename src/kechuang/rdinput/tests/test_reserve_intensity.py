@@ -125,3 +125,51 @@ def test_intensity_page_labels_the_estimate(users, client_for):
     html = client_for(users["county_a_staff"]).get(reverse("rdinput:intensity_list")).content
     html = html.decode()
     assert "平台估算（非官方统计数据）" in html and "2.20%" in html and "2.31%" in html
+
+
+def test_estimate_sums_the_years_annual_reports_with_coverage(users, plan, enterprise_a,
+                                                              enterprise_b, provider_org,
+                                                              client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_report
+
+    m = registry.get("rd_intensity")
+    # GDP only, no R&D amount entered, no official figure: no report of 2025 yet → no data
+    f = figure(users["city_staff"], official_pct=None, official_source="",
+               gdp_yuan=Decimal("1e9"))
+    r = selectors.evaluate_figure(f)
+    assert r.intensity_pct is None and r.rd_coverage == 0
+    assert m.figures(year=2025, as_of=OCT).city is None
+    make_report(enterprise_a, 2025, rd_expense_yuan=Decimal("1500000"))
+    make_report(enterprise_b, 2025, rd_expense_yuan=Decimal("3500000"),
+                rd_domestic_yuan=Decimal("3500000"))
+    make_report(enterprise_b, 2024, rd_expense_yuan=Decimal("9000000"),
+                rd_domestic_yuan=Decimal("9000000"))  # another year: not summed
+    r = selectors.evaluate_figure(f)
+    assert (r.figure_kind, r.numerator_yuan, r.rd_coverage) == ("estimate", Decimal("5000000"), 2)
+    assert r.intensity_pct == Decimal("0.50") and "覆盖 2 家填报企业" in r.message
+    assert r.figure_label == "平台估算（非官方统计数据）"
+    assert m.figures(year=2025, as_of=OCT).city == Decimal("0.50")  # the indicator's estimate
+    # the list shows it labelled with its coverage, without a query per row
+    figure(users["city_staff"], year=2024, official_pct=None, official_source="",
+           gdp_yuan=Decimal("1e9"))
+    with CaptureQueriesContext(connection) as q:
+        html = client_for(users["city_staff"]).get(reverse("rdinput:intensity_list")).content
+    html = html.decode()
+    sums = [x for x in q.captured_queries if "orgs_enterpriseannualreport" in x["sql"]]
+    assert len(sums) == 1  # the list's own query (subqueries), not one a row
+    assert "0.50%（企业年报研发费用合计，2 家企业填报）" in html
+    assert "0.90%（企业年报研发费用合计，1 家企业填报）" in html
+    # an amount entered takes its place; the official figure is still what the indicator uses
+    f = services.save_intensity(actor=users["city_staff"], figure=f, data={
+        "rd_expenditure_yuan": Decimal("20000000"), "version": f.version})
+    r = selectors.evaluate_figure(f)
+    assert r.intensity_pct == Decimal("2.00") and r.rd_coverage is None
+    f = services.save_intensity(actor=users["city_staff"], figure=f, data={
+        "rd_expenditure_yuan": None, "official_pct": Decimal("2.31"),
+        "official_source": "统计公报", "version": f.version})
+    r = selectors.evaluate_figure(f)
+    assert r.figure_kind == "official" and r.estimate_pct == Decimal("0.50")
+    assert m.value(year=2025, as_of=OCT) == Decimal("2.31")
