@@ -996,7 +996,19 @@ def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
     return acc
 
 
+def _refuse_if_conflicted(task: AcceptanceTask) -> None:
+    """回避 computed again at the write: a relation or employment recorded after the draw
+    takes the project out of the expert's reach (the pages answer 404 the same way)."""
+    t = AcceptanceTask.objects.select_related("expert_profile", "acceptance__project__lead"
+                                              ).get(pk=task.pk)
+    profile = expert_profiles([t.expert_profile])[t.expert_profile_id]
+    if review_conflicts.find_conflicts(profile, project_parties(t.acceptance.project),
+                                       as_of=timezone.localdate(), years=CONFLICT_YEARS):
+        raise ScopeError()
+
+
 def accept_acceptance_task(*, task: AcceptanceTask, actor: Any) -> AcceptanceTask:
+    _refuse_if_conflicted(task)
     return transition(task, workflow=ACCEPTANCE_TASK_FLOW, action="accept", actor=actor)
 
 
@@ -1045,6 +1057,7 @@ def submit_acceptance_opinion(*, task: AcceptanceTask, actor: Any, ratings: dict
             pk=task.pk).first()
         if t is None:
             raise ScopeError()
+        _refuse_if_conflicted(t)
         acc = Acceptance.objects.select_related("project").get(pk=t.acceptance_id)
         if t.status != AcceptanceTask.Status.ACCEPTED:
             raise DomainError(_("请先接受验收任务"))
