@@ -130,7 +130,10 @@ class AcceptanceOpinionViewSet(ScopedViewSetMixin, mixins.ListModelMixin,
     filter_backends: list = []
 
     def get_queryset(self):
-        return AcceptanceOpinion.objects.restrict(self.request.user, "view").select_related(
+        user = self.request.user
+        # the tasks' reading rules (回避 computed again) hold for the opinions too
+        return AcceptanceOpinion.objects.restrict(user, "view").filter(
+            task__in=selectors.acceptance_task_list(user=user).values("pk")).select_related(
             "task").order_by("-submitted_at", "-id")
 
     def perform_create(self, serializer):
