@@ -193,3 +193,20 @@ def test_api_lists_own_tasks_and_takes_an_opinion(acceptance, users):
     ent = APIClient()
     ent.force_authenticate(users["enterprise_a_user"])
     assert ent.get("/api/v1/rd-acceptance-opinions/").status_code == 403
+
+
+def test_migration_gives_groups_drawn_before_it_their_tasks(acceptance, pool):
+    """0005_review_kinds: a drawn, unconcluded group (as before the tasks existed) gets
+    members invited and reserves waiting; a concluded one is left as it was."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    AcceptanceTask.objects.all().delete()
+    migration = import_module("kechuang.projects.migrations.0005_review_kinds")
+    migration.tasks_for_drawn_groups(apps, None)
+    tasks = AcceptanceTask.objects.filter(acceptance=acceptance).order_by("rank")
+    assert [(t.expert_profile_id, t.status) for t in tasks] == [
+        *[(k, "invited") for k in acceptance.group],
+        *[(k, "reserve") for k in acceptance.reserves]]
+    assert all(t.reviewer == t.expert_profile.user for t in tasks if t.status == "invited")
