@@ -12,12 +12,15 @@ from rest_framework.routers import DefaultRouter
 from kechuang.core.api import ScopedViewSetMixin
 from kechuang.projects import selectors, services
 from kechuang.projects.filters import (
+    AcceptanceTaskFilter,
     ApplicationFilter,
     AssignmentFilter,
     CallFilter,
     ProjectFilter,
 )
 from kechuang.projects.models import (
+    AcceptanceOpinion,
+    AcceptanceTask,
     Application,
     Call,
     FundingSource,
@@ -26,6 +29,8 @@ from kechuang.projects.models import (
     ReviewAssignment,
 )
 from kechuang.projects.serializers import (
+    RdAcceptanceOpinionSerializer,
+    RdAcceptanceTaskSerializer,
     RdApplicationSerializer,
     RdAssignmentSerializer,
     RdCallSerializer,
@@ -101,6 +106,44 @@ class ReviewViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
             opinion=d.get("opinion", ""))
 
 
+@extend_schema_view(list=extend_schema(parameters=AcceptanceTaskFilter.openapi_parameters()))
+class AcceptanceTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin,
+                            mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """验收任务：专家本人的（替补和有利害关系的项目不在其中），市局看到全部。"""
+
+    scoped_model = AcceptanceTask
+    serializer_class = RdAcceptanceTaskSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.acceptance_task_list(user=self.request.user,
+                                              filters=_filters(self, AcceptanceTaskFilter))
+
+
+class AcceptanceOpinionViewSet(ScopedViewSetMixin, mixins.ListModelMixin,
+                               mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                               viewsets.GenericViewSet):
+    """专家验收意见：专家提交和查看本人的（先接受任务）；市局查看全部，据此作出验收结论。"""
+
+    scoped_model = AcceptanceOpinion
+    serializer_class = RdAcceptanceOpinionSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        user = self.request.user
+        # the tasks' reading rules (回避 computed again) hold for the opinions too
+        return AcceptanceOpinion.objects.restrict(user, "view").filter(
+            task__in=selectors.acceptance_task_list(user=user).values("pk")).select_related(
+            "task").order_by("-submitted_at", "-id")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = services.submit_acceptance_opinion(
+            task=d["task"], actor=self.request.user,
+            ratings={r["target"]: r["rating"] for r in d["ratings"]},
+            recommendation=d["recommendation"], opinion=d.get("opinion", ""))
+
+
 @extend_schema_view(list=extend_schema(parameters=ProjectFilter.openapi_parameters()))
 class ProjectViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      viewsets.GenericViewSet):
@@ -122,4 +165,8 @@ def register(router: DefaultRouter) -> None:
     router.register("rd-applications", ApplicationViewSet, basename="api-rd-application")
     router.register("rd-assignments", AssignmentViewSet, basename="api-rd-assignment")
     router.register("rd-reviews", ReviewViewSet, basename="api-rd-review")
+    router.register("rd-acceptance-tasks", AcceptanceTaskViewSet,
+                    basename="api-rd-acceptance-task")
+    router.register("rd-acceptance-opinions", AcceptanceOpinionViewSet,
+                    basename="api-rd-acceptance-opinion")
     router.register("rd-projects", ProjectViewSet, basename="api-rd-project")

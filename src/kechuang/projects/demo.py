@@ -7,7 +7,12 @@
 * this year's calls with applications at every step: drafts, submitted, recommended, returned,
   under review with drawn expert groups (回避 computed — one expert of a lead enterprise is
   recused) and reviews, and approved ones (projects, dated in the plan year);
-* an expert pool of 40, the demo expert login (``expert``) among them with tasks to do.
+* an expert pool of 40, the demo expert login (``expert``) among them with tasks to do, and
+  four finance experts (财务/会计/审计): the key R&D call has budget criteria, so its
+  applications get a budget (财务评审) group besides the technical one, scored apart and
+  weighted 20 % into the ranking;
+* acceptance groups whose experts gave their opinions per 考核指标 before the city's
+  conclusion, and one carry-over still under acceptance with some opinions in.
 
 Written through the services (audited, flow transitions recorded), deterministic for a seed,
 idempotent: a year whose carry-overs or calls exist is skipped.
@@ -60,6 +65,11 @@ SUFFIXES = ("关键技术研究与示范", "工艺开发及产业化", "核心�
 FIELDS = "人工智能,煤炭智能开采,半导体封装,固废综合利用,智能制造,新材料,化工"
 CRITERIA = [{"name": "创新性", "weight": 30}, {"name": "技术可行性", "weight": 30},
             {"name": "预期效益", "weight": 25}, {"name": "预算合理性", "weight": 15}]
+# the key R&D call's review kinds: technical criteria, and the budget review's own
+TECH_CRITERIA = [{"name": "创新性", "weight": 35}, {"name": "技术可行性", "weight": 35},
+                 {"name": "预期效益", "weight": 30}]
+BUDGET_CRITERIA = [{"name": "预算合理性", "weight": 60}, {"name": "经费匹配", "weight": 40}]
+BUDGET_EXPERTS = ("郝静怡", "申立新", "常月琴", "武俊峰")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = ("建国", "志强", "海燕", "晓明", "丽华", "文博", "振宇", "秀英", "国庆", "慧敏", "子涵",
          "宏伟", "立军", "春梅", "晓东", "玉兰", "永刚", "雪梅", "明辉", "卫东")
@@ -196,6 +206,7 @@ def _lifecycle(rng: random.Random, year: int, actor: User, staff: User) -> int:
 
     prev = year - 1
     accepted = 0
+    drawn_waiting = False
     projects = list(Project.objects.filter(year=prev, carried_over=True).order_by("code"))
     for n, project in enumerate(projects):
         if project.stage == Project.Stage.RUNNING:
@@ -227,9 +238,16 @@ def _lifecycle(rng: random.Random, year: int, actor: User, staff: User) -> int:
             {"target": t, "achieved": "已完成" if k else "部分完成", "met": bool(k) or n % 2 == 0}
             for k, t in enumerate(project.target_list())], audit_report=_pdf("财务审计报告.pdf"))
         if n % 2:
+            if not drawn_waiting:  # one under acceptance: group drawn, opinions coming in
+                services.draw_acceptance_group(acceptance=acc, actor=staff,
+                                               seed=project.pk * 104729,
+                                               as_of=dt.date(year, 3, 1))
+                _accept_and_opine(acc, opinions=2)
+                drawn_waiting = True
             continue  # waiting for the group
         services.draw_acceptance_group(acceptance=acc, actor=staff, seed=rng.getrandbits(40),
                                        as_of=dt.date(year, 3, 1))
+        _accept_and_opine(acc)
         services.conclude_acceptance(
             acceptance=acc, actor=staff,
             conclusion="passed" if n % 4 == 0 else "closed",
@@ -285,6 +303,38 @@ def _experts(rng: random.Random, universities: list, leads: list) -> list[Expert
     return out
 
 
+def _budget_experts(universities: list) -> None:
+    """Four finance experts for the budget groups (no random draws: the rest of the demo's
+    sequence stays as it was)."""
+    if Expert.objects.filter(fields__contains="财务").exists():
+        return
+    for i, name in enumerate(BUDGET_EXPERTS):
+        user = _demo_user(f"expert_fin_{i}", Role.EXPERT, name)
+        Expert.objects.create(user=user, name=name, title="senior" if i % 2 else "associate",
+                              organisation=universities[i % len(universities)],
+                              fields="财务,会计,审计")
+
+
+def _accept_and_opine(acc: Any, *, opinions: int | None = None) -> None:
+    """The acceptance group's experts accept and give their opinions (the first
+    ``opinions`` of them; all when None) — the demo's deterministic verdicts."""
+    from kechuang.projects.models import AcceptanceTask
+
+    tasks = list(AcceptanceTask.objects.filter(acceptance=acc, status="invited",
+                                               reviewer__isnull=False)
+                 .select_related("reviewer").order_by("rank"))
+    for k, task in enumerate(tasks[:opinions] if opinions is not None else tasks):
+        services.accept_acceptance_task(task=task, actor=task.reviewer)
+        partly = k == 1
+        services.submit_acceptance_opinion(
+            task=task, actor=task.reviewer,
+            ratings={e["target"]: "met" if e["met"] and not partly else "partly"
+                     for e in acc.self_evaluation},
+            recommendation="closed" if partly else "passed",
+            opinion="示范线运行数据不足一年，建议结题" if partly
+            else "完成任务书规定的考核指标，资料齐全，同意通过验收")
+
+
 def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads: list,
                universities: list, luan: Organisation, city_admin: User, city_staff: User,
                experts: list[Expert]) -> int:
@@ -294,10 +344,12 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
     calls = {}
     for level in (Level.MAJOR, Level.KEY_RD, Level.BASIC):
         prog = progs[level]
+        kinds = dict(criteria=TECH_CRITERIA, budget_criteria=BUDGET_CRITERIA,
+                     budget_weight=20) if level == Level.KEY_RD else dict(criteria=CRITERIA)
         calls[level] = create_object(model=Call, actor=city_admin, data=dict(
             programme=prog, year=year, title=f"{year}年度{prog.name}申报指南",
             directions="\n".join(TOPICS[:6]), fields=FIELDS, deadline=deadline, pi_limit=1,
-            criteria=CRITERIA, blind=level == Level.BASIC, published=True))
+            blind=level == Level.BASIC, published=True, **kinds))
     used: set[str] = set(Project.objects.values_list("title", flat=True))
     pis: set[str] = set(Project.objects.values_list("pi_name", flat=True))
     # (level, how many, final state)
@@ -354,14 +406,29 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
                 continue
             services.run_draw(application=app, actor=city_staff, size=3, reserves=2,
                               seed=rng.getrandbits(40), as_of=dt.date(year, 5, 20))
+            if app.call.has_budget_review:
+                # the budget group: the finance experts, seeded without the demo's sequence
+                services.run_draw(application=app, actor=city_staff, size=2, reserves=1,
+                                  seed=app.pk * 7919, kind="budget",
+                                  as_of=dt.date(year, 5, 20))
             live = list(ReviewAssignment.objects.filter(
-                application=app, status="invited").select_related("reviewer"))
+                application=app, status="invited", draw__kind="technical"
+            ).select_related("reviewer"))
             scored = live if final != "reviewing" else live[:1]
             for a in scored:
                 services.accept_assignment(assignment=a, actor=a.reviewer)
                 services.submit_review(assignment=a, actor=a.reviewer, scores={
                     c["name"]: str(rng.randint(65, 95)) for c in CRITERIA},
                     opinion="技术路线清晰，目标明确，建议支持。")
+            budget = list(ReviewAssignment.objects.filter(
+                application=app, status="invited", draw__kind="budget"
+            ).select_related("reviewer"))
+            for k, a in enumerate(budget if final != "reviewing" else budget[:1]):
+                services.accept_assignment(assignment=a, actor=a.reviewer)
+                services.submit_review(assignment=a, actor=a.reviewer, scores={
+                    "预算合理性": str(70 + (app.pk + k) % 25), "经费匹配": str(75 + k * 5)},
+                    opinion="预算编制基本合理，设备费占比偏高，建议压减" if k
+                    else "预算与研究任务匹配，自筹资金落实")
             if final == "approved":
                 to_approve.setdefault(level, []).append(app)
             elif final == "rejected":
@@ -403,6 +470,7 @@ def seed_projects(*, seed: int = 2025) -> tuple[int, int]:
         progs = _programmes(city_admin)
         carried = _carry_overs(rng, year, progs, leads, universities, luan, city_admin)
         experts = _experts(rng, universities, leads)
+        _budget_experts(universities)
         apps = _this_year(rng, year, progs, leads, universities, luan, city_admin, city_staff,
                           experts)
         if carried:

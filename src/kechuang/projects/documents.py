@@ -5,6 +5,7 @@ every run gets its East Asian font (``w:eastAsia``), or Word shows Chinese in a 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -133,8 +134,10 @@ def task_contract(project: Project, *, budget: dict[tuple[str, str], int],
     return _bytes(doc)
 
 
-def acceptance_opinion(acceptance: Acceptance, *, experts: list[Expert]) -> bytes:
-    """The 验收意见: the self-evaluation per 考核指标, the group, the conclusion."""
+def acceptance_opinion(acceptance: Acceptance, *, experts: list[Expert],
+                       opinions: Sequence[Any] = ()) -> bytes:
+    """The 验收意见: the self-evaluation per 考核指标, the group, each expert's opinion (per
+    考核指标 and the conclusion they recommend), the city's conclusion and why."""
     project = acceptance.project
     doc = _document()
     _title(doc, _("长治市科技计划项目验收意见"))
@@ -150,9 +153,15 @@ def acceptance_opinion(acceptance: Acceptance, *, experts: list[Expert]) -> byte
             for e in experts])
     else:
         _para(doc, _("尚未抽取"))
-    _heading(doc, _("三、验收意见"))
+    if opinions:
+        _heading(doc, _("三、专家验收意见"))
+        _table(doc, [[_("专家"), _("考核指标评价"), _("建议结论"), _("意见")]] + [
+            [o.task.expert_profile.name,
+             "；".join(f"{t}：{r}" for t, r in o.rating_rows()),
+             o.get_recommendation_display(), o.opinion] for o in opinions])
+    _heading(doc, _("四、验收意见") if opinions else _("三、验收意见"))
     _para(doc, acceptance.opinion or _("（待专家组评议）"))
-    _heading(doc, _("四、验收结论"))
+    _heading(doc, _("五、验收结论") if opinions else _("四、验收结论"))
     _para(doc, acceptance.get_conclusion_display() or _("（待定）"))
     if acceptance.decided_on:
         _para(doc, _("验收日期：%(d)s") % {"d": f"{acceptance.decided_on:%Y年%m月%d日}"})
@@ -195,7 +204,7 @@ def _csv(rows: list[list[Any]]) -> bytes:
 def dossier(project: Project, *, budget: dict[tuple[str, str], int], instalments: list[Any],
             reviews: list[Any], trail: list[Any], disbursements: list[Any],
             reports: list[Any], acceptance: Acceptance | None,
-            group: list[Expert]) -> bytes:
+            group: list[Expert], opinions: Sequence[Any] = ()) -> bytes:
     """The archive of a project in one zip: a summary PDF, the task contract and the
     acceptance opinion, the reviews, every decision of the trail, the ledger, and the
     attachments (report evidence, audit report)."""
@@ -215,13 +224,14 @@ def dossier(project: Project, *, budget: dict[tuple[str, str], int], instalments
         z.writestr("任务书.docx", task_contract(project, budget=budget,
                                               instalments=instalments))
         if acceptance is not None:
-            z.writestr("验收意见.docx", acceptance_opinion(acceptance, experts=group))
+            z.writestr("验收意见.docx", acceptance_opinion(acceptance, experts=group,
+                                                          opinions=opinions))
             if acceptance.audit_report:
                 with acceptance.audit_report.open("rb") as f:
                     z.writestr(f"附件/{acceptance.audit_report_name}", f.read())
-        z.writestr("评审意见.csv", _csv([[_("专家"), _("加权总分"), _("分项得分"), _("评审意见"),
-                                         _("提交时间")]] + [
-            [r.assignment.expert_profile.name, r.total,
+        z.writestr("评审意见.csv", _csv([[_("专家"), _("评审类型"), _("加权总分"), _("分项得分"),
+                                         _("评审意见"), _("提交时间")]] + [
+            [r.assignment.expert_profile.name, r.assignment.draw.get_kind_display(), r.total,
              "；".join(f"{k}:{v}" for k, v in r.scores.items()), r.opinion,
              f"{r.submitted_at:%Y-%m-%d %H:%M}"] for r in reviews]))
         z.writestr("办理记录.csv", _csv([[_("时间"), _("流程"), _("操作"), _("操作人"),

@@ -78,6 +78,15 @@ class AssignmentFilter(ListFilter):
         model = Application
 
 
+class AcceptanceTaskFilter(ListFilter):
+    status = SelectFilter(label=_("状态"), choices=[("", _("全部状态")), ("invited", _("待确认")),
+                                                   ("accepted", _("已接受")),
+                                                   ("declined", _("已谢绝"))])
+
+    class Meta(ListFilter.Meta):
+        model = Project
+
+
 class ProjectFilter(ListFilter):
     q = _search(str(_("项目名称、编号或承担单位")))
     year = _year()

@@ -13,11 +13,13 @@ from kechuang.core.forms import VersionedFormMixin, style_widgets
 from kechuang.projects import selectors
 from kechuang.projects.models import (
     Acceptance,
+    AcceptanceOpinion,
     Application,
     Category,
     ChangeRequest,
     Expert,
     ProgressReport,
+    ReviewKind,
     Source,
 )
 
@@ -97,6 +99,9 @@ class ReasonForm(forms.Form):
 
 
 class DrawForm(forms.Form):
+    kind = forms.ChoiceField(label=_("评审类型"), choices=ReviewKind.choices,
+                             initial=ReviewKind.TECHNICAL, required=False,
+                             help_text=_("财务评审按指南的财务评审专家领域抽取"))
     size = forms.IntegerField(label=_("专家人数"), min_value=1, max_value=15, initial=5)
     reserves = forms.IntegerField(label=_("替补人数"), min_value=0, max_value=10, initial=2)
     titles = forms.MultipleChoiceField(label=_("职称要求"), required=False,
@@ -112,6 +117,9 @@ class DrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or ReviewKind.TECHNICAL
 
     def clean_overrides(self) -> dict[int, str]:
         out: dict[int, str] = {}
@@ -227,6 +235,29 @@ class AcceptanceForm(forms.Form):
         d = self.cleaned_data
         return [{"target": t, "achieved": d.get(f"achieved_{i}", ""),
                  "met": d.get(f"met_{i}", False)} for i, t in enumerate(self.targets)]
+
+
+class AcceptanceOpinionForm(forms.Form):
+    """An acceptance expert's opinion: each 考核指标 met / partly / not met, the conclusion
+    they recommend, and why."""
+
+    recommendation = forms.ChoiceField(label=_("建议结论"),
+                                       choices=Acceptance.Conclusion.choices)
+    opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        for i, target in enumerate(targets):
+            self.fields[f"rating_{i}"] = forms.ChoiceField(
+                label=target, choices=AcceptanceOpinion.Rating.choices,
+                widget=forms.RadioSelect)
+        self.order_fields([f"rating_{i}" for i in range(len(targets))]
+                          + ["recommendation", "opinion"])
+        style_widgets(self)
+
+    def ratings(self) -> dict[str, str]:
+        return {t: self.cleaned_data.get(f"rating_{i}", "") for i, t in enumerate(self.targets)}
 
 
 class ConcludeForm(forms.Form):

@@ -21,6 +21,8 @@ MANIFEST = Manifest(
                   model="projects.Application", order=20),
         MenuEntry("action2", _("评审任务"), "projects:assignment_list", "clipboard-check",
                   model="projects.ReviewAssignment", order=30),
+        MenuEntry("action2", _("验收任务"), "projects:acceptance_task_list", "patch-check",
+                  model="projects.AcceptanceTask", order=35),
         MenuEntry("action2", _("专家库"), "projects:expert_list", "people",
                   model="projects.Expert", action="export", order=40),
         MenuEntry("action2", _("科技项目"), "projects:project_list", "kanban",

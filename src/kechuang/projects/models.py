@@ -56,6 +56,14 @@ class Category(models.TextChoices):
     INDIRECT = "indirect", _("间接费用")
 
 
+class ReviewKind(models.TextChoices):
+    """A review group's kind: the technical review scores the call's criteria, the budget
+    review (财务评审) its budget criteria; each kind is drawn, scored and ranked apart."""
+
+    TECHNICAL = "technical", _("技术评审")
+    BUDGET = "budget", _("财务评审")
+
+
 class Programme(models.Model):
     """A funding programme and its rules: who pays what share, the cap, the co-funding rule."""
 
@@ -105,6 +113,17 @@ class Call(models.Model):
         help_text=_("项目负责人同时承担在研项目和在审申报的最多项数"))
     criteria = models.JSONField(_("评审指标及权重"), default=list, blank=True,
                                 help_text=_('如 [{"name": "创新性", "weight": 30}, …]'))
+    budget_criteria = models.JSONField(
+        _("财务评审指标及权重"), default=list, blank=True,
+        help_text=_('如 [{"name": "预算合理性", "weight": 60}, '
+                    '{"name": "经费匹配", "weight": 40}]；留空则不设财务评审'))
+    budget_fields = models.CharField(_("财务评审专家领域"), max_length=200, blank=True,
+                                     default="财务,会计,审计",
+                                     help_text=_("抽取财务评审专家时的专业领域，用逗号分隔"))
+    budget_weight = models.PositiveSmallIntegerField(
+        _("财务评审权重（%）"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("0：按技术评审得分排名，财务评审得分和意见并列显示供会审参考；"
+                    "大于 0：综合得分 = 技术评审 ×（100 − 权重）% + 财务评审 × 权重%"))
     blind = models.BooleanField(_("匿名评审"), default=False)
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -126,23 +145,36 @@ class Call(models.Model):
         return frozenset(f.strip() for f in self.fields.replace("，", ",").split(",")
                          if f.strip())
 
-    def criteria_list(self) -> list[tuple[str, Decimal]]:
-        return [(str(c["name"]), Decimal(str(c.get("weight", 1)))) for c in self.criteria or []]
+    def criteria_list(self, kind: str = ReviewKind.TECHNICAL) -> list[tuple[str, Decimal]]:
+        """The criteria of a review kind with their weights (budget: the budget criteria)."""
+        raw = self.budget_criteria if kind == ReviewKind.BUDGET else self.criteria
+        return [(str(c["name"]), Decimal(str(c.get("weight", 1)))) for c in raw or []]
+
+    @property
+    def has_budget_review(self) -> bool:
+        return bool(self.budget_criteria)
+
+    def budget_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.budget_fields.replace("，", ",").split(",")
+                         if f.strip())
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         super().clean()
-        for c in self.criteria or []:
-            if not isinstance(c, dict) or not c.get("name"):
-                raise ValidationError({"criteria": _("每个评审指标须有名称和权重")})
-            try:
-                if Decimal(str(c.get("weight", 1))) <= 0:
-                    raise ValueError
-            except (ArithmeticError, ValueError) as exc:
-                raise ValidationError(
-                    {"criteria": _("评审指标“%(name)s”的权重须为正数") % {"name": c["name"]}}
-                ) from exc
+        for field in ("criteria", "budget_criteria"):
+            for c in getattr(self, field) or []:
+                if not isinstance(c, dict) or not c.get("name"):
+                    raise ValidationError({field: _("每个评审指标须有名称和权重")})
+                try:
+                    if Decimal(str(c.get("weight", 1))) <= 0:
+                        raise ValueError
+                except (ArithmeticError, ValueError) as exc:
+                    raise ValidationError(
+                        {field: _("评审指标“%(name)s”的权重须为正数") % {"name": c["name"]}}
+                    ) from exc
+        if self.budget_weight and not self.budget_criteria:
+            raise ValidationError({"budget_weight": _("未设财务评审指标时财务评审权重须为 0")})
 
 
 class Application(models.Model):
@@ -342,6 +374,8 @@ class Draw(models.Model):
 
     application = models.ForeignKey(Application, verbose_name=_("项目申报"),
                                     on_delete=models.PROTECT, related_name="draws")
+    kind = models.CharField(_("评审类型"), max_length=10, choices=ReviewKind.choices,
+                            default=ReviewKind.TECHNICAL)
     seed = models.BigIntegerField(_("随机种子"))
     rules = models.JSONField(_("抽取条件"), default=dict, blank=True)
     pool = models.JSONField(_("专家库快照"), default=list, blank=True)
@@ -446,6 +480,11 @@ class ReviewAssignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:review", args=[self.pk])
+
+    @property
+    def kind(self) -> str:
+        """The group's kind (技术评审 / 财务评审): the draw's."""
+        return self.draw.kind
 
 
 class Review(models.Model):
@@ -795,6 +834,78 @@ class Acceptance(models.Model):
         return f"{self.project.code} · {_('验收')}"
 
 
+class AcceptanceTask(models.Model):
+    """An expert's place in an acceptance group (验收任务): member (invited → accepted /
+    declined) or reserve, like a review assignment. ``reviewer`` is the expert's account
+    while the place is live — the path by which the expert's scope reaches it."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待确认")
+        ACCEPTED = "accepted", _("已接受")
+        DECLINED = "declined", _("已谢绝")
+        RESERVE = "reserve", _("替补")
+
+    acceptance = models.ForeignKey(Acceptance, verbose_name=_("项目验收"),
+                                   on_delete=models.CASCADE, related_name="tasks")
+    expert_profile = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT,
+                                       related_name="acceptance_tasks")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("验收账号"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="acceptance_tasks")
+    rank = models.PositiveSmallIntegerField(_("顺序"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("验收任务")
+        verbose_name_plural = _("验收任务")
+        ordering = ["acceptance_id", "rank"]
+        constraints = [models.UniqueConstraint(fields=["acceptance", "expert_profile"],
+                                               name="uniq_acceptance_task")]
+
+    def __str__(self) -> str:
+        return f"{self.expert_profile} · {self.acceptance.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:acceptance_task", args=[self.pk])
+
+
+class AcceptanceOpinion(models.Model):
+    """An acceptance expert's opinion: each 考核指标 met / partly / not met, the conclusion
+    they recommend and why. The city decides the conclusion (Acceptance) with these in view."""
+
+    class Rating(models.TextChoices):
+        MET = "met", _("已完成")
+        PARTLY = "partly", _("部分完成")
+        NOT_MET = "not_met", _("未完成")
+
+    task = models.OneToOneField(AcceptanceTask, verbose_name=_("验收任务"),
+                                on_delete=models.PROTECT, related_name="opinion")
+    ratings = models.JSONField(_("考核指标评价"), default=list,
+                               help_text=_('[{"target": …, "rating": "met"}]'))
+    recommendation = models.CharField(_("建议结论"), max_length=10,
+                                      choices=Acceptance.Conclusion.choices)
+    opinion = models.TextField(_("验收意见"))
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("专家验收意见")
+        verbose_name_plural = _("专家验收意见")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.get_recommendation_display()}"
+
+    def rating_rows(self) -> list[tuple[str, str]]:
+        labels = dict(self.Rating.choices)
+        return [(r.get("target", ""), str(labels.get(r.get("rating"), r.get("rating", ""))))
+                for r in self.ratings]
+
+
 class Deliberation(models.Model):
     """The 会审 of a call: who decided which applications to propose for funding and why,
     and the 公示 (publicity) period. ``listing`` is the published list as it was decided
@@ -884,3 +995,12 @@ for _m in (ProgressReport, ChangeRequest, Acceptance):
     register(_m, Scope(rights=_OWNER_FILES, county="project__county",
                        organisation="project__lead"))
 register(Deliberation, Scope(rights=CITY_ONLY, public_read=True))
+# an acceptance expert reads and answers only their own live places (reserves and declined
+# places have no reviewer); an opinion is theirs to add, the city reads every one
+register(AcceptanceTask, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, expert={"view", "change"}),
+    assigned=Assignment(to="reviewer")))
+register(AcceptanceOpinion, Scope(
+    rights=rights(city_admin=READ | {"approve"}, city_staff=READ | {"approve"},
+                  expert={"view", "add"}),
+    assigned=Assignment(to="task__reviewer")))

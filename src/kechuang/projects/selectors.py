@@ -8,11 +8,14 @@ from statistics import mean
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from kechuang.accounts.scoping import can
 from kechuang.orgs.models import Organisation
 from kechuang.projects.models import (
     Acceptance,
+    AcceptanceOpinion,
+    AcceptanceTask,
     Application,
     BudgetLine,
     Call,
@@ -29,6 +32,7 @@ from kechuang.projects.models import (
     Project,
     Review,
     ReviewAssignment,
+    ReviewKind,
 )
 
 
@@ -125,7 +129,8 @@ def assignment_list(*, user: Any, action: str = "view",
     f = filters or {}
     qs = (ReviewAssignment.objects.restrict(user, action)
           .exclude(status=ReviewAssignment.Status.RESERVE)
-          .select_related("application", "application__call", "expert_profile", "review"))
+          .select_related("application", "application__call", "expert_profile", "review",
+                          "draw"))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     return qs.order_by("-draw__drawn_at", "rank", "id")
@@ -135,7 +140,7 @@ def assignment_detail(*, user: Any, pk: int, action: str = "view") -> ReviewAssi
     return (ReviewAssignment.objects.restrict(user, action)
             .exclude(status=ReviewAssignment.Status.RESERVE)
             .select_related("application", "application__call", "application__lead",
-                            "expert_profile").get(pk=pk))
+                            "expert_profile", "draw").get(pk=pk))
 
 
 def reviews_of(*, user: Any, application: Application) -> list[Review]:
@@ -144,7 +149,13 @@ def reviews_of(*, user: Any, application: Application) -> list[Review]:
         return []
     return list(Review.objects.restrict(user, "view").filter(
         assignment__application=application).select_related(
-        "assignment__expert_profile").order_by("submitted_at"))
+        "assignment__expert_profile", "assignment__draw").order_by("submitted_at"))
+
+
+def summaries_by_kind(reviews: list[Review]) -> dict[str, dict[str, Any]]:
+    """The score summary of each review kind (技术评审 / 财务评审) apart."""
+    return {kind: score_summary([r for r in reviews if r.assignment.draw.kind == kind])
+            for kind in ReviewKind.values}
 
 
 def score_summary(reviews: list[Review], *, trim_from: int = 5) -> dict[str, Any]:
@@ -224,6 +235,69 @@ def acceptance_group(acceptance: Acceptance) -> dict[str, list[Any]]:
                          if x["expert_id"] in by_pk]}
 
 
+def acceptance_tasks_of(*, user: Any, acceptance: Acceptance) -> list[AcceptanceTask]:
+    """The group's places with their state and opinion (staff: who answered what)."""
+    return list(AcceptanceTask.objects.restrict(user, "view").filter(acceptance=acceptance)
+                .select_related("expert_profile__organisation", "opinion").order_by("rank"))
+
+
+def acceptance_opinions(*, user: Any, acceptance: Acceptance) -> list[AcceptanceOpinion]:
+    """The experts' opinions the user may read (the city: all; an expert: their own)."""
+    if not can(user, "view", AcceptanceOpinion):
+        return []
+    return list(AcceptanceOpinion.objects.restrict(user, "view").filter(
+        task__acceptance=acceptance).select_related("task__expert_profile__organisation")
+        .order_by("task__rank"))
+
+
+def recommendation_tally(opinions: list[AcceptanceOpinion]) -> list[tuple[str, int]]:
+    """How many experts recommend each conclusion (通过 / 结题 / 不通过), in that order."""
+    return [(str(label), sum(1 for o in opinions if o.recommendation == value))
+            for value, label in Acceptance.Conclusion.choices]
+
+
+def _conflicted_tasks(user: Any, qs: QuerySet[AcceptanceTask]) -> list[int]:
+    """An expert's tasks on projects they now conflict with (回避 computed again at reading:
+    a relation or employment recorded after the draw) — a fixed number of queries."""
+    from kechuang.policy import review_conflicts
+    from kechuang.projects import services
+
+    expert = Expert.objects.filter(user=user).first() if user.is_authenticated else None
+    if expert is None:
+        return []
+    tasks = list(qs.filter(expert_profile=expert).select_related(
+        "acceptance__project__lead").prefetch_related("acceptance__project__partners"))
+    if not tasks:
+        return []
+    profile = services.expert_profiles([expert])[expert.pk]
+    today = timezone.localdate()
+    return [t.pk for t in tasks if review_conflicts.find_conflicts(
+        profile, services.project_parties(t.acceptance.project), as_of=today,
+        years=services.CONFLICT_YEARS)]
+
+
+def acceptance_task_list(*, user: Any, action: str = "view",
+                         filters: dict[str, Any] | None = None) -> QuerySet[AcceptanceTask]:
+    """An expert's acceptance tasks (every task, for the city); reserves are not yet tasks,
+    and a task on a project the expert now conflicts with is left out."""
+    f = filters or {}
+    qs = (AcceptanceTask.objects.restrict(user, action)
+          .exclude(status=AcceptanceTask.Status.RESERVE))
+    conflicted = _conflicted_tasks(user, qs)
+    if conflicted:
+        qs = qs.exclude(pk__in=conflicted)
+    qs = qs.select_related("acceptance__project", "acceptance__project__lead",
+                           "expert_profile", "opinion")
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    return qs.order_by("-acceptance__drawn_at", "rank", "id")
+
+
+def acceptance_task_detail(*, user: Any, pk: int, action: str = "view") -> AcceptanceTask:
+    return acceptance_task_list(user=user, action=action).select_related(
+        "acceptance__project__programme", "acceptance__project__county").get(pk=pk)
+
+
 def report_detail(*, user: Any, pk: int, action: str = "view") -> ProgressReport:
     return ProgressReport.objects.restrict(user, action).select_related("project").get(pk=pk)
 
@@ -241,23 +315,36 @@ RANKED = ("reviewing", "approved", "rejected")
 
 
 def call_ranking(*, user: Any, call: Call, trim_from: int = 5) -> list[dict[str, Any]]:
-    """The call's applications under review or decided, ranked by trimmed mean (mean when
-    fewer than ``trim_from`` scores), with count, spread and the disagreement flag — two
-    queries whatever the number of applications and reviews."""
+    """The call's applications under review or decided, ranked — two queries whatever the
+    number of applications and reviews.
+
+    Each kind is summarised apart (trimmed mean — mean below ``trim_from`` scores — count,
+    spread, disagreement flag): the technical summary's keys at the top of the row, the
+    budget review's under ``budget``. The ranking score is the technical trimmed mean; when
+    the call gives the budget review a weight (``budget_weight`` %, 0 by default) it is
+    technical × (100 − w)% + budget × w%, and an application without both ranks last."""
     apps = list(Application.objects.restrict(user, "approve").filter(
         call=call, status__in=RANKED).select_related("lead", "county").order_by("pk"))
-    totals: dict[int, list[Decimal]] = {a.pk: [] for a in apps}
-    for app_id, total in Review.objects.restrict(user, "view").filter(
+    totals: dict[tuple[int, str], list[Decimal]] = {}
+    for app_id, kind, total in Review.objects.restrict(user, "view").filter(
             assignment__application__call=call,
             assignment__application__status__in=RANKED).values_list(
-            "assignment__application_id", "total"):
-        if app_id in totals:
-            totals[app_id].append(total)
+            "assignment__application_id", "assignment__draw__kind", "total"):
+        totals.setdefault((app_id, kind), []).append(total)
+    weight = Decimal(call.budget_weight or 0)
     rows = []
     for a in apps:
-        summary = score_summary_of(totals[a.pk], trim_from=trim_from)
-        rows.append({"app": a, **summary})
-    rows.sort(key=lambda r: (r.get("trimmed") is None, -(r.get("trimmed") or 0), r["app"].pk))
+        summary = score_summary_of(totals.get((a.pk, ReviewKind.TECHNICAL), []),
+                                   trim_from=trim_from)
+        budget = score_summary_of(totals.get((a.pk, ReviewKind.BUDGET), []),
+                                  trim_from=trim_from)
+        score = summary.get("trimmed")
+        if weight:
+            score = None if score is None or budget.get("trimmed") is None else (
+                (score * (100 - weight) + budget["trimmed"] * weight) / 100
+            ).quantize(Decimal("0.01"))
+        rows.append({"app": a, **summary, "budget": budget, "score": score})
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["app"].pk))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
     return rows

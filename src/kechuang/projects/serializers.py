@@ -10,6 +10,9 @@ from rest_framework import serializers
 
 from kechuang.accounts.scoping import can
 from kechuang.projects.models import (
+    Acceptance,
+    AcceptanceOpinion,
+    AcceptanceTask,
     Application,
     BudgetLine,
     Call,
@@ -29,7 +32,8 @@ class RdCallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = ["id", "programme", "year", "title", "directions", "fields", "deadline",
-                  "pi_limit", "criteria", "blind", "published"]
+                  "pi_limit", "criteria", "budget_criteria", "budget_weight", "blind",
+                  "published"]
         read_only_fields = fields
 
 
@@ -91,11 +95,13 @@ class RdAssignmentSerializer(serializers.ModelSerializer):
     reviewed = serializers.SerializerMethodField(label=_("已评分"))
     status = serializers.CharField(read_only=True, label=_("状态"),
                                    help_text="invited / accepted / declined")
+    kind = serializers.CharField(source="draw.kind", read_only=True, label=_("评审类型"),
+                                 help_text="technical（技术评审）/ budget（财务评审）")
 
     class Meta:
         model = ReviewAssignment
-        fields = ["id", "application", "application_title", "rank", "status", "responded_at",
-                  "reviewed"]
+        fields = ["id", "application", "application_title", "kind", "rank", "status",
+                  "responded_at", "reviewed"]
         read_only_fields = fields
 
     def get_reviewed(self, a: ReviewAssignment) -> bool:
@@ -120,6 +126,62 @@ class RdReviewSerializer(serializers.ModelSerializer):
         if request is not None:
             self.fields["assignment"].queryset = ReviewAssignment.objects.restrict(
                 request.user, "change")
+
+
+class RdAcceptanceTaskSerializer(serializers.ModelSerializer):
+    """验收任务（专家本人的，或市局看到全部）：项目、考核指标和状态。"""
+
+    project = serializers.IntegerField(source="acceptance.project_id", read_only=True,
+                                       label=_("科技项目"))
+    project_code = serializers.CharField(source="acceptance.project.code", read_only=True,
+                                         label=_("项目编号"))
+    project_title = serializers.CharField(source="acceptance.project.title", read_only=True,
+                                          label=_("项目名称"))
+    targets = serializers.SerializerMethodField(label=_("考核指标"))
+    status = serializers.CharField(read_only=True, label=_("状态"),
+                                   help_text="invited / accepted / declined")
+    answered = serializers.SerializerMethodField(label=_("已提交意见"))
+
+    class Meta:
+        model = AcceptanceTask
+        fields = ["id", "project", "project_code", "project_title", "targets", "rank",
+                  "status", "responded_at", "answered"]
+        read_only_fields = fields
+
+    def get_targets(self, t: AcceptanceTask) -> list[str]:
+        return t.acceptance.project.target_list()
+
+    def get_answered(self, t: AcceptanceTask) -> bool:
+        return hasattr(t, "opinion")
+
+
+class RdAcceptanceRatingSerializer(serializers.Serializer):
+    target = serializers.CharField(label=_("考核指标"))
+    rating = serializers.ChoiceField(choices=AcceptanceOpinion.Rating.choices,
+                                     label=_("完成情况"))
+
+
+class RdAcceptanceOpinionSerializer(serializers.ModelSerializer):
+    """专家验收意见：逐项评价考核指标（met 已完成 / partly 部分完成 / not_met 未完成），
+    建议结论（passed 通过 / closed 结题 / failed 不通过）和意见；先接受任务，每项任务一次。"""
+
+    task = serializers.PrimaryKeyRelatedField(queryset=AcceptanceTask.objects.none(),
+                                              label=_("验收任务"))
+    ratings = RdAcceptanceRatingSerializer(many=True, label=_("考核指标评价"))
+    recommendation = serializers.ChoiceField(choices=Acceptance.Conclusion.choices,
+                                             label=_("建议结论"))
+
+    class Meta:
+        model = AcceptanceOpinion
+        fields = ["id", "task", "ratings", "recommendation", "opinion", "submitted_at"]
+        read_only_fields = ["id", "submitted_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["task"].queryset = AcceptanceTask.objects.restrict(request.user,
+                                                                           "change")
 
 
 class RdFundingSerializer(serializers.ModelSerializer):

@@ -27,6 +27,8 @@ from kechuang.core.uploads import delete_on_error, validate_upload
 from kechuang.policy import expert_draw, rd_funding, review_conflicts
 from kechuang.projects.models import (
     Acceptance,
+    AcceptanceOpinion,
+    AcceptanceTask,
     Application,
     BudgetLine,
     Call,
@@ -44,9 +46,11 @@ from kechuang.projects.models import (
     Recusal,
     Review,
     ReviewAssignment,
+    ReviewKind,
     Source,
 )
 from kechuang.projects.workflows import (
+    ACCEPTANCE_TASK_FLOW,
     APPLICATION_FLOW,
     ASSIGNMENT_FLOW,
     CHANGE_FLOW,
@@ -315,8 +319,13 @@ def _pool_conflicts(profiles: dict[int, review_conflicts.ExpertProfile],
 
 def run_draw(*, application: Application, actor: Any, size: int, reserves: int = 2,
              titles: Sequence[str] = (), max_load: int | None = None, seed: int | None = None,
-             as_of: dt.date | None = None, overrides: dict[int, str] | None = None) -> Draw:
+             as_of: dt.date | None = None, overrides: dict[int, str] | None = None,
+             kind: str = ReviewKind.TECHNICAL) -> Draw:
     """Draw a review group for an application with computed 回避, and record it.
+
+    ``kind`` is the group's: the technical group is drawn on the call's fields, the budget
+    group (财务评审) on the call's budget-review fields (财务, 会计 …) and only when the call
+    has budget criteria; an application has at most one live group of each kind.
 
     The pool is every available expert; conflicted experts are recused (they never see the
     application), everyone left out is recorded with the reasons, members are invited and
@@ -327,6 +336,8 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
     """
     if not can(actor, "add", Draw):
         raise PermissionDenied
+    if kind not in ReviewKind.values:
+        raise DomainError(_("评审类型无效"), field="kind")
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
     if any(not reason for reason in overrides.values()):
         raise DomainError(_("解除回避须逐一填写理由"), field="overrides")
@@ -339,9 +350,12 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
             raise ScopeError()
         if app.status not in ("checked", "reviewing"):
             raise DomainError(_("形式审查通过后才能抽取评审专家"))
-        if app.assignments.filter(status__in=("invited", "accepted")).exists():
-            raise DomainError(_("该申报已有评审专家组，如需重新抽取请先处理现有任务"))
         call = app.call
+        if kind == ReviewKind.BUDGET and not call.has_budget_review:
+            raise DomainError(_("该指南未设财务评审指标，不能抽取财务评审专家"))
+        if app.assignments.filter(draw__kind=kind, status__in=("invited", "accepted")).exists():
+            raise DomainError(_("该申报已有%(kind)s专家组，如需重新抽取请先处理现有任务") % {
+                "kind": ReviewKind(kind).label})
         pool = list(Expert.objects.order_by("pk"))
         profiles = expert_profiles(pool, call_id=call.pk)
         parties = parties_of(app)
@@ -354,15 +368,16 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, load[e.pk],
             tuple(found.get(e.pk, ()))) for e in pool]
-        rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=call.field_set(),
+        fields = call.budget_field_set() if kind == ReviewKind.BUDGET else call.field_set()
+        rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=fields,
                                       titles=frozenset(titles), max_load=max_load,
                                       overrides=frozenset(overrides))
         result = expert_draw.draw(candidates, rules, seed)
         if len(result.members) < size:
             raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
                 "n": len(result.members), "size": size})
-        record = Draw(application=app, seed=seed, drawn_by=actor,
-                      rules={"size": size, "reserves": reserves,
+        record = Draw(application=app, seed=seed, drawn_by=actor, kind=kind,
+                      rules={"kind": kind, "size": size, "reserves": reserves,
                              "fields": sorted(rules.fields), "titles": sorted(rules.titles),
                              "max_load": max_load, "as_of": as_of.isoformat(),
                              "years": CONFLICT_YEARS,
@@ -470,7 +485,8 @@ def decline_assignment(*, assignment: ReviewAssignment, actor: Any,
 
 def submit_review(*, assignment: ReviewAssignment, actor: Any, scores: dict[str, Any],
                   opinion: str) -> Review:
-    """An expert's score sheet: every criterion scored 0–100, an opinion; once."""
+    """An expert's score sheet: every criterion of the group's kind (technical or budget)
+    scored 0–100, an opinion; once."""
     if not can(actor, "add", Review):
         raise PermissionDenied
     with transaction.atomic():
@@ -479,7 +495,8 @@ def submit_review(*, assignment: ReviewAssignment, actor: Any, scores: dict[str,
             raise DomainError(_("请先接受评审任务"))
         if Review.objects.filter(assignment=a).exists():
             raise DomainError(_("已提交过评审意见"))
-        criteria = a.application.call.criteria_list() or [(str(_("综合评价")), Decimal(1))]
+        criteria = a.application.call.criteria_list(a.draw.kind) or [
+            (str(_("综合评价")), Decimal(1))]
         errors, clean = [], {}
         for name, _weight in criteria:
             try:
@@ -923,7 +940,8 @@ def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
                           reserves: int = 2, seed: int | None = None,
                           as_of: dt.date | None = None) -> Acceptance:
     """Draw the acceptance group with the review draw's rules (policy.expert_draw): the same
-    回避, a stored seed and every exclusion with its reasons, so it can be re-run."""
+    回避, a stored seed and every exclusion with its reasons, so it can be re-run. Members
+    are invited (an acceptance task each, on their own pages), reserves wait."""
     if not can(actor, "approve", Acceptance):
         raise PermissionDenied
     as_of = as_of or timezone.localdate()
@@ -935,6 +953,11 @@ def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
             raise ScopeError()
         if acc.conclusion:
             raise DomainError(_("已作出验收结论"))
+        # a redraw (the same seed gives the same group) is allowed until an expert answers
+        if acc.tasks.filter(status__in=(AcceptanceTask.Status.ACCEPTED,
+                                        AcceptanceTask.Status.DECLINED)).exists():
+            raise DomainError(_("已有专家回复验收任务，不能重新抽取"))
+        acc.tasks.all().delete()
         project = acc.project
         fields = project.application.call.field_set() if project.application_id else \
             frozenset()
@@ -959,13 +982,117 @@ def draw_acceptance_group(*, acceptance: Acceptance, actor: Any, size: int = 3,
         acc.save()
         record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
                       after=snapshot(acc), reason=_("抽取验收专家组"))
+        by_pk = {e.pk: e for e in pool}
+        rank = 0
+        for key in result.members:
+            rank += 1
+            AcceptanceTask.objects.create(acceptance=acc, expert_profile_id=key, rank=rank,
+                                          reviewer=by_pk[key].user,
+                                          status=AcceptanceTask.Status.INVITED)
+        for key in result.reserves:
+            rank += 1
+            AcceptanceTask.objects.create(acceptance=acc, expert_profile_id=key, rank=rank,
+                                          status=AcceptanceTask.Status.RESERVE)
     return acc
+
+
+def _refuse_if_conflicted(task: AcceptanceTask) -> None:
+    """回避 computed again at the write: a relation or employment recorded after the draw
+    takes the project out of the expert's reach (the pages answer 404 the same way)."""
+    t = AcceptanceTask.objects.select_related("expert_profile", "acceptance__project__lead"
+                                              ).get(pk=task.pk)
+    profile = expert_profiles([t.expert_profile])[t.expert_profile_id]
+    if review_conflicts.find_conflicts(profile, project_parties(t.acceptance.project),
+                                       as_of=timezone.localdate(), years=CONFLICT_YEARS):
+        raise ScopeError()
+
+
+def accept_acceptance_task(*, task: AcceptanceTask, actor: Any) -> AcceptanceTask:
+    _refuse_if_conflicted(task)
+    return transition(task, workflow=ACCEPTANCE_TASK_FLOW, action="accept", actor=actor)
+
+
+def decline_acceptance_task(*, task: AcceptanceTask, actor: Any,
+                            reason: str = "") -> AcceptanceTask | None:
+    """The expert declines; the first waiting reserve is invited in their place (returned),
+    and the acceptance's group record says who replaced whom."""
+    with transaction.atomic():
+        t = transition(task, workflow=ACCEPTANCE_TASK_FLOW, action="decline", actor=actor,
+                       reason=reason)
+        acc = Acceptance.objects.select_for_update().get(pk=t.acceptance_id)
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        state = expert_draw.DrawResult(seed=acc.seed or 0, members=tuple(acc.group),
+                                       reserves=tuple(acc.reserves), exclusions=(), pool=())
+        after = expert_draw.decline(state, t.expert_profile_id)
+        substitute_id = after.substitutions[-1][1]
+        before = snapshot(acc)
+        acc.group, acc.reserves = list(after.members), list(after.reserves)
+        acc.save()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=acc, before=before,
+                      after=snapshot(acc), reason=_("验收专家谢绝，递补替补专家：%(r)s") % {
+                          "r": reason or "—"})
+        if substitute_id is None:
+            return None
+        sub = AcceptanceTask.objects.select_related("expert_profile").get(
+            acceptance=acc, expert_profile_id=substitute_id)
+        before = snapshot(sub)
+        AcceptanceTask.objects.filter(pk=sub.pk, status=AcceptanceTask.Status.RESERVE).update(
+            status=AcceptanceTask.Status.INVITED, reviewer=sub.expert_profile.user)
+        sub.refresh_from_db()
+        record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=sub, before=before,
+                      after=snapshot(sub), reason=_("替补递补"))
+        return sub
+
+
+def submit_acceptance_opinion(*, task: AcceptanceTask, actor: Any, ratings: dict[str, str],
+                              recommendation: str, opinion: str) -> AcceptanceOpinion:
+    """An acceptance expert's opinion, once, after accepting the task and before the city's
+    conclusion: every 考核指标 rated met / partly / not met, a recommended conclusion and
+    the opinion — every problem listed at once, nothing written."""
+    if not can(actor, "add", AcceptanceOpinion):
+        raise PermissionDenied
+    with transaction.atomic():
+        t = AcceptanceTask.objects.restrict(actor, "change").select_for_update().filter(
+            pk=task.pk).first()
+        if t is None:
+            raise ScopeError()
+        _refuse_if_conflicted(t)
+        acc = Acceptance.objects.select_related("project").get(pk=t.acceptance_id)
+        if t.status != AcceptanceTask.Status.ACCEPTED:
+            raise DomainError(_("请先接受验收任务"))
+        if AcceptanceOpinion.objects.filter(task=t).exists():
+            raise DomainError(_("已提交过验收意见"))
+        if acc.conclusion:
+            raise DomainError(_("已作出验收结论"))
+        errors, clean = [], []
+        for target in acc.project.target_list():
+            rating = (ratings or {}).get(target, "")
+            if rating not in AcceptanceOpinion.Rating.values:
+                errors.append(_("请评价考核指标“%(t)s”的完成情况") % {"t": target})
+            else:
+                clean.append({"target": target, "rating": rating})
+        if recommendation not in Acceptance.Conclusion.values:
+            errors.append(_("请选择建议结论"))
+        if not (opinion or "").strip():
+            errors.append(_("请填写验收意见"))
+        if errors:
+            raise ValidationError(errors)
+        row = AcceptanceOpinion(task=t, ratings=clean, recommendation=recommendation,
+                                opinion=opinion.strip())
+        row.full_clean()
+        row.save()
+        record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=row,
+                      after=snapshot(row))
+    return row
 
 
 def conclude_acceptance(*, acceptance: Acceptance, actor: Any, conclusion: str, opinion: str,
                         on: dt.date | None = None) -> Acceptance:
-    """The conclusion (通过 / 结题 / 不通过) after the group's review; 通过 and 结题 close the
-    project (已验收), 不通过 leaves it under acceptance for rectification."""
+    """The city's conclusion (通过 / 结题 / 不通过) with the experts' opinions in view (who
+    decided and why are kept); 通过 and 结题 close the project (已验收), 不通过 leaves it
+    under acceptance for rectification. Opinions are not required: an expert without a
+    login gives theirs at the meeting and staff record the conclusion."""
     if not can(actor, "approve", Acceptance):
         raise PermissionDenied
     if conclusion not in Acceptance.Conclusion.values:

@@ -80,10 +80,24 @@ ASSIGNMENTS = Table([
     Column(_l("项目名称"), lambda a: a.application.title,
            cell=_link("projects:review", lambda a: a.application.title), width=32),
     Column(_l("申报指南"), lambda a: a.application.call.title, width=28),
+    Column(_l("评审类型"), lambda a: a.draw.get_kind_display(), width=10),
     Column(_l("状态"), lambda a: a.get_status_display(),
            cell=lambda a, ctx: _badge(a.get_status_display()), width=10),
     Column(_l("已评分"), lambda a: yes_no(getattr(a, "review", None) is not None), width=8),
 ], row_attrs='data-testid="assignment-row"')
+
+ACCEPTANCE_TASKS = Table([
+    Column(_l("项目编号"), lambda t: t.acceptance.project.code, width=16,
+           td_class="text-nowrap"),
+    Column(_l("项目名称"), lambda t: t.acceptance.project.title,
+           cell=_link("projects:acceptance_task", lambda t: t.acceptance.project.title),
+           width=32),
+    Column(_l("承担单位"), lambda t: t.acceptance.project.lead.name, width=28),
+    Column(_l("状态"), lambda t: t.get_status_display(),
+           cell=lambda t, ctx: _badge(t.get_status_display()), width=10),
+    Column(_l("已提交意见"), lambda t: yes_no(getattr(t, "opinion", None) is not None),
+           width=10),
+], row_attrs='data-testid="acceptance-task-row"')
 
 PROJECTS = Table([
     Column(_l("项目编号"), lambda p: p.code, width=16, td_class="text-nowrap"),

@@ -46,4 +46,10 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/accept/", views.assignment_accept, name="assignment_accept"),
     path("reviews/<int:pk>/decline/", views.assignment_decline, name="assignment_decline"),
+    path("acceptance-tasks/", views.acceptance_task_list, name="acceptance_task_list"),
+    path("acceptance-tasks/<int:pk>/", views.acceptance_task, name="acceptance_task"),
+    path("acceptance-tasks/<int:pk>/accept/", views.acceptance_task_accept,
+         name="acceptance_task_accept"),
+    path("acceptance-tasks/<int:pk>/decline/", views.acceptance_task_decline,
+         name="acceptance_task_decline"),
 ]

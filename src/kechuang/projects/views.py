@@ -5,6 +5,7 @@ from, gets 404)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from kechuang.core.shortcuts import (
 from kechuang.core.uploads import serve_private
 from kechuang.projects import documents, exports, selectors, services, tables
 from kechuang.projects.filters import (
+    AcceptanceTaskFilter,
     ApplicationFilter,
     AssignmentFilter,
     CallFilter,
@@ -38,6 +40,7 @@ from kechuang.projects.filters import (
 )
 from kechuang.projects.forms import (
     AcceptanceForm,
+    AcceptanceOpinionForm,
     ApplicationForm,
     ChangeForm,
     ConcludeForm,
@@ -49,6 +52,8 @@ from kechuang.projects.forms import (
 )
 from kechuang.projects.models import (
     Acceptance,
+    AcceptanceOpinion,
+    AcceptanceTask,
     Application,
     Call,
     ChangeRequest,
@@ -62,8 +67,14 @@ from kechuang.projects.models import (
     Project,
     Review,
     ReviewAssignment,
+    ReviewKind,
 )
-from kechuang.projects.workflows import APPLICATION_FLOW, ASSIGNMENT_FLOW, CHANGE_FLOW
+from kechuang.projects.workflows import (
+    ACCEPTANCE_TASK_FLOW,
+    APPLICATION_FLOW,
+    ASSIGNMENT_FLOW,
+    CHANGE_FLOW,
+)
 from kechuang.workflow.selectors import history
 from kechuang.workflow.services import available_actions
 
@@ -164,7 +175,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             app, workflow=APPLICATION_FLOW, actor=user)),
         "can_edit": app.status in services.EDITABLE and can(user, "change", Application),
         "can_draw": can(user, "add", Draw) and app.status in ("checked", "reviewing"),
-        "reviews": reviews, "summary": selectors.score_summary(reviews),
+        "reviews": reviews,
+        "summaries": [(label, summary) for (label, summary) in (
+            (ReviewKind(k).label, v) for k, v in selectors.summaries_by_kind(reviews).items())],
         "reason_form": ReasonForm()})
 
 
@@ -227,7 +240,7 @@ def application_draw(request: HttpRequest, pk: int) -> HttpResponse:
             draw = services.run_draw(application=app, actor=user, size=d["size"],
                                      reserves=d["reserves"], titles=d["titles"],
                                      max_load=d["max_load"], seed=d["seed"],
-                                     overrides=d["overrides"])
+                                     overrides=d["overrides"], kind=d["kind"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -268,8 +281,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_or_404(selectors.assignment_detail, user=user, pk=pk)
     call = a.application.call
     mine = getattr(a, "review", None) if hasattr(a, "review") else None
-    form = ScoreForm(request.POST or None, criteria=call.criteria_list() or [
-        (_("综合评价"), 1)])
+    form = ScoreForm(request.POST or None, criteria=call.criteria_list(a.draw.kind) or [
+        (_("综合评价"), Decimal(1))])
     if request.method == "POST":
         require(user, "add", Review)
         if form.is_valid():
@@ -320,6 +333,77 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, pk, False)
 
 
+# ---- the acceptance expert's own pages --------------------------------------------------------
+
+@login_required
+@require_safe
+def acceptance_task_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, model=AcceptanceTask, filter_cls=AcceptanceTaskFilter,
+                     selector=selectors.acceptance_task_list, table=tables.ACCEPTANCE_TASKS,
+                     template="projects/acceptance_task_list.html")
+
+
+@login_required
+def acceptance_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """The acceptance expert's page for one task: accept or decline, then the opinion per
+    考核指标 and the recommended conclusion (404 unless the task is theirs and they have no
+    conflict with the project)."""
+    user = request.user
+    require(user, "view", AcceptanceTask)
+    task = get_or_404(selectors.acceptance_task_detail, user=user, pk=pk)
+    acc = task.acceptance
+    project = acc.project
+    mine = getattr(task, "opinion", None) if hasattr(task, "opinion") else None
+    form = AcceptanceOpinionForm(request.POST or None, targets=project.target_list())
+    if request.method == "POST":
+        require(user, "add", AcceptanceOpinion)
+        if form.is_valid():
+            try:
+                services.submit_acceptance_opinion(
+                    task=task, actor=user, ratings=form.ratings(),
+                    recommendation=form.cleaned_data["recommendation"],
+                    opinion=form.cleaned_data["opinion"])
+            except (DomainError, ValidationError) as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("验收意见已提交。"))
+                return redirect("projects:acceptance_task", pk=task.pk)
+    return render(request, "projects/acceptance_task.html", {
+        "task": task, "acceptance": acc, "project": project, "form": form, "mine": mine,
+        "actions": available_actions(task, workflow=ACCEPTANCE_TASK_FLOW, actor=user)})
+
+
+def _respond_acceptance(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    user = request.user
+    require(user, "change", AcceptanceTask)
+    task = get_or_404(selectors.acceptance_task_detail, user=user, pk=pk, action="change")
+    form = ReasonForm(request.POST)
+    try:
+        if accept:
+            services.accept_acceptance_task(task=task, actor=user)
+            messages.success(request, _("已接受验收任务。"))
+        else:
+            services.decline_acceptance_task(task=task, actor=user, reason=(
+                form.cleaned_data["reason"] if form.is_valid() else ""))
+            messages.success(request, _("已谢绝，系统已递补替补专家。"))
+            return redirect("projects:acceptance_task_list")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:acceptance_task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def acceptance_task_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond_acceptance(request, pk, True)
+
+
+@login_required
+@require_POST
+def acceptance_task_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond_acceptance(request, pk, False)
+
+
 # ---- projects ------------------------------------------------------------------------------
 
 @login_required
@@ -339,6 +423,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     funding = selectors.funding_of(user=user, project=project)
     acceptance = selectors.acceptance_of(user=user, project=project)
     staff = can(user, "approve", Acceptance)
+    tasks = selectors.acceptance_tasks_of(user=user, acceptance=acceptance) \
+        if acceptance and staff else []
     changes = selectors.changes_of(user=user, project=project)
     open_project = project.stage not in (Project.Stage.ACCEPTED, Project.Stage.TERMINATED)
     return render(request, "projects/project_detail.html", {
@@ -348,6 +434,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     for c in changes],
         "acceptance": acceptance,
         "group": selectors.acceptance_group(acceptance) if acceptance and staff else None,
+        "tasks": tasks, "tally": selectors.recommendation_tally(
+            [t.opinion for t in tasks if getattr(t, "opinion", None) is not None]),
         "can_report": can(user, "add", ProgressReport) and open_project,
         "can_check": can(user, "approve", ProgressReport),
         "can_change": can(user, "add", ChangeRequest) and open_project,
@@ -651,7 +739,8 @@ def acceptance_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     if acc is None:
         raise Http404
     content = documents.acceptance_opinion(
-        acc, experts=selectors.acceptance_group(acc)["members"])
+        acc, experts=selectors.acceptance_group(acc)["members"],
+        opinions=selectors.acceptance_opinions(user=user, acceptance=acc))
     return _docx(content, f"验收意见-{project.code}.docx")
 
 
@@ -718,7 +807,8 @@ def project_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         trail=trail,
         disbursements=list(selectors.disbursement_list(user=user).filter(project=project)),
         reports=selectors.reports_of(user=user, project=project), acceptance=acc,
-        group=selectors.acceptance_group(acc)["members"] if acc else [])
+        group=selectors.acceptance_group(acc)["members"] if acc else [],
+        opinions=selectors.acceptance_opinions(user=user, acceptance=acc) if acc else [])
     response = HttpResponse(content, content_type="application/zip")
     from urllib.parse import quote
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import roles_with
 from kechuang.projects.models import (
+    AcceptanceTask,
     Application,
     ChangeRequest,
     Draw,
@@ -102,6 +103,29 @@ ASSIGNMENT_FLOW = Workflow(
              effect=_left, scope_action="change"),
         Step("accepted", "decline", "declined", roles=EXPERTS, label=_("谢绝"),
              effect=_left, guard=_no_review_yet, scope_action="change"),
+    ),
+    submitted_by="reviewer",
+)
+
+
+ACCEPTANCE_EXPERTS = roles_with("change", AcceptanceTask)
+
+
+def _no_opinion_yet(obj: Any, actor: Any) -> str | None:
+    return str(_("已提交验收意见，不能谢绝")) if hasattr(obj, "opinion") else None
+
+
+# An expert's place in an acceptance group, like a review assignment; the reserve's
+# invitation is written by projects.services.decline_acceptance_task.
+ACCEPTANCE_TASK_FLOW = Workflow(
+    name="rd_acceptance_task",
+    steps=(
+        Step("invited", "accept", "accepted", roles=ACCEPTANCE_EXPERTS, label=_("接受"),
+             effect=_responded, scope_action="change"),
+        Step("invited", "decline", "declined", roles=ACCEPTANCE_EXPERTS, label=_("谢绝"),
+             effect=_left, scope_action="change"),
+        Step("accepted", "decline", "declined", roles=ACCEPTANCE_EXPERTS, label=_("谢绝"),
+             effect=_left, guard=_no_opinion_yet, scope_action="change"),
     ),
     submitted_by="reviewer",
 )

@@ -3,7 +3,9 @@
 Fixture: one published call; in each place an application under review (lead: that place's
 enterprise) and a project. The expert user holds an accepted assignment on both
 applications, but is recused (回避) from place b's — so the expert sees a and gets 404 on b,
-exactly like an application never assigned to them.
+exactly like an application never assigned to them. Likewise an accepted acceptance task with
+an opinion on both projects, but a relation with place b's enterprise recorded after the
+draw: 404 on b's task and opinion.
 """
 
 from __future__ import annotations
@@ -72,6 +74,15 @@ def rd(ctx, place=None):
         acc = Acceptance(project=project, submitted_by=owner, audit_report_name="a.pdf")
         acc.audit_report.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         acc.save()
+        from kechuang.projects.models import AcceptanceOpinion, AcceptanceTask, Relation
+
+        task = AcceptanceTask.objects.create(acceptance=acc, expert_profile=profile, rank=1,
+                                             reviewer=users["expert"], status="accepted")
+        opinion = AcceptanceOpinion.objects.create(task=task, recommendation="passed",
+                                                   opinion=f"验收意见-{p}")
+        if p == "b":
+            Relation.objects.create(expert_profile=profile, organisation=ent, note="亲属任职")
+        out |= {f"task_{p}": task.pk, f"opinion_{p}": opinion.pk}
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
                 f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
@@ -147,6 +158,10 @@ ROUTES: dict[str, Route] = {
     "projects:review": _r(CITY | EXPERT, _pk("assignment")),
     "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
     "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),
+    "projects:acceptance_task_list": _r(CITY | EXPERT, rd, scoped=False),
+    "projects:acceptance_task": _r(CITY | EXPERT, _pk("task")),
+    "projects:acceptance_task_accept": _r(CITY | EXPERT, _pk("task"), **POST),
+    "projects:acceptance_task_decline": _r(CITY | EXPERT, _pk("task"), **POST),
 }
 
 API = {"api": True}
@@ -161,6 +176,11 @@ ROUTES.update({
     # an applicant never reads a score sheet (403); the expert only their own, not recused
     "api-rd-review-list": _r(CITY | EXPERT, rd, scoped=False, **API),
     "api-rd-review-detail": _r(CITY | EXPERT, _pk("review"), **API),
+    # an acceptance expert: their own task and opinion, not where conflicted
+    "api-rd-acceptance-task-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-acceptance-task-detail": _r(CITY | EXPERT, _pk("task"), **API),
+    "api-rd-acceptance-opinion-list": _r(CITY | EXPERT, rd, scoped=False, **API),
+    "api-rd-acceptance-opinion-detail": _r(CITY | EXPERT, _pk("opinion"), **API),
     "api-rd-project-list": _r(READERS, rd, scoped=False, list_marker=project_marker, **API),
     "api-rd-project-detail": _r(READERS, _pk("project"), **API),
 })

@@ -2,7 +2,8 @@
 across the roles — the enterprise submits, the county recommends, the city checks, experts
 are drawn (the expert of the lead enterprise excluded, the reason shown to staff), two
 experts score, the city approves, the first instalment is paid, a progress report is filed,
-the project is accepted (issue #14, "Done when")."""
+an acceptance expert accepts the task and gives an opinion per 考核指标 on their own page, the
+city concludes with the opinion in view (issue #14, "Done when")."""
 
 from __future__ import annotations
 
@@ -116,13 +117,39 @@ def test_one_application_from_call_to_acceptance(page, live_server, users,  # no
     page.get_by_test_id("acceptance-submit").click()
     page.wait_for_selector('[data-testid="acceptance"]')
 
-    # the city draws the acceptance group and concludes: 通过
+    # the city draws the acceptance group
     logout(page, live_server)
     login(page, live_server, "city_staff")
     page.goto(project_url)
     page.get_by_test_id("acceptance-draw").click()
     page.wait_for_selector('[data-testid="acceptance-group"]')
     assert "专家乙" in page.get_by_test_id("acceptance-excluded").first.inner_text()
+
+    # an acceptance expert finds the task next to the review tasks, accepts and gives an
+    # opinion per 考核指标 with the conclusion they recommend
+    from kechuang.projects.models import AcceptanceTask
+
+    task = AcceptanceTask.objects.filter(acceptance__project=project, status="invited"
+                                         ).select_related("reviewer").order_by("rank").first()
+    logout(page, live_server)
+    login(page, live_server, task.reviewer.username)
+    page.goto(f"{live_server.url}/projects/acceptance-tasks/")
+    page.get_by_test_id("acceptance-task-row").get_by_role("link").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("task-accept").click()
+    page.wait_for_selector('[data-testid="self-evaluation"]')
+    page.check("#id_rating_0_0")  # 已完成
+    page.check("#id_rating_1_1")  # 部分完成
+    page.select_option("#id_recommendation", "passed")
+    page.fill("#id_opinion", "专利已授权，示范线已建成，同意通过")
+    page.get_by_test_id("submit-opinion").click()
+    page.wait_for_selector('[data-testid="my-opinion"]')
+
+    # the city sees the opinion and concludes: 通过
+    logout(page, live_server)
+    login(page, live_server, "city_staff")
+    page.goto(project_url)
+    assert page.get_by_test_id("expert-recommendation").inner_text() == "通过"
     page.select_option("#id_conclusion", "passed")
     page.fill("#id_opinion", "考核指标全部完成，同意通过验收")
     page.get_by_test_id("acceptance-conclude").click()

@@ -57,6 +57,18 @@ def test_demo_fills_every_action_2_indicator_and_is_idempotent(demo_world):
     assert Project.objects.filter(carried_over=True, stage="accepted").exists()
     assert Acceptance.objects.filter(conclusion="").exists()
     assert ChangeRequest.objects.filter(status="approved").exists()
+    # a call with a budget (财务) group besides the technical one, scored apart
+    from kechuang.projects.models import AcceptanceOpinion, Call, Review
+
+    call = Call.objects.get(year=2025, budget_weight__gt=0)
+    assert call.budget_criteria and Review.objects.filter(
+        assignment__draw__kind="budget", assignment__application__call=call).count() >= 12 * 2
+    assert not Review.objects.filter(assignment__draw__kind="budget").exclude(
+        assignment__application__call=call).exists()
+    # experts' acceptance opinions: before the conclusions, and on one still waiting
+    assert AcceptanceOpinion.objects.filter(task__acceptance__conclusion="passed").exists()
+    waiting = AcceptanceOpinion.objects.filter(task__acceptance__conclusion="")
+    assert waiting.count() == 2 and waiting.filter(recommendation="closed").exists()
     assert seed_projects(seed=2025) == (0, 0)
 
 
