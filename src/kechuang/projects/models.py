@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, Assignment, RestrictManager, Scope, register, rights
+from kechuang.core.files import StoredFile, stored_file_field
 from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.policy import rd_attachments
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2,
@@ -106,6 +108,11 @@ class Call(models.Model):
     criteria = models.JSONField(_("评审指标及权重"), default=list, blank=True,
                                 help_text=_('如 [{"name": "创新性", "weight": 30}, …]'))
     blind = models.BooleanField(_("匿名评审"), default=False)
+    required_attachments = models.JSONField(
+        _("申报附件要求"), default=list, blank=True,
+        help_text=_('如 [{"name": "可行性研究报告", "types": ["pdf"], "blind_copy": true}, '
+                    '{"name": "营业执照", "types": ["pdf", "jpg"]}]；blind_copy 表示须上传'
+                    '匿名版本，匿名评审时只有此类附件提供给专家'))
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -129,10 +136,24 @@ class Call(models.Model):
     def criteria_list(self) -> list[tuple[str, Decimal]]:
         return [(str(c["name"]), Decimal(str(c.get("weight", 1)))) for c in self.criteria or []]
 
+    def attachment_requirements(self) -> list[rd_attachments.Requirement]:
+        """The attachments an application to this call must carry (malformed entries are
+        refused by clean(), so none are left out here in practice)."""
+        return rd_attachments.parse_requirements(self.required_attachments)[0]
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         super().clean()
+        _reqs, problems = rd_attachments.parse_requirements(self.required_attachments)
+        if problems:
+            kind, detail = problems[0]
+            raise ValidationError({"required_attachments": {
+                "shape": _("申报附件要求须为列表，每项含名称和允许的文件类型"),
+                "name": _("第 %(d)s 项附件要求缺少名称"),
+                "duplicate": _("附件“%(d)s”重复列出"),
+                "types": _("附件“%(d)s”的文件类型须从 %(known)s 中选择"),
+            }[kind] % {"d": detail, "known": "、".join(rd_attachments.KNOWN_TYPES)}})
         for c in self.criteria or []:
             if not isinstance(c, dict) or not c.get("name"):
                 raise ValidationError({"criteria": _("每个评审指标须有名称和权重")})
@@ -242,6 +263,40 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.get_source_display()}"
+
+
+class ApplicationAttachment(StoredFile):
+    """A file of an application: one per attachment the call requires (``requirement`` is its
+    name; a new upload replaces the old while the application is a draft), or a further
+    attachment (``requirement`` empty). Private storage; served only by
+    ``views.attachment_download`` after the scope check — and on a blind call reviewers get
+    only the attachments the call marks as anonymised copies (``blind_copy``), under a
+    neutral file name."""
+
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.CharField(_("附件名称"), max_length=100, blank=True,
+                                   help_text=_("申报指南要求的附件名称；空为其他附件"))
+    file = stored_file_field("projects")
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")
+        ordering = ["application_id", "requirement", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["application", "requirement"], condition=~Q(requirement=""),
+            name="uniq_application_requirement")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement or _('其他附件')} · {self.original_name}"
+
+    def neutral_name(self) -> str:
+        """The file name a reviewer of a blind call sees (the original may name the
+        applicant)."""
+        ext = rd_attachments.extension(self.original_name)
+        return f"{self.requirement or _('附件')}-{self.application_id}.{ext}"
 
 
 class Expert(models.Model):
@@ -849,6 +904,10 @@ register(BudgetLine, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
                                          county_staff=READ, enterprise=_CITY - {"approve"},
                                          expert={"view"}),
                            parents=("application",)))
+register(ApplicationAttachment, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                  enterprise={"view", "add", "delete"}, expert={"view"}),
+    parents=("application",)))
 register(Expert, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
                                      expert={"view", "change"}),
                        assigned=Assignment(to="user")))

@@ -14,6 +14,7 @@ from kechuang.orgs.models import Organisation
 from kechuang.projects.models import (
     Acceptance,
     Application,
+    ApplicationAttachment,
     BudgetLine,
     Call,
     ChangeRequest,
@@ -70,6 +71,45 @@ def application_list(*, user: Any, action: str = "view",
 def application_detail(*, user: Any, pk: int, action: str = "view") -> Application:
     return Application.objects.restrict(user, action).select_related(
         "call", "call__programme", "lead", "county", "submitted_by", "decided_by").get(pk=pk)
+
+
+def reads_blind(user: Any, application: Application) -> bool:
+    """True for a reviewer of a blind call (匿名评审): neither the bureau nor an applicant.
+    Such a reader gets no party names, and of the attachments only the anonymised copies the
+    call asks for (``blind_copy``), under a neutral file name."""
+    return (application.call.blind and not can(user, "approve", Application)
+            and not can(user, "add", Application))
+
+
+def _attachments(user: Any, application: Application) -> QuerySet[ApplicationAttachment]:
+    qs = ApplicationAttachment.objects.restrict(user, "view").filter(application=application)
+    if reads_blind(user, application):
+        qs = qs.filter(requirement__in=[r.name for r in
+                                        application.call.attachment_requirements()
+                                        if r.blind_copy])
+    return qs
+
+
+def attachments_of(*, user: Any, application: Application) -> list[ApplicationAttachment]:
+    """The application's files this user may download (see :func:`reads_blind`)."""
+    return list(_attachments(user, application).select_related("uploaded_by"))
+
+
+def required_attachments(*, user: Any, application: Application) -> list[dict[str, Any]]:
+    """The call's required attachments with what is uploaded for each (the applicant's and
+    the bureau's checklist); on a blind call a reviewer sees only the anonymised ones."""
+    files = {a.requirement: a for a in attachments_of(user=user, application=application)}
+    blind = reads_blind(user, application)
+    return [{"requirement": r, "file": files.get(r.name),
+             "ok": r.name in files and r.allows(files[r.name].original_name)}
+            for r in application.call.attachment_requirements()
+            if not blind or r.blind_copy]
+
+
+def attachment_detail(*, user: Any, pk: int) -> ApplicationAttachment:
+    att = ApplicationAttachment.objects.restrict(user, "view").select_related(
+        "application", "application__call").get(pk=pk)
+    return _attachments(user, att.application).get(pk=pk)
 
 
 def budget_of(application: Application) -> list[BudgetLine]:

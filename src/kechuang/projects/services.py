@@ -22,12 +22,19 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
-from kechuang.core.services import BulkHook, BulkItem, create_object, update_object
-from kechuang.core.uploads import delete_on_error, validate_upload
-from kechuang.policy import expert_draw, rd_funding, review_conflicts
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    create_object,
+    save_uploads,
+    update_object,
+)
+from kechuang.core.uploads import delete_on_error, private_storage, validate_upload
+from kechuang.policy import expert_draw, rd_attachments, rd_funding, review_conflicts
 from kechuang.projects.models import (
     Acceptance,
     Application,
+    ApplicationAttachment,
     BudgetLine,
     Call,
     Category,
@@ -150,6 +157,7 @@ def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
     for field, label in (("objectives", _("研究目标")), ("targets", _("考核指标"))):
         if not getattr(app, field).strip():
             problems.append(_("请填写%(f)s") % {"f": label})
+    problems += attachment_messages(app)
     lines = list(app.budget_lines.all())
     if not lines:
         problems.append(_("请填写预算明细"))
@@ -184,6 +192,84 @@ def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
         problems.append(_("项目负责人“%(pi)s”已有 %(n)s 项在研或在审项目，超过限项（%(limit)s 项）")
                         % {"pi": app.pi_name, "n": load, "limit": call.pi_limit})
     return problems
+
+
+def attachment_messages(app: Application) -> list[str]:
+    """One Chinese sentence per required attachment missing or of a type the call does not
+    allow (policy.rd_attachments)."""
+    uploaded = [rd_attachments.Uploaded(a.requirement, a.original_name)
+                for a in app.attachments.all()]
+    out = []
+    for kind, req, name in rd_attachments.attachment_problems(
+            app.call.attachment_requirements(), uploaded):
+        args = {"n": req.name, "t": req.types_label, "f": name}
+        out.append(_("缺少申报附件“%(n)s”（%(t)s）") % args if kind == "missing" else
+                   _("申报附件“%(n)s”须为 %(t)s 格式，已上传的“%(f)s”不符") % args)
+    return out
+
+
+OTHER_ATTACHMENT_TYPES = rd_attachments.KNOWN_TYPES
+MAX_OTHER_ATTACHMENTS = 10
+
+
+def _editable_application(application: Application, actor: Any) -> Application:
+    app = Application.objects.restrict(actor, "change").select_for_update().filter(
+        pk=application.pk).first()
+    if app is None:
+        raise ScopeError()
+    if app.status not in EDITABLE:
+        raise DomainError(_("只有草稿或退回修改的申报可以上传或删除附件"))
+    return app
+
+
+def _drop_attachment(att: ApplicationAttachment, actor: Any, reason: str) -> None:
+    """Delete the row (audited) now and its file once the transaction commits."""
+    name = att.file.name
+    record_change(actor=actor, action=ChangeRecord.Action.DELETE, obj=att,
+                  before=snapshot(att) | {"file": name}, reason=reason)
+    att.delete()
+    transaction.on_commit(lambda: private_storage.delete(name))
+
+
+def upload_attachment(*, application: Application, actor: Any, requirement: str,
+                      upload: Any) -> ApplicationAttachment:
+    """Attach a file to a draft (or returned) application: for one of the call's required
+    attachments (a new file replaces the old one) or as a further attachment. The file is
+    checked (type allowed by the call, content matching its extension, size) before anything
+    is stored; a refused upload leaves the application as it was."""
+    if not can(actor, "add", ApplicationAttachment):
+        raise PermissionDenied
+    requirement = (requirement or "").strip()
+    if upload is None:
+        raise ValidationError(_("请选择要上传的文件"))
+    with transaction.atomic(), delete_on_error() as saved:
+        app = _editable_application(application, actor)
+        reqs = {r.name: r for r in app.call.attachment_requirements()}
+        if requirement and requirement not in reqs:
+            raise DomainError(_("申报指南没有要求附件“%(n)s”") % {"n": requirement})
+        allowed = reqs[requirement].upload_types if requirement else OTHER_ATTACHMENT_TYPES
+        content_type = validate_upload(upload, allowed=allowed)
+        if requirement:
+            for old in app.attachments.filter(requirement=requirement):
+                _drop_attachment(old, actor, _("重新上传“%(n)s”") % {"n": requirement})
+        elif app.attachments.filter(requirement="").count() >= MAX_OTHER_ATTACHMENTS:
+            raise DomainError(_("其他附件最多 %(n)s 个") % {"n": MAX_OTHER_ATTACHMENTS})
+        [att] = save_uploads([(upload, content_type)], model=ApplicationAttachment,
+                             owner={"application": app, "requirement": requirement},
+                             actor=actor, saved=saved)
+    return att
+
+
+def delete_attachment(*, attachment: ApplicationAttachment, actor: Any) -> None:
+    """Remove an attachment of a draft (or returned) application."""
+    if not can(actor, "delete", ApplicationAttachment):
+        raise PermissionDenied
+    with transaction.atomic():
+        app = _editable_application(attachment.application, actor)
+        att = app.attachments.filter(pk=attachment.pk).first()
+        if att is None:
+            raise ScopeError()
+        _drop_attachment(att, actor, _("删除申报附件"))
 
 
 def submit_application(*, application: Application, actor: Any,

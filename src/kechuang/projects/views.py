@@ -39,6 +39,7 @@ from kechuang.projects.filters import (
 from kechuang.projects.forms import (
     AcceptanceForm,
     ApplicationForm,
+    AttachmentForm,
     ChangeForm,
     ConcludeForm,
     DrawForm,
@@ -50,6 +51,7 @@ from kechuang.projects.forms import (
 from kechuang.projects.models import (
     Acceptance,
     Application,
+    ApplicationAttachment,
     Call,
     ChangeRequest,
     Deliberation,
@@ -165,7 +167,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": app.status in services.EDITABLE and can(user, "change", Application),
         "can_draw": can(user, "add", Draw) and app.status in ("checked", "reviewing"),
         "reviews": reviews, "summary": selectors.score_summary(reviews),
-        "reason_form": ReasonForm()})
+        "reason_form": ReasonForm(),
+        "required_files": selectors.required_attachments(user=user, application=app),
+        "other_files": [a for a in selectors.attachments_of(user=user, application=app)
+                        if not a.requirement],
+        "blind_files": selectors.reads_blind(user, app),
+        "can_attach": app.status in services.EDITABLE and can(user, "change", Application)
+        and can(user, "add", ApplicationAttachment),
+        "attachment_form": AttachmentForm()})
 
 
 @login_required
@@ -208,6 +217,56 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(app)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a required (or a further) attachment to one's draft application."""
+    user = request.user
+    require(user, "add", ApplicationAttachment)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk, action="change")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(app)
+    try:
+        att = services.upload_attachment(application=app, actor=user,
+                                         requirement=form.cleaned_data["requirement"],
+                                         upload=form.cleaned_data["file"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已上传附件：%(n)s") % {"n": att.original_name})
+    return redirect(app)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "delete", ApplicationAttachment)
+    att = get_or_404(selectors.attachment_detail, user=user, pk=pk)
+    try:
+        services.delete_attachment(attachment=att, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除附件。"))
+    return redirect(att.application)
+
+
+@login_required
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application's file: 404 outside the scope; a reviewer of a blind call gets only
+    the anonymised copies, under a neutral name (selectors.reads_blind)."""
+    user = request.user
+    require(user, "view", ApplicationAttachment)
+    att = get_or_404(selectors.attachment_detail, user=user, pk=pk)
+    name = (att.neutral_name() if selectors.reads_blind(user, att.application)
+            else att.original_name)
+    return serve_private(att.file, name)
 
 
 application_export = export_view(exports.APPLICATION_EXPORT, model=Application,
@@ -718,7 +777,9 @@ def project_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         trail=trail,
         disbursements=list(selectors.disbursement_list(user=user).filter(project=project)),
         reports=selectors.reports_of(user=user, project=project), acceptance=acc,
-        group=selectors.acceptance_group(acc)["members"] if acc else [])
+        group=selectors.acceptance_group(acc)["members"] if acc else [],
+        attachments=selectors.attachments_of(user=user, application=project.application)
+        if project.application_id else [])
     response = HttpResponse(content, content_type="application/zip")
     from urllib.parse import quote
 

@@ -72,6 +72,13 @@ def rd(ctx, place=None):
         acc = Acceptance(project=project, submitted_by=owner, audit_report_name="a.pdf")
         acc.audit_report.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         acc.save()
+        from kechuang.projects.models import ApplicationAttachment
+
+        att = ApplicationAttachment(application=app, requirement="", original_name="附件.pdf",
+                                    size=15, content_type="application/pdf", uploaded_by=owner)
+        att.file.save("附件.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        att.save()
+        out |= {f"attachment_{p}": att.pk}
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
                 f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
@@ -141,6 +148,11 @@ ROUTES: dict[str, Route] = {
     "projects:application_submit": _r(APPLICANTS, _pk("app"), **POST),
     "projects:application_draw": _r(CITY, _pk("app")),
     "projects:application_step": _r(BUREAU, _step, **POST),
+    # attachments: the application is under review, so upload and delete are refused with a
+    # message (302) — the matrix checks who gets that far
+    "projects:attachment_upload": _r(APPLICANTS, _pk("app"), **POST),
+    "projects:attachment_download": _r(READERS | EXPERT, _pk("attachment")),
+    "projects:attachment_delete": _r(APPLICANTS, _pk("attachment"), **POST),
     "projects:expert_list": _r(CITY, rd, scoped=False),
     "projects:expert_export": _r(CITY, rd, scoped=False, **POST),
     "projects:assignment_list": _r(CITY | EXPERT, rd, scoped=False),
