@@ -316,6 +316,11 @@ class Expert(models.Model):
                                      related_name="experts")
     fields = models.CharField(_("专业领域"), max_length=300, help_text=_("用逗号分隔"))
     available = models.BooleanField(_("可参加评审"), default=True)
+    # the former employers as the Excel import writes them ("单位:2019-2022；…", see
+    # projects/imports.py); the FormerEmployment rows are what 回避 reads
+    former_employers_text = models.CharField(
+        _("曾任职单位"), max_length=1000, blank=True,
+        help_text=_("如 单位A:2019-2022；单位B:2015.03-2019.06"))
 
     objects = RestrictManager()
 
