@@ -763,6 +763,36 @@ class ProgressReport(models.Model):
         return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
 
 
+class ReportDue(models.Model):
+    """A report a project owes (报告计划): a half-yearly progress report or the mid-term
+    report, with its due date (policy.rd_reports). Filing a report of that kind fulfils the
+    earliest one still open; the daily reminder job (services.send_report_reminders) tells
+    the project's organisation and the county's staff before, on and after the date."""
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="report_dues")
+    kind = models.CharField(_("类型"), max_length=10, choices=ProgressReport.Kind.choices)
+    period = models.CharField(_("报告期"), max_length=50)
+    due_on = models.DateField(_("应报日期"), db_index=True)
+    report = models.OneToOneField(ProgressReport, verbose_name=_("已报报告"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="due")
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("报告计划")
+        verbose_name_plural = _("报告计划")
+        ordering = ["due_on", "project_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind", "period"],
+                                               name="uniq_report_due")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id])
+
+
 class ChangeRequest(models.Model):
     """A change to a running project (项目变更): a new PI, a budget reallocation within the
     limits of policy.rd_funding, or an extension — decided through projects.workflows."""
@@ -947,4 +977,9 @@ _OWNER_FILES = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
 for _m in (ProgressReport, ChangeRequest, Acceptance):
     register(_m, Scope(rights=_OWNER_FILES, county="project__county",
                        organisation="project__lead"))
+# the schedule: the organisation sees its own on the project page; the overdue list and its
+# export are the bureau's (export right)
+register(ReportDue, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                                        enterprise={"view"}),
+                          county="project__county", organisation="project__lead"))
 register(Deliberation, Scope(rights=CITY_ONLY, public_read=True))

@@ -28,6 +28,7 @@ from kechuang.projects.models import (
     Programme,
     ProgressReport,
     Project,
+    ReportDue,
     Review,
     ReviewAssignment,
 )
@@ -328,3 +329,30 @@ def projects_by_code(codes: set[str]) -> dict[str, Project]:
     """The projects an import chunk's codes name, whoever may see them (the code is unique:
     the importer must tell a project outside the user's scope from a new one)."""
     return {p.code: p for p in Project.objects.filter(code__in=codes)}
+
+
+def overdue_reports(*, user: Any, action: str = "view", filters: dict[str, Any] | None = None,
+                    today: Any = None) -> QuerySet[ReportDue]:
+    """Reports owed and not filed by their due date, of projects still running — the
+    bureau's chase list (and its export), oldest first."""
+    from django.utils import timezone
+
+    f = filters or {}
+    today = today or timezone.localdate()
+    qs = ReportDue.objects.restrict(user, action).filter(
+        report__isnull=True, due_on__lt=today,
+        project__stage__in=(Project.Stage.RUNNING, Project.Stage.MIDTERM)).select_related(
+        "project", "project__lead", "project__county")
+    if f.get("q"):
+        qs = qs.filter(Q(project__title__icontains=f["q"]) | Q(project__code__icontains=f["q"])
+                       | Q(project__lead__name__icontains=f["q"]))
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("county"):
+        qs = qs.filter(project__county_id=f["county"])
+    return qs.order_by("due_on", "project__code", "pk")
+
+
+def report_dues_of(*, user: Any, project: Project) -> list[ReportDue]:
+    return list(ReportDue.objects.restrict(user, "view").filter(project=project)
+                .select_related("report").order_by("due_on", "pk"))

@@ -22,6 +22,7 @@ from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
 from kechuang.audit.services import record_change, snapshot
 from kechuang.core.errors import DomainError, ScopeError
+from kechuang.core.scheduler import daily
 from kechuang.core.services import (
     BulkHook,
     BulkItem,
@@ -30,7 +31,13 @@ from kechuang.core.services import (
     update_object,
 )
 from kechuang.core.uploads import delete_on_error, private_storage, validate_upload
-from kechuang.policy import expert_draw, rd_attachments, rd_funding, review_conflicts
+from kechuang.policy import (
+    expert_draw,
+    rd_attachments,
+    rd_funding,
+    rd_reports,
+    review_conflicts,
+)
 from kechuang.projects.models import (
     Acceptance,
     Application,
@@ -49,6 +56,7 @@ from kechuang.projects.models import (
     ProgressReport,
     Project,
     Recusal,
+    ReportDue,
     Review,
     ReviewAssignment,
     Source,
@@ -670,9 +678,12 @@ def sign_contract(*, project: Project, actor: Any, on: dt.date | None = None) ->
     """The task contract (任务书) is signed: the first instalments are released."""
     if project.contract_signed_on:
         raise DomainError(_("任务书已于 %(d)s 签订") % {"d": project.contract_signed_on})
-    return update_object(obj=project, actor=actor,
-                         data={"contract_signed_on": on or timezone.localdate()},
-                         reason=_("任务书签订"))
+    with transaction.atomic():
+        signed = update_object(obj=project, actor=actor,
+                               data={"contract_signed_on": on or timezone.localdate()},
+                               reason=_("任务书签订"))
+        plan_reports(project=signed, actor=actor)
+    return signed
 
 
 def disburse(*, instalment: Instalment, actor: Any, amount_yuan: Decimal,
@@ -785,6 +796,10 @@ def file_report(*, project: Project, actor: Any, kind: str, period: str, summary
         report.save()
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=report,
                       after=snapshot(report) | {"evidence": report.evidence.name})
+        due = (ReportDue.objects.select_for_update().filter(
+            project=locked, kind=kind, report__isnull=True).order_by("due_on", "pk").first())
+        if due is not None:  # the earliest report still owed of this kind is now filed
+            ReportDue.objects.filter(pk=due.pk).update(report=report)
         if kind == ProgressReport.Kind.MIDTERM and locked.stage == Project.Stage.RUNNING:
             before = snapshot(locked)
             Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.MIDTERM)
@@ -812,6 +827,82 @@ def check_midterm(*, report: ProgressReport, actor: Any, passed: bool, note: str
         update_object(obj=locked.project, actor=actor, data=data,
                       reason=_("中期检查通过") if passed else _("中期检查未通过"))
     return locked
+
+
+# ---- the report schedule and its reminders --------------------------------------------------
+
+def plan_reports(*, project: Project, actor: Any) -> int:
+    """Record the reports the project owes (policy.rd_reports) from its contract (or its
+    approval) to its planned end; the ones already recorded are kept. Returns how many were
+    added (audited)."""
+    if not can(actor, "add", ReportDue):
+        raise PermissionDenied
+    start = project.contract_signed_on or project.approved_on
+    with transaction.atomic():
+        have = set(ReportDue.objects.filter(project=project).values_list("kind", "period"))
+        new = [ReportDue(project=project, kind=d.kind, period=d.period, due_on=d.due_on)
+               for d in rd_reports.report_schedule(start, project.ends_on)
+               if (d.kind, d.period) not in have]
+        if new:
+            ReportDue.objects.bulk_create(new)
+            record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=project,
+                          before={"report_dues": sorted(f"{k}:{p}" for k, p in have)},
+                          after={"report_dues": sorted(
+                              [f"{k}:{p}" for k, p in have]
+                              + [f"{d.kind}:{d.period}" for d in new])},
+                          reason=_("生成报告计划"))
+    return len(new)
+
+
+OPEN_STAGES = (Project.Stage.RUNNING, Project.Stage.MIDTERM)
+
+
+def send_report_reminders(*, today: dt.date, days_before: int = rd_reports.DAYS_BEFORE) -> int:
+    """Tell the project's organisation (its enterprise users) and the county's staff about
+    each report still owed: ``days_before`` days before the due date, on it, and once it is
+    overdue — one notice per report, stage and recipient, however often this runs (the
+    notice's dedupe key). Only running projects. Returns the notices created."""
+    from kechuang.accounts.access import county_staff, enterprise_users
+    from kechuang.notices.models import Notice
+    from kechuang.notices.services import notify
+
+    dues = list(ReportDue.objects.filter(
+        report__isnull=True, due_on__lte=today + dt.timedelta(days=days_before),
+        project__stage__in=OPEN_STAGES).select_related("project").order_by("due_on", "pk"))
+    if not dues:
+        return 0
+    users_by_org: dict[int, set[int]] = defaultdict(set)
+    for pk, org in enterprise_users({d.project.lead_id for d in dues}).values_list(
+            "pk", "organisation_id"):
+        users_by_org[org].add(pk)
+    staff_by_county: dict[int, set[int]] = defaultdict(set)
+    for pk, county in county_staff({d.project.county_id for d in dues}).values_list(
+            "pk", "county_id"):
+        staff_by_county[county].add(pk)
+    titles = {
+        "before": _("项目报告即将到期：%(p)s · %(r)s（应于 %(d)s 前提交）"),
+        "due": _("项目报告今日到期：%(p)s · %(r)s（应于 %(d)s 提交）"),
+        "overdue": _("项目报告已逾期：%(p)s · %(r)s（应于 %(d)s 提交）"),
+    }
+    sent = 0
+    for d in dues:
+        stage = rd_reports.reminder_stage(d.due_on, today, days_before=days_before)
+        if stage is None:
+            continue
+        recipients = users_by_org[d.project.lead_id] | staff_by_county[d.project.county_id]
+        sent += notify(
+            recipients=recipients, url=d.get_absolute_url(),
+            title=titles[stage] % {"p": d.project.title, "d": d.due_on.isoformat(),
+                                   "r": f"{d.get_kind_display()}（{d.period}）"},
+            body=_("请在项目页面提交进展报告或中期检查材料。"),
+            level=Notice.Level.WARNING if stage == "overdue" else Notice.Level.INFO,
+            dedupe_key=f"projects:report:{d.pk}:{d.due_on}:{stage}")
+    return sent
+
+
+@daily("projects.report_reminders")
+def _scheduled_report_reminders(today: dt.date) -> str:
+    return f"科技项目报告提醒 {send_report_reminders(today=today)} 条"
 
 
 # ---- change requests -----------------------------------------------------------------------

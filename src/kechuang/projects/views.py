@@ -34,6 +34,7 @@ from kechuang.projects.filters import (
     CallFilter,
     DisbursementFilter,
     ExpertFilter,
+    OverdueReportFilter,
     ProjectFilter,
 )
 from kechuang.projects.forms import (
@@ -62,6 +63,7 @@ from kechuang.projects.models import (
     Instalment,
     ProgressReport,
     Project,
+    ReportDue,
     Review,
     ReviewAssignment,
 )
@@ -403,6 +405,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", {
         "project": project, "funding": funding, "staff": staff,
         "reports": selectors.reports_of(user=user, project=project),
+        "report_dues": selectors.report_dues_of(user=user, project=project),
+        "can_plan_reports": can(user, "add", ReportDue) and open_project,
+        "today": timezone.localdate(),
         "changes": [(c, available_actions(c, workflow=CHANGE_FLOW, actor=user))
                     for c in changes],
         "acceptance": acceptance,
@@ -556,6 +561,32 @@ def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "view", ProgressReport)
     report = get_or_404(selectors.report_detail, user=user, pk=pk)
     return serve_private(report.evidence, report.evidence_name)
+
+
+@login_required
+@require_safe
+def report_overdue_list(request: HttpRequest) -> HttpResponse:
+    """The bureau's list of reports owed and not filed by their due date."""
+    require(request.user, "export", ReportDue)
+    return list_page(request, model=ReportDue, filter_cls=OverdueReportFilter,
+                     selector=selectors.overdue_reports, table=tables.OVERDUE_REPORTS,
+                     template="projects/report_overdue_list.html")
+
+
+report_overdue_export = export_view(exports.OVERDUE_REPORT_EXPORT, model=ReportDue,
+                                    form=OverdueReportFilter.page_form)
+
+
+@login_required
+@require_POST
+def project_report_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: record the reports a project owes (e.g. for a carry-over or an imported one)."""
+    user = request.user
+    require(user, "add", ReportDue)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    added = services.plan_reports(project=project, actor=user)
+    messages.success(request, _("已生成报告计划 %(n)s 项。") % {"n": added})
+    return redirect(project)
 
 
 @login_required

@@ -79,6 +79,10 @@ def rd(ctx, place=None):
         att.file.save("附件.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         att.save()
         out |= {f"attachment_{p}": att.pk}
+        from kechuang.projects.models import ReportDue
+
+        ReportDue.objects.create(project=project, kind="progress", period="2024年下半年",
+                                 due_on="2025-01-15")
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
                 f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
@@ -124,6 +128,10 @@ ROUTES: dict[str, Route] = {
     "projects:report_add": _r(APPLICANTS, _pk("project"), **POST),
     "projects:report_check": _r(CITY, _pk("report"), **POST),
     "projects:report_evidence": _r(READERS, _pk("report")),
+    "projects:project_report_plan": _r(CITY, _pk("project"), **POST),
+    "projects:report_overdue_list": _r(BUREAU, rd, scoped=False, list_marker=project_marker),
+    "projects:report_overdue_export": _r(BUREAU, rd, scoped=False,
+                                         export_marker=project_marker, **POST),
     "projects:change_add": _r(APPLICANTS, _pk("project"), **POST),
     "projects:change_decide": _r(CITY, _decide, **POST),
     "projects:acceptance_apply": _r(APPLICANTS, _pk("project"), **POST),
