@@ -132,7 +132,7 @@ def _days_late(d: Any) -> int:
 OVERDUE_REPORTS = Table([
     Column(_l("应报日期"), lambda d: d.due_on, excel="date", width=12,
            cell=lambda d, ctx: date_text(d.due_on), td_class="text-nowrap"),
-    Column(_l("逾期天数"), _days_late, excel="int", width=10, th_class="text-end",
+    Column(_l("逾期天数"), _days_late, excel="number", width=10, th_class="text-end",
            td_class="text-end"),
     Column(_l("项目编号"), lambda d: d.project.code, width=16, td_class="text-nowrap"),
     Column(_l("项目名称"), lambda d: d.project.title,
