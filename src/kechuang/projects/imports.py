@@ -25,14 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import change_records, write_change_records
 from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, register
 from kechuang.orgs.models import Organisation
 from kechuang.policy.credit_code import make_code
 from kechuang.projects import selectors
 from kechuang.projects.models import Expert, FormerEmployment, Project
-from kechuang.projects.services import EXPERT_IMPORTS, PROJECT_IMPORTS
+from kechuang.projects.services import (
+    EXPERT_IMPORTS,
+    PROJECT_IMPORTS,
+    replace_former_employers,
+)
 
 FIRST_DAY = dt.date(1990, 1, 1)
 PROJECT_KIND = "projects.project"
@@ -265,7 +267,7 @@ def resolve_experts(ctx: ImportContext, rows: list[ImportRow]) -> None:
     existing = {(e.organisation_id, e.name): e for e in Expert.objects.restrict(
         ctx.user, "change").filter(organisation__in=list(by_code.values()))}
     current: dict[int, list[tuple[str, dt.date | None, dt.date | None]]] = {}
-    for f in FormerEmployment.objects.filter(
+    for f in FormerEmployment.objects.restrict(ctx.user, "view").filter(
             expert_profile__in=[e.pk for e in existing.values()]).select_related(
             "organisation").only("expert_profile_id", "organisation__name", "started", "ended"):
         current.setdefault(f.expert_profile_id, []).append(
@@ -302,35 +304,11 @@ def resolve_experts(ctx: ImportContext, rows: list[ImportRow]) -> None:
 def expert_jobs_after_commit(spec: ImportSpec, ctx: ImportContext,
                              rows: list[ImportRow]) -> None:
     """Once the run commits: the listed former employers replace each written expert's own
-    (audited per expert). At the commit point, so an import that is undone never touched
-    them; a re-import of the same file writes no row, so nothing here runs again."""
-    todo = {r.instance.pk: r.instance._import_jobs for r in rows
-            if r.instance is not None and hasattr(r.instance, "_import_jobs")}
-    if not todo:
-        return
-    have: dict[int, list[FormerEmployment]] = {}
-    for f in FormerEmployment.objects.filter(expert_profile__in=list(todo)):
-        have.setdefault(f.expert_profile_id, []).append(f)
-    entries = []
-    experts = Expert.objects.in_bulk(list(todo))
-    for pk, jobs in todo.items():
-        old = sorted((f.organisation_id, f.started, f.ended) for f in have.get(pk, []))
-        if old == sorted(jobs):
-            continue
-        FormerEmployment.objects.filter(expert_profile_id=pk).delete()
-        FormerEmployment.objects.bulk_create([FormerEmployment(
-            expert_profile_id=pk, organisation_id=o, started=s, ended=e) for o, s, e in jobs])
-        entries.append((ChangeRecord.Action.UPDATE, experts[pk],
-                        {"former_employments": [_job_str(j) for j in old]},
-                        {"former_employments": [_job_str(j) for j in sorted(jobs)]},
-                        _("Excel导入曾任职单位")))
-    if entries:
-        write_change_records(change_records(actor=ctx.user, entries=entries))
-
-
-def _job_str(job: tuple[int, dt.date | None, dt.date | None]) -> str:
-    org, s, e = job
-    return f"{org}:{s or ''}~{e or ''}"
+    (services.replace_former_employers). At the commit point, so an import that is undone
+    never touched them; a re-import of the same file writes no row, so this does nothing."""
+    replace_former_employers(actor=ctx.user, jobs={
+        r.instance.pk: r.instance._import_jobs for r in rows
+        if r.instance is not None and hasattr(r.instance, "_import_jobs")})
 
 
 EXPERT_SPEC = register(ImportSpec(

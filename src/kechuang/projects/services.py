@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change, snapshot
+from kechuang.audit.services import (
+    change_records,
+    record_change,
+    snapshot,
+    write_change_records,
+)
 from kechuang.core.errors import DomainError, ScopeError
 from kechuang.core.scheduler import daily
 from kechuang.core.services import (
@@ -51,6 +56,7 @@ from kechuang.projects.models import (
     Draw,
     DrawExclusion,
     Expert,
+    FormerEmployment,
     FundingSource,
     Instalment,
     ProgressReport,
@@ -1219,3 +1225,42 @@ def _project_import_rules(item: BulkItem) -> list[tuple[str, str]]:
 
 PROJECT_IMPORTS = BulkHook(model=Project, prepare=_project_import_rules)
 EXPERT_IMPORTS = BulkHook(model=Expert)
+
+
+def replace_former_employers(*, actor: Any,
+                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]]
+                             ) -> int:
+    """Replace the former employers (organisation id, started, ended) of each expert given,
+    where they differ, with one change record per expert (the Excel import's commit point).
+    Returns how many experts changed."""
+    if not jobs:
+        return 0
+    if not can(actor, "change", Expert):
+        raise PermissionDenied
+    experts = Expert.objects.restrict(actor, "change").in_bulk(list(jobs))
+    have: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+    for row in FormerEmployment.objects.filter(expert_profile__in=list(experts)).values_list(
+            "expert_profile_id", "organisation_id", "started", "ended"):
+        have[row[0]].append(row[1:])
+
+    def text(job: tuple[int, dt.date | None, dt.date | None]) -> str:
+        return f"{job[0]}:{job[1] or ''}~{job[2] or ''}"
+
+    entries = []
+    for pk, new in jobs.items():
+        if pk not in experts:
+            raise ScopeError()
+        old = sorted(have[pk], key=text)
+        new = sorted(set(new), key=text)
+        if old == new:
+            continue
+        FormerEmployment.objects.filter(expert_profile_id=pk).delete()
+        FormerEmployment.objects.bulk_create([FormerEmployment(
+            expert_profile_id=pk, organisation_id=o, started=s, ended=e) for o, s, e in new])
+        entries.append((ChangeRecord.Action.UPDATE, experts[pk],
+                        {"former_employments": [text(j) for j in old]},
+                        {"former_employments": [text(j) for j in new]},
+                        _("Excel导入曾任职单位")))
+    if entries:
+        write_change_records(change_records(actor=actor, entries=entries))
+    return len(entries)
