@@ -29,7 +29,12 @@ from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, 
 from kechuang.orgs.models import Organisation
 from kechuang.policy.credit_code import make_code
 from kechuang.projects import selectors
-from kechuang.projects.models import Expert, FormerEmployment, Project
+from kechuang.projects.models import (
+    Expert,
+    FormerEmployment,
+    Project,
+    former_employers_text,
+)
 from kechuang.projects.services import (
     EXPERT_IMPORTS,
     PROJECT_IMPORTS,
@@ -228,21 +233,6 @@ def parse_former_employers(text: str, *, this_year: int) -> tuple[list[Job], lis
         else:
             jobs.append(Job(org, started, ended))
     return jobs, errors
-
-
-def _period_text(started: dt.date | None, ended: dt.date | None) -> str:
-    if started is None or ended is None:
-        return ""
-    if started.month == 1 and ended.month == 12:
-        return f":{started.year}-{ended.year}"
-    return f":{started:%Y.%m}-{ended:%Y.%m}"
-
-
-def former_employers_text(rows: list[tuple[str, dt.date | None, dt.date | None]]) -> str:
-    """The canonical cell for (organisation name, started, ended) rows — what the expert
-    export writes and the import compares with (most recent first, then by name)."""
-    ordered = sorted(rows, key=lambda r: (-(r[2] or dt.date.max).toordinal(), r[0]))
-    return "；".join(f"{name}{_period_text(s, e)}" for name, s, e in ordered)
 
 
 def resolve_experts(ctx: ImportContext, rows: list[ImportRow]) -> None:

@@ -9,7 +9,9 @@ own assignments, reviews and profile.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -335,6 +337,27 @@ class Expert(models.Model):
     def field_set(self) -> frozenset[str]:
         return frozenset(f.strip() for f in self.fields.replace("，", ",").split(",")
                          if f.strip())
+
+    def former_employers_cell(self) -> str:
+        """The former employers as the import writes them (prefetch
+        ``former_employments__organisation`` for a list)."""
+        return former_employers_text([(f.organisation.name, f.started, f.ended)
+                                      for f in self.former_employments.all()])
+
+
+def _period_text(started: Any, ended: Any) -> str:
+    if started is None or ended is None:
+        return ""
+    if started.month == 1 and ended.month == 12:
+        return f":{started.year}-{ended.year}"
+    return f":{started:%Y.%m}-{ended:%Y.%m}"
+
+
+def former_employers_text(rows: Any) -> str:
+    """The 曾任职单位 cell of the expert import for (organisation name, started, ended) rows
+    — what the expert export writes and the import compares with (latest first)."""
+    ordered = sorted(rows, key=lambda r: (-(r[2] or dt.date.max).toordinal(), r[0]))
+    return "；".join(f"{name}{_period_text(s, e)}" for name, s, e in ordered)
 
 
 class FormerEmployment(models.Model):

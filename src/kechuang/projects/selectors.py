@@ -142,6 +142,7 @@ def expert_list(*, user: Any, action: str = "view",
     f = filters or {}
     qs = Expert.objects.restrict(user, action).select_related("organisation").annotate(
         live=Count("assignments", filter=Q(assignments__status__in=("invited", "accepted"))))
+    qs = qs.prefetch_related("former_employments__organisation")
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(fields__icontains=f["q"]))
     if f.get("title"):

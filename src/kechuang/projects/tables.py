@@ -74,6 +74,7 @@ EXPERTS = Table([
     Column(_l("专业领域"), lambda e: e.fields, width=30),
     Column(_l("可参加评审"), lambda e: yes_no(e.available), width=10),
     Column(_l("在评任务"), lambda e: e.live, excel="number", width=10),
+    Column(_l("曾任职单位"), lambda e: e.former_employers_cell(), width=40, page=False),
 ], row_attrs='data-testid="expert-row"')
 
 ASSIGNMENTS = Table([

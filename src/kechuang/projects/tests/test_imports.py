@@ -194,3 +194,26 @@ def test_former_employer_errors_per_row_write_nothing(client_for, users, enterpr
                                        "请填写统一社会信用代码或与系统一致的单位全称")
     assert errors[3][0] == "曾任职单位" and "任职时间格式不正确" in errors[3][1]
     assert Expert.objects.count() == 0
+
+
+def test_the_export_cell_reads_back_as_the_same_former_employers(enterprise_a, enterprise_b):
+    from kechuang.projects.imports import Job, parse_former_employers
+    from kechuang.projects.models import FormerEmployment
+    from kechuang.projects.selectors import expert_list
+    from kechuang.projects.tables import EXPERTS
+
+    expert = fx.expert("专家戊", org=enterprise_a)
+    FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_b,
+                                    started=D(2015, 3, 1), ended=D(2019, 6, 30))
+    FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_a)
+    cell = expert.former_employers_cell()
+    assert cell == f"{enterprise_a.name}；{enterprise_b.name}:2015.03-2019.06"
+    jobs, errors = parse_former_employers(cell, this_year=2025)
+    assert not errors and jobs == [Job(enterprise_a.name, None, None),
+                                   Job(enterprise_b.name, D(2015, 3, 1), D(2019, 6, 30))]
+    column = next(c for c in EXPERTS.excel_columns() if str(c.header) == "曾任职单位")
+    from kechuang.accounts.models import User
+
+    staff = User.objects.create_user(username="ex_staff", password="Kc-test-Pass-2025",
+                                     role="city_staff")
+    assert [column.value(e) for e in expert_list(user=staff)] == [cell]
