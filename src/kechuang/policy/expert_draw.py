@@ -6,7 +6,9 @@ does not depend on the pool's order or on Python's ``random`` implementation; th
 ``size`` form the group, the next ``reserves`` are the reserves (替补). Every expert left out
 is returned with the reasons, so the record of a draw explains itself. A conflict staff
 overrode (``DrawRules.overrides``) does not exclude. :func:`decline`
-replaces a member who declines by the first reserve still waiting.
+replaces a member who declines by the first reserve still waiting. :class:`Pool` prepares a
+pool once for many draws (a whole call) and gives exactly :func:`draw`'s results, so
+``RULE_VERSION`` is unchanged and recorded draws replay as before.
 """
 
 from __future__ import annotations
