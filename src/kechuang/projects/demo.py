@@ -198,6 +198,51 @@ def _pdf(name: str) -> Any:
     return ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name=name)
 
 
+# what the demo's calls ask applicants to attach (the basic-research call is blind: its
+# feasibility report is the anonymised copy its reviewers get)
+REQUIRED_ATTACHMENTS = [
+    {"name": "可行性研究报告", "types": ["pdf"], "blind_copy": True},
+    {"name": "营业执照", "types": ["pdf", "jpg"]},
+    {"name": "合作协议", "types": ["pdf"]},
+]
+_ASCII = {"可行性研究报告": "Feasibility study", "营业执照": "Business licence",
+          "合作协议": "Cooperation agreement"}
+
+
+def small_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII), with a correct cross-reference table."""
+    text = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _attach(app: Application, actor: User, *, leave_out: int = 0) -> None:
+    """Upload the call's required attachments to a draft (all but the last ``leave_out``)."""
+    from django.core.files.base import ContentFile
+
+    reqs = app.call.attachment_requirements()
+    for req in reqs[:len(reqs) - leave_out]:
+        content = small_pdf(f"Kechuang demo - application {app.pk} - {_ASCII.get(req.name, '')}")
+        services.upload_attachment(application=app, actor=actor, requirement=req.name,
+                                   upload=ContentFile(content, name=f"{req.name}.pdf"))
+
+
 def _lifecycle(rng: random.Random, year: int, actor: User, staff: User) -> int:
     """The carry-overs after approval: progress reports, mid-term checks with evidence (the
     later instalments paid once passed), acceptance with a drawn group — half of those due
@@ -349,7 +394,8 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
         calls[level] = create_object(model=Call, actor=city_admin, data=dict(
             programme=prog, year=year, title=f"{year}年度{prog.name}申报指南",
             directions="\n".join(TOPICS[:6]), fields=FIELDS, deadline=deadline, pi_limit=1,
-            blind=level == Level.BASIC, published=True, **kinds))
+            blind=level == Level.BASIC, published=True,
+            required_attachments=REQUIRED_ATTACHMENTS, **kinds))
     used: set[str] = set(Project.objects.values_list("title", flat=True))
     pis: set[str] = set(Project.objects.values_list("pi_name", flat=True))
     # (level, how many, final state)
@@ -388,6 +434,8 @@ def _this_year(rng: random.Random, year: int, progs: dict[str, Programme], leads
                 total_budget_yuan=sum(money.values(), Decimal(0))), partners=partners,
                 budget=budget)
             made += 1
+            # a draft still misses its cooperation agreement (the submit would name it)
+            _attach(app, showcase if own else city_admin, leave_out=1 if final == "draft" else 0)
             if final == "draft":
                 continue
             services.submit_application(application=app, actor=city_admin,

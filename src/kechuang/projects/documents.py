@@ -204,10 +204,11 @@ def _csv(rows: list[list[Any]]) -> bytes:
 def dossier(project: Project, *, budget: dict[tuple[str, str], int], instalments: list[Any],
             reviews: list[Any], trail: list[Any], disbursements: list[Any],
             reports: list[Any], acceptance: Acceptance | None,
-            group: list[Expert], opinions: Sequence[Any] = ()) -> bytes:
+            group: list[Expert], opinions: Sequence[Any] = (),
+            attachments: Sequence[Any] = ()) -> bytes:
     """The archive of a project in one zip: a summary PDF, the task contract and the
     acceptance opinion, the reviews, every decision of the trail, the ledger, and the
-    attachments (report evidence, audit report)."""
+    attachments (the application's under 申报附件/, report evidence, audit report)."""
     import zipfile
 
     buf = io.BytesIO()
@@ -246,4 +247,12 @@ def dossier(project: Project, *, budget: dict[tuple[str, str], int], instalments
             if r.evidence:
                 with r.evidence.open("rb") as f:
                     z.writestr(f"附件/{r.pk}-{r.evidence_name}", f.read())
+        for a in attachments:
+            label = a.requirement or _("其他附件")
+            try:
+                with a.file.open("rb") as f:
+                    z.writestr(f"申报附件/{a.pk}-{label}-{a.original_name}", f.read())
+            except FileNotFoundError:  # a lost file is named, not silently dropped
+                z.writestr(f"申报附件/{a.pk}-{label}-文件缺失.txt",
+                           _("文件“%(n)s”在存储中缺失") % {"n": a.original_name})
     return buf.getvalue()

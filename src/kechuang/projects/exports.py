@@ -21,6 +21,10 @@ DISBURSEMENT_EXPORT = list_export("projects.disbursement_export", _l("导出拨�
                                   _l("拨付记录"), tables.DISBURSEMENTS.excel_columns,
                                   selectors.disbursement_list)
 
+OVERDUE_REPORT_EXPORT = list_export("projects.report_overdue_export", _l("导出逾期报告"),
+                                    _l("逾期报告"), tables.OVERDUE_REPORTS.excel_columns,
+                                    selectors.overdue_reports)
+
 for _spec in (CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT,
-              DISBURSEMENT_EXPORT):
+              DISBURSEMENT_EXPORT, OVERDUE_REPORT_EXPORT):
     register(_spec)

@@ -16,7 +16,9 @@ from kechuang.projects.models import (
     Disbursement,
     Expert,
     Level,
+    ProgressReport,
     Project,
+    ReportDue,
     Source,
 )
 
@@ -114,3 +116,16 @@ class DisbursementFilter(ListFilter):
 
     def setup_form(self, form: FilterForm) -> None:
         form.fields["year"].choices = YEARS
+
+
+class OverdueReportFilter(ListFilter):
+    q = _search(str(_("项目名称、编号或承担单位")))
+    kind = SelectFilter(label=_("类型"), choices=[("", _("全部类型")),
+                                                  *ProgressReport.Kind.choices])
+    county = IntChoiceFilter(label=_("县区"), empty_label=_("全部县区"))
+
+    class Meta(ListFilter.Meta):
+        model = ReportDue
+
+    def setup_form(self, form: FilterForm) -> None:
+        form.fields["county"].queryset = counties_in_scope(user=self.user)

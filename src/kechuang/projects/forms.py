@@ -170,6 +170,17 @@ class PaymentForm(forms.Form):
         style_widgets(self)
 
 
+class AttachmentForm(forms.Form):
+    """One file for one of the call's required attachments (or a further attachment)."""
+
+    requirement = forms.CharField(label=_("附件名称"), max_length=100, required=False)
+    file = forms.FileField(label=_("文件"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
 class ReportForm(forms.Form):
     """A progress or mid-term report with its evidence."""
 

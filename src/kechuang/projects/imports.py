@@ -5,7 +5,8 @@
   类别 follows it), the 承担单位 by 统一社会信用代码 or, when that cell is blank, by its exact
   name; the 所在县区 is the lead organisation's. New rows are recorded as carry-overs (上年度
   结转). Approved amounts per source are in yuan (Decimal, ≥ 0).
-* **Experts** — key: 姓名 + 工作单位统一社会信用代码. 职称 and 专业领域 as in the profile form.
+* **Experts** — key: 姓名 + 工作单位统一社会信用代码. 职称 and 专业领域 as in the profile form;
+  曾任职单位 in one cell (format below), replacing the expert's former employers.
 * Organisations, projects and experts are looked up through ``restrict(user, …)``: a county's
   staff see (and import) only what lies in their county; an organisation outside the user's
   scope reads as not on record.
@@ -13,10 +14,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +29,17 @@ from kechuang.imports.spec import Column, ImportContext, ImportRow, ImportSpec, 
 from kechuang.orgs.models import Organisation
 from kechuang.policy.credit_code import make_code
 from kechuang.projects import selectors
-from kechuang.projects.models import Expert, Project
-from kechuang.projects.services import EXPERT_IMPORTS, PROJECT_IMPORTS
+from kechuang.projects.models import (
+    Expert,
+    FormerEmployment,
+    Project,
+    former_employers_text,
+)
+from kechuang.projects.services import (
+    EXPERT_IMPORTS,
+    PROJECT_IMPORTS,
+    replace_former_employers,
+)
 
 FIRST_DAY = dt.date(1990, 1, 1)
 PROJECT_KIND = "projects.project"
@@ -158,21 +172,133 @@ PROJECT_SPEC = register(ImportSpec(
 ))
 
 
+# ---- former employers (曾任职单位) in one cell ---------------------------------------------
+#
+# Format: entries separated by "；" or ";" (or new lines), each "单位:起始-结束" — the
+# organisation by its exact registered name or its 统一社会信用代码, a colon (":" or "："),
+# then the years (2019-2022) or year and month (2015.03-2019.06); "至" or "~" may stand for
+# "-". An entry without a period ("单位A") is kept without dates, and 回避 then treats it as
+# recent. The listed employers replace the expert's former employers; a blank cell leaves
+# them as they are.
+
+_PERIOD = re.compile(r"^(\d{4})(?:[./](\d{1,2}))?\s*[-–—~至]\s*(\d{4})(?:[./](\d{1,2}))?$")
+_SPLIT = re.compile(r"[;；\n]+")
+
+
+@dataclass(frozen=True)
+class Job:
+    org: str  # a name or a credit code, as written
+    started: dt.date | None
+    ended: dt.date | None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_former_employers(text: str, *, this_year: int) -> tuple[list[Job], list[str]]:
+    """The cell's entries, and one Chinese message per malformed entry."""
+    jobs: list[Job] = []
+    errors: list[str] = []
+    for i, raw in enumerate((e.strip() for e in _SPLIT.split(text or "")), start=1):
+        if not raw:
+            continue
+        org, sep, period = raw.replace("：", ":").rpartition(":")
+        if not sep:
+            org, period = raw, ""
+        org, period = org.strip(), period.strip()
+        if not org:
+            errors.append(_("曾任职单位第 %(i)s 项“%(e)s”缺少单位名称") % {"i": i, "e": raw})
+            continue
+        if not period:
+            jobs.append(Job(org, None, None))
+            continue
+        m = _PERIOD.match(period)
+        if not m:
+            errors.append(_("曾任职单位第 %(i)s 项“%(e)s”的任职时间格式不正确，应为“单位:2019-2022”"
+                            "或“单位:2015.03-2019.06”") % {"i": i, "e": raw})
+            continue
+        y1, m1, y2, m2 = (int(g) if g else None for g in m.groups())
+        if any(mm is not None and not 1 <= mm <= 12 for mm in (m1, m2)):
+            errors.append(_("曾任职单位第 %(i)s 项“%(e)s”的月份须在 1 至 12 之间") % {
+                "i": i, "e": raw})
+            continue
+        started, ended = dt.date(y1, m1 or 1, 1), _month_end(y2, m2 or 12)
+        if started > ended:
+            errors.append(_("曾任职单位第 %(i)s 项“%(e)s”的起始时间晚于结束时间") % {
+                "i": i, "e": raw})
+        elif y1 < FIRST_DAY.year - 40 or y2 > this_year:
+            errors.append(_("曾任职单位第 %(i)s 项“%(e)s”的年份须在 1950 年至今年之间") % {
+                "i": i, "e": raw})
+        else:
+            jobs.append(Job(org, started, ended))
+    return jobs, errors
+
+
 def resolve_experts(ctx: ImportContext, rows: list[ImportRow]) -> None:
-    """Two queries per chunk: the organisations (through the user's scope), the experts of
-    those organisations the user may change."""
+    """Three queries per chunk: the organisations (work place and former employers, through
+    the user's scope), the experts of those organisations the user may change, and their
+    former employers."""
     if not rows:
         return
-    by_code, _by_name = _orgs_in_scope(
-        ctx, {r.data["org_code"] for r in rows if r.data.get("org_code")}, set())
+    this_year = timezone.localdate().year
+    parsed: dict[int, list[Job]] = {}
+    refs: set[str] = set()
+    for row in rows:
+        if row.data.get("former_employers"):
+            jobs, errors = parse_former_employers(row.data["former_employers"],
+                                                  this_year=this_year)
+            for message in errors:
+                row.add_error("former_employers", message)
+            parsed[row.number] = jobs
+            refs |= {j.org for j in jobs}
+    by_code, by_name = _orgs_in_scope(
+        ctx, {r.data["org_code"] for r in rows if r.data.get("org_code")} | refs, refs)
     existing = {(e.organisation_id, e.name): e for e in Expert.objects.restrict(
         ctx.user, "change").filter(organisation__in=list(by_code.values()))}
+    current: dict[int, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+    for f in FormerEmployment.objects.restrict(ctx.user, "view").filter(
+            expert_profile__in=[e.pk for e in existing.values()]).select_related(
+            "organisation").only("expert_profile_id", "organisation__name", "started", "ended"):
+        current.setdefault(f.expert_profile_id, []).append(
+            (f.organisation.name, f.started, f.ended))
     for row in rows:
         org = _find_org(row, "org_code", "org_name", _("工作单位"), by_code, {})
         if org is None:
             continue
-        row.instance = existing.get((org.pk, row.data["name"])) or Expert(organisation=org)
+        inst = existing.get((org.pk, row.data["name"])) or Expert(organisation=org)
+        if inst.pk is not None:  # compare with the rows 回避 reads, whatever wrote them
+            inst.former_employers_text = former_employers_text(current.get(inst.pk, []))
+        row.instance = inst
         row.values["organisation"] = org
+        if row.number not in parsed:
+            continue
+        resolved = []
+        for job in parsed[row.number]:
+            found = [by_code[job.org]] if job.org in by_code else by_name.get(job.org, [])
+            if len(found) != 1:
+                row.add_error("former_employers", (_(
+                    "曾任职单位“%(o)s”不在系统中，请填写统一社会信用代码或与系统一致的单位全称")
+                    if not found else _("曾任职单位“%(o)s”有多家同名单位，请改填统一社会信用代码"))
+                    % {"o": job.org})
+                continue
+            resolved.append((found[0], job.started, job.ended))
+        keys = [(o.pk, s, e) for o, s, e in resolved]
+        if len(set(keys)) != len(keys):
+            row.add_error("former_employers", _("曾任职单位中有重复的单位和任职时间"))
+        inst._import_jobs = keys  # written by after_commit, once the run commits
+        row.values["former_employers_text"] = former_employers_text(
+            [(o.name, s, e) for o, s, e in resolved])
+
+
+def expert_jobs_after_commit(spec: ImportSpec, ctx: ImportContext,
+                             rows: list[ImportRow]) -> None:
+    """Once the run commits: the listed former employers replace each written expert's own
+    (services.replace_former_employers). At the commit point, so an import that is undone
+    never touched them; a re-import of the same file writes no row, so this does nothing."""
+    replace_former_employers(actor=ctx.user, jobs={
+        r.instance.pk: r.instance._import_jobs for r in rows
+        if r.instance is not None and hasattr(r.instance, "_import_jobs")})
 
 
 EXPERT_SPEC = register(ImportSpec(
@@ -191,15 +317,25 @@ EXPERT_SPEC = register(ImportSpec(
                help=gettext_lazy("多个领域用逗号分隔")),
         Column(gettext_lazy("可参加评审"), "available", "bool",
                help=gettext_lazy("是/否；留空为是")),
+        Column(gettext_lazy("曾任职单位"), "former_employers", "text", width=40,
+               help=gettext_lazy("单位名称或统一社会信用代码:起止年份，多个用分号分隔，"
+                                 "如 单位A:2019-2022；单位B:2015.03-2019.06；"
+                                 "填写后替换该专家的曾任职单位，留空不变")),
     ],
     key=("name", "org_code"),
     resolve=resolve_experts,
     service=EXPERT_IMPORTS,
+    after_commit=expert_jobs_after_commit,
     clean_exclude=("organisation", "user"),
-    field_labels={"organisation": gettext_lazy("工作单位统一社会信用代码")},
+    field_labels={"organisation": gettext_lazy("工作单位统一社会信用代码"),
+                  "former_employers_text": gettext_lazy("曾任职单位")},
     example={"name": "张明", "org_code": make_code("91140403MA0K12345"),
              "org_name": "长治示例科技有限公司", "title": "senior",
-             "fields": "人工智能,煤炭智能开采", "available": True},
+             "fields": "人工智能,煤炭智能开采", "available": True,
+             "former_employers": "长治示例科技有限公司:2015-2019"},
     notes=[gettext_lazy("按姓名和工作单位识别：再次导入不会重复登记。"),
-           gettext_lazy("工作单位须已在系统中登记；曾任职单位请在专家页面填写。")],
+           gettext_lazy("工作单位和曾任职单位须已在系统中登记。"),
+           gettext_lazy("曾任职单位格式：单位名称或统一社会信用代码、冒号、起止年份（或年.月），"
+                        "多个用分号分隔，如“单位A:2019-2022；单位B:2015.03-2019.06”；"
+                        "不写起止时间的视为近期任职（回避时计入）。")],
 ))

@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     import_specs=("kechuang.projects.imports",),
     jobs=("kechuang.projects.exports",),
     workflows=("kechuang.projects.workflows",),
+    scheduled=("kechuang.projects.services",),  # daily report reminders
     menu=(
         MenuEntry("action2", _("申报指南"), "projects:call_list", "megaphone",
                   model="projects.Call", order=10),
@@ -29,5 +30,7 @@ MANIFEST = Manifest(
                   model="projects.Project", order=50),
         MenuEntry("action2", _("拨付记录"), "projects:disbursement_list", "cash-coin",
                   model="projects.Disbursement", order=60),
+        MenuEntry("action2", _("逾期报告"), "projects:report_overdue_list", "alarm",
+                  model="projects.ReportDue", action="export", order=65),
     ),
 )

@@ -9,7 +9,9 @@ own assignments, reviews and profile.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, Assignment, RestrictManager, Scope, register, rights
+from kechuang.core.files import StoredFile, stored_file_field
 from kechuang.core.uploads import UploadTo, private_storage
+from kechuang.policy import rd_attachments
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2,
@@ -125,6 +129,11 @@ class Call(models.Model):
         help_text=_("0：按技术评审得分排名，财务评审得分和意见并列显示供会审参考；"
                     "大于 0：综合得分 = 技术评审 ×（100 − 权重）% + 财务评审 × 权重%"))
     blind = models.BooleanField(_("匿名评审"), default=False)
+    required_attachments = models.JSONField(
+        _("申报附件要求"), default=list, blank=True,
+        help_text=_('如 [{"name": "可行性研究报告", "types": ["pdf"], "blind_copy": true}, '
+                    '{"name": "营业执照", "types": ["pdf", "jpg"]}]；blind_copy 表示须上传'
+                    '匿名版本，匿名评审时只有此类附件提供给专家'))
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -158,6 +167,11 @@ class Call(models.Model):
         return frozenset(f.strip() for f in self.budget_fields.replace("，", ",").split(",")
                          if f.strip())
 
+    def attachment_requirements(self) -> list[rd_attachments.Requirement]:
+        """The attachments an application to this call must carry (malformed entries are
+        refused by clean(), so none are left out here in practice)."""
+        return rd_attachments.parse_requirements(self.required_attachments)[0]
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
@@ -175,6 +189,15 @@ class Call(models.Model):
                     ) from exc
         if self.budget_weight and not self.budget_criteria:
             raise ValidationError({"budget_weight": _("未设财务评审指标时财务评审权重须为 0")})
+        _reqs, problems = rd_attachments.parse_requirements(self.required_attachments)
+        if problems:
+            kind, detail = problems[0]
+            raise ValidationError({"required_attachments": {
+                "shape": _("申报附件要求须为列表，每项含名称和允许的文件类型"),
+                "name": _("第 %(d)s 项附件要求缺少名称"),
+                "duplicate": _("附件“%(d)s”重复列出"),
+                "types": _("附件“%(d)s”的文件类型须从 %(known)s 中选择"),
+            }[kind] % {"d": detail, "known": "、".join(rd_attachments.KNOWN_TYPES)}})
 
 
 class Application(models.Model):
@@ -276,6 +299,40 @@ class BudgetLine(models.Model):
         return f"{self.get_category_display()} · {self.get_source_display()}"
 
 
+class ApplicationAttachment(StoredFile):
+    """A file of an application: one per attachment the call requires (``requirement`` is its
+    name; a new upload replaces the old while the application is a draft), or a further
+    attachment (``requirement`` empty). Private storage; served only by
+    ``views.attachment_download`` after the scope check — and on a blind call reviewers get
+    only the attachments the call marks as anonymised copies (``blind_copy``), under a
+    neutral file name."""
+
+    application = models.ForeignKey(Application, verbose_name=_("项目申报"),
+                                    on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.CharField(_("附件名称"), max_length=100, blank=True,
+                                   help_text=_("申报指南要求的附件名称；空为其他附件"))
+    file = stored_file_field("projects")
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")
+        ordering = ["application_id", "requirement", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["application", "requirement"], condition=~Q(requirement=""),
+            name="uniq_application_requirement")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement or _('其他附件')} · {self.original_name}"
+
+    def neutral_name(self) -> str:
+        """The file name a reviewer of a blind call sees (the original may name the
+        applicant)."""
+        ext = rd_attachments.extension(self.original_name)
+        return f"{self.requirement or _('附件')}-{self.application_id}.{ext}"
+
+
 class Expert(models.Model):
     """A profile of the expert pool (专家库)."""
 
@@ -293,6 +350,11 @@ class Expert(models.Model):
                                      related_name="experts")
     fields = models.CharField(_("专业领域"), max_length=300, help_text=_("用逗号分隔"))
     available = models.BooleanField(_("可参加评审"), default=True)
+    # the former employers as the Excel import writes them ("单位:2019-2022；…", see
+    # projects/imports.py); the FormerEmployment rows are what 回避 reads
+    former_employers_text = models.CharField(
+        _("曾任职单位"), max_length=1000, blank=True,
+        help_text=_("如 单位A:2019-2022；单位B:2015.03-2019.06"))
 
     objects = RestrictManager()
 
@@ -307,6 +369,27 @@ class Expert(models.Model):
     def field_set(self) -> frozenset[str]:
         return frozenset(f.strip() for f in self.fields.replace("，", ",").split(",")
                          if f.strip())
+
+    def former_employers_cell(self) -> str:
+        """The former employers as the import writes them (prefetch
+        ``former_employments__organisation`` for a list)."""
+        return former_employers_text([(f.organisation.name, f.started, f.ended)
+                                      for f in self.former_employments.all()])
+
+
+def _period_text(started: Any, ended: Any) -> str:
+    if started is None or ended is None:
+        return ""
+    if started.month == 1 and ended.month == 12:
+        return f":{started.year}-{ended.year}"
+    return f":{started:%Y.%m}-{ended:%Y.%m}"
+
+
+def former_employers_text(rows: Any) -> str:
+    """The 曾任职单位 cell of the expert import for (organisation name, started, ended) rows
+    — what the expert export writes and the import compares with (latest first)."""
+    ordered = sorted(rows, key=lambda r: (-(r[2] or dt.date.max).toordinal(), r[0]))
+    return "；".join(f"{name}{_period_text(s, e)}" for name, s, e in ordered)
 
 
 class FormerEmployment(models.Model):
@@ -742,6 +825,36 @@ class ProgressReport(models.Model):
         return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
 
 
+class ReportDue(models.Model):
+    """A report a project owes (报告计划): a half-yearly progress report or the mid-term
+    report, with its due date (policy.rd_reports). Filing a report of that kind fulfils the
+    earliest one still open; the daily reminder job (services.send_report_reminders) tells
+    the project's organisation and the county's staff before, on and after the date."""
+
+    project = models.ForeignKey(Project, verbose_name=_("科技项目"), on_delete=models.CASCADE,
+                                related_name="report_dues")
+    kind = models.CharField(_("类型"), max_length=10, choices=ProgressReport.Kind.choices)
+    period = models.CharField(_("报告期"), max_length=50)
+    due_on = models.DateField(_("应报日期"), db_index=True)
+    report = models.OneToOneField(ProgressReport, verbose_name=_("已报报告"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="due")
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("报告计划")
+        verbose_name_plural = _("报告计划")
+        ordering = ["due_on", "project_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind", "period"],
+                                               name="uniq_report_due")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id])
+
+
 class ChangeRequest(models.Model):
     """A change to a running project (项目变更): a new PI, a budget reallocation within the
     limits of policy.rd_funding, or an extension — decided through projects.workflows."""
@@ -960,6 +1073,10 @@ register(BudgetLine, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
                                          county_staff=READ, enterprise=_CITY - {"approve"},
                                          expert={"view"}),
                            parents=("application",)))
+register(ApplicationAttachment, Scope(
+    rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                  enterprise={"view", "add", "delete"}, expert={"view"}),
+    parents=("application",)))
 register(Expert, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY,
                                      expert={"view", "change"}),
                        assigned=Assignment(to="user")))
@@ -994,6 +1111,11 @@ _OWNER_FILES = rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
 for _m in (ProgressReport, ChangeRequest, Acceptance):
     register(_m, Scope(rights=_OWNER_FILES, county="project__county",
                        organisation="project__lead"))
+# the schedule: the organisation sees its own on the project page; the overdue list and its
+# export are the bureau's (export right)
+register(ReportDue, Scope(rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ,
+                                        enterprise={"view"}),
+                          county="project__county", organisation="project__lead"))
 register(Deliberation, Scope(rights=CITY_ONLY, public_read=True))
 # an acceptance expert reads and answers only their own live places (reserves and declined
 # places have no reviewer); an opinion is theirs to add, the city reads every one

@@ -17,6 +17,7 @@ from kechuang.projects.models import (
     AcceptanceOpinion,
     AcceptanceTask,
     Application,
+    ApplicationAttachment,
     BudgetLine,
     Call,
     ChangeRequest,
@@ -30,6 +31,7 @@ from kechuang.projects.models import (
     Programme,
     ProgressReport,
     Project,
+    ReportDue,
     Review,
     ReviewAssignment,
     ReviewKind,
@@ -76,6 +78,45 @@ def application_detail(*, user: Any, pk: int, action: str = "view") -> Applicati
         "call", "call__programme", "lead", "county", "submitted_by", "decided_by").get(pk=pk)
 
 
+def reads_blind(user: Any, application: Application) -> bool:
+    """True for a reviewer of a blind call (匿名评审): neither the bureau nor an applicant.
+    Such a reader gets no party names, and of the attachments only the anonymised copies the
+    call asks for (``blind_copy``), under a neutral file name."""
+    return (application.call.blind and not can(user, "approve", Application)
+            and not can(user, "add", Application))
+
+
+def _attachments(user: Any, application: Application) -> QuerySet[ApplicationAttachment]:
+    qs = ApplicationAttachment.objects.restrict(user, "view").filter(application=application)
+    if reads_blind(user, application):
+        qs = qs.filter(requirement__in=[r.name for r in
+                                        application.call.attachment_requirements()
+                                        if r.blind_copy])
+    return qs
+
+
+def attachments_of(*, user: Any, application: Application) -> list[ApplicationAttachment]:
+    """The application's files this user may download (see :func:`reads_blind`)."""
+    return list(_attachments(user, application).select_related("uploaded_by"))
+
+
+def required_attachments(*, user: Any, application: Application) -> list[dict[str, Any]]:
+    """The call's required attachments with what is uploaded for each (the applicant's and
+    the bureau's checklist); on a blind call a reviewer sees only the anonymised ones."""
+    files = {a.requirement: a for a in attachments_of(user=user, application=application)}
+    blind = reads_blind(user, application)
+    return [{"requirement": r, "file": files.get(r.name),
+             "ok": r.name in files and r.allows(files[r.name].original_name)}
+            for r in application.call.attachment_requirements()
+            if not blind or r.blind_copy]
+
+
+def attachment_detail(*, user: Any, pk: int) -> ApplicationAttachment:
+    att = ApplicationAttachment.objects.restrict(user, "view").select_related(
+        "application", "application__call").get(pk=pk)
+    return _attachments(user, att.application).get(pk=pk)
+
+
 def budget_of(application: Application) -> list[BudgetLine]:
     return list(BudgetLine.objects.filter(application=application).order_by("category",
                                                                              "source"))
@@ -105,6 +146,7 @@ def expert_list(*, user: Any, action: str = "view",
     f = filters or {}
     qs = Expert.objects.restrict(user, action).select_related("organisation").annotate(
         live=Count("assignments", filter=Q(assignments__status__in=("invited", "accepted"))))
+    qs = qs.prefetch_related("former_employments__organisation")
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(fields__icontains=f["q"]))
     if f.get("title"):
@@ -375,3 +417,30 @@ def projects_by_code(codes: set[str]) -> dict[str, Project]:
     """The projects an import chunk's codes name, whoever may see them (the code is unique:
     the importer must tell a project outside the user's scope from a new one)."""
     return {p.code: p for p in Project.objects.filter(code__in=codes)}
+
+
+def overdue_reports(*, user: Any, action: str = "view", filters: dict[str, Any] | None = None,
+                    today: Any = None) -> QuerySet[ReportDue]:
+    """Reports owed and not filed by their due date, of projects still running — the
+    bureau's chase list (and its export), oldest first."""
+    from django.utils import timezone
+
+    f = filters or {}
+    today = today or timezone.localdate()
+    qs = ReportDue.objects.restrict(user, action).filter(
+        report__isnull=True, due_on__lt=today,
+        project__stage__in=(Project.Stage.RUNNING, Project.Stage.MIDTERM)).select_related(
+        "project", "project__lead", "project__county")
+    if f.get("q"):
+        qs = qs.filter(Q(project__title__icontains=f["q"]) | Q(project__code__icontains=f["q"])
+                       | Q(project__lead__name__icontains=f["q"]))
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("county"):
+        qs = qs.filter(project__county_id=f["county"])
+    return qs.order_by("due_on", "project__code", "pk")
+
+
+def report_dues_of(*, user: Any, project: Project) -> list[ReportDue]:
+    return list(ReportDue.objects.restrict(user, "view").filter(project=project)
+                .select_related("report").order_by("due_on", "pk"))

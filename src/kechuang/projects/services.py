@@ -20,16 +20,35 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change, snapshot
+from kechuang.audit.services import (
+    change_records,
+    record_change,
+    snapshot,
+    write_change_records,
+)
 from kechuang.core.errors import DomainError, ScopeError
-from kechuang.core.services import BulkHook, BulkItem, create_object, update_object
-from kechuang.core.uploads import delete_on_error, validate_upload
-from kechuang.policy import expert_draw, rd_funding, review_conflicts
+from kechuang.core.scheduler import daily
+from kechuang.core.services import (
+    BulkHook,
+    BulkItem,
+    create_object,
+    save_uploads,
+    update_object,
+)
+from kechuang.core.uploads import delete_on_error, private_storage, validate_upload
+from kechuang.policy import (
+    expert_draw,
+    rd_attachments,
+    rd_funding,
+    rd_reports,
+    review_conflicts,
+)
 from kechuang.projects.models import (
     Acceptance,
     AcceptanceOpinion,
     AcceptanceTask,
     Application,
+    ApplicationAttachment,
     BudgetLine,
     Call,
     Category,
@@ -39,11 +58,13 @@ from kechuang.projects.models import (
     Draw,
     DrawExclusion,
     Expert,
+    FormerEmployment,
     FundingSource,
     Instalment,
     ProgressReport,
     Project,
     Recusal,
+    ReportDue,
     Review,
     ReviewAssignment,
     ReviewKind,
@@ -154,6 +175,7 @@ def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
     for field, label in (("objectives", _("研究目标")), ("targets", _("考核指标"))):
         if not getattr(app, field).strip():
             problems.append(_("请填写%(f)s") % {"f": label})
+    problems += attachment_messages(app)
     lines = list(app.budget_lines.all())
     if not lines:
         problems.append(_("请填写预算明细"))
@@ -188,6 +210,84 @@ def submit_problems(app: Application, *, as_of: dt.date) -> list[str]:
         problems.append(_("项目负责人“%(pi)s”已有 %(n)s 项在研或在审项目，超过限项（%(limit)s 项）")
                         % {"pi": app.pi_name, "n": load, "limit": call.pi_limit})
     return problems
+
+
+def attachment_messages(app: Application) -> list[str]:
+    """One Chinese sentence per required attachment missing or of a type the call does not
+    allow (policy.rd_attachments)."""
+    uploaded = [rd_attachments.Uploaded(a.requirement, a.original_name)
+                for a in app.attachments.all()]
+    out = []
+    for kind, req, name in rd_attachments.attachment_problems(
+            app.call.attachment_requirements(), uploaded):
+        args = {"n": req.name, "t": req.types_label, "f": name}
+        out.append(_("缺少申报附件“%(n)s”（%(t)s）") % args if kind == "missing" else
+                   _("申报附件“%(n)s”须为 %(t)s 格式，已上传的“%(f)s”不符") % args)
+    return out
+
+
+OTHER_ATTACHMENT_TYPES = rd_attachments.KNOWN_TYPES
+MAX_OTHER_ATTACHMENTS = 10
+
+
+def _editable_application(application: Application, actor: Any) -> Application:
+    app = Application.objects.restrict(actor, "change").select_for_update().filter(
+        pk=application.pk).first()
+    if app is None:
+        raise ScopeError()
+    if app.status not in EDITABLE:
+        raise DomainError(_("只有草稿或退回修改的申报可以上传或删除附件"))
+    return app
+
+
+def _drop_attachment(att: ApplicationAttachment, actor: Any, reason: str) -> None:
+    """Delete the row (audited) now and its file once the transaction commits."""
+    name = att.file.name
+    record_change(actor=actor, action=ChangeRecord.Action.DELETE, obj=att,
+                  before=snapshot(att) | {"file": name}, reason=reason)
+    att.delete()
+    transaction.on_commit(lambda: private_storage.delete(name))
+
+
+def upload_attachment(*, application: Application, actor: Any, requirement: str,
+                      upload: Any) -> ApplicationAttachment:
+    """Attach a file to a draft (or returned) application: for one of the call's required
+    attachments (a new file replaces the old one) or as a further attachment. The file is
+    checked (type allowed by the call, content matching its extension, size) before anything
+    is stored; a refused upload leaves the application as it was."""
+    if not can(actor, "add", ApplicationAttachment):
+        raise PermissionDenied
+    requirement = (requirement or "").strip()
+    if upload is None:
+        raise ValidationError(_("请选择要上传的文件"))
+    with transaction.atomic(), delete_on_error() as saved:
+        app = _editable_application(application, actor)
+        reqs = {r.name: r for r in app.call.attachment_requirements()}
+        if requirement and requirement not in reqs:
+            raise DomainError(_("申报指南没有要求附件“%(n)s”") % {"n": requirement})
+        allowed = reqs[requirement].upload_types if requirement else OTHER_ATTACHMENT_TYPES
+        content_type = validate_upload(upload, allowed=allowed)
+        if requirement:
+            for old in app.attachments.filter(requirement=requirement):
+                _drop_attachment(old, actor, _("重新上传“%(n)s”") % {"n": requirement})
+        elif app.attachments.filter(requirement="").count() >= MAX_OTHER_ATTACHMENTS:
+            raise DomainError(_("其他附件最多 %(n)s 个") % {"n": MAX_OTHER_ATTACHMENTS})
+        [att] = save_uploads([(upload, content_type)], model=ApplicationAttachment,
+                             owner={"application": app, "requirement": requirement},
+                             actor=actor, saved=saved)
+    return att
+
+
+def delete_attachment(*, attachment: ApplicationAttachment, actor: Any) -> None:
+    """Remove an attachment of a draft (or returned) application."""
+    if not can(actor, "delete", ApplicationAttachment):
+        raise PermissionDenied
+    with transaction.atomic():
+        app = _editable_application(attachment.application, actor)
+        att = app.attachments.filter(pk=attachment.pk).first()
+        if att is None:
+            raise ScopeError()
+        _drop_attachment(att, actor, _("删除申报附件"))
 
 
 def submit_application(*, application: Application, actor: Any,
@@ -601,9 +701,12 @@ def sign_contract(*, project: Project, actor: Any, on: dt.date | None = None) ->
     """The task contract (任务书) is signed: the first instalments are released."""
     if project.contract_signed_on:
         raise DomainError(_("任务书已于 %(d)s 签订") % {"d": project.contract_signed_on})
-    return update_object(obj=project, actor=actor,
-                         data={"contract_signed_on": on or timezone.localdate()},
-                         reason=_("任务书签订"))
+    with transaction.atomic():
+        signed = update_object(obj=project, actor=actor,
+                               data={"contract_signed_on": on or timezone.localdate()},
+                               reason=_("任务书签订"))
+        plan_reports(project=signed, actor=actor)
+    return signed
 
 
 def disburse(*, instalment: Instalment, actor: Any, amount_yuan: Decimal,
@@ -716,6 +819,10 @@ def file_report(*, project: Project, actor: Any, kind: str, period: str, summary
         report.save()
         record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=report,
                       after=snapshot(report) | {"evidence": report.evidence.name})
+        due = (ReportDue.objects.select_for_update().filter(
+            project=locked, kind=kind, report__isnull=True).order_by("due_on", "pk").first())
+        if due is not None:  # the earliest report still owed of this kind is now filed
+            ReportDue.objects.filter(pk=due.pk).update(report=report)
         if kind == ProgressReport.Kind.MIDTERM and locked.stage == Project.Stage.RUNNING:
             before = snapshot(locked)
             Project.objects.filter(pk=locked.pk).update(stage=Project.Stage.MIDTERM)
@@ -743,6 +850,82 @@ def check_midterm(*, report: ProgressReport, actor: Any, passed: bool, note: str
         update_object(obj=locked.project, actor=actor, data=data,
                       reason=_("中期检查通过") if passed else _("中期检查未通过"))
     return locked
+
+
+# ---- the report schedule and its reminders --------------------------------------------------
+
+def plan_reports(*, project: Project, actor: Any) -> int:
+    """Record the reports the project owes (policy.rd_reports) from its contract (or its
+    approval) to its planned end; the ones already recorded are kept. Returns how many were
+    added (audited)."""
+    if not can(actor, "add", ReportDue):
+        raise PermissionDenied
+    start = project.contract_signed_on or project.approved_on
+    with transaction.atomic():
+        have = set(ReportDue.objects.filter(project=project).values_list("kind", "period"))
+        new = [ReportDue(project=project, kind=d.kind, period=d.period, due_on=d.due_on)
+               for d in rd_reports.report_schedule(start, project.ends_on)
+               if (d.kind, d.period) not in have]
+        if new:
+            ReportDue.objects.bulk_create(new)
+            record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=project,
+                          before={"report_dues": sorted(f"{k}:{p}" for k, p in have)},
+                          after={"report_dues": sorted(
+                              [f"{k}:{p}" for k, p in have]
+                              + [f"{d.kind}:{d.period}" for d in new])},
+                          reason=_("生成报告计划"))
+    return len(new)
+
+
+OPEN_STAGES = (Project.Stage.RUNNING, Project.Stage.MIDTERM)
+
+
+def send_report_reminders(*, today: dt.date, days_before: int = rd_reports.DAYS_BEFORE) -> int:
+    """Tell the project's organisation (its enterprise users) and the county's staff about
+    each report still owed: ``days_before`` days before the due date, on it, and once it is
+    overdue — one notice per report, stage and recipient, however often this runs (the
+    notice's dedupe key). Only running projects. Returns the notices created."""
+    from kechuang.accounts.access import county_staff, enterprise_users
+    from kechuang.notices.models import Notice
+    from kechuang.notices.services import notify
+
+    dues = list(ReportDue.objects.filter(
+        report__isnull=True, due_on__lte=today + dt.timedelta(days=days_before),
+        project__stage__in=OPEN_STAGES).select_related("project").order_by("due_on", "pk"))
+    if not dues:
+        return 0
+    users_by_org: dict[int, set[int]] = defaultdict(set)
+    for pk, org in enterprise_users({d.project.lead_id for d in dues}).values_list(
+            "pk", "organisation_id"):
+        users_by_org[org].add(pk)
+    staff_by_county: dict[int, set[int]] = defaultdict(set)
+    for pk, county in county_staff({d.project.county_id for d in dues}).values_list(
+            "pk", "county_id"):
+        staff_by_county[county].add(pk)
+    titles = {
+        "before": _("项目报告即将到期：%(p)s · %(r)s（应于 %(d)s 前提交）"),
+        "due": _("项目报告今日到期：%(p)s · %(r)s（应于 %(d)s 提交）"),
+        "overdue": _("项目报告已逾期：%(p)s · %(r)s（应于 %(d)s 提交）"),
+    }
+    sent = 0
+    for d in dues:
+        stage = rd_reports.reminder_stage(d.due_on, today, days_before=days_before)
+        if stage is None:
+            continue
+        recipients = users_by_org[d.project.lead_id] | staff_by_county[d.project.county_id]
+        sent += notify(
+            recipients=recipients, url=d.get_absolute_url(),
+            title=titles[stage] % {"p": d.project.title, "d": d.due_on.isoformat(),
+                                   "r": f"{d.get_kind_display()}（{d.period}）"},
+            body=_("请在项目页面提交进展报告或中期检查材料。"),
+            level=Notice.Level.WARNING if stage == "overdue" else Notice.Level.INFO,
+            dedupe_key=f"projects:report:{d.pk}:{d.due_on}:{stage}")
+    return sent
+
+
+@daily("projects.report_reminders")
+def _scheduled_report_reminders(today: dt.date) -> str:
+    return f"科技项目报告提醒 {send_report_reminders(today=today)} 条"
 
 
 # ---- change requests -----------------------------------------------------------------------
@@ -1169,3 +1352,42 @@ def _project_import_rules(item: BulkItem) -> list[tuple[str, str]]:
 
 PROJECT_IMPORTS = BulkHook(model=Project, prepare=_project_import_rules)
 EXPERT_IMPORTS = BulkHook(model=Expert)
+
+
+def replace_former_employers(*, actor: Any,
+                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]]
+                             ) -> int:
+    """Replace the former employers (organisation id, started, ended) of each expert given,
+    where they differ, with one change record per expert (the Excel import's commit point).
+    Returns how many experts changed."""
+    if not jobs:
+        return 0
+    if not can(actor, "change", Expert):
+        raise PermissionDenied
+    experts = Expert.objects.restrict(actor, "change").in_bulk(list(jobs))
+    have: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+    for row in FormerEmployment.objects.filter(expert_profile__in=list(experts)).values_list(
+            "expert_profile_id", "organisation_id", "started", "ended"):
+        have[row[0]].append(row[1:])
+
+    def text(job: tuple[int, dt.date | None, dt.date | None]) -> str:
+        return f"{job[0]}:{job[1] or ''}~{job[2] or ''}"
+
+    entries = []
+    for pk, new in jobs.items():
+        if pk not in experts:
+            raise ScopeError()
+        old = sorted(have[pk], key=text)
+        new = sorted(set(new), key=text)
+        if old == new:
+            continue
+        FormerEmployment.objects.filter(expert_profile_id=pk).delete()
+        FormerEmployment.objects.bulk_create([FormerEmployment(
+            expert_profile_id=pk, organisation_id=o, started=s, ended=e) for o, s, e in new])
+        entries.append((ChangeRecord.Action.UPDATE, experts[pk],
+                        {"former_employments": [text(j) for j in old]},
+                        {"former_employments": [text(j) for j in new]},
+                        _("Excel导入曾任职单位")))
+    if entries:
+        write_change_records(change_records(actor=actor, entries=entries))
+    return len(entries)

@@ -74,6 +74,7 @@ EXPERTS = Table([
     Column(_l("专业领域"), lambda e: e.fields, width=30),
     Column(_l("可参加评审"), lambda e: yes_no(e.available), width=10),
     Column(_l("在评任务"), lambda e: e.live, excel="number", width=10),
+    Column(_l("曾任职单位"), lambda e: e.former_employers_cell(), width=40, page=False),
 ], row_attrs='data-testid="expert-row"')
 
 ASSIGNMENTS = Table([
@@ -135,3 +136,27 @@ DISBURSEMENTS = Table([
     Column(_l("凭证号"), lambda d: d.voucher_no, width=14),
     Column(_l("经办人"), lambda d: d.paid_by.get_full_name() or d.paid_by.username, width=10),
 ], row_attrs='data-testid="disbursement-row"')
+
+
+def _days_late(d: Any) -> int:
+    from django.utils import timezone
+
+    return (timezone.localdate() - d.due_on).days
+
+
+OVERDUE_REPORTS = Table([
+    Column(_l("应报日期"), lambda d: d.due_on, excel="date", width=12,
+           cell=lambda d, ctx: date_text(d.due_on), td_class="text-nowrap"),
+    Column(_l("逾期天数"), _days_late, excel="number", width=10, th_class="text-end",
+           td_class="text-end"),
+    Column(_l("项目编号"), lambda d: d.project.code, width=16, td_class="text-nowrap"),
+    Column(_l("项目名称"), lambda d: d.project.title,
+           cell=lambda d, ctx: (f'<a class="text-decoration-none" href="'
+                                f'{ctx.url("projects:project_detail", d.project_id)}">'
+                                f'{esc(d.project.title)}</a>'), width=32),
+    Column(_l("承担单位"), lambda d: d.project.lead.name, width=28),
+    Column(_l("县区"), lambda d: d.project.county.name, width=10, td_class="text-nowrap"),
+    Column(_l("类型"), lambda d: d.get_kind_display(), width=10),
+    Column(_l("报告期"), lambda d: d.period, width=14),
+    Column(_l("项目负责人"), lambda d: d.project.pi_name, width=10),
+], row_attrs='data-testid="overdue-row"')

@@ -36,12 +36,14 @@ from kechuang.projects.filters import (
     CallFilter,
     DisbursementFilter,
     ExpertFilter,
+    OverdueReportFilter,
     ProjectFilter,
 )
 from kechuang.projects.forms import (
     AcceptanceForm,
     AcceptanceOpinionForm,
     ApplicationForm,
+    AttachmentForm,
     ChangeForm,
     ConcludeForm,
     DrawForm,
@@ -55,6 +57,7 @@ from kechuang.projects.models import (
     AcceptanceOpinion,
     AcceptanceTask,
     Application,
+    ApplicationAttachment,
     Call,
     ChangeRequest,
     Deliberation,
@@ -65,6 +68,7 @@ from kechuang.projects.models import (
     Instalment,
     ProgressReport,
     Project,
+    ReportDue,
     Review,
     ReviewAssignment,
     ReviewKind,
@@ -178,7 +182,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": reviews,
         "summaries": [(label, summary) for (label, summary) in (
             (ReviewKind(k).label, v) for k, v in selectors.summaries_by_kind(reviews).items())],
-        "reason_form": ReasonForm()})
+        "reason_form": ReasonForm(),
+        "required_files": selectors.required_attachments(user=user, application=app),
+        "other_files": [a for a in selectors.attachments_of(user=user, application=app)
+                        if not a.requirement],
+        "blind_files": selectors.reads_blind(user, app),
+        "can_attach": app.status in services.EDITABLE and can(user, "change", Application)
+        and can(user, "add", ApplicationAttachment),
+        "attachment_form": AttachmentForm()})
 
 
 @login_required
@@ -221,6 +232,56 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(app)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a required (or a further) attachment to one's draft application."""
+    user = request.user
+    require(user, "add", ApplicationAttachment)
+    app = get_or_404(selectors.application_detail, user=user, pk=pk, action="change")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(app)
+    try:
+        att = services.upload_attachment(application=app, actor=user,
+                                         requirement=form.cleaned_data["requirement"],
+                                         upload=form.cleaned_data["file"])
+    except (DomainError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已上传附件：%(n)s") % {"n": att.original_name})
+    return redirect(app)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "delete", ApplicationAttachment)
+    att = get_or_404(selectors.attachment_detail, user=user, pk=pk)
+    try:
+        services.delete_attachment(attachment=att, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除附件。"))
+    return redirect(att.application)
+
+
+@login_required
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application's file: 404 outside the scope; a reviewer of a blind call gets only
+    the anonymised copies, under a neutral name (selectors.reads_blind)."""
+    user = request.user
+    require(user, "view", ApplicationAttachment)
+    att = get_or_404(selectors.attachment_detail, user=user, pk=pk)
+    name = (att.neutral_name() if selectors.reads_blind(user, att.application)
+            else att.original_name)
+    return serve_private(att.file, name)
 
 
 application_export = export_view(exports.APPLICATION_EXPORT, model=Application,
@@ -430,6 +491,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", {
         "project": project, "funding": funding, "staff": staff,
         "reports": selectors.reports_of(user=user, project=project),
+        "report_dues": selectors.report_dues_of(user=user, project=project),
+        "can_plan_reports": can(user, "add", ReportDue) and open_project,
+        "today": timezone.localdate(),
         "changes": [(c, available_actions(c, workflow=CHANGE_FLOW, actor=user))
                     for c in changes],
         "acceptance": acceptance,
@@ -585,6 +649,32 @@ def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "view", ProgressReport)
     report = get_or_404(selectors.report_detail, user=user, pk=pk)
     return serve_private(report.evidence, report.evidence_name)
+
+
+@login_required
+@require_safe
+def report_overdue_list(request: HttpRequest) -> HttpResponse:
+    """The bureau's list of reports owed and not filed by their due date."""
+    require(request.user, "export", ReportDue)
+    return list_page(request, model=ReportDue, filter_cls=OverdueReportFilter,
+                     selector=selectors.overdue_reports, table=tables.OVERDUE_REPORTS,
+                     template="projects/report_overdue_list.html")
+
+
+report_overdue_export = export_view(exports.OVERDUE_REPORT_EXPORT, model=ReportDue,
+                                    form=OverdueReportFilter.page_form)
+
+
+@login_required
+@require_POST
+def project_report_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: record the reports a project owes (e.g. for a carry-over or an imported one)."""
+    user = request.user
+    require(user, "add", ReportDue)
+    project = get_or_404(selectors.project_detail, user=user, pk=pk)
+    added = services.plan_reports(project=project, actor=user)
+    messages.success(request, _("已生成报告计划 %(n)s 项。") % {"n": added})
+    return redirect(project)
 
 
 @login_required
@@ -808,7 +898,9 @@ def project_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         disbursements=list(selectors.disbursement_list(user=user).filter(project=project)),
         reports=selectors.reports_of(user=user, project=project), acceptance=acc,
         group=selectors.acceptance_group(acc)["members"] if acc else [],
-        opinions=selectors.acceptance_opinions(user=user, acceptance=acc) if acc else [])
+        opinions=selectors.acceptance_opinions(user=user, acceptance=acc) if acc else [],
+        attachments=selectors.attachments_of(user=user, application=project.application)
+        if project.application_id else [])
     response = HttpResponse(content, content_type="application/zip")
     from urllib.parse import quote
 

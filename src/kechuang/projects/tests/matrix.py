@@ -83,6 +83,17 @@ def rd(ctx, place=None):
         if p == "b":
             Relation.objects.create(expert_profile=profile, organisation=ent, note="亲属任职")
         out |= {f"task_{p}": task.pk, f"opinion_{p}": opinion.pk}
+        from kechuang.projects.models import ApplicationAttachment
+
+        att = ApplicationAttachment(application=app, requirement="", original_name="附件.pdf",
+                                    size=15, content_type="application/pdf", uploaded_by=owner)
+        att.file.save("附件.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        att.save()
+        out |= {f"attachment_{p}": att.pk}
+        from kechuang.projects.models import ReportDue
+
+        ReportDue.objects.create(project=project, kind="progress", period="2024年下半年",
+                                 due_on="2025-01-15")
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
                 f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
     ctx["rd"] = out
@@ -128,6 +139,10 @@ ROUTES: dict[str, Route] = {
     "projects:report_add": _r(APPLICANTS, _pk("project"), **POST),
     "projects:report_check": _r(CITY, _pk("report"), **POST),
     "projects:report_evidence": _r(READERS, _pk("report")),
+    "projects:project_report_plan": _r(CITY, _pk("project"), **POST),
+    "projects:report_overdue_list": _r(BUREAU, rd, scoped=False, list_marker=project_marker),
+    "projects:report_overdue_export": _r(BUREAU, rd, scoped=False,
+                                         export_marker=project_marker, **POST),
     "projects:change_add": _r(APPLICANTS, _pk("project"), **POST),
     "projects:change_decide": _r(CITY, _decide, **POST),
     "projects:acceptance_apply": _r(APPLICANTS, _pk("project"), **POST),
@@ -152,6 +167,11 @@ ROUTES: dict[str, Route] = {
     "projects:application_submit": _r(APPLICANTS, _pk("app"), **POST),
     "projects:application_draw": _r(CITY, _pk("app")),
     "projects:application_step": _r(BUREAU, _step, **POST),
+    # attachments: the application is under review, so upload and delete are refused with a
+    # message (302) — the matrix checks who gets that far
+    "projects:attachment_upload": _r(APPLICANTS, _pk("app"), **POST),
+    "projects:attachment_download": _r(READERS | EXPERT, _pk("attachment")),
+    "projects:attachment_delete": _r(APPLICANTS, _pk("attachment"), **POST),
     "projects:expert_list": _r(CITY, rd, scoped=False),
     "projects:expert_export": _r(CITY, rd, scoped=False, **POST),
     "projects:assignment_list": _r(CITY | EXPERT, rd, scoped=False),

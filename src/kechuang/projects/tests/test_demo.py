@@ -69,6 +69,22 @@ def test_demo_fills_every_action_2_indicator_and_is_idempotent(demo_world):
     assert AcceptanceOpinion.objects.filter(task__acceptance__conclusion="passed").exists()
     waiting = AcceptanceOpinion.objects.filter(task__acceptance__conclusion="")
     assert waiting.count() == 2 and waiting.filter(recommendation="closed").exists()
+    # the calls ask for attachments; every submitted application carries them (a draft
+    # misses one), as small generated PDFs; carry-overs owe reports, some overdue
+    from kechuang.projects import services
+    from kechuang.projects.models import ApplicationAttachment, ReportDue
+
+    assert all(c.attachment_requirements() for c in Call.objects.filter(year=2025))
+    for app in Application.objects.exclude(status="draft"):
+        assert services.attachment_messages(app) == []
+    draft = Application.objects.filter(status="draft").first()
+    assert services.attachment_messages(draft) == ["缺少申报附件“合作协议”（PDF）"]
+    att = ApplicationAttachment.objects.first()
+    with att.file.open("rb") as f:
+        assert f.read().startswith(b"%PDF-1.4")
+    assert ReportDue.objects.filter(report__isnull=False).exists()
+    assert ReportDue.objects.filter(report__isnull=True, due_on__lt=dt.date(2025, 12, 31),
+                                    project__stage__in=("running", "midterm")).exists()
     assert seed_projects(seed=2025) == (0, 0)
 
 

@@ -124,3 +124,96 @@ def test_expert_row_errors_write_nothing(client_for, users, enterprise_a, do_upl
     assert errors[3][0] == "工作单位统一社会信用代码" and "不在系统中" in errors[3][1]
     assert errors[4][0] == "专业领域"
     assert Expert.objects.count() == 0
+
+
+# ---- former employers (曾任职单位) ---------------------------------------------------------
+
+def test_the_former_employers_cell_is_parsed_or_named_wrong():
+    from kechuang.projects.imports import Job, parse_former_employers
+
+    jobs, errors = parse_former_employers(
+        "单位A:2019-2022； 单位B：2015.03-2019.06;单位C\n单位D:2010至2012", this_year=2025)
+    assert not errors
+    assert jobs == [Job("单位A", D(2019, 1, 1), D(2022, 12, 31)),
+                    Job("单位B", D(2015, 3, 1), D(2019, 6, 30)), Job("单位C", None, None),
+                    Job("单位D", D(2010, 1, 1), D(2012, 12, 31))]
+    _jobs, errors = parse_former_employers(
+        "单位A:2019；:2019-2020；单位B:2022-2019；单位C:2019.13-2020；单位D:2019-2031",
+        this_year=2025)
+    assert errors == [
+        "曾任职单位第 1 项“单位A:2019”的任职时间格式不正确，应为“单位:2019-2022”"
+        "或“单位:2015.03-2019.06”",
+        "曾任职单位第 2 项“:2019-2020”缺少单位名称",
+        "曾任职单位第 3 项“单位B:2022-2019”的起始时间晚于结束时间",
+        "曾任职单位第 4 项“单位C:2019.13-2020”的月份须在 1 至 12 之间",
+        "曾任职单位第 5 项“单位D:2019-2031”的年份须在 1950 年至今年之间"]
+
+
+def test_former_employers_import_replace_and_reimport_changes_nothing(
+        client_for, users, enterprise_a, enterprise_b, do_upload, do_commit):
+    from kechuang.projects.models import FormerEmployment
+
+    client = client_for(users["city_staff"])
+    cell = f"{enterprise_b.name}:2015-2019；{enterprise_a.credit_code}:2012.03-2014.06"
+    content = _book(EXPERT_SPEC, [_expert("专家甲", enterprise_a, former_employers=cell)])
+    run = do_commit(client, do_upload(client, content, EXPERT_KIND, "专家.xlsx"))
+    assert run.status == "committed", (run.errors, run.message)
+    jia = Expert.objects.get(name="专家甲")
+    jobs = sorted((f.organisation_id, f.started, f.ended)
+                  for f in FormerEmployment.objects.filter(expert_profile=jia))
+    assert jobs == [(enterprise_a.pk, D(2012, 3, 1), D(2014, 6, 30)),
+                    (enterprise_b.pk, D(2015, 1, 1), D(2019, 12, 31))]
+    assert jia.former_employers_text == (f"{enterprise_b.name}:2015-2019；"
+                                         f"{enterprise_a.name}:2012.03-2014.06")
+    audits = ChangeRecord.objects.count()
+    again = do_commit(client, do_upload(client, content, EXPERT_KIND, "专家.xlsx"))
+    assert again.status == "committed" and again.unchanged_count == 1
+    assert FormerEmployment.objects.count() == 2 and ChangeRecord.objects.count() == audits
+    # a blank cell leaves them; a new list replaces them (audited)
+    blank = _book(EXPERT_SPEC, [_expert("专家甲", enterprise_a)])
+    assert do_commit(client, do_upload(client, blank, EXPERT_KIND)).unchanged_count == 1
+    assert FormerEmployment.objects.count() == 2
+    changed = _book(EXPERT_SPEC, [_expert("专家甲", enterprise_a,
+                                          former_employers=f"{enterprise_b.name}:2016-2020")])
+    run = do_commit(client, do_upload(client, changed, EXPERT_KIND))
+    assert run.status == "committed" and run.update_count == 1
+    assert list(FormerEmployment.objects.values_list("organisation_id", "started")) == [
+        (enterprise_b.pk, D(2016, 1, 1))]
+    assert ChangeRecord.objects.filter(reason="Excel导入曾任职单位").count() == 2
+
+
+def test_former_employer_errors_per_row_write_nothing(client_for, users, enterprise_a,
+                                                      do_upload):
+    client = client_for(users["city_staff"])
+    rows = [_expert("专家甲", enterprise_a, former_employers="不存在的单位:2015-2019"),
+            _expert("专家乙", enterprise_a, former_employers="单位:2015/2019")]
+    run = do_upload(client, _book(EXPERT_SPEC, rows), EXPERT_KIND)
+    assert run.status == "invalid"
+    errors = {e[0]: (e[1], e[2]) for e in run.errors}
+    assert errors[2] == ("曾任职单位", "曾任职单位“不存在的单位”不在系统中，"
+                                       "请填写统一社会信用代码或与系统一致的单位全称")
+    assert errors[3][0] == "曾任职单位" and "任职时间格式不正确" in errors[3][1]
+    assert Expert.objects.count() == 0
+
+
+def test_the_export_cell_reads_back_as_the_same_former_employers(enterprise_a, enterprise_b):
+    from kechuang.projects.imports import Job, parse_former_employers
+    from kechuang.projects.models import FormerEmployment
+    from kechuang.projects.selectors import expert_list
+    from kechuang.projects.tables import EXPERTS
+
+    expert = fx.expert("专家戊", org=enterprise_a)
+    FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_b,
+                                    started=D(2015, 3, 1), ended=D(2019, 6, 30))
+    FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_a)
+    cell = expert.former_employers_cell()
+    assert cell == f"{enterprise_a.name}；{enterprise_b.name}:2015.03-2019.06"
+    jobs, errors = parse_former_employers(cell, this_year=2025)
+    assert not errors and jobs == [Job(enterprise_a.name, None, None),
+                                   Job(enterprise_b.name, D(2015, 3, 1), D(2019, 6, 30))]
+    column = next(c for c in EXPERTS.excel_columns() if str(c.header) == "曾任职单位")
+    from kechuang.accounts.models import User
+
+    staff = User.objects.create_user(username="ex_staff", password="Kc-test-Pass-2025",
+                                     role="city_staff")
+    assert [column.value(e) for e in expert_list(user=staff)] == [cell]
