@@ -4,7 +4,10 @@ out — city, each county unit, the dashboard's figures, the records behind them
 dates and under both zone settings, against ``data/standing_figures.json``.
 
 The file was written from the three per-app implementations before they became one
-``kechuang.metrics.StandingMetric``; the same figures must come out of the one class. Regions
+``kechuang.metrics.StandingMetric``; the same figures came out of the one class. One marker
+changed on purpose: cultivation's holders said ``has_rows`` even with no row standing (the
+base class's default); now, like the other stocks, a date with nothing standing has no rows
+(``leaders_current`` before the first designation). Regions
 are named by code (ids differ between databases). Regenerate only on purpose:
 ``KC_PIN_WRITE=1 pytest src/kechuang/kpi/tests/test_standing_figures.py``.
 """
