@@ -27,6 +27,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext_lazy
 
 from kechuang.core import tables
 from kechuang.core.tables import esc
@@ -176,13 +177,24 @@ class Figures:
     county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
 
 
+SCOPE_COUNTY = "county"  # the city's figure and every county unit's
+SCOPE_CITY = "city"  # the whole city's only (an official statistic, the city's R&D intensity)
+CITY_ONLY_TEXT = gettext_lazy("该指标仅有全市数据")  # what a county's figure says instead
+
+
 class Metric:
-    """Base class: a named figure with a unit; subclasses implement the queries."""
+    """Base class: a named figure with a unit; subclasses implement the queries.
+
+    ``scope``: :data:`SCOPE_CITY` for a figure that exists for the whole city only. Its
+    county figures are not zero but absent: pages show "—" with :data:`CITY_ONLY_TEXT`, the
+    API null, and its target is not allocated to counties.
+    """
 
     key: str = ""
     name: str = ""
     unit: str = ""
     description: str = ""
+    scope: str = SCOPE_COUNTY
     # True when records carry a date inside the year, so as_of cuts and a monthly curve exists
     dated: bool = False
     model: type[Model] | None = None
@@ -226,6 +238,11 @@ class Metric:
 
     def choice_label(self) -> str:
         return f"{self.name}（{self.key}）"
+
+    @property
+    def city_only(self) -> bool:
+        """True when the figure exists for the whole city only (no county figures)."""
+        return self.scope == SCOPE_CITY
 
 
 @dataclass(eq=False)
@@ -572,6 +589,12 @@ def unregister(key: str) -> None:
 
 def get(key: str) -> Metric | None:
     return _REGISTRY.get(key)
+
+
+def is_city_only(key: str) -> bool:
+    """True when the metric registered under ``key`` has the city's figure only."""
+    metric = _REGISTRY.get(key)
+    return metric is not None and metric.city_only
 
 
 def choices() -> list[tuple[str, str]]:

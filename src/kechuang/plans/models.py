@@ -199,6 +199,14 @@ class Indicator(models.Model):
         """The registered metric this indicator is computed by (its own key by default)."""
         return self.metric or self.key
 
+    @property
+    def city_only(self) -> bool:
+        """Its metric has the whole city's figure only (the city's R&D intensity): no county
+        figure to compare a county target with, so the target is not allocated."""
+        from kechuang import metrics
+
+        return metrics.is_city_only(self.metric_key)
+
 
 class CountyAllocation(models.Model):
     """A county's share of a city indicator's target (任务分解)."""
