@@ -374,8 +374,9 @@ def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocati
                    official: bool = False) -> IndicatorRow:
     row = _computed_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
                         reported_now, reported_last, attribution, official)
-    own = metric_for(ind)
-    if own is not None and own.city_only:  # whatever the source: no county has a figure
+    # counted by a city-only metric: no county has a figure. (Taken as reported values
+    # instead, the indicator's own scope says whether counties report theirs.)
+    if row.source_kind == "metric" and registry.is_city_only(row.metric_key):
         row.city_only = True
         row.counties = [city_only_figure(cid, names[cid]) for cid in county_ids]
     return row
@@ -511,7 +512,8 @@ def snapshot_dashboard(*, plan: Plan, period_end: dt.date) -> Dashboard | None:
                        for s in stored if s.county_id is not None and s.county_id in names]
             figures.sort(key=lambda f: list(names).index(f.county_id))
             metric = metric_for(ind)
-            city_only = metric is not None and metric.city_only
+            city_only = (city.source_kind == "metric" and metric is not None
+                         and metric.city_only)
             if city_only:  # a snapshot taken before the metric said so stored zeros
                 figures = [city_only_figure(c.pk, c.name) for c in counties]
             rows.append(IndicatorRow(ind, city.source_kind, "", _stored_progress(city),

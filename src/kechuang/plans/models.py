@@ -202,10 +202,11 @@ class Indicator(models.Model):
     @property
     def city_only(self) -> bool:
         """Its metric has the whole city's figure only (the city's R&D intensity): no county
-        figure to compare a county target with, so the target is not allocated."""
+        figure to compare a county target with, so the target is not allocated — unless the
+        indicator is set to county scope (counties then report their own figures)."""
         from kechuang import metrics
 
-        return metrics.is_city_only(self.metric_key)
+        return self.scope != self.Scope.COUNTY and metrics.is_city_only(self.metric_key)
 
 
 class CountyAllocation(models.Model):

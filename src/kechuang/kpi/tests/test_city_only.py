@@ -147,3 +147,21 @@ def test_snapshot_keeps_no_county_zero(plan, intensity, users):
     frozen = snapshot_dashboard(plan=plan, period_end=dt.date(2025, 9, 30))
     row = frozen.row("rd_intensity")
     assert row.city_only and all(c.value is None for c in row.counties)
+
+
+def test_taken_as_reported_values_the_indicators_scope_decides(plan, intensity):
+    """The official statistic instead of the count: a city indicator still has no county
+    figure (shown as the city's, labelled 全市); set to county scope, counties report theirs
+    and it may be allocated again."""
+    from kechuang.plans.models import Indicator
+    from kechuang.reported.models import SourceOverride
+
+    SourceOverride.objects.create(indicator=intensity, reason="以统计公报为准")
+    board = build_dashboard(plan=plan, as_of=AS_OF, keys=["rd_intensity"])
+    row = board.row("rd_intensity")
+    assert row.source_kind == "reported" and not row.city_only
+    assert all(c.value is None for c in row.counties)
+    assert intensity.city_only
+    Indicator.objects.filter(pk=intensity.pk).update(scope=Indicator.Scope.COUNTY)
+    intensity.refresh_from_db()
+    assert not intensity.city_only
