@@ -27,6 +27,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext_lazy
 
 from kechuang.core import tables
 from kechuang.core.tables import esc
@@ -153,6 +154,16 @@ class Attribution:
         return out
 
 
+def unit_of_row(county_field: str, att: Attribution | None) -> Any:
+    """The county unit a row counts under: its region (``county_field``), or the unit the
+    region is folded into — one CASE, so a GROUP BY folds in SQL, distinct counts included."""
+    if att is None or not att.folded:
+        return F(county_field)
+    return Case(*(When(**{county_field: region}, then=Value(unit))
+                  for region, unit in sorted(att.folded.items())),
+                default=F(county_field), output_field=IntegerField())
+
+
 @dataclass
 class Figures:
     """One year of a metric: every county's value and the city's at the as-of date, and the
@@ -166,13 +177,24 @@ class Figures:
     county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
 
 
+SCOPE_COUNTY = "county"  # the city's figure and every county unit's
+SCOPE_CITY = "city"  # the whole city's only (an official statistic, the city's R&D intensity)
+CITY_ONLY_TEXT = gettext_lazy("该指标仅有全市数据")  # what a county's figure says instead
+
+
 class Metric:
-    """Base class: a named figure with a unit; subclasses implement the queries."""
+    """Base class: a named figure with a unit; subclasses implement the queries.
+
+    ``scope``: :data:`SCOPE_CITY` for a figure that exists for the whole city only. Its
+    county figures are not zero but absent: pages show "—" with :data:`CITY_ONLY_TEXT`, the
+    API null, and its target is not allocated to counties.
+    """
 
     key: str = ""
     name: str = ""
     unit: str = ""
     description: str = ""
+    scope: str = SCOPE_COUNTY
     # True when records carry a date inside the year, so as_of cuts and a monthly curve exists
     dated: bool = False
     model: type[Model] | None = None
@@ -216,6 +238,11 @@ class Metric:
 
     def choice_label(self) -> str:
         return f"{self.name}（{self.key}）"
+
+    @property
+    def city_only(self) -> bool:
+        """True when the figure exists for the whole city only (no county figures)."""
+        return self.scope == SCOPE_CITY
 
 
 @dataclass(eq=False)
@@ -274,13 +301,7 @@ class RecordMetric(Metric):
         return qs
 
     def _unit(self, att: Attribution | None) -> Any:
-        """The county unit a row counts under: its region, or the unit the region is folded
-        into (one CASE, so every GROUP BY below folds in SQL, distinct counts included)."""
-        if att is None or not att.folded:
-            return F(self.county_field)
-        return Case(*(When(**{self.county_field: region}, then=Value(unit))
-                      for region, unit in sorted(att.folded.items())),
-                    default=F(self.county_field), output_field=IntegerField())
+        return unit_of_row(self.county_field, att)
 
     def _aggregates(self, cut: Q | None = None, att: Attribution | None = None
                     ) -> dict[str, Any]:
@@ -455,6 +476,83 @@ class RecordMetric(Metric):
         return qs
 
 
+def standing_between(start_field: str, end_field: str, on: dt.date) -> Q:
+    """Records standing on ``on``: begun on or before it, not ended by then (no end date, or
+    a later one) — an agreement in force, a settled occupant, a platform not delisted."""
+    return Q(**{f"{start_field}__lte": on}) & (
+        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": on}))
+
+
+@dataclass(eq=False)
+class StandingMetric(Metric):
+    """The records standing on the as-of date — valid, held, in operation, settled — whatever
+    year they began in: a stock on a date, not a flow of the year. The plan year does not cut
+    them, the as-of date does, and there is no month curve.
+
+    ``standing(as_of)`` returns the rows standing that day (the app's own definition: dates,
+    statuses, recognitions); ``county_field`` is the path to a row's county, folded by the
+    year's attribution like every figure by county; ``distinct`` counts each value once
+    (an enterprise holding two certificates is one enterprise). Every row has one county, so
+    the city figure is the sum of the county units' — the dashboard's figures are one
+    GROUP BY. Platforms, settled startups, cooperation projects and certificate or leader
+    holders are all declared with this one class.
+    """
+
+    key: str = ""
+    name: Any = ""  # str or gettext_lazy
+    unit: str = "家"
+    description: Any = ""
+    model: type[Model] | None = None
+    standing: Callable[[dt.date], QuerySet] | None = None
+    county_field: str = "county"
+    distinct: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.standing is None:
+            raise ValueError("a standing metric needs standing(as_of)")
+        self.dated = False
+
+    def _rows(self, as_of: dt.date, county_id: int | None, year: int,
+              att: Attribution | None = None) -> QuerySet:
+        qs = self.standing(as_of)
+        if county_id is None:
+            return qs
+        # the county unit's own rows and those of regions folded into it (the zone)
+        members = (att or get_attribution(year)).members(county_id)
+        return qs.filter(**{f"{self.county_field}__in": members})
+
+    def _count(self) -> Count:
+        return Count(self.distinct, distinct=True) if self.distinct else Count("pk")
+
+    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+              attribution: Attribution | None = None) -> Decimal:
+        rows = self._rows(as_of, county_id, year, attribution).order_by()
+        return Decimal(rows.aggregate(n=self._count())["n"] or 0)
+
+    def by_county(self, *, year: int, as_of: dt.date,
+                  attribution: Attribution | None = None) -> dict[int, Decimal]:
+        att = attribution or get_attribution(year)
+        rows = (self._rows(as_of, None, year).order_by()
+                .annotate(_u=unit_of_row(self.county_field, att)).values("_u")
+                .annotate(n=self._count()))
+        return {r["_u"]: Decimal(r["n"]) for r in rows}
+
+    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
+                attribution: Attribution | None = None) -> Figures:
+        """One GROUP BY: the city's count is the sum of the county units' (no curve: a
+        stock has no monthly increments)."""
+        counties = self.by_county(year=year, as_of=as_of, attribution=attribution)
+        return Figures(counties=counties, city=sum(counties.values(), ZERO),
+                       curve=None, has_rows=bool(counties))
+
+    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
+                base: QuerySet | None = None,
+                attribution: Attribution | None = None) -> QuerySet:
+        qs = self._rows(as_of, county_id, year, attribution)
+        return qs if base is None else qs.filter(pk__in=base.values("pk"))
+
+
 _REGISTRY: dict[str, Metric] = {}
 _ATTRIBUTION: list[Callable[[int], Attribution]] = []
 
@@ -491,6 +589,12 @@ def unregister(key: str) -> None:
 
 def get(key: str) -> Metric | None:
     return _REGISTRY.get(key)
+
+
+def is_city_only(key: str) -> bool:
+    """True when the metric registered under ``key`` has the city's figure only."""
+    metric = _REGISTRY.get(key)
+    return metric is not None and metric.city_only
 
 
 def choices() -> list[tuple[str, str]]:

@@ -10,19 +10,16 @@
   carrier on the as-of date and neither graduated nor left by then.
 
 These are stocks on a date, not flows of the year: the plan year does not cut them, the as-of
-date does (like cultivation's holders). County: the platform's (the carrier's) county, folded
-by the year's attribution like every figure by county.
+date does (``kechuang.metrics.StandingMetric``, as for cultivation's holders and cooperation's
+projects). County: the platform's (the carrier's) county, folded by the year's attribution
+like every figure by county.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.carriers.models import (
@@ -33,7 +30,7 @@ from kechuang.carriers.models import (
     settled_q,
     standing_q,
 )
-from kechuang.metrics import Attribution, Column, Figures, Metric, get_attribution, register
+from kechuang.metrics import Column, StandingMetric, register
 
 
 def provincial_platforms(as_of: dt.date) -> QuerySet[Platform]:
@@ -55,90 +52,39 @@ def startups_settled(as_of: dt.date) -> QuerySet[Occupant]:
                                                                      "carrier__county")
 
 
-@dataclass(eq=False)
-class StockMetric(Metric):
-    """Rows standing on the as-of date, counted by their county (the year does not cut)."""
-
-    key: str = ""
-    name: Any = ""
-    unit: str = "家"
-    description: Any = ""
-    model: type | None = None
-    holding: Callable[[dt.date], QuerySet] | None = None
-    county_field: str = "county"
-    columns: tuple[Column, ...] = ()
-
-    def _rows(self, as_of: dt.date, county_id: int | None, year: int,
-              att: Attribution | None = None) -> QuerySet:
-        qs = self.holding(as_of)
-        if county_id is None:
-            return qs
-        members = (att or get_attribution(year)).members(county_id)
-        return qs.filter(**{f"{self.county_field}__in": members})
-
-    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-              attribution: Attribution | None = None) -> Decimal:
-        return Decimal(self._rows(as_of, county_id, year, attribution).count())
-
-    def by_county(self, *, year: int, as_of: dt.date,
-                  attribution: Attribution | None = None) -> dict[int, Decimal]:
-        att = attribution or get_attribution(year)
-        field = self.county_field
-        unit = Case(*(When(**{field: region}, then=Value(u))
-                      for region, u in sorted(att.folded.items())),
-                    default=F(field), output_field=IntegerField()) if att.folded else F(field)
-        rows = (self._rows(as_of, None, year).order_by().annotate(_u=unit).values("_u")
-                .annotate(n=Count("pk")))
-        return {r["_u"]: Decimal(r["n"]) for r in rows}
-
-    def figures(self, *, year: int, as_of: dt.date, full_curve: bool = False,
-                attribution: Attribution | None = None) -> Figures:
-        """The dashboard's figures in one GROUP BY: every row has a county, so the city's
-        count is the sum of the counties' (no curve: a stock has no monthly increments)."""
-        counties = self.by_county(year=year, as_of=as_of, attribution=attribution)
-        return Figures(counties=counties, city=sum(counties.values(), Decimal(0)),
-                       curve=None, has_rows=bool(counties))
-
-    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-                base: QuerySet | None = None,
-                attribution: Attribution | None = None) -> QuerySet:
-        qs = self._rows(as_of, county_id, year, attribution)
-        return qs if base is None else qs.filter(pk__in=base.values("pk"))
-
-
 PLATFORM_COLUMNS = (
     Column(_("平台名称"), "name"), Column(_("类别"), "kind.name"),
     Column(_("当前级别"), "get_level_display"), Column(_("依托单位"), "lead_host.name"),
     Column(_("所在县区"), "county.name"), Column(_("状态"), "get_status_display"),
 )
 
-PROVINCIAL_PLATFORMS = StockMetric(
+PROVINCIAL_PLATFORMS = StandingMetric(
     key="provincial_platforms",
     name=_("省级以上创新平台"),
     model=Platform,
-    holding=provincial_platforms,
+    standing=provincial_platforms,
     description=_("统计日前已获省级或国家级认定（按认定文件日期）、统计日未撤销或摘牌的创新平台"
                   "家数；市级平台晋升省级的，自省级认定日期起计入。按平台所在县区统计。"),
     columns=PLATFORM_COLUMNS,
 )
 
-INCUBATORS_AND_PILOT_BASES = StockMetric(
+INCUBATORS_AND_PILOT_BASES = StandingMetric(
     key="incubators_and_pilot_bases",
     name=_("科技企业孵化器和中试基地"),
     unit="个",
     model=Platform,
-    holding=incubators_and_pilot_bases,
+    standing=incubators_and_pilot_bases,
     description=_("统计日已建成运行（不含筹建）、未撤销或摘牌的科技企业孵化器和中试基地"
                   "个数，不论级别。按所在县区统计。"),
     columns=PLATFORM_COLUMNS,
 )
 
-STARTUPS_SETTLED = StockMetric(
+STARTUPS_SETTLED = StandingMetric(
     key="startups_settled",
     name=_("入驻初创型企业和创新型团队"),
     unit="个",
     model=Occupant,
-    holding=startups_settled,
+    standing=startups_settled,
     county_field="carrier__county",
     description=_("统计日在孵化器、中试基地、成果转化中心等载体内的初创型企业和创新型团队个数："
                   "已入驻、未毕业且未迁出。按载体所在县区统计。"),

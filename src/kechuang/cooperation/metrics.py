@@ -12,42 +12,19 @@
   technology-market app, which is another domain module. County: the receiving enterprise's.
 * ``cooperation_projects_on_schedule`` (not a plan indicator; the issue's KPI list) — projects
   standing on the as-of date with no milestone overdue that day.
+
+The two project figures are stocks on a date (``kechuang.metrics.StandingMetric``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.cooperation.models import Achievement, CooperationProject, Milestone, Talent
-from kechuang.metrics import Attribution, Column, RecordMetric, register
-
-
-@dataclass(eq=False)
-class StandingMetric(RecordMetric):
-    """Records standing on the as-of date (started by then, not ended by then), whatever the
-    year they started in; ``schedule`` also drops projects with a milestone overdue that day."""
-
-    start_field: str = "agreement_on"
-    end_field: str = "ended_on"
-    schedule: bool = False
-
-    def _rows(self, year: int, as_of: dt.date | None, county_id: int | None,
-              base: QuerySet | None = None, att: Attribution | None = None) -> QuerySet:
-        qs = super()._rows(year, None, county_id, base, att)
-        on = as_of or dt.date(year, 12, 31)
-        qs = qs.filter(Q(**{f"{self.start_field}__lte": on})).filter(
-            Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gt": on}))
-        if self.schedule:
-            late = Milestone.objects.filter(
-                Q(due_on__lt=on) & (Q(done_on__isnull=True) | Q(done_on__gt=on)),
-                project=OuterRef("pk"))
-            qs = qs.filter(~Exists(late))
-        return qs
-
+from kechuang.metrics import Column, RecordMetric, StandingMetric, register, standing_between
 
 PROJECT_COLUMNS = (
     Column(_("项目名称"), "name"),
@@ -59,12 +36,22 @@ PROJECT_COLUMNS = (
 )
 
 
-def _projects(year: int) -> QuerySet[CooperationProject]:
-    return CooperationProject.objects.select_related("county")
+def _standing(on: dt.date) -> QuerySet[CooperationProject]:
+    """Projects standing on ``on``: agreement signed by then, not ended by then."""
+    return CooperationProject.objects.filter(
+        standing_between("agreement_on", "ended_on", on)).select_related("county")
 
 
-def _provincial(year: int) -> QuerySet[CooperationProject]:
-    return _projects(year).filter(provincial=True)
+def _provincial(on: dt.date) -> QuerySet[CooperationProject]:
+    return _standing(on).filter(provincial=True)
+
+
+def _on_schedule(on: dt.date) -> QuerySet[CooperationProject]:
+    """Standing projects without a milestone overdue that day (due before it, not done by it)."""
+    late = Milestone.objects.filter(
+        Q(due_on__lt=on) & (Q(done_on__isnull=True) | Q(done_on__gt=on)),
+        project=OuterRef("pk"))
+    return _standing(on).filter(~Exists(late))
 
 
 def _talents(*categories: str):  # noqa: ANN202 - a rows callable
@@ -93,9 +80,8 @@ PROVINCIAL = StandingMetric(
     key="university_cooperation_projects",
     name=_("省校合作项目建设"),
     unit="项",
-    places=0,
     model=CooperationProject,
-    rows=_provincial,
+    standing=_provincial,
     county_field="county",
     description=_("截至统计日已签订协议、未终止的省校合作项目（计划点名的太原理工大学太行研究院、"
                   "北大—长治襄垣化工联合实验室等五个项目），按项目所在县区统计。"),
@@ -106,11 +92,9 @@ ON_SCHEDULE = StandingMetric(
     key="cooperation_projects_on_schedule",
     name=_("按计划推进的校地合作项目"),
     unit="项",
-    places=0,
     model=CooperationProject,
-    rows=_projects,
+    standing=_on_schedule,
     county_field="county",
-    schedule=True,
     description=_("截至统计日已签订协议、未终止，且没有逾期未完成建设节点的校地合作项目。"),
     columns=PROJECT_COLUMNS,
 )

@@ -13,18 +13,12 @@ reserve-fund register.)
 
 And the figures of the cultivation ladder (培育目标进展), which count who *holds* a status on
 the as-of date rather than who obtained it in the year: ``high_tech_valid`` (certificate in
-force) and ``leaders_current`` (designated this or last year).
+force) and ``leaders_current`` (designated this or last year) — distinct enterprises among the
+rows standing that day (``kechuang.metrics.StandingMetric``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.cultivation.models import (
@@ -33,15 +27,7 @@ from kechuang.cultivation.models import (
     TechSmeRegistration,
 )
 from kechuang.cultivation.selectors import current_leaders, valid_certificates
-from kechuang.metrics import (
-    Attribution,
-    Column,
-    Metric,
-    RecordMetric,
-    enterprise_columns,
-    get_attribution,
-    register,
-)
+from kechuang.metrics import Column, RecordMetric, StandingMetric, enterprise_columns, register
 
 
 def _registrations(year: int):
@@ -87,68 +73,27 @@ HIGH_TECH_RECOGNIZED = RecordMetric(
              Column(_("认定类型"), "get_kind_display"), Column(_("发证日期"), "issued_on")),
 )
 
-@dataclass(eq=False)
-class HoldersMetric(Metric):
-    """Enterprises holding a status on the as-of date: distinct enterprises among the rows
-    ``holding(as_of)`` returns (the plan year does not cut them; the date does)."""
-
-    key: str = ""
-    name: Any = ""  # str or gettext_lazy
-    unit: str = "家"
-    description: Any = ""
-    model: type | None = None
-    holding: Callable[[dt.date], QuerySet] | None = None
-    columns: tuple[Column, ...] = ()
-
-    def _rows(self, as_of: dt.date, county_id: int | None, year: int,
-              att: Attribution | None = None) -> QuerySet:
-        qs = self.holding(as_of)
-        if county_id is None:
-            return qs
-        # the county unit's own enterprises and those of regions folded into it (the zone)
-        members = (att or get_attribution(year)).members(county_id)
-        return qs.filter(enterprise__county__in=members)
-
-    def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-              attribution: Attribution | None = None) -> Decimal:
-        rows = self._rows(as_of, county_id, year, attribution)
-        return Decimal(rows.values("enterprise").distinct().count())
-
-    def by_county(self, *, year: int, as_of: dt.date,
-                  attribution: Attribution | None = None) -> dict[int, Decimal]:
-        att = attribution or get_attribution(year)
-        unit = Case(*(When(enterprise__county=region, then=Value(u))
-                      for region, u in sorted(att.folded.items())),
-                    default=F("enterprise__county"), output_field=IntegerField()
-                    ) if att.folded else F("enterprise__county")
-        rows = (self._rows(as_of, None, year).order_by().annotate(_u=unit).values("_u")
-                .annotate(n=Count("enterprise", distinct=True)))
-        return {r["_u"]: Decimal(r["n"]) for r in rows}
-
-    def records(self, *, year: int, as_of: dt.date, county_id: int | None = None,
-                base: QuerySet | None = None,
-                attribution: Attribution | None = None) -> QuerySet:
-        qs = self._rows(as_of, county_id, year, attribution)
-        return qs if base is None else qs.filter(pk__in=base.values("pk"))
-
-
-HIGH_TECH_VALID = HoldersMetric(
+HIGH_TECH_VALID = StandingMetric(
     key="high_tech_valid",
     name=_("有效期内高新技术企业"),
     model=HighTechCertificate,
-    holding=valid_certificates,
+    standing=valid_certificates,
     description=_("统计日持有有效高新技术企业证书（已发证、未到期、未取消资格）的企业家数，"
                   "不论哪一年认定；与“高新技术企业认定”（本年度新通过认定的家数）口径不同。"),
+    county_field="enterprise__county",
+    distinct="enterprise",
     columns=(*enterprise_columns(), Column(_("证书编号"), "certificate_no"),
              Column(_("有效期至"), "expires_on")),
 )
 
-LEADERS_CURRENT = HoldersMetric(
+LEADERS_CURRENT = StandingMetric(
     key="leaders_current",
     name=_("高科技领军企业（本年或上年认定）"),
     model=LeaderDesignation,
-    holding=current_leaders,
+    standing=current_leaders,
     description=_("统计日前本年或上年被认定为高科技领军企业的企业家数。"),
+    county_field="enterprise__county",
+    distinct="enterprise",
     columns=(*enterprise_columns(), Column(_("认定年度"), "year")),
 )
 

@@ -240,6 +240,10 @@ def _notes(dashboard: Any) -> list[str]:
     zone = getattr(plan, "get_zone_attribution_display", None)
     if zone is not None:  # where 长治高新区's enterprises count (the plan's setting)
         notes.append(f"功能区企业：{zone()}；各县区数据合计等于全市数据。")
+    city_only = [row.indicator.name for row in dashboard.rows if getattr(row, "city_only", False)]
+    if city_only:  # their county figures are absent, not zero
+        notes.append(f"{'、'.join(city_only)}仅有全市数据，不分县区统计，不分解县区目标，"
+                     "不计入县区排名。")
     notes.append(source_text(dashboard))
     return notes
 

@@ -63,6 +63,8 @@ class IndicatorRow:
     # each county unit's month curves (dated metrics): a county's drill-down draws its own
     county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
     last_year_county_curves: dict[int, list[Decimal]] = field(default_factory=dict)
+    # the indicator's metric exists for the whole city only: county values are None ("—")
+    city_only: bool = False
 
     @property
     def key(self) -> str:
@@ -154,6 +156,8 @@ class ShownRow:
     goal: Decimal | None
     is_city: bool = False
     city: Progress | None = None  # beside a county figure: the city's, labelled 全市
+    # a county page's row of a city-only metric: "—" (该指标仅有全市数据), the city's below
+    city_only: bool = False
 
 
 @dataclass
@@ -190,6 +194,10 @@ class BoardView:
 def shown_row(row: IndicatorRow, county_id: int | None) -> ShownRow:
     if county_id is None:
         return ShownRow(row, row.progress, row.progress.value, row.progress.goal)
+    if row.city_only:  # not the county's figure, and not a zero: "—", with the city's below
+        fig = row.county(county_id)
+        return ShownRow(row, fig.progress if fig else row.progress, None, None, is_city=True,
+                        city=row.progress, city_only=True)
     fig = row.county(county_id)
     if fig is not None and fig.value is not None:
         return ShownRow(row, fig.progress, fig.value, fig.share, city=row.progress)
@@ -355,9 +363,27 @@ def _input(plan: Plan, ind: Indicator, as_of: dt.date, value: Decimal | None, *,
         dated=dated, thresholds=th)
 
 
+def city_only_figure(county_id: int, name: str) -> CountyFigure:
+    """A county's figure of a city-only metric: no value (never 0), no share, no status."""
+    return CountyFigure(county_id, name, None, None, Progress(
+        Status.NO_DATA, None, None, "", None, None, "", None, str(registry.CITY_ONLY_TEXT)))
+
+
 def _indicator_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
                    reported_now, reported_last, attribution,
                    official: bool = False) -> IndicatorRow:
+    row = _computed_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
+                        reported_now, reported_last, attribution, official)
+    # counted by a city-only metric: no county has a figure. (Taken as reported values
+    # instead, the indicator's own scope says whether counties report theirs.)
+    if row.source_kind == "metric" and registry.is_city_only(row.metric_key):
+        row.city_only = True
+        row.counties = [city_only_figure(cid, names[cid]) for cid in county_ids]
+    return row
+
+
+def _computed_row(plan, ind, as_of, last_as_of, county_ids, names, th, allocations,
+                  reported_now, reported_last, attribution, official) -> IndicatorRow:
     metric = None if official else metric_for(ind)
     shares = {c: allocations.get((ind.pk, c)) for c in county_ids}
     if metric is not None:
@@ -433,7 +459,7 @@ def _ranking(cards: list[ActionCard], counties: list[Region]) -> list[CountyRank
         for card in cards:
             for row in card.rows:
                 fig = row.county(county.pk)
-                if fig is None or fig.value is None or not fig.share:
+                if row.city_only or fig is None or fig.value is None or not fig.share:
                     continue
                 counts[fig.progress.status] += 1
                 completions.append(min(Decimal(100), fig.value * 100 / fig.share))
@@ -485,8 +511,14 @@ def snapshot_dashboard(*, plan: Plan, period_end: dt.date) -> Dashboard | None:
                                     _stored_progress(s))
                        for s in stored if s.county_id is not None and s.county_id in names]
             figures.sort(key=lambda f: list(names).index(f.county_id))
+            metric = metric_for(ind)
+            city_only = (city.source_kind == "metric" and metric is not None
+                         and metric.city_only)
+            if city_only:  # a snapshot taken before the metric said so stored zeros
+                figures = [city_only_figure(c.pk, c.name) for c in counties]
             rows.append(IndicatorRow(ind, city.source_kind, "", _stored_progress(city),
-                                     figures, last_year_value=city.last_year_value))
+                                     figures, last_year_value=city.last_year_value,
+                                     city_only=city_only))
         cards.append(ActionCard(action=action, rows=rows))
     return Dashboard(plan=plan, as_of=period_end, counties=counties, cards=cards,
                      ranking=_ranking(cards, counties), from_snapshot=True)

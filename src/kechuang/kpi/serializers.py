@@ -38,7 +38,9 @@ class ProgressSerializer(serializers.Serializer):
 class CountyFigureSerializer(serializers.Serializer):
     county_id = serializers.IntegerField()
     county_name = serializers.CharField()
-    value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True,
+                                     help_text=_("该县区的数值；null：没有数值（尚未上报，"
+                                                 "或该指标仅有全市数据，见 city_only）"))
     share = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True,
                                      help_text=_("分解到该县区的目标"))
     progress = ProgressSerializer()
@@ -56,6 +58,9 @@ class IndicatorRowSerializer(serializers.Serializer):
     source = serializers.SerializerMethodField(help_text=_(
         "来源标注：label 计数 / 上报 / 无来源；text 口径与统计截止日（与页面悬停说明、月报相同）"))
     progress = ProgressSerializer()
+    city_only = serializers.BooleanField(help_text=_(
+        "true：该指标仅有全市数据（如全市R&D投入强度），各县区 value 为 null、不分解目标、"
+        "不计入县区排名"))
     counties = CountyFigureSerializer(many=True)
 
     @extend_schema_field({"type": "object", "properties": {

@@ -199,6 +199,15 @@ class Indicator(models.Model):
         """The registered metric this indicator is computed by (its own key by default)."""
         return self.metric or self.key
 
+    @property
+    def city_only(self) -> bool:
+        """Its metric has the whole city's figure only (the city's R&D intensity): no county
+        figure to compare a county target with, so the target is not allocated — unless the
+        indicator is set to county scope (counties then report their own figures)."""
+        from kechuang import metrics
+
+        return self.scope != self.Scope.COUNTY and metrics.is_city_only(self.metric_key)
+
 
 class CountyAllocation(models.Model):
     """A county's share of a city indicator's target (任务分解)."""

@@ -327,6 +327,11 @@ def _no_target(indicator: Indicator) -> DomainError:
         "name": indicator.name}, field="target")
 
 
+def _city_only(indicator: Indicator) -> DomainError:
+    return DomainError(gettext("指标“%(name)s”仅有全市数据，不能分解到县区") % {
+        "name": indicator.name}, field="target")
+
+
 def set_allocations(*, indicator: Indicator, shares: dict[int, Decimal],
                     actor: Any) -> list[CountyAllocation]:
     """Replace the indicator's county shares; all or nothing.
@@ -342,6 +347,8 @@ def set_allocations(*, indicator: Indicator, shares: dict[int, Decimal],
         if locked is None:
             raise ScopeError()
         indicator = Indicator.objects.select_related("action__plan__region").get(pk=locked.pk)
+        if indicator.city_only and shares:  # clearing old shares is still allowed
+            raise _city_only(indicator)
         if indicator.target is None:
             raise _no_target(indicator)
         region = indicator.action.plan.region
@@ -422,6 +429,8 @@ def propose_allocation(*, indicator: Indicator) -> AllocationProposal:
     """County shares in proportion to last year's results (the indicator's metric), rounded
     by largest remainder so they add up to the target; an equal split when the indicator has
     no metric or the metric has no results for last year."""
+    if indicator.city_only:
+        raise _city_only(indicator)
     if indicator.target is None:
         raise _no_target(indicator)
     plan = indicator.action.plan

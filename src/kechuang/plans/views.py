@@ -246,6 +246,10 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, "change", CountyAllocation)
     indicator = get_or_404(selectors.indicator, user=user, pk=pk, action="change")
     plan = indicator.action.plan
+    if indicator.city_only:  # no county figure to measure a share against: not offered
+        messages.error(request, _("指标“%(name)s”仅有全市数据，不能分解到县区。") % {
+            "name": indicator.name})
+        return redirect(_plan_url(plan, f"action-{indicator.action.number}"))
     counties = selectors.allocation_counties(user=user, plan=plan)
     current = {a.county_id: a.target for a in
                selectors.allocations(user=user, indicator=indicator, action="change")}

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.metrics import (
+    SCOPE_CITY,
     Attribution,
     Column,
     Figures,
@@ -87,13 +88,15 @@ CHAIN_RD_RESERVE = RecordMetric(
 @dataclass(eq=False)
 class IntensityMetric(Metric):
     """The city's R&D intensity of the plan year from :class:`IntensityFigure`: the official
-    figure when recorded, else the platform's estimate (R&D 经费 ÷ GDP); a city figure only."""
+    figure when recorded, else the platform's estimate (R&D 经费 ÷ GDP); a city figure only
+    (``scope``): no county has a figure, so none is shown as 0 nor allocated a target."""
 
     key: str = ""
     name: str = ""
     unit: str = "%"
     description: str = ""
     no_data_text: str = ""
+    scope: str = SCOPE_CITY
 
     def __post_init__(self) -> None:
         self.model = IntensityFigure
@@ -111,7 +114,7 @@ class IntensityMetric(Metric):
 
     def value(self, *, year: int, as_of: dt.date, county_id: int | None = None,
               attribution: Attribution | None = None) -> Decimal:
-        if county_id is not None:
+        if county_id is not None:  # no county figure exists; pages check ``city_only``
             return ZERO
         return self.city(year) or ZERO
 
