@@ -140,8 +140,8 @@ RD_INTENSITY = IntensityMetric(
     key="rd_intensity",
     name=_("全市R&D投入强度"),
     description=_("全市研究与试验发展（R&D）经费内部支出与地区生产总值之比（%）：有统计部门"
-                  "公布数时为官方数据（注明来源）；尚未公布时为平台估算（R&D 经费 ÷ 地区生产"
-                  "总值），不是官方统计数据。"),
+                  "公布数时为官方数据（注明来源）；尚未公布时为平台估算（企业年报研发费用合计 ÷ "
+                  "地区生产总值，只含填报企业），不是官方统计数据。"),
     no_data_text=_("尚未登记本年度的R&D投入强度（官方公布数或估算数据）"),
 )
 RD_INTENSITY_VS_PROVINCE = IntensityMetric(
