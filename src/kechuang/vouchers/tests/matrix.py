@@ -26,6 +26,7 @@ def rows(ctx, place=None):
 
     from conftest import make_enterprise
     from kechuang.vouchers import services
+    from kechuang.vouchers.demo import evidence_files
     from kechuang.vouchers.models import Claim, VoucherPolicy
     from kechuang.vouchers.tests.conftest import make_policy
 
@@ -50,7 +51,7 @@ def rows(ctx, place=None):
             "fee_fen": 1_000_000, "signed_on": dt.date(2025, 3, 1)})
         services.file_claim(actor=city, contract=c, data={
             "invoice_no": invoice(ctx, p), "fee_fen": 1_000_000,
-            "service_completed_on": dt.date(2025, 4, 1)})
+            "service_completed_on": dt.date(2025, 4, 1)}, files=evidence_files(invoice(ctx, p)))
     return {}
 
 
