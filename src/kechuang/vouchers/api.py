@@ -11,14 +11,12 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from kechuang.accounts.scoping import can
 from kechuang.core.api import ScopedViewSetMixin
-from kechuang.core.parsers import SafeJSONParser
 from kechuang.vouchers import selectors, services
 from kechuang.vouchers.filters import ClaimFilter, ProviderFilter, VoucherFilter
 from kechuang.vouchers.models import Claim, Provider, Voucher
@@ -28,6 +26,8 @@ from kechuang.vouchers.serializers import (
     ProviderSerializer,
     VoucherSerializer,
 )
+from kechuang.vouchers.workflows import CLAIM_FLOW, VOUCHER_FLOW
+from kechuang.workflow.services import Workflow
 
 
 class MayDecide(BasePermission):
@@ -50,9 +50,15 @@ class DecisionsMixin:
             return DecisionSerializer
         return super().get_serializer_class()  # type: ignore[misc]
 
+    workflow: Workflow
+
     def _decide(self, request: Any, decide: Any) -> Response:
-        """Look the row up among those the user sees (404 outside), parse the reason, hand
-        it to the service (workflow step, ledger, audit), answer with the row as it is now."""
+        """A role no step of this action is for: 403 before any lookup (as the workflow
+        would). Else look the row up among those the user sees (404 outside), parse the
+        reason, hand it to the service (workflow step, ledger, audit), answer with the row."""
+        role = getattr(request.user, "role", None)
+        if not any(role in step.roles for step in self.workflow.steps_for(self.action)):
+            raise PermissionDenied
         obj = self.get_object()  # type: ignore[attr-defined]
         params = DecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -71,6 +77,7 @@ class VoucherViewSet(DecisionsMixin, ScopedViewSetMixin, mixins.ListModelMixin,
     serializer_class = VoucherSerializer
     filter_backends: list = []
     decisions = frozenset({"review", "approve", "refuse"})
+    workflow = VOUCHER_FLOW
 
     def get_queryset(self):
         user = self.request.user
@@ -83,22 +90,19 @@ class VoucherViewSet(DecisionsMixin, ScopedViewSetMixin, mixins.ListModelMixin,
             actor=user, voucher=v, action=name, reason=reason))
 
     @extend_schema(request=DecisionSerializer, responses=VoucherSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def review(self, request, pk=None):
         """县区审核通过（本县区的待审核申请），转市局审批。"""
         return self._voucher(request, "review")
 
     @extend_schema(request=DecisionSerializer, responses=VoucherSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def approve(self, request, pk=None):
         """市局审批发放（县区已审核的申请）：编号、发放日期，从年度预算记入创新券余额。"""
         return self._voucher(request, "approve")
 
     @extend_schema(request=DecisionSerializer, responses=VoucherSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def refuse(self, request, pk=None):
         """不予通过（县区审核时或市局审批时；须填写原因 reason）。"""
         return self._voucher(request, "refuse")
@@ -120,8 +124,8 @@ class ClaimViewSet(DecisionsMixin, ScopedViewSetMixin, mixins.ListModelMixin,
     scoped_model = Claim
     serializer_class = ClaimSerializer
     filter_backends: list = []
-    parser_classes = [SafeJSONParser, MultiPartParser]  # the decisions: JSON only (below)
     decisions = frozenset({"approve", "reject", "pay"})
+    workflow = CLAIM_FLOW
 
     def get_queryset(self):
         user = self.request.user
@@ -150,22 +154,19 @@ class ClaimViewSet(DecisionsMixin, ScopedViewSetMixin, mixins.ListModelMixin,
             actor=user, claim=c, action=name, reason=reason))
 
     @extend_schema(request=DecisionSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def approve(self, request, pk=None):
         """审核通过（市局）：兑付金额保持占用，待登记兑付。"""
         return self._claim(request, "approve")
 
     @extend_schema(request=DecisionSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def reject(self, request, pk=None):
         """驳回（市局；须填写原因 reason）：释放占用的券面和年度额度（券已失效的随即失效）。"""
         return self._claim(request, "reject")
 
     @extend_schema(request=DecisionSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayDecide],
-            parser_classes=[SafeJSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecide])
     def pay(self, request, pk=None):
         """登记兑付（市局，已审核通过的申请）：记入已兑付，兑付日期为今天。"""
         return self._claim(request, "pay")
