@@ -8,7 +8,10 @@ bare conditional updates on the same table in the same run (issue #15).
 2. In one process, ``--workers`` threads each with its own connection:
    (i)  ``vouchers.services.file_claim`` for ``--claims`` claims spread over the vouchers —
         the pure rule on the enterprise's history, the claim row, the idempotency key, the
-        reservation entry (four conditional updates, postings) and the audit record;
+        reservation entry (four conditional updates, postings), the audit record and the
+        claim's evidence (``--files``: the demo's three small generated files, checked and
+        stored in private storage with their audit records; ``--files 0``: none, the path
+        as it was before evidence files were required, timed for comparison);
    (ii) the bare pattern: the same number of ``UPDATE vouchers_account SET balance_fen =
         balance_fen - x WHERE id = … AND balance_fen >= x`` on the same accounts, one
         transaction each.
@@ -37,9 +40,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--enterprises", type=int, default=50)
     p.add_argument("--claims", type=int, default=500)
     p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--files", type=int, default=1, choices=(0, 1),
+                   help="1: each claim carries its evidence files (required since issue #15's "
+                        "uploads); 0: bypass the file check, for comparison with older runs")
     p.add_argument("--database-url", default="",
                    help=f"default: SQLite {DEFAULT_SQLITE}; a postgres:// URL must name a "
-                        f"{DB_PREFIX}* database")
+                        f"database whose name starts with --prefix (it is dropped and created)")
+    p.add_argument("--prefix", default=DB_PREFIX,
+                   help="the prefix a PostgreSQL database's name must have (a throw-away "
+                        "database of your own, e.g. kc_mine)")
     return p.parse_args(argv)
 
 
@@ -123,22 +132,26 @@ def run(workers: int, tasks: list[Any]) -> float:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     url = args.database_url or f"sqlite:///{DEFAULT_SQLITE}"
-    ensure_database(url, prefix=DB_PREFIX, fresh=True)
+    ensure_database(url, prefix=args.prefix, fresh=True)
     setup_django(url)
     from django.db import transaction
     from django.db.models import F
 
     from kechuang.vouchers import ledger, services
+    from kechuang.vouchers.demo import evidence_files
     from kechuang.vouchers.models import Account
 
     contracts, city = prepare(args)
     n = args.claims
+    if not args.files:  # the claim path without its evidence, as before uploads existed
+        services.check_claim_files = lambda files: {f: [] for f in services.CLAIM_FILES}
 
     def claim(i: int) -> Any:
         c = contracts[i % len(contracts)]
         return lambda: services.file_claim(actor=city, contract=c, data={
             "invoice_no": f"FP{i}", "fee_fen": 200 + i % 100,
-            "service_completed_on": dt.date(2025, 5, 1)})
+            "service_completed_on": dt.date(2025, 5, 1)},
+            files=evidence_files(f"FP{i}") if args.files else None)
 
     full = run(args.workers, [claim(i) for i in range(n)])
     t0 = time.perf_counter()
@@ -157,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plain = run(args.workers, [bare(i) for i in range(n)])
     print(f"database: {url.split(':')[0]}, {args.workers} workers, {n} claims over "
-          f"{len(contracts)} vouchers")
+          f"{len(contracts)} vouchers, evidence files: {'3 a claim' if args.files else 'none'}")
     print(f"claims with invariants (rule, claim row, reservation entry, audit): "
           f"{n / full:,.0f}/s ({full:.2f} s)")
     print(f"bare conditional updates on vouchers_account:                     "

@@ -18,6 +18,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
 from kechuang.audit.context import audit_context
@@ -31,6 +33,60 @@ KINDS = [("rd", "研究开发", None), ("testing", "检验检测", None),
          ("consulting", "技术咨询/技术服务", None), ("instruments", "大型科学仪器共享", None),
          ("ip", "知识产权服务", Decimal("0.3")), ("evaluation", "科技成果评价", None),
          ("design", "工业设计", None)]
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A small valid one-page PDF with ``lines`` of ASCII text (Helvetica, no font file)."""
+    text = " ".join(f"({line}) Tj 0 -18 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 760 Td {text} ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _png(shade: int) -> bytes:
+    """A small valid grey PNG (16 × 16), generated: no image library needed."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + bytes([shade % 256]) * 16 for _ in range(16))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def evidence_files(invoice_no: str) -> dict[str, list[SimpleUploadedFile]]:
+    """The two files a claim is filed with (services.CLAIM_FILES), small and generated: a
+    payment slip (PDF) and a completion report (PDF) with a photo (PNG). Fresh objects on
+    every call (an upload is read once)."""
+    pdf = "application/pdf"
+    return {
+        "payment_proof_files": [SimpleUploadedFile(
+            f"付款凭证-{invoice_no}.pdf",
+            _pdf(["Payment slip (demo)", f"Invoice {invoice_no}"]), pdf)],
+        "completion_evidence_files": [
+            SimpleUploadedFile(f"验收报告-{invoice_no}.pdf",
+                               _pdf(["Service acceptance report (demo)",
+                                     f"Invoice {invoice_no}"]), pdf),
+            SimpleUploadedFile(f"现场照片-{invoice_no}.png", _png(len(invoice_no) * 37),
+                               "image/png")],
+    }
 
 
 def _user(username: str, role: str, full_name: str, **extra: object) -> User:
@@ -130,7 +186,8 @@ def seed_demo_vouchers(*, seed: int = 2025, vouchers: int = 60) -> dict[str, int
                 claim, _created = services.file_claim(actor=city, contract=c, data={
                     "invoice_no": f"FP{YEAR}{n:04d}{k}",
                     "fee_fen": rng.randrange(10, 80) * 100_000, "service_completed_on": done,
-                    "payment_proof": "银行转账回单", "completion_evidence": "服务验收报告"})
+                    "payment_proof": "银行转账回单", "completion_evidence": "服务验收报告"},
+                    files=evidence_files(f"FP{YEAR}{n:04d}{k}"))
                 stats["claims"] += 1
                 if claim.status != Claim.Status.PENDING:
                     continue

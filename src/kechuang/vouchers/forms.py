@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.forms import VersionedFormMixin, style_widgets
+from kechuang.core.forms import MultipleFileField, VersionedFormMixin, style_widgets
 from kechuang.orgs.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,14 +72,28 @@ class ClaimForm(_Styled):
     fee_yuan = forms.DecimalField(label=_("实际服务费（元）"), max_digits=14, decimal_places=2,
                                   min_value=0)
     service_completed_on = forms.DateField(label=_("服务完成日期"), widget=DATE)
-    payment_proof = forms.CharField(label=_("付款凭证"), max_length=300, required=False,
-                                    help_text=_("付款凭证编号或说明"))
-    completion_evidence = forms.CharField(label=_("完成证明"), max_length=300, required=False)
+    # both files are required; the service checks them (type, content, size) and names the
+    # missing one, so the browser's own "required" is not relied on
+    payment_proof_files = MultipleFileField(
+        label=_("付款凭证"), required=False,
+        help_text=_("转账回单、付款凭证的扫描件或照片（PDF、图片、Word、Excel），必传"))
+    payment_proof = forms.CharField(label=_("付款凭证说明"), max_length=300, required=False,
+                                    help_text=_("付款凭证编号或说明（选填）"))
+    completion_evidence_files = MultipleFileField(
+        label=_("完成证明"), required=False,
+        help_text=_("验收报告、检测报告等服务完成的证明（PDF、图片、Word、Excel），必传"))
+    completion_evidence = forms.CharField(label=_("完成证明说明"), max_length=300,
+                                          required=False)
+
+    FILE_FIELDS = ("payment_proof_files", "completion_evidence_files")
 
     def service_data(self) -> dict[str, Any]:
-        d = dict(self.cleaned_data)
+        d = {k: v for k, v in self.cleaned_data.items() if k not in self.FILE_FIELDS}
         d["fee_fen"] = fen(d.pop("fee_yuan"))
         return d
+
+    def service_files(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k) or [] for k in self.FILE_FIELDS}
 
 
 class ListingForm(_Styled):

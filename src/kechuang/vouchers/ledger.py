@@ -189,34 +189,50 @@ def issued_in_county(policy: VoucherPolicy, county_id: int) -> int:
         s=Sum("amount_fen"))["s"] or 0)
 
 
-def _claim_accounts(claim: Any) -> dict[str, Account]:
+def accounts(policy: VoucherPolicy, wanted: dict[str, tuple[str, Any, Any]]
+             ) -> dict[str, Account]:
+    """Several accounts at once: name → (kind, voucher, enterprise). One query reads those
+    that exist; only a missing one is created (:func:`account`, on its unique key)."""
+    keys = {name: account_key(policy, kind, voucher=v, enterprise=e)
+            for name, (kind, v, e) in wanted.items()}
+    rows = Account.objects.filter(key__in=keys.values())  # lint: allow
+    found = {acc.key: acc for acc in rows}
+    return {name: found.get(key) or account(policy, wanted[name][0], voucher=wanted[name][1],
+                                            enterprise=wanted[name][2])
+            for name, key in keys.items()}
+
+
+def _claim_accounts(claim: Any, *names: str) -> dict[str, Account]:
+    """The claim's accounts that an entry moves (read in one query, not one each)."""
     v, policy = claim.voucher, claim.voucher.policy
-    return {
-        "va": account(policy, K.VOUCHER_AVAILABLE, voucher=v),
-        "vr": account(policy, K.VOUCHER_RESERVED, voucher=v),
-        "ca": account(policy, K.CAP_AVAILABLE, enterprise=v.enterprise_id),
-        "cr": account(policy, K.CAP_RESERVED, enterprise=v.enterprise_id),
-        "cu": account(policy, K.CAP_USED, enterprise=v.enterprise_id),
-        "paid": account(policy, K.PAID),
+    e = v.enterprise_id
+    every = {
+        "va": (K.VOUCHER_AVAILABLE, v, None),
+        "vr": (K.VOUCHER_RESERVED, v, None),
+        "ca": (K.CAP_AVAILABLE, None, e),
+        "cr": (K.CAP_RESERVED, None, e),
+        "cu": (K.CAP_USED, None, e),
+        "paid": (K.PAID, None, None),
     }
+    return accounts(policy, {n: every[n] for n in names})
 
 
 def reserve(claim: Any) -> Entry:
-    a, x = _claim_accounts(claim), claim.amount_fen
+    a, x = _claim_accounts(claim, "va", "vr", "ca", "cr"), claim.amount_fen
     return post(Entry.Kind.RESERVATION, claim.voucher.policy,
                 [Move(a["va"], -x), Move(a["vr"], x), Move(a["ca"], -x), Move(a["cr"], x)],
                 voucher=claim.voucher, claim=claim, memo=_("兑付申请占用"))
 
 
 def pay(claim: Any) -> Entry:
-    a, x = _claim_accounts(claim), claim.amount_fen
+    a, x = _claim_accounts(claim, "vr", "paid", "cr", "cu"), claim.amount_fen
     return post(Entry.Kind.PAYOUT, claim.voucher.policy,
                 [Move(a["vr"], -x), Move(a["paid"], x), Move(a["cr"], -x), Move(a["cu"], x)],
                 voucher=claim.voucher, claim=claim, memo=_("兑付"))
 
 
 def release(claim: Any) -> Entry:
-    a, x = _claim_accounts(claim), claim.amount_fen
+    a, x = _claim_accounts(claim, "vr", "va", "cr", "ca"), claim.amount_fen
     return post(Entry.Kind.RELEASE, claim.voucher.policy,
                 [Move(a["vr"], -x), Move(a["va"], x), Move(a["cr"], -x), Move(a["ca"], x)],
                 voucher=claim.voucher, claim=claim, memo=_("驳回释放"))

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scoping import READ, RestrictManager, Scope, register, rights
+from kechuang.core.files import StoredFile, stored_file_field
 
 RATIO = {"max_digits": 5, "decimal_places": 4,
          "validators": [MinValueValidator(0), MaxValueValidator(1)]}
@@ -294,8 +295,9 @@ class Claim(models.Model):
     invoice_no = models.CharField(_("发票号码"), max_length=60)
     fee_fen = models.PositiveBigIntegerField(_("实际服务费（分）"))
     service_completed_on = models.DateField(_("服务完成日期"))
-    payment_proof = models.CharField(_("付款凭证"), max_length=300, blank=True)
-    completion_evidence = models.CharField(_("完成证明"), max_length=300, blank=True)
+    # notes beside the uploaded files (ClaimFile): a voucher number, what the file shows
+    payment_proof = models.CharField(_("付款凭证说明"), max_length=300, blank=True)
+    completion_evidence = models.CharField(_("完成证明说明"), max_length=300, blank=True)
     amount_fen = models.PositiveBigIntegerField(_("兑付金额（分）"), default=0, editable=False)
     policy_year = models.PositiveSmallIntegerField(_("政策年度"), editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
@@ -327,6 +329,31 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vouchers:claim_detail", args=[self.pk])
+
+
+class ClaimFile(StoredFile):
+    """A file filed with a claim: the payment proof (付款凭证) or the completion evidence
+    (服务完成证明). Checked like every upload (core.uploads), kept private, and downloadable
+    by exactly those who see the claim (its enterprise, its provider, the bureau in scope)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT_PROOF = "payment_proof", _("付款凭证")
+        COMPLETION_EVIDENCE = "completion_evidence", _("完成证明")
+
+    claim = models.ForeignKey(Claim, verbose_name=_("兑付申请"), on_delete=models.CASCADE,
+                              related_name="files")
+    kind = models.CharField(_("材料类别"), max_length=20, choices=Kind.choices)
+    file = stored_file_field("vouchers")
+
+    objects = RestrictManager()
+
+    class Meta:
+        verbose_name = _("兑付材料")
+        verbose_name_plural = _("兑付材料")
+        ordering = ["claim_id", "kind", "id"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("vouchers:claim_file_download", args=[self.pk])
 
 
 class Account(models.Model):
@@ -460,6 +487,11 @@ register(Claim, Scope(
 register(CountyAllocation, Scope(
     rights=rights(city_admin=_CITY, city_staff=_CITY, county_staff=READ, auditor=READ),
     county="county_id"))
+# a claim's files follow the claim: visible exactly when the claim is
+register(ClaimFile, Scope(
+    rights=rights(city_admin={"view", "add"}, city_staff={"view", "add"}, county_staff={"view"},
+                  enterprise={"view", "add"}, provider={"view", "add"}),
+    parents=("claim",)))
 _LEDGER = rights(city_admin=READ, city_staff=READ, auditor=READ)
 register(Account, Scope(rights=_LEDGER))
 register(Entry, Scope(rights=_LEDGER))

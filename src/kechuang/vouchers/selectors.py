@@ -12,6 +12,7 @@ from kechuang.vouchers import ledger
 from kechuang.vouchers.models import (
     Account,
     Claim,
+    ClaimFile,
     CountyAllocation,
     Entry,
     Provider,
@@ -140,6 +141,15 @@ def claim_detail(*, user: Any, pk: int, action: str = "view") -> Claim:
     return Claim.objects.restrict(user, action).select_related(
         "voucher__enterprise__county", "voucher__policy", "contract__provider__organisation",
         "submitted_by").get(pk=pk)
+
+
+def files_of(*, claim: Claim) -> QuerySet[ClaimFile]:
+    """The files of a claim the caller has already read through restrict()."""
+    return ClaimFile.objects.filter(claim=claim).order_by("kind", "id")
+
+
+def claim_file_detail(*, user: Any, pk: int) -> ClaimFile:
+    return ClaimFile.objects.restrict(user, "view").get(pk=pk)
 
 
 def contracts_for(*, user: Any, voucher: Voucher | None = None) -> QuerySet[ServiceContract]:

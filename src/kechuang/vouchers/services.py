@@ -12,22 +12,30 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kechuang.accounts.scoping import can
 from kechuang.audit.models import ChangeRecord
-from kechuang.audit.services import record_change, snapshot
+from kechuang.audit.services import (
+    change_records,
+    record_change,
+    snapshot,
+    write_change_records,
+)
 from kechuang.core.errors import DomainError
 from kechuang.core.scheduler import daily
 from kechuang.core.services import create_object, update_object
+from kechuang.core.uploads import check_files, delete_on_error
 from kechuang.orgs.models import EnterpriseAnnualReport, Organisation
 from kechuang.policy import vouchers as rule
 from kechuang.vouchers import ledger
 from kechuang.vouchers.models import (
     Claim,
+    ClaimFile,
     CountyAllocation,
     Provider,
     ServiceContract,
@@ -469,8 +477,12 @@ def claim_input(contract: ServiceContract, *, fee_fen: int, completed_on: dt.dat
             eligible_services=frozenset(k.code for k in kinds if k.active),
             category_ratios={k.code: k.ratio for k in kinds if k.ratio is not None},
             required_qualifications=policy.tiers, document=policy.document),
+        # only a lapsed voucher has lapse entries (lapse_expired sets the status first): an
+        # issued one needs no query. A stale "issued" (it lapsed since it was read) finds
+        # its available balance gone when reserving, and file_claim reads it again.
         voucher=rule.Voucher(str(voucher.pk), voucher.face_value_fen, voucher.valid_from,
-                             voucher.valid_to, lapsed_fen=ledger.lapsed(voucher)),
+                             voucher.valid_to, lapsed_fen=0 if voucher.status ==
+                             Voucher.Status.ISSUED else ledger.lapsed(voucher)),
         enterprise_id=str(voucher.enterprise_id), provider_id=str(provider.organisation_id),
         service_fee_fen=fee_fen, service_completed_on=completed_on,
         service_category=contract.service_kind, contract_no=str(contract.pk),
@@ -481,19 +493,56 @@ def claim_input(contract: ServiceContract, *, fee_fen: int, completed_on: dt.dat
 
 
 RETRIES = 50
+# the files a claim is filed with: form/API field → (kind, the message when it is missing)
+CLAIM_FILES = {
+    "payment_proof_files": (ClaimFile.Kind.PAYMENT_PROOF,
+                            gettext_lazy("请上传付款凭证（转账回单等）")),
+    "completion_evidence_files": (ClaimFile.Kind.COMPLETION_EVIDENCE,
+                                  gettext_lazy("请上传服务完成证明（验收报告、检测报告等）")),
+}
 
 
-def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
-               ) -> tuple[Claim, bool]:
-    """File a claim: (claim, created). Resubmitting the same (voucher, contract, invoice)
-    returns the first claim unchanged. The payable amount is reserved in the ledger; a claim
-    the rule refuses is kept as ``refused`` with its reasons and reserves nothing. When a
-    concurrent claim took the balance between reading and reserving, the claim is evaluated
-    again on the new balances."""
+def check_claim_files(files: Mapping[str, Any] | None) -> dict[str, list[tuple[Any, str]]]:
+    """Both kinds of evidence, each checked like every upload (type, content, size); every
+    problem at once, under its field, in Chinese. Returns field → checked uploads."""
+    files = files or {}
+    checked: dict[str, list[tuple[Any, str]]] = {}
+    errors: dict[str, list[Any]] = {}
+    for field, (_kind, missing) in CLAIM_FILES.items():
+        given = files.get(field) or []
+        try:
+            checked[field] = check_files(given if isinstance(given, (list, tuple)) else [given])
+        except ValidationError as exc:
+            errors[field] = [m for e in exc.error_dict.values() for m in e]
+            continue
+        if not checked[field]:
+            errors[field] = [ValidationError(str(missing), code="required")]
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _contract_for_claim(pk: int) -> ServiceContract:
+    """The contract with what the rule reads of it that no claim changes (the catalogue, the
+    declared related parties), read before the claim's transaction: on SQLite that holds
+    the database's write lock, so what need not be inside stays out."""
+    return ServiceContract.objects.select_related(
+        "voucher__policy", "voucher__enterprise", "provider").prefetch_related(
+        "voucher__policy__kinds", "voucher__related_parties").get(pk=pk)
+
+
+def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any],
+               files: Mapping[str, Any] | None = None) -> tuple[Claim, bool]:
+    """File a claim: (claim, created). ``files``: the payment proof and the completion
+    evidence (``CLAIM_FILES``), both required, stored with the claim in its transaction.
+    Resubmitting the same (voucher, contract, invoice) returns the first claim unchanged.
+    The payable amount is reserved in the ledger; a claim the rule refuses is kept as
+    ``refused`` with its reasons and reserves nothing. When a concurrent claim took the
+    balance between reading and reserving, the claim is evaluated again on the new balances
+    (the contract and its voucher read again too)."""
     if not can(actor, "add", Claim):
         raise PermissionDenied
-    contract = (ServiceContract.objects.select_related(
-        "voucher__policy", "voucher__enterprise", "provider").get(pk=contract.pk))
+    contract = _contract_for_claim(contract.pk)
     if not can(actor, "approve", Claim) and not side_of(actor, contract):
         raise PermissionDenied
     invoice_no = str(data.get("invoice_no") or "").strip()
@@ -507,11 +556,14 @@ def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
         raise DomainError(_("服务合同须经企业和服务机构双方确认后才能申请兑付"))
     if contract.voucher.status not in (Voucher.Status.ISSUED, Voucher.Status.LAPSED):
         raise DomainError(_("创新券尚未发放"))
+    uploads = check_claim_files(files)
     fee = int(data["fee_fen"])
     completed = data["service_completed_on"]
-    for _attempt in range(RETRIES):
+    for attempt in range(RETRIES):
+        if attempt:  # the balance moved: read the voucher's state again (it may have lapsed)
+            contract = _contract_for_claim(contract.pk)
         try:
-            with transaction.atomic():
+            with delete_on_error() as stored, transaction.atomic():
                 result = rule.evaluate_voucher_claim(claim_input(
                     contract, fee_fen=fee, completed_on=completed, invoice_no=invoice_no))
                 payable = result.payable_fen if result.outcome == "payable" else 0
@@ -525,12 +577,18 @@ def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
                     explanation=result.message, reasons=result.reasons,
                     result=_result_json(result), submitted_by=actor)
                 claim.save()
-                claim.parties.set({contract.voucher.enterprise_id,
-                                   contract.provider.organisation_id})
+                # a new claim has no parties yet: one INSERT (parties.set() would read first)
+                Claim.parties.through.objects.bulk_create([
+                    Claim.parties.through(claim=claim, organisation_id=org) for org in
+                    sorted({contract.voucher.enterprise_id, contract.provider.organisation_id})])
                 if payable:
                     ledger.reserve(claim)
-                record_change(actor=actor, action=ChangeRecord.Action.CREATE, obj=claim,
-                              after=snapshot(claim), reason=_("申请兑付"))
+                # after the reservation, so a retry has stored no file
+                files = _store_claim_files(claim, uploads, actor=actor, stored=stored)
+                write_change_records(change_records(actor=actor, entries=[
+                    (ChangeRecord.Action.CREATE, claim, None, snapshot(claim), _("申请兑付")),
+                    *((ChangeRecord.Action.CREATE, f, None, snapshot(f) | {"file": f.file.name},
+                       "") for f in files)]))
             return claim, True
         except IntegrityError:
             first = Claim.objects.filter(voucher=contract.voucher_id, contract=contract,
@@ -541,6 +599,23 @@ def file_claim(*, actor: Any, contract: ServiceContract, data: Mapping[str, Any]
         except ledger.Insufficient:
             continue  # the balance moved under us: evaluate again
     raise DomainError(_("额度正被其他兑付申请同时占用，请稍后重新提交"))
+
+
+def _store_claim_files(claim: Claim, uploads: Mapping[str, list[tuple[Any, str]]], *,
+                       actor: Any, stored: list[str]) -> list[ClaimFile]:
+    """``core.services.save_uploads`` for a claim's checked files, in one INSERT: each file
+    stored (its name in ``stored``, removed again if the transaction fails) and its row
+    validated like any (its claim and uploader are the rows just written, not looked up)."""
+    rows = []
+    for field, (kind, _missing) in CLAIM_FILES.items():
+        for upload, content_type in uploads[field]:
+            row = ClaimFile(claim=claim, kind=kind, original_name=upload.name[:200],
+                            size=upload.size, content_type=content_type, uploaded_by=actor)
+            row.file.save(upload.name, upload, save=False)
+            stored.append(row.file.name)
+            row.full_clean(exclude=["claim", "uploaded_by"])
+            rows.append(row)
+    return ClaimFile.objects.bulk_create(rows)
 
 
 def _result_json(result: rule.VoucherClaimResult) -> dict[str, Any]:

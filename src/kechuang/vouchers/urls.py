@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/export/", views.claim_export, name="claim_export"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/decide/<str:action>/", views.claim_decide, name="claim_decide"),
+    path("claims/files/<int:pk>/", views.claim_file_download, name="claim_file_download"),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/apply/", views.provider_apply, name="provider_apply"),
     path("providers/export/", views.provider_export, name="provider_export"),

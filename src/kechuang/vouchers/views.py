@@ -30,6 +30,7 @@ from kechuang.core.shortcuts import (
     require,
     row_action,
 )
+from kechuang.core.uploads import serve_private
 from kechuang.orgs.models import Organisation
 from kechuang.vouchers import exports, selectors, services, tables
 from kechuang.vouchers.filters import ClaimFilter, ProviderFilter, VoucherFilter
@@ -46,6 +47,7 @@ from kechuang.vouchers.forms import (
 )
 from kechuang.vouchers.models import (
     Claim,
+    ClaimFile,
     CountyAllocation,
     Entry,
     Provider,
@@ -201,11 +203,12 @@ def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user, "add", Claim)
     c = get_or_404(selectors.contract_detail, user=user, pk=pk)
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             claim, created = services.file_claim(actor=user, contract=c,
-                                                 data=form.service_data())
+                                                 data=form.service_data(),
+                                                 files=form.service_files())
         except (DomainError, ValidationError) as exc:
             apply_service_error(form, exc)
         else:
@@ -217,7 +220,7 @@ def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, claim.explanation)
             return redirect(claim)
     return render(request, "vouchers/form.html", {
-        "form": form, "title": _("申请兑付"), "back": c.get_absolute_url()})
+        "form": form, "title": _("申请兑付"), "back": c.get_absolute_url(), "multipart": True})
 
 
 @login_required
@@ -239,6 +242,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_or_404(selectors.claim_detail, user=user, pk=pk)
     return render(request, "vouchers/claim_detail.html", {
         "claim": claim, "badge": tables.badge(claim), "amount": tables.yuan(claim.amount_fen),
+        "files": selectors.files_of(claim=claim),
         "fee": tables.yuan(claim.fee_fen),
         "conditions": claim.result.get("conditions", []), "notes": claim.result.get("notes", []),
         "actions": available_actions(claim, workflow=CLAIM_FLOW, actor=user),
@@ -261,6 +265,17 @@ def claim_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("已办理。"))
     return redirect(claim)
+
+
+@login_required
+@require_safe
+def claim_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claim's file, to those who see the claim (its enterprise, its provider, the bureau
+    in scope); anyone else gets 404 (or 403 without the right to such files at all)."""
+    user = request.user
+    require(user, "view", ClaimFile)
+    f = get_or_404(selectors.claim_file_detail, user=user, pk=pk)
+    return serve_private(f.file, f.original_name)
 
 
 # ---- providers ---------------------------------------------------------------------------

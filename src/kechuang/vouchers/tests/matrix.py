@@ -26,6 +26,7 @@ def rows(ctx, place=None):
 
     from conftest import make_enterprise
     from kechuang.vouchers import services
+    from kechuang.vouchers.demo import evidence_files
     from kechuang.vouchers.models import Claim, VoucherPolicy
     from kechuang.vouchers.tests.conftest import make_policy
 
@@ -50,7 +51,7 @@ def rows(ctx, place=None):
             "fee_fen": 1_000_000, "signed_on": dt.date(2025, 3, 1)})
         services.file_claim(actor=city, contract=c, data={
             "invoice_no": invoice(ctx, p), "fee_fen": 1_000_000,
-            "service_completed_on": dt.date(2025, 4, 1)})
+            "service_completed_on": dt.date(2025, 4, 1)}, files=evidence_files(invoice(ctx, p)))
     return {}
 
 
@@ -68,6 +69,15 @@ voucher = _obj("Voucher", "enterprise", lambda ctx, p: ctx[f"enterprise_{p}"])
 contract = _obj("ServiceContract", "contract_no", lambda ctx, p: f"HT-MATRIX-{p}")
 claim = _obj("Claim", "invoice_no", invoice)
 provider = _obj("Provider", "organisation__name", lambda ctx, p: f"矩阵服务机构{p}")
+
+
+def claim_file(ctx, place):
+    """Place's claim's payment proof (stored by file_claim with the claim)."""
+    from kechuang.vouchers.models import ClaimFile
+
+    rows(ctx)
+    return {"pk": ClaimFile.objects.get(claim__invoice_no=invoice(ctx, place),
+                                        kind="payment_proof").pk}
 
 
 def with_action(kwargs, action):
@@ -190,6 +200,21 @@ ROUTES: dict[str, Route] = {
     "api-voucher-claim-list": Route(allowed=PARTIES, api=True, kwargs=rows, scoped=False,
                                     list_marker=invoice),
     "api-voucher-claim-detail": Route(allowed=PARTIES, api=True, kwargs=claim),
+    # decisions (the matrix's vouchers are issued, its claims pending; empty bodies): the
+    # workflow answers 400 for a step the state does not have or a missing reason, 403 for
+    # a role the step is not for; approving a pending claim succeeds
+    "api-voucher-review": Route(allowed={"county_a_staff", "county_b_staff"}, api=True,
+                                kwargs=voucher, method="POST", ok=(400,)),
+    "api-voucher-approve": Route(allowed=CITY, api=True, kwargs=voucher, method="POST",
+                                 ok=(400,)),
+    "api-voucher-refuse": Route(allowed=BUREAU, api=True, kwargs=voucher, method="POST",
+                                ok=(400,)),
+    "api-voucher-claim-approve": Route(allowed=CITY, api=True, kwargs=claim, method="POST"),
+    "api-voucher-claim-reject": Route(allowed=CITY, api=True, kwargs=claim, method="POST",
+                                      ok=(400,)),  # no reason given
+    "api-voucher-claim-pay": Route(allowed=CITY, api=True, kwargs=claim, method="POST",
+                                   ok=(400,)),  # not approved yet
+    "vouchers:claim_file_download": Route(allowed=PARTIES, kwargs=claim_file),
     "api-voucher-provider-list": Route(allowed=PARTIES, api=True, kwargs=rows, scoped=False),
     "api-voucher-provider-detail": Route(allowed=PARTIES, api=True, kwargs=provider,
                                          visible=PROVIDER_VISIBLE),

@@ -1,6 +1,7 @@
 """Browser (Debian Chromium through Playwright): an enterprise applies for a voucher, the
 county reviews it, the city approves it; the provider files a claim on their confirmed
-contract, the city approves and pays it, and the enterprise sees the voucher's balance drop."""
+contract (refused until both evidence files are attached), the city approves and pays it, and
+the enterprise sees the voucher's balance drop and downloads the claim's files."""
 
 from __future__ import annotations
 
@@ -78,8 +79,19 @@ def test_apply_approve_claim_pay_and_the_balance_drops(page, browser, live_serve
     prov.fill("#id_invoice_no", "FP-B1")
     prov.fill("#id_fee_yuan", "20000")
     prov.fill("#id_service_completed_on", "2025-05-01")
+    prov.get_by_test_id("save").click()  # no files: both missing ones are named
+    prov.wait_for_selector(".invalid-feedback, .alert-danger")
+    body = prov.content()
+    assert "请上传付款凭证" in body and "请上传服务完成证明" in body
+    from kechuang.vouchers.demo import _pdf, _png
+
+    prov.set_input_files("#id_payment_proof_files", files=[{
+        "name": "回单.pdf", "mimeType": "application/pdf", "buffer": _pdf(["slip"])}])
+    prov.set_input_files("#id_completion_evidence_files", files=[{
+        "name": "验收.png", "mimeType": "image/png", "buffer": _png(9)}])
     prov.get_by_test_id("save").click()
     prov.wait_for_selector('[data-testid="explanation"]')
+    assert prov.get_by_test_id("claim-file").count() == 2
     assert "10,000.00" in prov.get_by_test_id("amount").inner_text()
     claim_url = prov.url
 
@@ -91,3 +103,7 @@ def test_apply_approve_claim_pay_and_the_balance_drops(page, browser, live_serve
 
     page.goto(f"{live_server.url}/vouchers/{voucher.pk}/")
     assert page.get_by_test_id("balance").inner_text() == "20,000.00"
+    page.goto(claim_url)  # the enterprise downloads the provider's payment proof
+    with page.expect_download() as download:
+        page.get_by_text("回单.pdf").click()
+    assert download.value.suggested_filename == "回单.pdf"

@@ -22,6 +22,7 @@ from django.db import connection, connections
 
 from kechuang.core.errors import DomainError
 from kechuang.vouchers import ledger, services
+from kechuang.vouchers.demo import evidence_files
 from kechuang.vouchers.models import Claim
 from kechuang.vouchers.tests.conftest import contract, issue_voucher, list_provider, make_policy
 
@@ -102,7 +103,7 @@ def _scenario(users, enterprise_a, provider_org, tmp_path, *, workers: int, clai
             fee = 100_000 + (i * 7919) % 400_000  # ¥1,000 … ¥5,000: ratio 50 %
             return services.file_claim(actor=actor, contract=c, data={
                 "invoice_no": invoice, "fee_fen": fee,
-                "service_completed_on": D(2025, 5, 1)})
+                "service_completed_on": D(2025, 5, 1)}, files=evidence_files(invoice))
         return go
 
     tasks = [claim(i, f"FP-{i}") for i in range(claims)]

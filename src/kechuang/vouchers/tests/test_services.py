@@ -9,6 +9,7 @@ import pytest
 
 from kechuang.core.errors import DomainError
 from kechuang.vouchers import ledger, services
+from kechuang.vouchers.demo import evidence_files
 from kechuang.vouchers.models import Account, Claim, Entry, Voucher
 from kechuang.vouchers.tests.conftest import contract, issue_voucher
 
@@ -21,7 +22,8 @@ MAY_1 = D(2025, 5, 1)
 
 def file(c, user, invoice="FP-1", fee=2_000_000, on=MAY_1):
     return services.file_claim(actor=user, contract=c, data={
-        "invoice_no": invoice, "fee_fen": fee, "service_completed_on": on})
+        "invoice_no": invoice, "fee_fen": fee, "service_completed_on": on},
+        files=evidence_files(invoice))
 
 
 def bal(key_kind, voucher=None, enterprise=None, policy=None):
@@ -202,3 +204,114 @@ def test_check_command_reports_a_tampered_balance(service_contract, users, vouch
     with pytest.raises(SystemExit):
         call_command("check_vouchers", stdout=out)
     assert "不一致" in out.getvalue()
+
+
+# ---- evidence files (issue #15) ----------------------------------------------------------
+
+
+def test_filing_needs_both_files_each_named_in_chinese(service_contract, users):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.file_claim(actor=users["provider"], contract=service_contract, data={
+            "invoice_no": "FP-NOFILE", "fee_fen": 2_000_000, "service_completed_on": MAY_1})
+    assert exc.value.message_dict == {
+        "payment_proof_files": ["请上传付款凭证（转账回单等）"],
+        "completion_evidence_files": ["请上传服务完成证明（验收报告、检测报告等）"]}
+    only_proof = evidence_files("FP-NOFILE")
+    del only_proof["completion_evidence_files"]
+    with pytest.raises(ValidationError) as exc:
+        services.file_claim(actor=users["provider"], contract=service_contract, data={
+            "invoice_no": "FP-NOFILE", "fee_fen": 2_000_000, "service_completed_on": MAY_1},
+            files=only_proof)
+    assert list(exc.value.message_dict) == ["completion_evidence_files"]
+    assert not Claim.objects.exists() and not Entry.objects.filter(kind="reservation").exists()
+
+
+def test_an_unsafe_file_is_refused_and_nothing_is_stored(service_contract, users, settings,
+                                                         tmp_path):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.UPLOAD_MAX_BYTES = 2000
+    files = evidence_files("FP-BIG")
+    files["completion_evidence_files"].append(SimpleUploadedFile("程序.exe", b"MZ\x90"))
+    files["payment_proof_files"] = [SimpleUploadedFile("回单.pdf", b"%PDF-" + b"0" * 3000)]
+    with pytest.raises(ValidationError) as exc:
+        services.file_claim(actor=users["provider"], contract=service_contract, data={
+            "invoice_no": "FP-BIG", "fee_fen": 2_000_000, "service_completed_on": MAY_1},
+            files=files)
+    errors = exc.value.message_dict
+    assert "超过上限" in errors["payment_proof_files"][0]
+    assert "类型不允许上传" in errors["completion_evidence_files"][0]
+    assert not Claim.objects.exists()
+    assert not list((tmp_path / "private").rglob("*.*"))
+
+
+def test_claim_files_are_stored_privately_and_audited(service_contract, users, settings,
+                                                      tmp_path):
+    from kechuang.audit.models import ChangeRecord
+    from kechuang.vouchers.models import ClaimFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    claim, _ = file(service_contract, users["provider"], invoice="FP-F1")
+    files = list(ClaimFile.objects.filter(claim=claim).order_by("kind", "id"))
+    assert [(f.kind, f.original_name) for f in files] == [
+        ("completion_evidence", "验收报告-FP-F1.pdf"),
+        ("completion_evidence", "现场照片-FP-F1.png"), ("payment_proof", "付款凭证-FP-F1.pdf")]
+    assert all(f.uploaded_by == users["provider"] and f.size > 0 for f in files)
+    assert (tmp_path / "private" / files[0].file.name).read_bytes().startswith(b"%PDF-")
+    assert files[0].file.name.startswith("vouchers/") and "FP-F1" not in files[0].file.name
+    records = ChangeRecord.objects.filter(object_id__in=[str(f.pk) for f in files],
+                                          content_type__model="claimfile")
+    assert records.count() == 3
+    assert {r.after["file"] for r in records} == {f.file.name for f in files}
+    assert ChangeRecord.objects.filter(object_id=str(claim.pk), content_type__model="claim",
+                                       action="create").count() == 1
+
+
+def test_a_claim_costs_a_fixed_number_of_queries(service_contract, users, voucher):
+    """Filing reads the contract (with its catalogue and related parties) and the idempotency
+    key, then in one transaction: history, claim, parties, the four accounts in one read, the
+    reservation, the files in one INSERT and the audit records in one statement. More files
+    or more claims of the enterprise do not add queries (bench/bench_vouchers.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    file(service_contract, users["provider"], invoice="FP-Q0", fee=10_000)
+    counts = []
+    for n, extra in enumerate((0, 4)):
+        files = evidence_files(f"FP-Q{n + 1}")
+        files["completion_evidence_files"] += evidence_files(f"X{n}")[
+            "completion_evidence_files"][:1] * extra
+        with CaptureQueriesContext(connection) as ctx:
+            claim, created = services.file_claim(
+                actor=users["provider"], contract=service_contract,
+                data={"invoice_no": f"FP-Q{n + 1}", "fee_fen": 10_000,
+                      "service_completed_on": MAY_1}, files=files)
+        assert created and claim.status == Claim.Status.PENDING
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 24, counts  # was 29 before any file was stored
+
+
+def test_a_voucher_that_lapsed_after_it_was_read_is_read_again(service_contract, users,
+                                                                voucher, monkeypatch):
+    """The rule reads no lapse entries for an issued voucher; when it lapsed meanwhile, the
+    reservation finds the balance gone and the claim is judged again on the fresh voucher."""
+    stale = services._contract_for_claim(service_contract.pk)
+    assert stale.voucher.status == Voucher.Status.ISSUED
+    assert services.lapse_expired(today=D(2026, 1, 1)) == 1
+    reads = []
+    fresh = services._contract_for_claim
+
+    def read(pk):
+        reads.append(pk)
+        return stale if len(reads) == 1 else fresh(pk)
+
+    monkeypatch.setattr(services, "_contract_for_claim", read)
+    claim, created = file(service_contract, users["provider"], invoice="FP-LATE",
+                          on=D(2025, 12, 20))
+    assert created and len(reads) == 2
+    assert claim.status == Claim.Status.REFUSED and any("失效" in r for r in claim.reasons)
+    assert ledger.verify() == []
