@@ -14,6 +14,7 @@ from django.urls import reverse
 from kechuang.audit.models import ChangeRecord
 from kechuang.core.errors import DomainError
 from kechuang.vouchers import ledger, services
+from kechuang.vouchers.demo import evidence_files
 from kechuang.vouchers.models import Claim, CountyAllocation, ServiceKind, VoucherPolicy
 from kechuang.vouchers.tests.conftest import contract, issue_voucher
 
@@ -24,7 +25,8 @@ FACE = 5_000_000  # the fixture policy's voucher: ¥50,000
 
 def file(c, user, invoice, fee=2_000_000):
     claim, _ = services.file_claim(actor=user, contract=c, data={
-        "invoice_no": invoice, "fee_fen": fee, "service_completed_on": D(2025, 5, 1)})
+        "invoice_no": invoice, "fee_fen": fee, "service_completed_on": D(2025, 5, 1)},
+        files=evidence_files(invoice))
     return claim
 
 
