@@ -80,6 +80,8 @@ from kechuang.projects.workflows import (
 from kechuang.workflow.services import transition
 
 EDITABLE = ("draft", "returned")
+# an expert in these places of one kind's group is kept out of the other kind's draw
+OTHER_GROUP_STATUSES = ("invited", "accepted", "reserve")
 APPLICATION_FIELDS = ("call", "title", "direction", "lead", "pi_name", "team", "objectives",
                       "targets", "total_budget_yuan")
 CONFLICT_YEARS = 3
@@ -468,11 +470,16 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, load[e.pk],
             tuple(found.get(e.pk, ()))) for e in pool]
+        # one expert, one group per application: a member or waiting reserve of the other
+        # kind's group is left out of this draw (recorded with the reason, replayed alike)
+        other_group = dict(app.assignments.exclude(draw__kind=kind).filter(
+            status__in=OTHER_GROUP_STATUSES).values_list("expert_profile_id", "draw__kind"))
         fields = call.budget_field_set() if kind == ReviewKind.BUDGET else call.field_set()
         rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=fields,
                                       titles=frozenset(titles), max_load=max_load,
                                       overrides=frozenset(overrides))
-        result = expert_draw.draw(candidates, rules, seed)
+        result = expert_draw.draw([c for c in candidates if c.key not in other_group],
+                                  rules, seed)
         if len(result.members) < size:
             raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
                 "n": len(result.members), "size": size})
@@ -481,7 +488,8 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                              "fields": sorted(rules.fields), "titles": sorted(rules.titles),
                              "max_load": max_load, "as_of": as_of.isoformat(),
                              "years": CONFLICT_YEARS,
-                             "overrides": {str(k): v for k, v in overrides.items()}},
+                             "overrides": {str(k): v for k, v in overrides.items()},
+                             "other_group": {str(k): v for k, v in other_group.items()}},
                       pool=[{"expert_id": c.key, "fields": sorted(c.fields), "title": c.title,
                              "available": c.available, "load": c.load} for c in candidates],
                       members=list(result.members), reserves=list(result.reserves),
@@ -503,6 +511,9 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                 Recusal.objects.update_or_create(
                     application=app, expert_profile_id=ex.key,
                     defaults={"conflicts": [c.to_dict() for c in ex.conflicts]})
+        for key, other in sorted(other_group.items()):
+            DrawExclusion.objects.create(draw=record, expert_profile_id=key, reasons=[
+                _("已在本申报的%(kind)s专家组") % {"kind": ReviewKind(other).label}])
         rank = 0
         for key in result.members:
             rank += 1
@@ -526,10 +537,12 @@ def replay_draw(draw: Draw) -> expert_draw.DrawResult:
     """Run a recorded draw again from its snapshot (conflicts from its exclusions)."""
     conflicted = {x.expert_profile_id: x.reasons for x in draw.exclusions.filter(conflicted=True)}
     rules = draw.rules
+    other_group = {int(k) for k in rules.get("other_group", {})}
     pool = [expert_draw.Candidate(
         p["expert_id"], frozenset(p["fields"]), p["title"], p["available"], p["load"],
         tuple(review_conflicts.Conflict(review_conflicts.SELF_DECLARED, r)
-              for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool]
+              for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool
+        if p["expert_id"] not in other_group]
     return expert_draw.draw(pool, expert_draw.DrawRules(
         size=rules["size"], reserves=rules["reserves"], fields=frozenset(rules["fields"]),
         titles=frozenset(rules["titles"]), max_load=rules["max_load"],

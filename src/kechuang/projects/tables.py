@@ -82,6 +82,9 @@ ASSIGNMENTS = Table([
            cell=_link("projects:review", lambda a: a.application.title), width=32),
     Column(_l("申报指南"), lambda a: a.application.call.title, width=28),
     Column(_l("评审类型"), lambda a: a.draw.get_kind_display(), width=10),
+    Column(_l("评审专家"), lambda a: a.expert_profile.name, width=10, page=False),
+    Column(_l("抽取日期"), lambda a: a.draw.drawn_at.date(), excel="date", width=12,
+           page=False),
     Column(_l("状态"), lambda a: a.get_status_display(),
            cell=lambda a, ctx: _badge(a.get_status_display()), width=10),
     Column(_l("已评分"), lambda a: yes_no(getattr(a, "review", None) is not None), width=8),
@@ -94,8 +97,12 @@ ACCEPTANCE_TASKS = Table([
            cell=_link("projects:acceptance_task", lambda t: t.acceptance.project.title),
            width=32),
     Column(_l("承担单位"), lambda t: t.acceptance.project.lead.name, width=28),
+    Column(_l("验收专家"), lambda t: t.expert_profile.name, width=10, page=False),
     Column(_l("状态"), lambda t: t.get_status_display(),
            cell=lambda t, ctx: _badge(t.get_status_display()), width=10),
+    Column(_l("建议结论"), lambda t: (t.opinion.get_recommendation_display()
+                                  if getattr(t, "opinion", None) is not None else ""),
+           width=10, page=False),
     Column(_l("已提交意见"), lambda t: yes_no(getattr(t, "opinion", None) is not None),
            width=10),
 ], row_attrs='data-testid="acceptance-task-row"')

@@ -334,6 +334,11 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
                       template="projects/assignment_list.html")
 
 
+# the bureau's (export right): an expert reads their own tasks on the page
+assignment_export = export_view(exports.ASSIGNMENT_EXPORT, model=ReviewAssignment,
+                                form=AssignmentFilter.page_form)
+
+
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's page for one task: accept or decline, then the score sheet."""
@@ -402,6 +407,10 @@ def acceptance_task_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, model=AcceptanceTask, filter_cls=AcceptanceTaskFilter,
                      selector=selectors.acceptance_task_list, table=tables.ACCEPTANCE_TASKS,
                      template="projects/acceptance_task_list.html")
+
+
+acceptance_task_export = export_view(exports.ACCEPTANCE_TASK_EXPORT, model=AcceptanceTask,
+                                     form=AcceptanceTaskFilter.page_form)
 
 
 @login_required

@@ -175,6 +175,10 @@ ROUTES: dict[str, Route] = {
     "projects:expert_list": _r(CITY, rd, scoped=False),
     "projects:expert_export": _r(CITY, rd, scoped=False, **POST),
     "projects:assignment_list": _r(CITY | EXPERT, rd, scoped=False),
+    # the task lists' exports are the bureau's (the expert has no export right)
+    "projects:assignment_export": _r(CITY, rd, scoped=False, export_marker=marker, **POST),
+    "projects:acceptance_task_export": _r(CITY, rd, scoped=False,
+                                          export_marker=project_marker, **POST),
     "projects:review": _r(CITY | EXPERT, _pk("assignment")),
     "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
     "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),
