@@ -31,6 +31,10 @@ ACCEPTANCE_TASK_EXPORT = list_export("projects.acceptance_task_export", _l("导�
                                      _l("验收任务"), tables.ACCEPTANCE_TASKS.excel_columns,
                                      selectors.acceptance_task_list)
 
-for _spec in (ASSIGNMENT_EXPORT, ACCEPTANCE_TASK_EXPORT, CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT,
-              DISBURSEMENT_EXPORT, OVERDUE_REPORT_EXPORT):
+PROGRAMME_EXPORT = list_export("projects.programme_export", _l("导出计划类别"), _l("计划类别"),
+                               tables.PROGRAMMES.excel_columns, selectors.programme_list)
+
+for _spec in (PROGRAMME_EXPORT, ASSIGNMENT_EXPORT, ACCEPTANCE_TASK_EXPORT, CALL_EXPORT,
+              APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT, DISBURSEMENT_EXPORT,
+              OVERDUE_REPORT_EXPORT):
     register(_spec)

@@ -53,6 +53,7 @@ from kechuang.projects.models import (
     Call,
     Category,
     ChangeRequest,
+    Declaration,
     Deliberation,
     Disbursement,
     Draw,
@@ -61,14 +62,17 @@ from kechuang.projects.models import (
     FormerEmployment,
     FundingSource,
     Instalment,
+    Programme,
     ProgressReport,
     Project,
     Recusal,
+    Relation,
     ReportDue,
     Review,
     ReviewAssignment,
     ReviewKind,
     Source,
+    former_employers_text,
 )
 from kechuang.projects.workflows import (
     ACCEPTANCE_TASK_FLOW,
@@ -1368,11 +1372,11 @@ EXPERT_IMPORTS = BulkHook(model=Expert)
 
 
 def replace_former_employers(*, actor: Any,
-                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]]
-                             ) -> int:
+                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]],
+                             reason: str = "") -> int:
     """Replace the former employers (organisation id, started, ended) of each expert given,
-    where they differ, with one change record per expert (the Excel import's commit point).
-    Returns how many experts changed."""
+    where they differ, with one change record per expert (the Excel import's commit point,
+    and the profile pages'). Returns how many experts changed."""
     if not jobs:
         return 0
     if not can(actor, "change", Expert):
@@ -1400,7 +1404,136 @@ def replace_former_employers(*, actor: Any,
         entries.append((ChangeRecord.Action.UPDATE, experts[pk],
                         {"former_employments": [text(j) for j in old]},
                         {"former_employments": [text(j) for j in new]},
-                        _("Excel导入曾任职单位")))
+                        reason or _("Excel导入曾任职单位")))
     if entries:
         write_change_records(change_records(actor=actor, entries=entries))
     return len(entries)
+
+
+# ---- the bureau's programme, call and expert pages ------------------------------------------
+
+def save_programme(*, actor: Any, data: dict[str, Any],
+                   programme: Programme | None = None) -> Programme:
+    """A programme and its funding rules, created or changed (city staff; audited)."""
+    if programme is None:
+        return create_object(model=Programme, actor=actor, data=data)
+    return update_object(obj=programme, actor=actor, data=data)
+
+
+def save_call(*, actor: Any, data: dict[str, Any], call: Call | None = None) -> Call:
+    """A call created (unpublished) or changed. Until it is published everything may change;
+    afterwards applicants rely on it, so only the deadline may move, and only later (an
+    extension) — anything else is refused and nothing written."""
+    if call is None:
+        return create_object(model=Call, actor=actor, data={**data, "published": False})
+    with transaction.atomic():
+        locked = Call.objects.restrict(actor, "change").select_for_update().filter(
+            pk=call.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if locked.published:
+            changed = sorted(k for k, v in data.items() if k != "deadline"
+                             and getattr(locked, k if k != "programme" else "programme_id")
+                             != (v.pk if k == "programme" and v is not None else v))
+            if changed:
+                raise DomainError(_("已发布的指南只能延长申报截止日期，其他内容不能修改"))
+            deadline = data.get("deadline")
+            if deadline is None or deadline < locked.deadline:
+                raise DomainError(_("已发布的指南只能延长申报截止日期（不早于 %(d)s）") % {
+                    "d": locked.deadline.isoformat()}, field="deadline")
+            data = {"deadline": deadline}
+        return update_object(obj=locked, actor=actor, data=data,
+                             reason=_("延长申报截止日期") if locked.published else "")
+
+
+def publish_call(*, call: Call, actor: Any, as_of: dt.date | None = None) -> Call:
+    """Publish a call: enterprises and universities see it and may apply. Refused once the
+    deadline has passed, or without review criteria."""
+    as_of = as_of or timezone.localdate()
+    if call.published:
+        raise DomainError(_("该指南已发布"))
+    if call.deadline < as_of:
+        raise DomainError(_("申报截止日期已过，请先修改截止日期再发布"))
+    if not call.criteria:
+        raise DomainError(_("请先填写评审指标及权重再发布"))
+    return update_object(obj=call, actor=actor, data={"published": True},
+                         reason=_("发布申报指南"))
+
+
+Job = tuple[Any, dt.date | None, dt.date | None]
+
+
+def _keep_precise_dates(expert: Expert | None, rows: Sequence[Job]) -> list[Job]:
+    """The pages edit years; a row whose organisation and years are unchanged keeps the
+    dates it has (an import's months, 2015.03-2019.06), so saving a page changes nothing."""
+    if expert is None:
+        return list(rows)
+    have = {(f.organisation_id, f.started.year if f.started else None,
+             f.ended.year if f.ended else None): (f.started, f.ended)
+            for f in expert.former_employments.all()}
+    out = []
+    for org, s, e in rows:
+        key = (org.pk, s.year if s else None, e.year if e else None)
+        out.append((org, *have.get(key, (s, e))))
+    return out
+
+
+def _replace_rows(*, actor: Any, expert: Expert, model: Any, rows: Sequence[dict[str, Any]],
+                  keys: tuple[str, ...], label: str) -> ChangeRecord | None:
+    """Replace an expert's relations or declarations where they differ; one change record."""
+    def text(values: dict[str, Any]) -> str:
+        return "|".join(str(getattr(values.get(k), "pk", values.get(k)) or "") for k in keys)
+
+    old_rows = list(model.objects.filter(expert_profile=expert))
+    old = sorted(text({k: getattr(r, k) for k in keys}) for r in old_rows)
+    new = sorted(text(r) for r in rows)
+    if old == new:
+        return None
+    model.objects.filter(expert_profile=expert).delete()
+    for r in rows:
+        obj = model(expert_profile=expert, **{k: r.get(k) for k in keys})
+        obj.full_clean()
+        obj.save()
+    return record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=expert,
+                         before={label: old}, after={label: new}, reason=_("修改专家信息"))
+
+
+def save_expert_profile(*, actor: Any, data: dict[str, Any], expert: Expert | None = None,
+                        former: Sequence[Job] | None = None,
+                        relations: Sequence[dict[str, Any]] | None = None,
+                        declarations: Sequence[dict[str, Any]] | None = None) -> Expert:
+    """An expert's profile with its rows, all or nothing, audited: created or changed by the
+    bureau, or changed by the expert (their own only — ScopeError otherwise; the form gives
+    them no name, organisation or login). ``former`` (organisation, started, ended) replaces
+    the former employers and keeps ``former_employers_text`` in step as the import writes it;
+    None leaves a kind of row as it is."""
+    declared = [d["application"].pk for d in declarations or ()]
+    if len(set(declared)) != len(declared):
+        raise DomainError(_("同一项目申报只需申明一次回避"), field="declarations")
+    with transaction.atomic():
+        if former is not None:
+            former = _keep_precise_dates(expert, former)
+            keys = [(o.pk, s, e) for o, s, e in former]
+            if len(set(keys)) != len(keys):
+                raise DomainError(_("曾任职单位中有重复的单位和任职时间"), field="former")
+            data = {**data, "former_employers_text": former_employers_text(
+                [(o.name, s, e) for o, s, e in former])}
+        if expert is None:
+            obj = create_object(model=Expert, actor=actor, data=data)
+        else:
+            obj = update_object(obj=expert, actor=actor, data=data)
+        if former is not None:
+            replace_former_employers(actor=actor, jobs={obj.pk: [(o.pk, s, e)
+                                                                 for o, s, e in former]},
+                                     reason=_("修改曾任职单位"))
+        if relations is not None:
+            _replace_rows(actor=actor, expert=obj, model=Relation, rows=relations,
+                          keys=("organisation", "person", "note"), label="relations")
+        if declarations is not None:
+            readable = set(Application.objects.restrict(actor, "view").filter(
+                pk__in=declared).values_list("pk", flat=True))
+            if set(declared) - readable:
+                raise ScopeError()
+            _replace_rows(actor=actor, expert=obj, model=Declaration, rows=declarations,
+                          keys=("application", "note"), label="declarations")
+    return obj
