@@ -108,9 +108,11 @@ def declarable_applications(*, user: Any, expert: Expert | None) -> QuerySet[App
     that the user reads (an expert: those assigned to them), and the ones already declared."""
     declared = list(expert.declarations.values_list("application_id", flat=True)) \
         if expert is not None else []
-    return (Application.objects.restrict(user, "view")
-            .filter(Q(status__in=Application.ACTIVE) | Q(pk__in=declared))
-            .order_by("-id"))
+    open_ids = Application.objects.restrict(user, "view").filter(
+        status__in=Application.ACTIVE).values("pk")
+    # the profile's own declarations stay choosable even when the user no longer reads the
+    # application (an expert recused since): the row is theirs, only its title is shown
+    return Application.objects.filter(Q(pk__in=open_ids) | Q(pk__in=declared)).order_by("-id")
 
 
 def application_list(*, user: Any, action: str = "view",

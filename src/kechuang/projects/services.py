@@ -1530,9 +1530,12 @@ def save_expert_profile(*, actor: Any, data: dict[str, Any], expert: Expert | No
             _replace_rows(actor=actor, expert=obj, model=Relation, rows=relations,
                           keys=("organisation", "person", "note"), label="relations")
         if declarations is not None:
+            # a new declaration names an application the actor reads (an expert: one
+            # assigned to them); the profile's existing ones may stay as they are
+            kept = set(obj.declarations.values_list("application_id", flat=True))
             readable = set(Application.objects.restrict(actor, "view").filter(
                 pk__in=declared).values_list("pk", flat=True))
-            if set(declared) - readable:
+            if set(declared) - readable - kept:
                 raise ScopeError()
             _replace_rows(actor=actor, expert=obj, model=Declaration, rows=declarations,
                           keys=("application", "note"), label="declarations")

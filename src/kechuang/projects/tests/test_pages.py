@@ -277,6 +277,17 @@ def test_an_expert_edits_their_own_profile_only(client_for, users, enterprise_a,
     mine.refresh_from_db()
     assert not mine.former_employments.exists() and mine.former_employers_text == ""
     assert len(_audited(mine)) >= 3
+    # a declaration the bureau recorded on an application the expert does not read stays
+    # choosable on their page, and saving the page keeps it
+    services.save_expert_profile(actor=users["city_staff"], expert=mine, data={},
+                                 declarations=[{"application": app, "note": "工作人员登记"}])
+    mine = Expert.objects.get(pk=mine.pk)
+    data = {"title": "associate", "fields": "半导体", **_formset("former", []),
+            **_formset("relations", []),
+            **_formset("declarations", [{"application": app.pk, "note": "工作人员登记"}],
+                       initial=1)}
+    resp = client.post(reverse("projects:expert_edit", args=[mine.pk]), data)
+    assert resp.status_code == 302 and mine.declarations.get().application == app
     # the bureau's menu has no 我的专家信息; the expert's page is 403 for the bureau
     assert client_for(users["city_staff"]).get(reverse("projects:expert_me")).status_code == 403
 
