@@ -598,8 +598,19 @@ def profile_formsets(data: Any, *, expert: Expert | None,
                         for d in expert.declarations.all()]
     else:
         former, relations, declarations = [], [], []
-    return {
+    sets = {
         "former": FormerEmployerFormSet(data, initial=former, prefix="former"),
         "relations": RelationFormSet(data, initial=relations, prefix="relations"),
         "declarations": DeclarationFormSet(data, initial=declarations, prefix="declarations",
                                            form_kwargs={"applications": applications})}
+    # every row's select from one query per list, not one per row
+    orgs = [("", "---------"), *((o.pk, o.name) for o in selectors.partner_choices())]
+    apps = [("", "---------"), *((a.pk, a.title) for a in applications)]
+    for fs in sets.values():
+        for f in fs.forms:
+            f.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+            if "organisation" in f.fields:
+                f.fields["organisation"].widget.choices = orgs
+            if "application" in f.fields:
+                f.fields["application"].widget.choices = apps
+    return sets

@@ -320,3 +320,21 @@ def test_task_lists_offer_an_export_to_the_bureau(client_for, users):
     assert reverse("projects:assignment_export") not in expert.get(
         reverse("projects:assignment_list")).content.decode()
     assert expert.post(reverse("projects:assignment_export")).status_code == 403
+
+
+def test_the_profile_page_reads_in_a_fixed_number_of_queries(client_for, users, enterprise_a,
+                                                             enterprise_b,
+                                                             django_assert_max_num_queries):
+    expert = fx.expert("多行专家", org=enterprise_a)
+    FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_b)
+    client = client_for(users["city_staff"])
+    url = reverse("projects:expert_edit", args=[expert.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for year in range(2000, 2010):
+        FormerEmployment.objects.create(expert_profile=expert, organisation=enterprise_b,
+                                        started=dt.date(year, 1, 1), ended=dt.date(year, 12, 31))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('name="former-') > 11 * 3
