@@ -25,6 +25,16 @@ OVERDUE_REPORT_EXPORT = list_export("projects.report_overdue_export", _l("导出
                                     _l("逾期报告"), tables.OVERDUE_REPORTS.excel_columns,
                                     selectors.overdue_reports)
 
-for _spec in (CALL_EXPORT, APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT,
-              DISBURSEMENT_EXPORT, OVERDUE_REPORT_EXPORT):
+ASSIGNMENT_EXPORT = list_export("projects.assignment_export", _l("导出评审任务"), _l("评审任务"),
+                                tables.ASSIGNMENTS.excel_columns, selectors.assignment_list)
+ACCEPTANCE_TASK_EXPORT = list_export("projects.acceptance_task_export", _l("导出验收任务"),
+                                     _l("验收任务"), tables.ACCEPTANCE_TASKS.excel_columns,
+                                     selectors.acceptance_task_list)
+
+PROGRAMME_EXPORT = list_export("projects.programme_export", _l("导出计划类别"), _l("计划类别"),
+                               tables.PROGRAMMES.excel_columns, selectors.programme_list)
+
+for _spec in (PROGRAMME_EXPORT, ASSIGNMENT_EXPORT, ACCEPTANCE_TASK_EXPORT, CALL_EXPORT,
+              APPLICATION_EXPORT, EXPERT_EXPORT, PROJECT_EXPORT, DISBURSEMENT_EXPORT,
+              OVERDUE_REPORT_EXPORT):
     register(_spec)

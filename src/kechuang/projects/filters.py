@@ -16,6 +16,7 @@ from kechuang.projects.models import (
     Disbursement,
     Expert,
     Level,
+    Programme,
     ProgressReport,
     Project,
     ReportDue,
@@ -46,6 +47,13 @@ class CallFilter(ListFilter):
     def setup_form(self, form: FilterForm) -> None:
         form.fields["year"].choices = YEARS
         form.fields["programme"].queryset = selectors.programmes()
+
+
+class ProgrammeFilter(ListFilter):
+    level = SelectFilter(label=_("类别"), choices=[("", _("全部类别")), *Level.choices])
+
+    class Meta(ListFilter.Meta):
+        model = Programme
 
 
 class ApplicationFilter(ListFilter):

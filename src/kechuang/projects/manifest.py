@@ -1,9 +1,18 @@
 """R&D projects (行动二): calls, applications, the expert pool, draws, reviews, projects."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.manifests import DemoStep, Manifest, MenuEntry
 from kechuang.projects.demo import demo_step
+
+
+def keeps_own_profile(user: Any) -> bool:
+    from kechuang.projects.selectors import keeps_own_profile as own
+
+    return own(user)
+
 
 MANIFEST = Manifest(
     app="projects",
@@ -26,6 +35,9 @@ MANIFEST = Manifest(
                   model="projects.AcceptanceTask", order=35),
         MenuEntry("action2", _("专家库"), "projects:expert_list", "people",
                   model="projects.Expert", action="export", order=40),
+        # the expert's workbench: their own profile (the bureau edits profiles from 专家库)
+        MenuEntry("action2", _("我的专家信息"), "projects:expert_me", "person-badge",
+                  visible=keeps_own_profile, order=45),
         MenuEntry("action2", _("科技项目"), "projects:project_list", "kanban",
                   model="projects.Project", order=50),
         MenuEntry("action2", _("拨付记录"), "projects:disbursement_list", "cash-coin",

@@ -57,6 +57,64 @@ def programmes() -> QuerySet[Programme]:
     return Programme.objects.order_by("id")
 
 
+def programme_list(*, user: Any, action: str = "view",
+                   filters: dict[str, Any] | None = None) -> QuerySet[Programme]:
+    f = filters or {}
+    qs = Programme.objects.restrict(user, action)
+    if f.get("level"):
+        qs = qs.filter(level=f["level"])
+    return qs.order_by("id")
+
+
+def programme_detail(*, user: Any, pk: int, action: str = "change") -> Programme:
+    return Programme.objects.restrict(user, action).get(pk=pk)
+
+
+def expert_detail(*, user: Any, pk: int, action: str = "change") -> Expert:
+    """An expert's profile with its rows: the bureau any, an expert only their own (404)."""
+    return (Expert.objects.restrict(user, action).select_related("organisation", "user")
+            .prefetch_related("former_employments__organisation", "relations__organisation",
+                              "declarations__application").get(pk=pk))
+
+
+def own_expert_profile(*, user: Any) -> Expert:
+    return Expert.objects.restrict(user, "change").filter(user=user).get()
+
+
+def profile_owner_roles() -> list[str]:
+    """The roles that keep their own profile (may change an Expert but not add one), read
+    from the Expert scope rather than named."""
+    from kechuang.accounts.scoping import scope_for
+
+    return sorted(r for r, acts in scope_for(Expert).rights.items()
+                  if "change" in acts and "add" not in acts)
+
+
+def keeps_own_profile(user: Any) -> bool:
+    """An expert (may change their profile, may not add one) — not the bureau."""
+    return can(user, "change", Expert) and not can(user, "add", Expert)
+
+
+def expert_accounts(*, keep: int | None = None) -> QuerySet[Any]:
+    """Expert logins without a profile (or the profile's own), for linking an account."""
+    from kechuang.accounts.models import User
+
+    return (User.objects.filter(role__in=profile_owner_roles(), is_active=True)
+            .filter(Q(expert_profile__isnull=True) | Q(pk=keep)).order_by("username"))
+
+
+def declarable_applications(*, user: Any, expert: Expert | None) -> QuerySet[Application]:
+    """Applications an expert may declare a conflict with: those still before a decision
+    that the user reads (an expert: those assigned to them), and the ones already declared."""
+    declared = list(expert.declarations.values_list("application_id", flat=True)) \
+        if expert is not None else []
+    open_ids = Application.objects.restrict(user, "view").filter(
+        status__in=Application.ACTIVE).values("pk")
+    # the profile's own declarations stay choosable even when the user no longer reads the
+    # application (an expert recused since): the row is theirs, only its title is shown
+    return Application.objects.filter(Q(pk__in=open_ids) | Q(pk__in=declared)).order_by("-id")
+
+
 def application_list(*, user: Any, action: str = "view",
                      filters: dict[str, Any] | None = None) -> QuerySet[Application]:
     f = filters or {}

@@ -53,6 +53,7 @@ from kechuang.projects.models import (
     Call,
     Category,
     ChangeRequest,
+    Declaration,
     Deliberation,
     Disbursement,
     Draw,
@@ -61,14 +62,17 @@ from kechuang.projects.models import (
     FormerEmployment,
     FundingSource,
     Instalment,
+    Programme,
     ProgressReport,
     Project,
     Recusal,
+    Relation,
     ReportDue,
     Review,
     ReviewAssignment,
     ReviewKind,
     Source,
+    former_employers_text,
 )
 from kechuang.projects.workflows import (
     ACCEPTANCE_TASK_FLOW,
@@ -80,6 +84,8 @@ from kechuang.projects.workflows import (
 from kechuang.workflow.services import transition
 
 EDITABLE = ("draft", "returned")
+# an expert in these places of one kind's group is kept out of the other kind's draw
+OTHER_GROUP_STATUSES = ("invited", "accepted", "reserve")
 APPLICATION_FIELDS = ("call", "title", "direction", "lead", "pi_name", "team", "objectives",
                       "targets", "total_budget_yuan")
 CONFLICT_YEARS = 3
@@ -468,11 +474,16 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
         candidates = [expert_draw.Candidate(
             e.pk, e.field_set(), e.title, e.available, load[e.pk],
             tuple(found.get(e.pk, ()))) for e in pool]
+        # one expert, one group per application: a member or waiting reserve of the other
+        # kind's group is left out of this draw (recorded with the reason, replayed alike)
+        other_group = dict(app.assignments.exclude(draw__kind=kind).filter(
+            status__in=OTHER_GROUP_STATUSES).values_list("expert_profile_id", "draw__kind"))
         fields = call.budget_field_set() if kind == ReviewKind.BUDGET else call.field_set()
         rules = expert_draw.DrawRules(size=size, reserves=reserves, fields=fields,
                                       titles=frozenset(titles), max_load=max_load,
                                       overrides=frozenset(overrides))
-        result = expert_draw.draw(candidates, rules, seed)
+        result = expert_draw.draw([c for c in candidates if c.key not in other_group],
+                                  rules, seed)
         if len(result.members) < size:
             raise DomainError(_("符合条件的专家只有 %(n)s 位，不足 %(size)s 位，未抽取") % {
                 "n": len(result.members), "size": size})
@@ -481,7 +492,8 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                              "fields": sorted(rules.fields), "titles": sorted(rules.titles),
                              "max_load": max_load, "as_of": as_of.isoformat(),
                              "years": CONFLICT_YEARS,
-                             "overrides": {str(k): v for k, v in overrides.items()}},
+                             "overrides": {str(k): v for k, v in overrides.items()},
+                             "other_group": {str(k): v for k, v in other_group.items()}},
                       pool=[{"expert_id": c.key, "fields": sorted(c.fields), "title": c.title,
                              "available": c.available, "load": c.load} for c in candidates],
                       members=list(result.members), reserves=list(result.reserves),
@@ -503,6 +515,9 @@ def run_draw(*, application: Application, actor: Any, size: int, reserves: int =
                 Recusal.objects.update_or_create(
                     application=app, expert_profile_id=ex.key,
                     defaults={"conflicts": [c.to_dict() for c in ex.conflicts]})
+        for key, other in sorted(other_group.items()):
+            DrawExclusion.objects.create(draw=record, expert_profile_id=key, reasons=[
+                _("已在本申报的%(kind)s专家组") % {"kind": ReviewKind(other).label}])
         rank = 0
         for key in result.members:
             rank += 1
@@ -526,10 +541,12 @@ def replay_draw(draw: Draw) -> expert_draw.DrawResult:
     """Run a recorded draw again from its snapshot (conflicts from its exclusions)."""
     conflicted = {x.expert_profile_id: x.reasons for x in draw.exclusions.filter(conflicted=True)}
     rules = draw.rules
+    other_group = {int(k) for k in rules.get("other_group", {})}
     pool = [expert_draw.Candidate(
         p["expert_id"], frozenset(p["fields"]), p["title"], p["available"], p["load"],
         tuple(review_conflicts.Conflict(review_conflicts.SELF_DECLARED, r)
-              for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool]
+              for r in conflicted.get(p["expert_id"], ()))) for p in draw.pool
+        if p["expert_id"] not in other_group]
     return expert_draw.draw(pool, expert_draw.DrawRules(
         size=rules["size"], reserves=rules["reserves"], fields=frozenset(rules["fields"]),
         titles=frozenset(rules["titles"]), max_load=rules["max_load"],
@@ -1355,11 +1372,11 @@ EXPERT_IMPORTS = BulkHook(model=Expert)
 
 
 def replace_former_employers(*, actor: Any,
-                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]]
-                             ) -> int:
+                             jobs: dict[int, list[tuple[int, dt.date | None, dt.date | None]]],
+                             reason: str = "") -> int:
     """Replace the former employers (organisation id, started, ended) of each expert given,
-    where they differ, with one change record per expert (the Excel import's commit point).
-    Returns how many experts changed."""
+    where they differ, with one change record per expert (the Excel import's commit point,
+    and the profile pages'). Returns how many experts changed."""
     if not jobs:
         return 0
     if not can(actor, "change", Expert):
@@ -1387,7 +1404,139 @@ def replace_former_employers(*, actor: Any,
         entries.append((ChangeRecord.Action.UPDATE, experts[pk],
                         {"former_employments": [text(j) for j in old]},
                         {"former_employments": [text(j) for j in new]},
-                        _("Excel导入曾任职单位")))
+                        reason or _("Excel导入曾任职单位")))
     if entries:
         write_change_records(change_records(actor=actor, entries=entries))
     return len(entries)
+
+
+# ---- the bureau's programme, call and expert pages ------------------------------------------
+
+def save_programme(*, actor: Any, data: dict[str, Any],
+                   programme: Programme | None = None) -> Programme:
+    """A programme and its funding rules, created or changed (city staff; audited)."""
+    if programme is None:
+        return create_object(model=Programme, actor=actor, data=data)
+    return update_object(obj=programme, actor=actor, data=data)
+
+
+def save_call(*, actor: Any, data: dict[str, Any], call: Call | None = None) -> Call:
+    """A call created (unpublished) or changed. Until it is published everything may change;
+    afterwards applicants rely on it, so only the deadline may move, and only later (an
+    extension) — anything else is refused and nothing written."""
+    if call is None:
+        return create_object(model=Call, actor=actor, data={**data, "published": False})
+    with transaction.atomic():
+        locked = Call.objects.restrict(actor, "change").select_for_update().filter(
+            pk=call.pk).first()
+        if locked is None:
+            raise ScopeError()
+        if locked.published:
+            changed = sorted(k for k, v in data.items() if k != "deadline"
+                             and getattr(locked, k if k != "programme" else "programme_id")
+                             != (v.pk if k == "programme" and v is not None else v))
+            if changed:
+                raise DomainError(_("已发布的指南只能延长申报截止日期，其他内容不能修改"))
+            deadline = data.get("deadline")
+            if deadline is None or deadline < locked.deadline:
+                raise DomainError(_("已发布的指南只能延长申报截止日期（不早于 %(d)s）") % {
+                    "d": locked.deadline.isoformat()}, field="deadline")
+            data = {"deadline": deadline}
+        return update_object(obj=locked, actor=actor, data=data,
+                             reason=_("延长申报截止日期") if locked.published else "")
+
+
+def publish_call(*, call: Call, actor: Any, as_of: dt.date | None = None) -> Call:
+    """Publish a call: enterprises and universities see it and may apply. Refused once the
+    deadline has passed, or without review criteria."""
+    as_of = as_of or timezone.localdate()
+    if call.published:
+        raise DomainError(_("该指南已发布"))
+    if call.deadline < as_of:
+        raise DomainError(_("申报截止日期已过，请先修改截止日期再发布"))
+    if not call.criteria:
+        raise DomainError(_("请先填写评审指标及权重再发布"))
+    return update_object(obj=call, actor=actor, data={"published": True},
+                         reason=_("发布申报指南"))
+
+
+Job = tuple[Any, dt.date | None, dt.date | None]
+
+
+def _keep_precise_dates(expert: Expert | None, rows: Sequence[Job]) -> list[Job]:
+    """The pages edit years; a row whose organisation and years are unchanged keeps the
+    dates it has (an import's months, 2015.03-2019.06), so saving a page changes nothing."""
+    if expert is None:
+        return list(rows)
+    have = {(f.organisation_id, f.started.year if f.started else None,
+             f.ended.year if f.ended else None): (f.started, f.ended)
+            for f in expert.former_employments.all()}
+    out = []
+    for org, s, e in rows:
+        key = (org.pk, s.year if s else None, e.year if e else None)
+        out.append((org, *have.get(key, (s, e))))
+    return out
+
+
+def _replace_rows(*, actor: Any, expert: Expert, model: Any, rows: Sequence[dict[str, Any]],
+                  keys: tuple[str, ...], label: str) -> ChangeRecord | None:
+    """Replace an expert's relations or declarations where they differ; one change record."""
+    def text(values: dict[str, Any]) -> str:
+        return "|".join(str(getattr(values.get(k), "pk", values.get(k)) or "") for k in keys)
+
+    old_rows = list(model.objects.filter(expert_profile=expert))
+    old = sorted(text({k: getattr(r, k) for k in keys}) for r in old_rows)
+    new = sorted(text(r) for r in rows)
+    if old == new:
+        return None
+    model.objects.filter(expert_profile=expert).delete()
+    for r in rows:
+        obj = model(expert_profile=expert, **{k: r.get(k) for k in keys})
+        obj.full_clean()
+        obj.save()
+    return record_change(actor=actor, action=ChangeRecord.Action.UPDATE, obj=expert,
+                         before={label: old}, after={label: new}, reason=_("修改专家信息"))
+
+
+def save_expert_profile(*, actor: Any, data: dict[str, Any], expert: Expert | None = None,
+                        former: Sequence[Job] | None = None,
+                        relations: Sequence[dict[str, Any]] | None = None,
+                        declarations: Sequence[dict[str, Any]] | None = None) -> Expert:
+    """An expert's profile with its rows, all or nothing, audited: created or changed by the
+    bureau, or changed by the expert (their own only — ScopeError otherwise; the form gives
+    them no name, organisation or login). ``former`` (organisation, started, ended) replaces
+    the former employers and keeps ``former_employers_text`` in step as the import writes it;
+    None leaves a kind of row as it is."""
+    declared = [d["application"].pk for d in declarations or ()]
+    if len(set(declared)) != len(declared):
+        raise DomainError(_("同一项目申报只需申明一次回避"), field="declarations")
+    with transaction.atomic():
+        if former is not None:
+            former = _keep_precise_dates(expert, former)
+            keys = [(o.pk, s, e) for o, s, e in former]
+            if len(set(keys)) != len(keys):
+                raise DomainError(_("曾任职单位中有重复的单位和任职时间"), field="former")
+            data = {**data, "former_employers_text": former_employers_text(
+                [(o.name, s, e) for o, s, e in former])}
+        if expert is None:
+            obj = create_object(model=Expert, actor=actor, data=data)
+        else:
+            obj = update_object(obj=expert, actor=actor, data=data)
+        if former is not None:
+            replace_former_employers(actor=actor, jobs={obj.pk: [(o.pk, s, e)
+                                                                 for o, s, e in former]},
+                                     reason=_("修改曾任职单位"))
+        if relations is not None:
+            _replace_rows(actor=actor, expert=obj, model=Relation, rows=relations,
+                          keys=("organisation", "person", "note"), label="relations")
+        if declarations is not None:
+            # a new declaration names an application the actor reads (an expert: one
+            # assigned to them); the profile's existing ones may stay as they are
+            kept = set(obj.declarations.values_list("application_id", flat=True))
+            readable = set(Application.objects.restrict(actor, "view").filter(
+                pk__in=declared).values_list("pk", flat=True))
+            if set(declared) - readable - kept:
+                raise ScopeError()
+            _replace_rows(actor=actor, expert=obj, model=Declaration, rows=declarations,
+                          keys=("application", "note"), label="declarations")
+    return obj

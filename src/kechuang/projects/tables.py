@@ -41,6 +41,25 @@ def _identity(text: Any):
     return cell
 
 
+def _pct(value: Any) -> str:
+    return "" if value is None else f"{value.normalize():f}%"
+
+
+PROGRAMMES = Table([
+    Column(_l("名称"), lambda p: p.name, cell=_link("projects:programme_edit", lambda p: p.name),
+           width=30),
+    Column(_l("类别"), lambda p: p.get_level_display(), width=24),
+    Column(_l("市财政比例"), lambda p: _pct(p.share_city_pct), width=10),
+    Column(_l("省财政比例"), lambda p: _pct(p.share_province_pct), width=10),
+    Column(_l("企业出资比例"), lambda p: _pct(p.share_enterprise_pct), width=10),
+    Column(_l("单项市财政资助上限（万元）"),
+           lambda p: None if p.cap_city_yuan is None else p.cap_city_yuan / 10000,
+           excel="money", width=14, th_class="text-end", td_class="text-end",
+           cell=lambda p, ctx: "" if p.cap_city_yuan is None else wan(p.cap_city_yuan)),
+    Column(_l("企业自筹最低比例"), lambda p: "" if p.cofund_ratio is None
+           else f"{p.cofund_ratio.normalize():f}", width=12),
+], row_attrs='data-testid="programme-row"')
+
 CALLS = Table([
     Column(_l("指南名称"), lambda c: c.title, cell=_link("projects:call_detail", lambda c: c.title),
            width=36),
@@ -68,7 +87,8 @@ APPLICATIONS = Table([
 ], row_attrs='data-testid="application-row"')
 
 EXPERTS = Table([
-    Column(_l("姓名"), lambda e: e.name, width=10),
+    Column(_l("姓名"), lambda e: e.name, width=10,
+           cell=_link("projects:expert_edit", lambda e: e.name)),
     Column(_l("职称"), lambda e: e.get_title_display(), width=10),
     Column(_l("工作单位"), lambda e: e.organisation.name if e.organisation else "", width=28),
     Column(_l("专业领域"), lambda e: e.fields, width=30),
@@ -82,6 +102,9 @@ ASSIGNMENTS = Table([
            cell=_link("projects:review", lambda a: a.application.title), width=32),
     Column(_l("申报指南"), lambda a: a.application.call.title, width=28),
     Column(_l("评审类型"), lambda a: a.draw.get_kind_display(), width=10),
+    Column(_l("评审专家"), lambda a: a.expert_profile.name, width=10, page=False),
+    Column(_l("抽取日期"), lambda a: a.draw.drawn_at.date(), excel="date", width=12,
+           page=False),
     Column(_l("状态"), lambda a: a.get_status_display(),
            cell=lambda a, ctx: _badge(a.get_status_display()), width=10),
     Column(_l("已评分"), lambda a: yes_no(getattr(a, "review", None) is not None), width=8),
@@ -94,8 +117,12 @@ ACCEPTANCE_TASKS = Table([
            cell=_link("projects:acceptance_task", lambda t: t.acceptance.project.title),
            width=32),
     Column(_l("承担单位"), lambda t: t.acceptance.project.lead.name, width=28),
+    Column(_l("验收专家"), lambda t: t.expert_profile.name, width=10, page=False),
     Column(_l("状态"), lambda t: t.get_status_display(),
            cell=lambda t, ctx: _badge(t.get_status_display()), width=10),
+    Column(_l("建议结论"), lambda t: (t.opinion.get_recommendation_display()
+                                  if getattr(t, "opinion", None) is not None else ""),
+           width=10, page=False),
     Column(_l("已提交意见"), lambda t: yes_no(getattr(t, "opinion", None) is not None),
            width=10),
 ], row_attrs='data-testid="acceptance-task-row"')

@@ -22,6 +22,7 @@ from kechuang.core.errors import DomainError
 from kechuang.core.shortcuts import (
     apply_service_error,
     export_view,
+    form_page,
     get_or_404,
     list_page,
     require,
@@ -37,6 +38,7 @@ from kechuang.projects.filters import (
     DisbursementFilter,
     ExpertFilter,
     OverdueReportFilter,
+    ProgrammeFilter,
     ProjectFilter,
 )
 from kechuang.projects.forms import (
@@ -44,13 +46,17 @@ from kechuang.projects.forms import (
     AcceptanceOpinionForm,
     ApplicationForm,
     AttachmentForm,
+    CallForm,
     ChangeForm,
     ConcludeForm,
     DrawForm,
+    ExpertForm,
     PaymentForm,
+    ProgrammeForm,
     ReasonForm,
     ReportForm,
     ScoreForm,
+    profile_formsets,
 )
 from kechuang.projects.models import (
     Acceptance,
@@ -66,6 +72,7 @@ from kechuang.projects.models import (
     Expert,
     FundingSource,
     Instalment,
+    Programme,
     ProgressReport,
     Project,
     ReportDue,
@@ -103,10 +110,81 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/call_detail.html", {
         "call": call, "directions": [d for d in call.directions.splitlines() if d.strip()],
         "can_apply": call.published and can(user, "add", Application),
-        "can_rank": can(user, "add", Deliberation)})
+        "can_rank": can(user, "add", Deliberation), "can_manage": can(user, "change", Call)})
 
 
 call_export = export_view(exports.CALL_EXPORT, model=Call, form=CallFilter.page_form)
+
+
+@login_required
+def call_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(user, "add", Call)
+    form = CallForm(request.POST or None, initial={"year": timezone.localdate().year})
+    return form_page(request, form, template="projects/call_form.html",
+                     save=lambda d: services.save_call(actor=user, data=d),
+                     message=lambda c: _("已新建指南“%(t)s”，发布后企业和高校可见。") % {"t": c},
+                     done=lambda c: c)
+
+
+@login_required
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a call; once published only its deadline (extended) — see services.save_call."""
+    user = request.user
+    require(user, "change", Call)
+    call = get_or_404(selectors.call_detail, user=user, pk=pk)
+    form = CallForm(request.POST or None, instance=call)
+    return form_page(request, form, template="projects/call_form.html",
+                     context={"obj": call},
+                     save=lambda d: services.save_call(actor=user, data=d, call=call),
+                     message=lambda c: _("已保存。"), done=lambda c: c)
+
+
+@login_required
+@require_POST
+def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return row_action(request, model=Call, action="change", read=selectors.call_detail, pk=pk,
+                      do=lambda c, u: services.publish_call(call=c, actor=u),
+                      done=_("已发布，企业和高校现在可以看到并申报。"))
+
+
+# ---- programmes (计划类别) -------------------------------------------------------------------
+
+@login_required
+@require_safe
+def programme_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "change", Programme)  # the funding rules are the city's to manage
+    return list_page(request, model=Programme, filter_cls=ProgrammeFilter,
+                     selector=selectors.programme_list, table=tables.PROGRAMMES,
+                     template="projects/programme_list.html")
+
+
+programme_export = export_view(exports.PROGRAMME_EXPORT, model=Programme,
+                               form=ProgrammeFilter.page_form)
+
+
+@login_required
+def programme_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(user, "add", Programme)
+    form = ProgrammeForm(request.POST or None)
+    return form_page(request, form, template="projects/programme_form.html",
+                     save=lambda d: services.save_programme(actor=user, data=d),
+                     message=lambda p: _("已新增计划类别“%(n)s”。") % {"n": p},
+                     done=lambda p: "projects:programme_list")
+
+
+@login_required
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(user, "change", Programme)
+    programme = get_or_404(selectors.programme_detail, user=user, pk=pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    return form_page(request, form, template="projects/programme_form.html",
+                     context={"obj": programme},
+                     save=lambda d: services.save_programme(actor=user, data=d,
+                                                            programme=programme),
+                     message=lambda p: _("已保存。"), done=lambda p: "projects:programme_list")
 
 
 # ---- applications --------------------------------------------------------------------------
@@ -326,12 +404,67 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 expert_export = export_view(exports.EXPERT_EXPORT, model=Expert, form=ExpertFilter.page_form)
 
 
+def _expert_page(request: HttpRequest, expert: Expert | None, *, own: bool) -> HttpResponse:
+    """The profile with its three kinds of rows (former employers, relations, declarations),
+    saved together by services.save_expert_profile or not at all."""
+    user = request.user
+    data = request.POST or None
+    form = ExpertForm(data, expert=expert, own=own)
+    sets = profile_formsets(data, expert=expert, applications=selectors.declarable_applications(
+        user=user, expert=expert))
+    if request.method == "POST" and form.is_valid() and all(
+            f.is_valid() for f in sets.values()):
+        try:
+            saved = services.save_expert_profile(
+                actor=user, data=form.service_data(), expert=expert,
+                former=[r for f in sets["former"] if (r := f.row())],
+                relations=[r for f in sets["relations"] if (r := f.row())],
+                declarations=[r for f in sets["declarations"] if (r := f.row())])
+        except (DomainError, ValidationError) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存专家信息。"))
+            return redirect("projects:expert_edit", pk=saved.pk)
+    return render(request, "projects/expert_form.html",
+                  {"form": form, "obj": expert, "own": own, **sets})
+
+
+@login_required
+def expert_add(request: HttpRequest) -> HttpResponse:
+    require(request.user, "add", Expert)
+    return _expert_page(request, None, own=False)
+
+
+@login_required
+def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bureau edits any profile; an expert only their own (another's: 404)."""
+    user = request.user
+    require(user, "change", Expert)
+    expert = get_or_404(selectors.expert_detail, user=user, pk=pk)
+    return _expert_page(request, expert, own=not can(user, "add", Expert))
+
+
+@login_required
+@require_safe
+def expert_me(request: HttpRequest) -> HttpResponse:
+    """The expert's workbench entry: their own profile (404 without one)."""
+    if not selectors.keeps_own_profile(request.user):
+        raise PermissionDenied  # the bureau edits profiles from the expert list
+    expert = get_or_404(selectors.own_expert_profile, user=request.user)
+    return redirect("projects:expert_edit", pk=expert.pk)
+
+
 @login_required
 @require_safe
 def assignment_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, model=ReviewAssignment, filter_cls=AssignmentFilter,
                       selector=selectors.assignment_list, table=tables.ASSIGNMENTS,
                       template="projects/assignment_list.html")
+
+
+# the bureau's (export right): an expert reads their own tasks on the page
+assignment_export = export_view(exports.ASSIGNMENT_EXPORT, model=ReviewAssignment,
+                                form=AssignmentFilter.page_form)
 
 
 @login_required
@@ -402,6 +535,10 @@ def acceptance_task_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, model=AcceptanceTask, filter_cls=AcceptanceTaskFilter,
                      selector=selectors.acceptance_task_list, table=tables.ACCEPTANCE_TASKS,
                      template="projects/acceptance_task_list.html")
+
+
+acceptance_task_export = export_view(exports.ACCEPTANCE_TASK_EXPORT, model=AcceptanceTask,
+                                     form=AcceptanceTaskFilter.page_form)
 
 
 @login_required

@@ -96,6 +96,10 @@ def rd(ctx, place=None):
                                  due_on="2025-01-15")
         out |= {f"app_{p}": app.pk, f"assignment_{p}": a.pk, f"project_{p}": project.pk,
                 f"report_{p}": report.pk, f"change_{p}": change.pk, f"review_{p}": review.pk}
+    # the expert's own profile is place a's; another expert's (no login) place b's
+    out |= {"profile_a": profile.pk,
+            "profile_b": fx.expert("其他专家", org=ctx["enterprise_b"]).pk,
+            "programme": call.programme_id}
     ctx["rd"] = out
     return {}
 
@@ -110,6 +114,11 @@ def _pk(key):
 def _call(ctx, place):
     rd(ctx)
     return {"pk": ctx["rd"]["call"]}
+
+
+def _programme(ctx, place):
+    rd(ctx)
+    return {"pk": ctx["rd"]["programme"]}
 
 
 def _decide(ctx, place):
@@ -157,6 +166,15 @@ ROUTES: dict[str, Route] = {
     "projects:call_export": _r(READERS, rd, scoped=False, **POST),
     "projects:call_detail": _r(READERS | EXPERT, _call, scoped=False),
     "projects:call_ranking": _r(CITY, _call, scoped=False),
+    # the bureau's pages for programmes and calls: county staff read the calls, write none
+    "projects:call_add": _r(CITY, rd, scoped=False, also_post=True),
+    "projects:call_edit": _r(CITY, _call, scoped=False),
+    # the fixture's call is published already: refused with a message (302)
+    "projects:call_publish": _r(CITY, _call, scoped=False, **POST),
+    "projects:programme_list": _r(CITY, rd, scoped=False),
+    "projects:programme_export": _r(CITY, rd, scoped=False, **POST),
+    "projects:programme_add": _r(CITY, rd, scoped=False, also_post=True),
+    "projects:programme_edit": _r(CITY, _programme, scoped=False),
     "projects:call_publicity": _r(READERS | EXPERT, _call, scoped=False),
     "projects:application_list": _r(READERS | EXPERT, rd, scoped=False, list_marker=marker),
     "projects:application_add": _r(APPLICANTS, rd, scoped=False, also_post=True),
@@ -174,7 +192,15 @@ ROUTES: dict[str, Route] = {
     "projects:attachment_delete": _r(APPLICANTS, _pk("attachment"), **POST),
     "projects:expert_list": _r(CITY, rd, scoped=False),
     "projects:expert_export": _r(CITY, rd, scoped=False, **POST),
+    "projects:expert_add": _r(CITY, rd, scoped=False, also_post=True),
+    # the bureau edits any profile; an expert only their own (a), another's is 404
+    "projects:expert_edit": _r(CITY | EXPERT, _pk("profile")),
+    "projects:expert_me": _r(EXPERT, rd, scoped=False, ok=(302,)),
     "projects:assignment_list": _r(CITY | EXPERT, rd, scoped=False),
+    # the task lists' exports are the bureau's (the expert has no export right)
+    "projects:assignment_export": _r(CITY, rd, scoped=False, export_marker=marker, **POST),
+    "projects:acceptance_task_export": _r(CITY, rd, scoped=False,
+                                          export_marker=project_marker, **POST),
     "projects:review": _r(CITY | EXPERT, _pk("assignment")),
     "projects:assignment_accept": _r(CITY | EXPERT, _pk("assignment"), **POST),
     "projects:assignment_decline": _r(CITY | EXPERT, _pk("assignment"), **POST),

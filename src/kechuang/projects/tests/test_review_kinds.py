@@ -178,3 +178,53 @@ def test_no_expert_sees_another_experts_scores_of_either_kind(
     assert [r["opinion"] for r in body["results"]] == ["预算意见"]
     assert Review.objects.count() == 3
     assert client.get("/api/v1/rd-assignments/").json()["results"][0]["kind"] == "budget"
+
+
+@pytest.fixture
+def dual_pool(users, county_a):
+    """Six experts whose fields match both the technical and the budget fields."""
+    from conftest import make_enterprise
+
+    firm = make_enterprise(county_a, "长治双栖咨询有限公司", 20, kind="other",
+                           industry_code="M72")
+    return [fx.expert(f"双领域专家{i}", org=firm, fields="人工智能,财务") for i in range(6)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_expert_is_never_in_both_groups_of_one_application(
+        users, rd_call, app_a, dual_pool, seed):
+    """Property over seeds: whichever kind is drawn first, the other kind's draw leaves out
+    its members and reserves with the reason recorded, and replays to the same group."""
+    _reviewing(app_a, users)
+    rd_call.budget_criteria = BUDGET
+    rd_call.save()
+    staff = users["city_staff"]
+    first, second = ("technical", "budget") if seed % 2 else ("budget", "technical")
+    a = services.run_draw(application=app_a, actor=staff, size=2, reserves=1, seed=seed,
+                          kind=first, as_of=dt.date(2025, 6, 1))
+    b = services.run_draw(application=app_a, actor=staff, size=2, reserves=1, seed=seed + 100,
+                          kind=second, as_of=dt.date(2025, 6, 1))
+    taken = set(a.members) | set(a.reserves)
+    assert not taken & (set(b.members) | set(b.reserves))
+    label = {"technical": "技术评审", "budget": "财务评审"}[first]
+    for key in taken:
+        why = b.exclusions.get(expert_profile_id=key)
+        assert why.reasons == [f"已在本申报的{label}专家组"] and not why.conflicted
+    assert {int(k) for k in b.rules["other_group"]} == taken
+    # not a 回避: no recusal, the expert still reads the application in their own group
+    assert not app_a.recusals.filter(expert_profile_id__in=taken).exists()
+    replay = services.replay_draw(b)
+    assert (replay.members, replay.reserves) == (tuple(b.members), tuple(b.reserves))
+
+
+def test_too_few_left_after_the_other_group_is_refused(users, rd_call, app_a, dual_pool):
+    _reviewing(app_a, users)
+    rd_call.budget_criteria = BUDGET
+    rd_call.save()
+    staff = users["city_staff"]
+    services.run_draw(application=app_a, actor=staff, size=4, reserves=1, seed=3,
+                      as_of=dt.date(2025, 6, 1))
+    with pytest.raises(DomainError, match="不足 2 位"):
+        services.run_draw(application=app_a, actor=staff, size=2, kind="budget", seed=3,
+                          as_of=dt.date(2025, 6, 1))
+    assert not Draw.objects.filter(application=app_a, kind="budget").exists()
