@@ -307,6 +307,8 @@ class ProgrammeForm(forms.ModelForm):
 
 
 BLIND_MARK = "匿名"
+BLIND_MARKS = frozenset({BLIND_MARK, "anon", "anonymous", "anonymised", "anonymized"})  # the
+# English interface's help names ":anon"
 _COLON = re.compile(r"[:：]")
 
 
@@ -367,7 +369,7 @@ def parse_attachments(text: str) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for i, line in _lines(text):
         parts = [p.strip() for p in _COLON.split(line)]
-        blind = len(parts) == 3 and parts[2] == BLIND_MARK
+        blind = len(parts) == 3 and parts[2].lower() in BLIND_MARKS
         if len(parts) not in (2, 3) or not parts[0] or (len(parts) == 3 and not blind):
             raise forms.ValidationError(
                 _("第 %(i)s 行“%(line)s”格式不对：应为 名称:文件类型（逗号分隔），"

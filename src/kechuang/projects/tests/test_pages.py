@@ -43,6 +43,9 @@ def test_criteria_and_attachment_lines_parse_into_the_models_json():
     assert parse_attachments("可行性研究报告:pdf:匿名\n营业执照：PDF，jpg") == [
         {"name": "可行性研究报告", "types": ["pdf"], "blind_copy": True},
         {"name": "营业执照", "types": ["pdf", "jpg"]}]
+    # the English interface's help names ":anon"
+    assert parse_attachments("Feasibility study:pdf:Anon") == [
+        {"name": "Feasibility study", "types": ["pdf"], "blind_copy": True}]
     # round trip: the edit page prefills the lines from the JSON
     raw = [{"name": "可行性研究报告", "types": ["pdf"], "blind_copy": True},
            {"name": "营业执照", "types": ["pdf", "jpg"]}]
