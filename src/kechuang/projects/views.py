@@ -496,35 +496,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm()})
 
 
-def _respond(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+def _respond(request: HttpRequest, pk: int, *, accept: bool, model: type[Any],
+             read: Any, do_accept: Any, do_decline: Any, accepted: str, page: str,
+             listing: str) -> HttpResponse:
+    """An invited expert accepts or declines a review or acceptance task (a decline brings
+    the next reserve in and goes back to the list)."""
     user = request.user
-    require(user, "change", ReviewAssignment)
-    a = get_or_404(selectors.assignment_detail, user=user, pk=pk, action="change")
+    require(user, "change", model)
+    obj = get_or_404(read, user=user, pk=pk, action="change")
     form = ReasonForm(request.POST)
     try:
         if accept:
-            services.accept_assignment(assignment=a, actor=user)
-            messages.success(request, _("已接受评审任务。"))
+            do_accept(obj, user)
+            messages.success(request, accepted)
         else:
-            services.decline_assignment(assignment=a, actor=user, reason=(
-                form.cleaned_data["reason"] if form.is_valid() else ""))
+            do_decline(obj, user, form.cleaned_data["reason"] if form.is_valid() else "")
             messages.success(request, _("已谢绝，系统已递补替补专家。"))
-            return redirect("projects:assignment_list")
+            return redirect(listing)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("projects:review", pk=a.pk)
+    return redirect(page, pk=obj.pk)
+
+
+def _respond_review(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    return _respond(
+        request, pk, accept=accept, model=ReviewAssignment, read=selectors.assignment_detail,
+        do_accept=lambda a, u: services.accept_assignment(assignment=a, actor=u),
+        do_decline=lambda a, u, r: services.decline_assignment(assignment=a, actor=u, reason=r),
+        accepted=_("已接受评审任务。"), page="projects:review", listing="projects:assignment_list")
 
 
 @login_required
 @require_POST
 def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _respond(request, pk, True)
+    return _respond_review(request, pk, True)
 
 
 @login_required
 @require_POST
 def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _respond(request, pk, False)
+    return _respond_review(request, pk, False)
 
 
 # ---- the acceptance expert's own pages --------------------------------------------------------
@@ -572,22 +583,12 @@ def acceptance_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _respond_acceptance(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
-    user = request.user
-    require(user, "change", AcceptanceTask)
-    task = get_or_404(selectors.acceptance_task_detail, user=user, pk=pk, action="change")
-    form = ReasonForm(request.POST)
-    try:
-        if accept:
-            services.accept_acceptance_task(task=task, actor=user)
-            messages.success(request, _("已接受验收任务。"))
-        else:
-            services.decline_acceptance_task(task=task, actor=user, reason=(
-                form.cleaned_data["reason"] if form.is_valid() else ""))
-            messages.success(request, _("已谢绝，系统已递补替补专家。"))
-            return redirect("projects:acceptance_task_list")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("projects:acceptance_task", pk=task.pk)
+    return _respond(
+        request, pk, accept=accept, model=AcceptanceTask, read=selectors.acceptance_task_detail,
+        do_accept=lambda t, u: services.accept_acceptance_task(task=t, actor=u),
+        do_decline=lambda t, u, r: services.decline_acceptance_task(task=t, actor=u, reason=r),
+        accepted=_("已接受验收任务。"), page="projects:acceptance_task",
+        listing="projects:acceptance_task_list")
 
 
 @login_required
