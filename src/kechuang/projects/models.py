@@ -523,18 +523,32 @@ class Recusal(models.Model):
         return f"{self.expert_profile} · {self.application}"
 
 
-class ReviewAssignment(models.Model):
-    """An expert's place in a review group: member (invited → accepted / declined) or reserve.
-
-    ``reviewer`` is the expert's account while the place is live (invited or accepted) — the
-    path by which the expert's scope reaches the application — and empty otherwise.
-    """
+class ExpertPlace(models.Model):
+    """What a review assignment and an acceptance task share: an expert's place in a drawn
+    group — member (invited → accepted / declined) or reserve — and when they answered."""
 
     class Status(models.TextChoices):
         INVITED = "invited", _("待确认")
         ACCEPTED = "accepted", _("已接受")
         DECLINED = "declined", _("已谢绝")
         RESERVE = "reserve", _("替补")
+
+    rank = models.PositiveSmallIntegerField(_("顺序"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = RestrictManager()
+
+    class Meta:
+        abstract = True
+
+
+class ReviewAssignment(ExpertPlace):
+    """An expert's place in a review group: member (invited → accepted / declined) or reserve.
+
+    ``reviewer`` is the expert's account while the place is live (invited or accepted) — the
+    path by which the expert's scope reaches the application — and empty otherwise.
+    """
 
     draw = models.ForeignKey(Draw, verbose_name=_("专家抽取"), on_delete=models.CASCADE,
                              related_name="assignments")
@@ -545,12 +559,6 @@ class ReviewAssignment(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审账号"),
                                  null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="review_assignments")
-    rank = models.PositiveSmallIntegerField(_("顺序"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
-    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
-
-    objects = RestrictManager()
-
     class Meta:
         verbose_name = _("评审任务")
         verbose_name_plural = _("评审任务")
@@ -947,16 +955,10 @@ class Acceptance(models.Model):
         return f"{self.project.code} · {_('验收')}"
 
 
-class AcceptanceTask(models.Model):
+class AcceptanceTask(ExpertPlace):
     """An expert's place in an acceptance group (验收任务): member (invited → accepted /
     declined) or reserve, like a review assignment. ``reviewer`` is the expert's account
     while the place is live — the path by which the expert's scope reaches it."""
-
-    class Status(models.TextChoices):
-        INVITED = "invited", _("待确认")
-        ACCEPTED = "accepted", _("已接受")
-        DECLINED = "declined", _("已谢绝")
-        RESERVE = "reserve", _("替补")
 
     acceptance = models.ForeignKey(Acceptance, verbose_name=_("项目验收"),
                                    on_delete=models.CASCADE, related_name="tasks")
@@ -965,12 +967,6 @@ class AcceptanceTask(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("验收账号"),
                                  null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="acceptance_tasks")
-    rank = models.PositiveSmallIntegerField(_("顺序"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
-    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
-
-    objects = RestrictManager()
-
     class Meta:
         verbose_name = _("验收任务")
         verbose_name_plural = _("验收任务")
