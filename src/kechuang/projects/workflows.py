@@ -92,20 +92,25 @@ def _no_review_yet(obj: Any, actor: Any) -> str | None:
     return str(_("已提交评审意见，不能谢绝")) if hasattr(obj, "review") else None
 
 
-# An expert's place in a review group; a reserve is invited by projects.services when a
-# member declines (the draw's record says who replaced whom).
-ASSIGNMENT_FLOW = Workflow(
-    name="rd_review_assignment",
-    steps=(
-        Step("invited", "accept", "accepted", roles=EXPERTS, label=_("接受"),
-             effect=_responded, scope_action="change"),
-        Step("invited", "decline", "declined", roles=EXPERTS, label=_("谢绝"),
-             effect=_left, scope_action="change"),
-        Step("accepted", "decline", "declined", roles=EXPERTS, label=_("谢绝"),
-             effect=_left, guard=_no_review_yet, scope_action="change"),
-    ),
-    submitted_by="reviewer",
-)
+def _place_flow(name: str, roles: Any, guard: Any) -> Workflow:
+    """An expert's place in a drawn group: accept, or decline until they have answered
+    (``guard``); the reserve is invited by projects.services (the draw's record says who
+    replaced whom)."""
+    return Workflow(
+        name=name,
+        steps=(
+            Step("invited", "accept", "accepted", roles=roles, label=_("接受"),
+                 effect=_responded, scope_action="change"),
+            Step("invited", "decline", "declined", roles=roles, label=_("谢绝"),
+                 effect=_left, scope_action="change"),
+            Step("accepted", "decline", "declined", roles=roles, label=_("谢绝"),
+                 effect=_left, guard=guard, scope_action="change"),
+        ),
+        submitted_by="reviewer",
+    )
+
+
+ASSIGNMENT_FLOW = _place_flow("rd_review_assignment", EXPERTS, _no_review_yet)
 
 
 ACCEPTANCE_EXPERTS = roles_with("change", AcceptanceTask)
@@ -115,20 +120,7 @@ def _no_opinion_yet(obj: Any, actor: Any) -> str | None:
     return str(_("已提交验收意见，不能谢绝")) if hasattr(obj, "opinion") else None
 
 
-# An expert's place in an acceptance group, like a review assignment; the reserve's
-# invitation is written by projects.services.decline_acceptance_task.
-ACCEPTANCE_TASK_FLOW = Workflow(
-    name="rd_acceptance_task",
-    steps=(
-        Step("invited", "accept", "accepted", roles=ACCEPTANCE_EXPERTS, label=_("接受"),
-             effect=_responded, scope_action="change"),
-        Step("invited", "decline", "declined", roles=ACCEPTANCE_EXPERTS, label=_("谢绝"),
-             effect=_left, scope_action="change"),
-        Step("accepted", "decline", "declined", roles=ACCEPTANCE_EXPERTS, label=_("谢绝"),
-             effect=_left, guard=_no_opinion_yet, scope_action="change"),
-    ),
-    submitted_by="reviewer",
-)
+ACCEPTANCE_TASK_FLOW = _place_flow("rd_acceptance_task", ACCEPTANCE_EXPERTS, _no_opinion_yet)
 
 
 CHANGE_DECIDERS = roles_with("approve", ChangeRequest)
